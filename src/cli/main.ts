@@ -1,0 +1,21 @@
+import { runCli } from './dispatcher';
+import { cliCommands } from './commands';
+import { tokenwiseVersion } from '../core/version';
+
+const controller = new AbortController();
+process.on('SIGINT', () => controller.abort());
+
+const io = {
+  stdout: (text: string) => void process.stdout.write(text),
+  stderr: (text: string) => void process.stderr.write(text),
+};
+
+runCli(process.argv.slice(2), cliCommands, io, tokenwiseVersion, controller.signal).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`tokenwise: internal error: ${String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
