@@ -1,0 +1,115 @@
+/**
+ * Post-processing of raw completions before they are shown: each rule fixes one complaint users
+ * have about inline completion (see docs/editor-ux.md). Rules are pure and run in order.
+ */
+
+export interface PostprocessContext {
+  /** Text of the cursor's line before the cursor. */
+  linePrefix: string;
+  /** Text of the cursor's line after the cursor. */
+  lineSuffix: string;
+  /** Document text after the cursor's line (starting after its line break). */
+  textBelow: string;
+  /** False: the completion must stay on the cursor's line. */
+  multiline: boolean;
+  /** The document's indentation unit: a tab or N spaces. */
+  indentUnit: string;
+  /** Special-token strings that must never reach the document. */
+  stopStrings: readonly string[];
+}
+
+export type Rule = (text: string, ctx: PostprocessContext) => string;
+
+/** Markers that models leak even when they are not the family's own sentinels. */
+const genericLeaks = ['<|cursor|>', '<think>', '</think>', '<|endoftext|>', '<fim_middle>', '<|fim_middle|>', '<|im_end|>', '<EOT>', '<eom>'];
+
+export const cutAtSpecialTokens: Rule = (text, ctx) => {
+  let end = text.length;
+  for (const s of [...ctx.stopStrings, ...genericLeaks]) {
+    const i = s ? text.indexOf(s) : -1;
+    if (i >= 0 && i < end) end = i;
+  }
+  return text.slice(0, end);
+};
+
+export const stripMarkdownFences: Rule = (text) => {
+  let lines = text.split('\n');
+  if (/^\s*```[\w+-]*\s*$/.test(lines[0] ?? '')) lines = lines.slice(1);
+  const close = lines.findIndex((l) => /^\s*```\s*$/.test(l));
+  if (close >= 0) lines = lines.slice(0, close);
+  return lines.join('\n');
+};
+
+export const keepSingleLine: Rule = (text, ctx) => (ctx.multiline ? text : text.split('\n')[0]!);
+
+export const trimTrailingWhitespace: Rule = (text) => {
+  const lines = text.split('\n').map((l) => l.replace(/[ \t\r]+$/, ''));
+  while (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+  return lines.join('\n');
+};
+
+/** Stops before a line that repeats the next non-empty line of the document. */
+export const stopAtRepeatedLineBelow: Rule = (text, ctx) => {
+  const below = ctx.textBelow.split('\n').find((l) => l.trim() !== '')?.trim();
+  if (!below) return text;
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const full = i === 0 ? ctx.linePrefix + lines[0] : lines[i]!;
+    if (full.trim() === below && (i > 0 || ctx.lineSuffix.trim() === '')) return lines.slice(0, i).join('\n');
+  }
+  return text;
+};
+
+/** Re-indents continuation lines with the document's unit and drops indentation typed twice. */
+export const matchIndentation: Rule = (text, ctx) => {
+  const lines = text.split('\n');
+  if (/^[ \t]*$/.test(ctx.linePrefix) && ctx.linePrefix.length > 0) {
+    // The cursor already sits at an indentation; a completion that indents again would double it.
+    const lead = /^[ \t]*/.exec(lines[0]!)![0];
+    if (lead.length > 0) lines[0] = lines[0]!.slice(Math.min(lead.length, ctx.linePrefix.length));
+  }
+  const unit = ctx.indentUnit;
+  for (let i = 1; i < lines.length; i++) {
+    const lead = /^[ \t]*/.exec(lines[i]!)![0];
+    if (!lead) continue;
+    let width = 0;
+    for (const ch of lead) width += ch === '\t' ? (unit === '\t' ? 4 : unit.length) : 1;
+    const size = unit === '\t' ? 4 : unit.length;
+    const fixed = unit === '\t' ? '\t'.repeat(Math.floor(width / size)) + ' '.repeat(width % size) : ' '.repeat(width);
+    lines[i] = fixed + lines[i]!.slice(lead.length);
+  }
+  return lines.join('\n');
+};
+
+/**
+ * Removes the end of the completion that the text right of the cursor already has (closing
+ * brackets, quotes, or a longer repeated tail), so accepting never duplicates it.
+ */
+export const removeSuffixOverlap: Rule = (text, ctx) => {
+  const after = ctx.lineSuffix.trimStart();
+  if (!after) return text;
+  const body = text.replace(/\s+$/, '');
+  for (let k = Math.min(after.length, body.length); k > 0; k--) {
+    const overlap = after.slice(0, k);
+    if (!body.endsWith(overlap)) continue;
+    if (/^[)\]}"'`;,:.]+$/.test(overlap) || k >= 4) return body.slice(0, body.length - k);
+  }
+  return text;
+};
+
+export const rules: ReadonlyArray<[name: string, rule: Rule]> = [
+  ['cutAtSpecialTokens', cutAtSpecialTokens],
+  ['stripMarkdownFences', stripMarkdownFences],
+  ['keepSingleLine', keepSingleLine],
+  ['trimTrailingWhitespace', trimTrailingWhitespace],
+  ['stopAtRepeatedLineBelow', stopAtRepeatedLineBelow],
+  ['matchIndentation', matchIndentation],
+  ['removeSuffixOverlap', removeSuffixOverlap],
+];
+
+/** Applies every rule; undefined when nothing worth showing is left. */
+export function postprocess(raw: string, ctx: PostprocessContext): string | undefined {
+  let text = raw;
+  for (const [, rule] of rules) text = rule(text, ctx);
+  return text.trim() === '' ? undefined : text;
+}
