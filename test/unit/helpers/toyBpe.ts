@@ -16,14 +16,28 @@ export class ToyBpe implements BoundaryVocabulary {
   private readonly idOf = new Map<string, number>();
   private readonly rank = new Map<string, number>();
 
-  constructor(alphabet: string, merges: Array<[string, string]>, private readonly pretokenizer = / ?[^ ]+| +/g) {
+  /** Special tokens after EOS, by content (e.g. FIM sentinels). */
+  readonly specials = new Map<string, number>();
+
+  constructor(
+    alphabet: string,
+    merges: Array<[string, string]>,
+    private readonly pretokenizer = / ?[^ ]+| +/g,
+    specialTokens: string[] = [],
+  ) {
     for (const ch of alphabet) this.add(ch);
     merges.forEach(([a, b], r) => {
       this.rank.set(`${a}\u0000${b}`, r);
       this.add(a + b);
     });
     this.eos = this.pieces.length;
-    this.vocabSize = this.eos + 1;
+    this.specials.set('<eos>', this.eos);
+    specialTokens.forEach((s, i) => this.specials.set(s, this.eos + 1 + i));
+    this.vocabSize = this.eos + 1 + specialTokens.length;
+  }
+
+  specialId(content: string): number | undefined {
+    return this.specials.get(content);
   }
 
   private add(text: string) {
@@ -32,7 +46,7 @@ export class ToyBpe implements BoundaryVocabulary {
   }
 
   tokenBytes(id: number): Uint8Array | undefined {
-    return id === this.eos ? undefined : this.pieces[id];
+    return id >= this.eos ? undefined : this.pieces[id];
   }
 
   preTokenStarts(bytes: Uint8Array): number[] {
@@ -86,7 +100,11 @@ export class ToyBpe implements BoundaryVocabulary {
     return out;
   }
 
-  isValid(tokens: readonly number[]): boolean {
+  isValid(all: readonly number[]): boolean {
+    // Only the ordinary text after the last special token is one canonical encoding.
+    let from = all.length;
+    while (from > 0 && all[from - 1]! < this.eos) from--;
+    const tokens = all.slice(from);
     const again = this.encode(this.decode(tokens));
     return again.length === tokens.length && again.every((t, i) => t === tokens[i]);
   }
@@ -115,8 +133,8 @@ export class ToyLm implements NextTokenScorer {
       let x = Math.imul(h ^ (id * 374761393), 668265263);
       x = Math.imul(x ^ (x >>> 15), 2246822519);
       const u = ((x ^ (x >>> 13)) >>> 0) / 4294967296;
-      const valid = id === this.bpe.eos || this.bpe.isValid([...tokens, id]);
-      logits[id] = valid || !this.maskInvalid ? 3 * u + (id === this.bpe.eos ? 0.5 : 0) : -Infinity;
+      const valid = id >= this.bpe.eos || this.bpe.isValid([...tokens, id]);
+      logits[id] = valid || !this.maskInvalid ? 3 * u + (id === this.bpe.eos ? 0.5 : id > this.bpe.eos ? -4 : 0) : -Infinity;
     }
     let max = -Infinity;
     for (const v of logits) if (v > max) max = v;
@@ -129,3 +147,29 @@ export class ToyLm implements NextTokenScorer {
 }
 
 export const bytes = (s: string): Uint8Array => enc.encode(s);
+
+/** A toy completion backend: greedy decoding with the toy LM. */
+export class ToyModel {
+  constructor(readonly lm: ToyLm) {}
+
+  nextLogprobs(tokens: readonly number[]): Promise<Float32Array> {
+    return this.lm.nextLogprobs(tokens);
+  }
+
+  async generate(ids: readonly number[], options: { maxNewTokens: number; stopTokens?: number[]; onToken?: (id: number) => void }) {
+    const tokens: number[] = [];
+    let finishReason: 'stop' | 'length' = 'length';
+    while (tokens.length < options.maxNewTokens) {
+      const next = this.lm.nextSync([...ids, ...tokens]);
+      let best = 0;
+      for (let i = 1; i < next.length; i++) if (next[i]! > next[best]!) best = i;
+      if (options.stopTokens?.includes(best)) {
+        finishReason = 'stop';
+        break;
+      }
+      tokens.push(best);
+      options.onToken?.(best);
+    }
+    return { tokens, text: '', finishReason, computedPromptTokens: ids.length, firstTokenMs: 0 };
+  }
+}
