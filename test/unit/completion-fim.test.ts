@@ -58,7 +58,7 @@ test('document text is never encoded as a special token; missing sentinels are a
 test('a time budget returns what was generated so far', async () => {
   const slow = {
     nextLogprobs: (t: readonly number[]) => model.nextLogprobs(t),
-    generate: async (ids: readonly number[], o: { signal?: AbortSignal; onToken?: (id: number) => void; maxNewTokens: number }) => {
+    generate: async (_ids: readonly number[], o: { signal?: AbortSignal; onToken?: (id: number) => void; maxNewTokens: number }) => {
       for (;;) {
         await new Promise((r) => setTimeout(r, 20));
         if (o.signal?.aborted) {
