@@ -1,0 +1,65 @@
+/**
+ * `tokenwise entropy <file>`: per-token log-probability, entropy, rank and top-k alternatives of
+ * a file under the model, plus bits per byte. The engine runs in-process here (no worker: the CLI
+ * has no UI thread to protect); long files are scored in windows that reuse the KV cache.
+ */
+import type { CliCommand } from '../dispatcher';
+import { printJson, readTextFile } from '../io';
+import { executionProviderSettings, type ExecutionProviderSetting } from '../../core/engine/backend';
+import { OnnxEngine } from '../../core/engine/engine';
+
+export const entropyCommand: CliCommand = {
+  name: 'entropy',
+  summary: "Score a file with the model: per-token surprise (logprob, entropy, rank, top-k) and bits per byte.",
+  positionals: [{ name: 'file', description: 'Text file to score.', required: true }],
+  options: {
+    model: { type: 'string', valueName: 'dir', description: 'Model directory (Hugging Face ONNX layout). Default: the shipped model.' },
+    top: { type: 'number', valueName: 'k', description: 'Alternatives per token (default 5).' },
+    provider: { type: 'string', choices: executionProviderSettings, description: 'Execution provider (default auto: CUDA, WebGPU, then CPU).' },
+    threads: { type: 'number', valueName: 'n', description: 'CPU threads (default: half the cores).' },
+  },
+  details: [
+    'JSON (--json): {"model", "provider", "bitsPerByte", "tokens": [{"id", "start", "end", "logprob", "entropy",',
+    '"rank", "top": [{"id", "text", "logprob"}]}]}. start/end are UTF-16 offsets in the file text; logprob and',
+    'entropy are in nats; rank 1 = the model\'s top choice. The first token is scored after the BOS token.',
+  ].join('\n'),
+  async run(ctx) {
+    const file = ctx.args.positionals[0]!;
+    const text = readTextFile(file);
+    const model = ctx.args.options.model as string | undefined;
+    const topK = Math.max(0, Math.floor((ctx.args.options.top as number | undefined) ?? 5));
+    const engine = await OnnxEngine.load({
+      modelDir: model,
+      provider: (ctx.args.options.provider as ExecutionProviderSetting | undefined) ?? 'auto',
+      threads: (ctx.args.options.threads as number | undefined) ?? 0,
+      kvCacheMB: 64,
+    });
+    try {
+      const result = await engine.scoreText(text, { topK, signal: ctx.signal, priority: 'interactive' });
+      if (ctx.json) {
+        printJson(ctx.io, result);
+        return;
+      }
+      const lines = [
+        `model: ${result.model}`,
+        `provider: ${result.provider}`,
+        `tokens: ${result.tokens.length}`,
+        `bits per byte: ${result.bitsPerByte.toFixed(3)}`,
+      ];
+      const surprising = [...result.tokens].sort((a, b) => a.logprob - b.logprob).slice(0, 10);
+      if (surprising.length) {
+        lines.push('', 'most surprising tokens:');
+        for (const t of surprising) {
+          const before = text.slice(0, t.start);
+          const line = before.split('\n').length;
+          const col = t.start - before.lastIndexOf('\n');
+          const alt = t.top[0] ? ` (expected ${JSON.stringify(t.top[0].text)})` : '';
+          lines.push(`  ${`${line}:${col}`.padEnd(9)} ${JSON.stringify(text.slice(t.start, t.end)).padEnd(18)} ${(-t.logprob / Math.LN2).toFixed(2).padStart(6)} bits  rank ${t.rank}${alt}`);
+        }
+      }
+      ctx.io.stdout(lines.join('\n') + '\n');
+    } finally {
+      await engine.dispose();
+    }
+  },
+};
