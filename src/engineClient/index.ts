@@ -128,6 +128,7 @@ export function registerEngine(context: vscode.ExtensionContext, services: Servi
     score: (ids, options) => guard(client.score(ids, options)),
     scoreText: (text, options) => guard(client.scoreText(text, options)),
     nextToken: (ids, options) => guard(client.nextToken(ids, options)),
+    nextLogprobs: (ids, options) => guard(client.nextLogprobs(ids, options)),
     generate: (ids, options) => guard(client.generate(ids, options)),
     scoreCandidates: (prefix, candidates, options) => guard(client.scoreCandidates(prefix, candidates, options)),
     dispose: () => client.dispose(),

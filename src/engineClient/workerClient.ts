@@ -226,6 +226,10 @@ export class WorkerClient implements InferenceBackend {
     await this.whenReady();
     return this.request('nextToken', withTopK({ ids: [...ids] }, options.topK), { signal: options.signal, priority: options.priority ?? 'interactive' });
   }
+  async nextLogprobs(ids: readonly number[], options: RequestOptions = {}): Promise<Float32Array> {
+    await this.whenReady();
+    return this.request('nextLogprobs', { ids: [...ids] }, { signal: options.signal, priority: options.priority ?? 'interactive' });
+  }
   async generate(ids: readonly number[], options: GenerateOptions): Promise<GenerateResult> {
     await this.whenReady();
     const params: ParamsOf<'generate'> = { ids: [...ids], maxNewTokens: options.maxNewTokens, stream: !!options.onToken };

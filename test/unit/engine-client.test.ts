@@ -54,6 +54,8 @@ test('worker client: load, typed requests, streaming, cancellation', async () =>
     await assert.rejects(pending, CancelledError);
     // the worker is still usable after a cancellation
     assert.equal((await client.nextToken([100], { topK: 2 })).top.length, 2);
+    const full = await client.nextLogprobs([100]);
+    assert.ok(full instanceof Float32Array && full.length === (await client.info()).vocabSize, "full distribution crosses the worker boundary");
     // loading another model cancels the requests still running on the previous one
     const long = client.score(Array.from({ length: 20000 }, (_, i) => 100 + (i % 50)));
     await new Promise((r) => setTimeout(r, 30));

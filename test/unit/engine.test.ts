@@ -162,6 +162,10 @@ for (const fixture of ['tiny-llama-gqa', 'tiny-llama-fp16', 'tiny-llama-nopos'])
   }
   const d = await engine.nextToken(prefix, { topK: 3 });
   assert.equal(d.top.length, 3);
+  const full = await engine.nextLogprobs(prefix);
+  assert.equal(full.length, (await engine.info()).vocabSize);
+  assert.ok(close(full.reduce((a, v) => a + Math.exp(v), 0), 1, 1e-3), 'full distribution sums to 1');
+  for (const t of d.top) assert.ok(close(full[t.id]!, t.logprob, tol), `logprob of ${t.id}`);
   assert.equal(d.top[0]!.id, (await engine.generate(prefix, { maxNewTokens: 1, stopTokens: [] })).tokens[0]);
 });
 

@@ -154,6 +154,8 @@ export interface InferenceBackend {
   score(ids: readonly number[], options?: ScoreOptions): Promise<ScoreResult>;
   scoreText(text: string, options?: ScoreOptions): Promise<TextScoreResult>;
   nextToken(ids: readonly number[], options?: ScoreOptions): Promise<Distribution>;
+  /** Natural-log probabilities of every next token (the model's full vocabulary). */
+  nextLogprobs(ids: readonly number[], options?: RequestOptions): Promise<Float32Array>;
   generate(ids: readonly number[], options: GenerateOptions): Promise<GenerateResult>;
   scoreCandidates(prefix: readonly number[], candidates: readonly (readonly number[])[], options?: RequestOptions): Promise<CandidateScore[]>;
   dispose(): Promise<void>;

@@ -345,6 +345,18 @@ export class OnnxEngine implements InferenceBackend {
     return dist;
   }
 
+  async nextLogprobs(ids: readonly number[], options: RequestOptions = {}): Promise<Float32Array> {
+    const job = jobOf(options);
+    const seq = this.contextFor(ids, 1);
+    const vocab = this.model.layout.vocabSize;
+    const out = new Float32Array(vocab);
+    await this.prefill(seq, job, (logits) => {
+      const { lse } = rowStats(logits, 0, vocab);
+      for (let i = 0; i < vocab; i++) out[i] = logits[i]! - lse;
+    });
+    return out;
+  }
+
   async generate(ids: readonly number[], options: GenerateOptions): Promise<GenerateResult> {
     const job = jobOf(options);
     const t0 = performance.now();

@@ -34,6 +34,7 @@ export interface EngineMethods {
   score: [{ ids: number[]; topK?: number; prependBos?: boolean }, ScoreResult];
   scoreText: [{ text: string; topK?: number }, TextScoreResult];
   nextToken: [{ ids: number[]; topK?: number }, Distribution];
+  nextLogprobs: [{ ids: number[] }, Float32Array];
   /** With `stream`, each new token is also sent as a `token` message before the response. */
   generate: [{ ids: number[]; maxNewTokens: number; stopTokens?: number[]; sampling?: SamplingOptions; lookahead?: number; stream?: boolean }, GenerateResult];
   scoreCandidates: [{ prefix: number[]; candidates: number[][] }, CandidateScore[]];

@@ -85,6 +85,10 @@ export function createWorkerHandler(post: (message: WorkerToHost) => void, searc
         const p = params as ParamsOf<'nextToken'>;
         return (await (await ready()).nextToken(p.ids, { ...opts, topK: p.topK })) as ResultOf<M>;
       }
+      case 'nextLogprobs': {
+        const p = params as ParamsOf<'nextLogprobs'>;
+        return (await (await ready()).nextLogprobs(p.ids, opts)) as ResultOf<M>;
+      }
       case 'generate': {
         const p = params as ParamsOf<'generate'>;
         const e = await ready();
