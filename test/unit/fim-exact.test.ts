@@ -206,3 +206,11 @@ test('healing backs off past tokens that a longer token could absorb, never acro
   const h = await healGreedy([], bytes('a'), bpe, lm);
   assert.ok(startsWith(bpe.decode(h.tokens), bytes('a')));
 });
+
+test('hasCrossingCover tells prompts that may end inside a token from clean boundaries', async () => {
+  for (const x of cases) {
+    const set = await computeCovers([], bytes(x), bpe, index, new ToyLm(bpe, 5, false));
+    const { hasCrossingCover } = await import('../../src/core/fim/exact');
+    assert.equal(hasCrossingCover(bytes(x), bpe, index), set.covers.length > 0, `'${x}'`);
+  }
+});

@@ -5,7 +5,7 @@
  */
 import { assertNever, CancelledError, TokenwiseError } from '../errors';
 import type { GenerateOptions, GenerateResult } from '../engine/backend';
-import { computeCovers, handOff, type HandOff, type NextTokenScorer } from '../fim/exact';
+import { computeCovers, handOff, hasCrossingCover, type HandOff, type NextTokenScorer } from '../fim/exact';
 import { healGreedy, healingBackoff } from '../fim/healing';
 import type { FimOrder, FimTemplate, PromptSegment } from '../fim/templates';
 import { concatBytes, PrefixIndex, type BoundaryVocabulary } from '../fim/vocabulary';
@@ -129,6 +129,12 @@ export async function completeFim(model: CompletionModel, tokenizer: CompletionT
       break;
     }
     case 'exact': {
+      if (rest.length > 0 && !hasCrossingCover(tail, tokenizer, index)) {
+        // PSM at a clean boundary: conditioning on the canonical prompt is already exact.
+        prompt = encodeSegments(segments, tokenizer);
+        start = { tokens: [], emitted: new Uint8Array(0), logprob: 0 };
+        break;
+      }
       // In PSM the tail moves to the start of the middle; elsewhere it ends the prompt.
       prompt = [...head, ...rest];
       const set = await computeCovers(prompt, tail, tokenizer, index, model, signal);
@@ -145,7 +151,8 @@ export async function completeFim(model: CompletionModel, tokenizer: CompletionT
   if (start.special === undefined || !stopTokens.includes(start.special)) {
     try {
       const result = await model.generate([...prompt, ...start.tokens], {
-        maxNewTokens: request.maxNewTokens,
+        // The hand-off token that already added bytes counts as generated.
+        maxNewTokens: Math.max(0, request.maxNewTokens - (start.emitted.length > 0 ? 1 : 0)),
         stopTokens,
         signal,
         priority: 'interactive',

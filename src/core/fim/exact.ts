@@ -105,6 +105,26 @@ export async function computeCovers(
   return { context, tail, covers, canonical, forwards: memo.calls };
 }
 
+/**
+ * True when some valid cover crosses the end of the tail, i.e. the prompt may end inside a token.
+ * Vocabulary-only (no model calls). When false, P(tail) = P(encode(tail)) and conditioning on the
+ * canonical encoding is already exact.
+ */
+export function hasCrossingCover(tail: Uint8Array, vocab: BoundaryVocabulary, index: PrefixIndex): boolean {
+  for (let j = 0; j < tail.length; j++) {
+    const head = tail.subarray(0, j);
+    const rest = tail.subarray(j);
+    let tj: number[] | undefined;
+    for (const t of index.withPrefix(rest)) {
+      const bytes = vocab.tokenBytes(t)!;
+      if (bytes.length === rest.length) continue;
+      tj ??= vocab.encode(head);
+      if (sameTokens(vocab.encode(concatBytes(head, bytes)), [...tj, t])) return true;
+    }
+  }
+  return false;
+}
+
 export function logSumExp(values: Iterable<number>): number {
   let max = -Infinity;
   const list = [...values];

@@ -16,7 +16,8 @@ export type PromptSegment =
   | { kind: 'text'; role: 'prefix' | 'suffix'; text: string };
 
 export interface FimTemplate {
-  family: FimFamily;
+  /** 'none': a model without FIM sentinels, completing left to right (the suffix is unused). */
+  family: FimFamily | 'none';
   /** Special tokens that end generation. */
   stopTokens: readonly string[];
   /** Orders the family was trained with. */
@@ -99,4 +100,9 @@ export function detectFimFamily(specialTokens: Iterable<string>, hint = ''): Fim
   if (set.has('<PRE>') || set.has('▁<PRE>')) return 'codellama';
   if (set.has('<mask_1>') && set.has('<sep>')) return 'codegen2';
   return undefined;
+}
+
+/** Left-to-right completion for models without FIM sentinels. */
+export function leftToRightTemplate(stopTokens: readonly string[]): FimTemplate {
+  return { family: 'none', stopTokens, orders: ['psm'], build: (_order, prefix) => [pre(prefix)] };
 }

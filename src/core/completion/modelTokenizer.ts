@@ -1,0 +1,73 @@
+/**
+ * The model's tokenizer.json seen as a completion tokenizer: bytes of ordinary tokens, canonical
+ * encoding of ordinary text (sentinel strings typed in a document stay ordinary text), pre-token
+ * boundaries for the anchor, and special tokens by name.
+ */
+import { basename, dirname } from 'node:path';
+import { HuggingFaceTokenizer, readTokenizerJson } from '../tokenize/huggingface';
+import { TokenFlag } from '../tokenize/types';
+import type { CompletionTokenizer } from './fim';
+
+const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+export class ModelCompletionTokenizer implements CompletionTokenizer {
+  readonly vocabSize: number;
+  private readonly specials = new Map<string, number>();
+  private readonly specialIds = new Set<number>();
+  private readonly tokenizer: HuggingFaceTokenizer;
+
+  /** `modelVocabSize`: rows of the model's logits (may exceed the tokenizer's ids). */
+  constructor(tokenizerJsonPath: string, modelVocabSize?: number) {
+    const json = readTokenizerJson(tokenizerJsonPath);
+    this.tokenizer = new HuggingFaceTokenizer(json, `${basename(dirname(tokenizerJsonPath))} (tokenizer.json)`);
+    for (const added of (json as { added_tokens?: Array<{ id: number; content: string; special?: boolean }> }).added_tokens ?? []) {
+      this.specials.set(added.content, added.id);
+      if (added.special) this.specialIds.add(added.id);
+    }
+    this.vocabSize = Math.max(modelVocabSize ?? 0, this.tokenizer.vocabSize);
+  }
+
+  /** Contents of the special tokens, for family detection. */
+  specialTokens(): string[] {
+    return [...this.specials.keys()];
+  }
+
+  specialId(content: string): number | undefined {
+    return this.specials.get(content);
+  }
+
+  tokenBytes(id: number): Uint8Array | undefined {
+    if (this.specialIds.has(id) || id >= this.tokenizer.vocabSize) return undefined;
+    return this.tokenizer.tokenBytes(id);
+  }
+
+  encode(bytes: Uint8Array): number[] {
+    let text: string;
+    try {
+      text = fatalUtf8.decode(bytes);
+    } catch {
+      // Bytes ending inside a character have no canonical encoding as text; covers that would
+      // need one are dropped (only possible for tokens that split a multi-byte character).
+      return [];
+    }
+    return Array.from(this.tokenizer.encodeSpans(text).ids);
+  }
+
+  preTokenStarts(bytes: Uint8Array): number[] {
+    let text: string;
+    try {
+      text = fatalUtf8.decode(bytes);
+    } catch {
+      return [0];
+    }
+    const spans = this.tokenizer.encodeSpans(text);
+    const starts: number[] = [];
+    for (let i = 0; i < spans.count; i++) if (spans.flags[i]! & TokenFlag.pieceStart) starts.push(spans.byteStarts[i]!);
+    if (starts[0] !== 0) starts.unshift(0);
+    return starts;
+  }
+
+  dispose(): void {
+    this.tokenizer.dispose();
+  }
+}
