@@ -1,7 +1,18 @@
 import type { CliCommand } from './dispatcher';
+import { entropyCommand } from './commands/entropy';
+import { tokensCommand } from './commands/tokens';
+import { benchCommand } from './commands/bench';
+import { completeCommand } from './commands/complete';
+import { evalCommand } from './commands/eval';
 
 /**
  * The CLI's command table. Each feature adds its command here; the dispatcher does the rest
  * (parsing, help, errors, exit codes).
  */
-export const cliCommands: CliCommand[] = [];
+export const cliCommands: CliCommand[] = [
+  tokensCommand,
+  entropyCommand,
+  completeCommand,
+  evalCommand,
+  benchCommand,
+];

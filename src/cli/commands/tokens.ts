@@ -1,0 +1,55 @@
+import type { CliCommand } from '../dispatcher';
+import { printJson, readTextFile } from '../io';
+import { describeToken, loadTokenizer, parseTokenizerSpec, TokenFlag } from '../../core/tokenize';
+import { toHex } from '../../core/tokenize/utf8';
+
+/** `tokenwise tokens <file>`: the tokens of a file with exact spans. */
+export const tokensCommand: CliCommand = {
+  name: 'tokens',
+  summary: 'Tokenize a file and show each token with its span.',
+  positionals: [{ name: 'file', description: 'Text file to tokenize (UTF-8).', required: true }],
+  options: {
+    tokenizer: {
+      type: 'string',
+      valueName: 'name|path',
+      description: 'o200k_base (default), cl100k_base, p50k_base, r50k_base, model, or a tokenizer.json (or its directory).',
+    },
+  },
+  details: [
+    'JSON output: {"tokenizer": string, "count": number, "tokens": [{"id", "start", "end", "bytes"}]}',
+    'start/end are UTF-16 code units of the file text (a leading BOM is dropped, as in the editor);',
+    'bytes is the hex of the token\'s own bytes. A token that ends inside a multi-byte character gets',
+    'the whole character; the tokens after it inside that character have start === end.',
+    'Special-token text such as <|endoftext|> is tokenized as ordinary text.',
+  ].join('\n'),
+  async run(ctx) {
+    const file = ctx.args.positionals[0]!;
+    const choice = (ctx.args.options.tokenizer as string | undefined) ?? 'o200k_base';
+    const spec = parseTokenizerSpec(choice);
+    const text = readTextFile(file);
+    const tokenizer = loadTokenizer(spec);
+    const spans = tokenizer.encodeSpans(text, ctx.signal);
+    if (ctx.json) {
+      const tokens = new Array(spans.count);
+      for (let i = 0; i < spans.count; i++)
+        tokens[i] = { id: spans.ids[i]!, start: spans.starts[i]!, end: spans.starts[i + 1]!, bytes: toHex(tokenizer.tokenBytes(spans.ids[i]!)) };
+      printJson(ctx.io, { tokenizer: tokenizer.name, count: spans.count, tokens });
+      return;
+    }
+    const bytes = spans.byteStarts[spans.count]!;
+    let split = 0;
+    for (let i = 0; i < spans.count; i++) if (spans.flags[i]! & (TokenFlag.splitStart | TokenFlag.splitEnd)) split++;
+    const lines = [
+      `${file}: ${spans.count} tokens (${tokenizer.name})`,
+      `  ${text.length} UTF-16 units, ${bytes} bytes, ${spans.count ? (bytes / spans.count).toFixed(2) : '0'} bytes/token${split ? `, ${split} tokens split a character` : ''}`,
+    ];
+    const shown = Math.min(spans.count, 40);
+    if (shown) lines.push('', '  index      id  start..end  text');
+    for (let i = 0; i < shown; i++) {
+      const d = describeToken(tokenizer.tokenBytes(spans.ids[i]!));
+      lines.push(`  ${String(i).padStart(5)} ${String(spans.ids[i]).padStart(7)}  ${`${spans.starts[i]}..${spans.starts[i + 1]}`.padEnd(10)}  ${JSON.stringify(d.text).slice(1, -1)}`);
+    }
+    if (spans.count > shown) lines.push(`  … ${spans.count - shown} more (use --json for all)`);
+    ctx.io.stdout(lines.join('\n') + '\n');
+  },
+};

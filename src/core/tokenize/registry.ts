@@ -1,0 +1,80 @@
+/**
+ * Choosing and loading tokenizers: `o200k_base` and the other tiktoken encodings, `model` (the
+ * tokenizer.json of the default model directory) or a path to any tokenizer.json. Loaded
+ * tokenizers are kept (loading o200k takes about a second) until `disposeTokenizers()`.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { TokenwiseError } from '../errors';
+import type { SpanTokenizer } from './engine';
+import { HuggingFaceTokenizer } from './huggingface';
+import { TiktokenTokenizer } from './tiktoken';
+import { tiktokenEncodingNames, type TiktokenEncodingName, type TokenizerSpec } from './types';
+
+export const defaultModelName = 'tokenwise-code-small';
+
+/**
+ * The default model directory: `models/tokenwise-code-small` next to the bundle (`dist/models/…`),
+ * or in the repository (running from source, or a bundle in `dist/` of a checkout). Undefined when
+ * there is none (yet).
+ */
+export function defaultModelDir(): string | undefined {
+  const candidates = [
+    join(__dirname, 'models', defaultModelName),
+    join(__dirname, '..', 'models', defaultModelName),
+    join(__dirname, '..', '..', '..', 'models', defaultModelName),
+  ];
+  return candidates.find((dir) => existsSync(join(dir, 'tokenizer.json')));
+}
+
+function isTiktokenName(name: string): name is TiktokenEncodingName {
+  return (tiktokenEncodingNames as readonly string[]).includes(name);
+}
+
+/**
+ * Parses a tokenizer choice: an encoding name, `model`, or a path to a tokenizer.json
+ * (relative paths resolve against `cwd`). `modelDir` overrides the default model directory.
+ */
+export function parseTokenizerSpec(choice: string, options: { cwd?: string; modelDir?: string | undefined } = {}): TokenizerSpec {
+  const value = choice.trim();
+  if (isTiktokenName(value)) return { kind: 'tiktoken', encoding: value };
+  if (value === 'model') {
+    const dir = options.modelDir ?? defaultModelDir();
+    if (!dir) throw new TokenwiseError('input', `No model tokenizer: models/${defaultModelName}/tokenizer.json was not found next to Tokenwise.`);
+    return { kind: 'tokenizer.json', path: join(dir, 'tokenizer.json'), label: `model (${dir.split(/[\\/]/).pop()})` };
+  }
+  const looksLikePath = /[\\/]/.test(value) || value.endsWith('.json') || value === '.' || value === '..';
+  if (!looksLikePath || value === '')
+    throw new TokenwiseError('usage', `Unknown tokenizer '${value}': use ${tiktokenEncodingNames.join(', ')}, model, or a path to a tokenizer.json.`);
+  let path = isAbsolute(value) ? value : resolve(options.cwd ?? process.cwd(), value);
+  if (!existsSync(path)) throw new TokenwiseError('input', `Tokenizer file not found: ${value}`);
+  // A model directory stands for its tokenizer.json.
+  if (statSync(path).isDirectory()) {
+    if (!existsSync(join(path, 'tokenizer.json'))) throw new TokenwiseError('input', `${value} is a directory without a tokenizer.json.`);
+    path = join(path, 'tokenizer.json');
+  }
+  return { kind: 'tokenizer.json', path };
+}
+
+export function specKey(spec: TokenizerSpec): string {
+  return spec.kind === 'tiktoken' ? spec.encoding : `json:${spec.path}`;
+}
+
+const loaded = new Map<string, SpanTokenizer>();
+
+/** Loads (or returns the already loaded) tokenizer for a spec. */
+export function loadTokenizer(spec: TokenizerSpec): SpanTokenizer {
+  const key = specKey(spec);
+  let tok = loaded.get(key);
+  if (!tok) {
+    tok = spec.kind === 'tiktoken' ? new TiktokenTokenizer(spec.encoding) : HuggingFaceTokenizer.fromFile(spec.path, spec.label);
+    loaded.set(key, tok);
+  }
+  return tok;
+}
+
+/** Frees every loaded tokenizer (piece caches). */
+export function disposeTokenizers(): void {
+  for (const t of loaded.values()) t.dispose();
+  loaded.clear();
+}
