@@ -2,6 +2,9 @@ import * as vscode from 'vscode';
 import { baseCommands, registerCommands } from './commands';
 import type { Services } from './services';
 import { tokenwiseVersion } from './core/version';
+import { registerTokenView } from './tokenView';
+import { registerEngine } from './engineClient';
+import { registerInlineCompletion } from './completion/inlineCompletion';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Tokenwise', { log: true });
@@ -21,6 +24,9 @@ export function activate(context: vscode.ExtensionContext): void {
   };
   log.info(`Tokenwise ${tokenwiseVersion} activated (VS Code ${vscode.version}, ${process.platform}-${process.arch}, Node ${process.versions.node})`);
   registerCommands(context, services, [...baseCommands]);
+  registerTokenView(context, services);
+  const engine = registerEngine(context, services);
+  registerInlineCompletion(context, services, engine);
 }
 
 export function deactivate(): void {}

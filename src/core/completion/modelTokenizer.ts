@@ -19,7 +19,8 @@ export class ModelCompletionTokenizer implements CompletionTokenizer {
   /** `modelVocabSize`: rows of the model's logits (may exceed the tokenizer's ids). */
   constructor(tokenizerJsonPath: string, modelVocabSize?: number) {
     const json = readTokenizerJson(tokenizerJsonPath);
-    this.tokenizer = new HuggingFaceTokenizer(json, `${basename(dirname(tokenizerJsonPath))} (tokenizer.json)`);
+    // Added tokens typed in a document (Qwen marks its FIM sentinels non-special) stay ordinary text.
+    this.tokenizer = new HuggingFaceTokenizer(json, `${basename(dirname(tokenizerJsonPath))} (tokenizer.json)`, { addedTokens: 'ordinary' });
     for (const added of (json as { added_tokens?: Array<{ id: number; content: string; special?: boolean }> }).added_tokens ?? []) {
       this.specials.set(added.content, added.id);
       if (added.special) this.specialIds.add(added.id);

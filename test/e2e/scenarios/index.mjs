@@ -8,10 +8,12 @@
 import activation from './activation.mjs';
 import modelEngine from './model-engine.mjs';
 import tokenView from './token-view.mjs';
+import inlineCompletion from './inline-completion.mjs';
 
 /** @type {Array<{ name: string, description?: string, timeoutMs: number, run: (t: any) => Promise<void> }>} */
 export const scenarios = [
   activation,
   modelEngine,
   tokenView,
+  inlineCompletion,
 ];
