@@ -3,6 +3,11 @@ import { cliCommands } from './commands';
 import { tokenwiseVersion } from '../core/version';
 
 const controller = new AbortController();
+// `tokenwise … | head` closes the pipe early: stop quietly instead of printing a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
 process.on('SIGINT', () => controller.abort());
 
 const io = {

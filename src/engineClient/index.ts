@@ -87,9 +87,8 @@ export function registerEngine(context: vscode.ExtensionContext, services: Servi
   const load = async () => {
     const settings = readSettings(services);
     try {
-      const info = await client.load(settings);
-      services.log.info(`model: ${info.dir}${info.isDefault ? ' (default)' : ''}`);
-      services.log.info(`execution provider: ${info.provider}`);
+      // The worker logs the model and the execution provider it settled on.
+      await client.load(settings);
     } catch (error) {
       services.notifyErrorOnce(`Model unavailable: ${error instanceof Error ? error.message : String(error)}`);
     }

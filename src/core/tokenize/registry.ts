@@ -6,25 +6,17 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { TokenwiseError } from '../errors';
+import { defaultModelName, findShippedModel } from '../engine/modelDir';
 import type { SpanTokenizer } from './engine';
 import { HuggingFaceTokenizer } from './huggingface';
 import { TiktokenTokenizer } from './tiktoken';
 import { tiktokenEncodingNames, type TiktokenEncodingName, type TokenizerSpec } from './types';
 
-export const defaultModelName = 'tokenwise-code-small';
+export { defaultModelName };
 
-/**
- * The default model directory: `models/tokenwise-code-small` next to the bundle (`dist/models/…`),
- * or in the repository (running from source, or a bundle in `dist/` of a checkout). Undefined when
- * there is none (yet).
- */
+/** The shipped model's directory (next to the bundle or in the repository), if installed. */
 export function defaultModelDir(): string | undefined {
-  const candidates = [
-    join(__dirname, 'models', defaultModelName),
-    join(__dirname, '..', 'models', defaultModelName),
-    join(__dirname, '..', '..', '..', 'models', defaultModelName),
-  ];
-  return candidates.find((dir) => existsSync(join(dir, 'tokenizer.json')));
+  return findShippedModel();
 }
 
 function isTiktokenName(name: string): name is TiktokenEncodingName {
