@@ -46,6 +46,11 @@ const SETTINGS = {
   'files.autoSave': 'off',
   'chat.commandCenter.enabled': false,
   'workbench.colorTheme': 'Default Dark Modern',
+  // Scenarios type JSON into settings.json: no auto-closing or auto-indent rewriting what is typed.
+  'editor.autoClosingBrackets': 'never',
+  'editor.autoClosingQuotes': 'never',
+  'editor.autoIndent': 'none',
+  'editor.formatOnType': false,
 };
 
 const log = (line) => console.log(`[e2e] ${line}`);
