@@ -38,7 +38,8 @@ export default {
       await t.page.keyboard.press('Enter');
       await t.page.keyboard.type('def double(value):', { delay: 30 });
       await t.page.keyboard.press('Enter');
-      await t.page.keyboard.type('ret', { delay: 60 });
+      // The e2e profile turns auto-indent off, so the indentation is typed like the rest.
+      await t.page.keyboard.type('    ret', { delay: 60 });
     });
     let shown;
     await t.step('ghost text appears', async () => {
@@ -68,6 +69,42 @@ export default {
       if (accepted.trimEnd() !== `    ret${firstShown}`.trimEnd()) throw new Error(`accepted line ${JSON.stringify(accepted)} differs from "    ret" + ghost text ${JSON.stringify(firstShown)}`);
       t.log(`accepted line: ${JSON.stringify(accepted)}`);
       await t.screenshot('accepted');
+    });
+    await t.step('typing fast: ghost text only ever sits at the cursor, never for an old prefix', async () => {
+      await t.page.keyboard.press('End');
+      await t.page.keyboard.press('Enter');
+      const typed = '    total = sum(values) + len(valu';
+      const samples = [];
+      let sampling = true;
+      const sampler = (async () => {
+        while (sampling) {
+          // Text of the cursor's line after the ghost text: non-empty means a suggestion sits
+          // before text typed since it was requested (a stale one).
+          samples.push(await editor.evaluate((root) => {
+            const line = [...root.querySelectorAll('.view-lines .view-line')].find((l) => l.querySelector('.ghost-text-decoration'));
+            if (!line) return null;
+            const ghost = [...line.querySelectorAll('.ghost-text-decoration')].pop();
+            const range = document.createRange();
+            range.setStartAfter(ghost);
+            range.setEndAfter(line.lastChild);
+            return range.toString();
+          }).catch(() => null));
+          await new Promise((r) => setTimeout(r, 15));
+        }
+      })();
+      await t.page.keyboard.type(typed, { delay: 15 });
+      const final = await t.waitFor(async () => ((await ghostText(editor)).trim() ? await ghostText(editor) : false), {
+        timeoutMs: 20_000, message: 'no ghost text after typing fast',
+      });
+      sampling = false;
+      await sampler;
+      const stale = samples.filter((after) => after !== null && after.replace(/\u00a0/g, ' ').trim() !== '');
+      t.log(`${samples.filter((x) => x !== null).length} samples with ghost text while typing, final ghost ${JSON.stringify(final)}`);
+      if (stale.length) throw new Error(`ghost text was shown before already-typed text ${stale.length} times, e.g. ${JSON.stringify(stale[0])}`);
+      const lines = (await editorLines(editor)).map((l) => l.replace(nbsp, ' '));
+      if (!lines.includes(typed)) throw new Error(`the typed line is not in the document as typed: ${JSON.stringify(lines.slice(-3))}`);
+      await t.screenshot('typed-fast');
+      await t.page.keyboard.press('Escape');
     });
     await t.step('revert the file', async () => {
       await t.wb.runCommand('File: Revert File');
