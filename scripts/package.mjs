@@ -22,9 +22,9 @@ const stampFile = join(repoRoot, '.cache', 'package-stamp.json');
 const stageDir = join(repoRoot, '.cache', 'vsix-stage');
 
 /** What goes into the .vsix (mirrors .vscodeignore); vsce runs in a staging folder holding only these. */
-const PACKAGED = ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist', 'media'];
+const PACKAGED = ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist', 'media', 'docs/images'];
 /** Inputs of the build and of the package; a change in any of them rebuilds the .vsix. */
-const INPUTS = ['src', 'webview', 'media', 'package.json', 'package-lock.json', 'esbuild.mjs', '.vscodeignore',
+const INPUTS = ['src', 'webview', 'media', 'docs/images', 'package.json', 'package-lock.json', 'esbuild.mjs', '.vscodeignore',
   'README.md', 'LICENSE', 'CHANGELOG.md', 'scripts/package.mjs'];
 /** The files esbuild.mjs copies from each models/<name>/ (corpus and checkpoints are not inputs). */
 const MODEL_FILES = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx'];
@@ -156,7 +156,8 @@ async function packageLocked({ log = defaultLog, force = false, target = current
   const vsce = join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
   try {
     // stdin is closed: a vsce question (missing LICENSE, repository…) fails instead of hanging CI.
-    run(process.execPath, [vsce, 'package', '--no-dependencies', '--target', target, '--out', vsix],
+    // README images stay relative: VS Code shows them from the installed extension's docs/images.
+    run(process.execPath, [vsce, 'package', '--no-dependencies', '--no-rewrite-relative-links', '--target', target, '--out', vsix],
       { cwd: stageDir, quiet });
   } finally {
     rmSync(stageDir, { recursive: true, force: true });
