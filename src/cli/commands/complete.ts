@@ -5,17 +5,10 @@
 import type { CliCommand, CliContext } from '../dispatcher';
 import { printJson, readTextFile } from '../io';
 import { TokenwiseError } from '../../core/errors';
-import { executionProviderSettings, type ExecutionProviderSetting } from '../../core/engine/backend';
-import { OnnxEngine } from '../../core/engine/engine';
+import { loadEngine, modelOptions } from '../model';
 import { boundaryModes, type BoundaryMode } from '../../core/completion/fim';
 import { complete, createCompletionStack, type CompletionStack } from '../../core/completion/stack';
 import type { FimOrder } from '../../core/fim/templates';
-
-export const modelOptions = {
-  model: { type: 'string', valueName: 'dir', description: 'Model directory (Hugging Face ONNX layout). Default: the shipped model.' },
-  provider: { type: 'string', choices: executionProviderSettings, description: 'Execution provider (default auto: CUDA, WebGPU, then CPU).' },
-  threads: { type: 'number', valueName: 'n', description: 'CPU threads (default: half the cores).' },
-} as const;
 
 export const completionOptions = {
   mode: { type: 'string', choices: boundaryModes, description: 'How a prompt that ends mid-token is handled (default exact).' },
@@ -25,12 +18,7 @@ export const completionOptions = {
 
 /** Loads the engine in-process and the completion stack for its model; the caller disposes. */
 export async function loadStack(ctx: CliContext): Promise<CompletionStack> {
-  const engine = await OnnxEngine.load({
-    modelDir: ctx.args.options.model as string | undefined,
-    provider: (ctx.args.options.provider as ExecutionProviderSetting | undefined) ?? 'auto',
-    threads: (ctx.args.options.threads as number | undefined) ?? 0,
-    kvCacheMB: 128,
-  });
+  const engine = await loadEngine(ctx);
   try {
     return await createCompletionStack(engine);
   } catch (error) {

@@ -5,18 +5,15 @@
  */
 import type { CliCommand } from '../dispatcher';
 import { printJson, readTextFile } from '../io';
-import { executionProviderSettings, type ExecutionProviderSetting } from '../../core/engine/backend';
-import { OnnxEngine } from '../../core/engine/engine';
+import { loadEngine, modelOptions } from '../model';
 
 export const entropyCommand: CliCommand = {
   name: 'entropy',
   summary: "Score a file with the model: per-token surprise (logprob, entropy, rank, top-k) and bits per byte.",
   positionals: [{ name: 'file', description: 'Text file to score.', required: true }],
   options: {
-    model: { type: 'string', valueName: 'dir', description: 'Model directory (Hugging Face ONNX layout). Default: the shipped model.' },
     top: { type: 'number', valueName: 'k', description: 'Alternatives per token (default 5).' },
-    provider: { type: 'string', choices: executionProviderSettings, description: 'Execution provider (default auto: CUDA, WebGPU, then CPU).' },
-    threads: { type: 'number', valueName: 'n', description: 'CPU threads (default: half the cores).' },
+    ...modelOptions,
   },
   details: [
     'JSON (--json): {"model", "provider", "bitsPerByte", "tokens": [{"id", "start", "end", "logprob", "entropy",',
@@ -26,14 +23,8 @@ export const entropyCommand: CliCommand = {
   async run(ctx) {
     const file = ctx.args.positionals[0]!;
     const text = readTextFile(file);
-    const model = ctx.args.options.model as string | undefined;
     const topK = Math.max(0, Math.floor((ctx.args.options.top as number | undefined) ?? 5));
-    const engine = await OnnxEngine.load({
-      modelDir: model,
-      provider: (ctx.args.options.provider as ExecutionProviderSetting | undefined) ?? 'auto',
-      threads: (ctx.args.options.threads as number | undefined) ?? 0,
-      kvCacheMB: 64,
-    });
+    const engine = await loadEngine(ctx, 64);
     try {
       const result = await engine.scoreText(text, { topK, signal: ctx.signal, priority: 'interactive' });
       if (ctx.json) {

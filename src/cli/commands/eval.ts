@@ -10,7 +10,8 @@ import type { BoundaryMode } from '../../core/completion/fim';
 import { complete } from '../../core/completion/stack';
 import { editSimilarity, exactMatch, executeInfilling, executionSetup, loadInfillingTasks, percentile } from '../../core/eval/humanEvalInfilling';
 import type { FimOrder } from '../../core/fim/templates';
-import { completionOptions, loadStack, modelOptions } from './complete';
+import { completionOptions, loadStack } from './complete';
+import { modelOptions } from '../model';
 
 export const evalCommand: CliCommand = {
   name: 'eval',
