@@ -15,6 +15,11 @@ export class ModelCompletionTokenizer implements CompletionTokenizer {
   private readonly specials = new Map<string, number>();
   private readonly specialIds = new Set<number>();
   private readonly tokenizer: HuggingFaceTokenizer;
+  /**
+   * SentencePiece-style tokenizers (Llama's Prepend "▁" normalizer, Metaspace) add a space before
+   * the text; a word start is a run of spaces and fragments are encoded without that extra space.
+   */
+  private readonly prependsSpace: boolean;
 
   /** `modelVocabSize`: rows of the model's logits (may exceed the tokenizer's ids). */
   constructor(tokenizerJsonPath: string, modelVocabSize?: number) {
@@ -26,6 +31,8 @@ export class ModelCompletionTokenizer implements CompletionTokenizer {
       if (added.special) this.specialIds.add(added.id);
     }
     this.vocabSize = Math.max(modelVocabSize ?? 0, this.tokenizer.vocabSize);
+    const probe = this.tokenizer.encodeSpans('a');
+    this.prependsSpace = probe.count > 0 && this.tokenizer.tokenBytes(probe.ids[0]!)[0] === 0x20;
   }
 
   /** Contents of the special tokens, for family detection. */
@@ -51,10 +58,19 @@ export class ModelCompletionTokenizer implements CompletionTokenizer {
       // need one are dropped (only possible for tokens that split a multi-byte character).
       return [];
     }
+    // A fragment that starts a word (" ret") is encoded as in the middle of a document: the
+    // tokenizer's own prepended space stands for the fragment's first space.
+    if (this.prependsSpace && text.startsWith(' ')) text = text.slice(1);
     return Array.from(this.tokenizer.encodeSpans(text).ids);
   }
 
   preTokenStarts(bytes: Uint8Array): number[] {
+    if (this.prependsSpace) {
+      // SentencePiece pieces start at a space run that follows other text.
+      const starts = [0];
+      for (let i = 1; i < bytes.length; i++) if (bytes[i] === 0x20 && bytes[i - 1] !== 0x20) starts.push(i);
+      return starts;
+    }
     let text: string;
     try {
       text = fatalUtf8.decode(bytes);
