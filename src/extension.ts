@@ -5,6 +5,7 @@ import { tokenwiseVersion } from './core/version';
 import { registerTokenView } from './tokenView';
 import { registerEngine } from './engineClient';
 import { registerInlineCompletion } from './completion/inlineCompletion';
+import { registerEntropyView } from './entropyView';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Tokenwise', { log: true });
@@ -27,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerTokenView(context, services);
   const engine = registerEngine(context, services);
   registerInlineCompletion(context, services, engine);
+  registerEntropyView(context, services, engine);
 }
 
 export function deactivate(): void {}

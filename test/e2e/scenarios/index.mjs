@@ -9,6 +9,7 @@ import activation from './activation.mjs';
 import modelEngine from './model-engine.mjs';
 import tokenView from './token-view.mjs';
 import inlineCompletion from './inline-completion.mjs';
+import entropyView from './entropy-view.mjs';
 import badModel from './bad-model.mjs';
 
 /** @type {Array<{ name: string, description?: string, timeoutMs: number, run: (t: any) => Promise<void> }>} */
@@ -17,5 +18,6 @@ export const scenarios = [
   modelEngine,
   tokenView,
   inlineCompletion,
+  entropyView,
   badModel,
 ];

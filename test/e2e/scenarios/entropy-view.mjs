@@ -1,0 +1,248 @@
+// The entropy heat map: "Toggle Entropy Heat Map" colours the model's tokens, the status bar shows
+// the file's bits per byte equal to the CLI's (`tokenwise entropy <file> --json`), the hover shows
+// probability, rank, surprisal, entropy and the top alternatives, and after an edit the new line
+// is coloured too (only tokens after the edit rescored). A 1,000-line file opened from outside the
+// workspace shows a progress indicator while it is scored, then its bits per byte (= the CLI's);
+// an edit near its end rescores only the tokens after it. Files are reverted after.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const TOGGLE = 'Tokenwise: Toggle Entropy Heat Map';
+const BPB = /(sel\s+)?≈?(\d+\.\d+)\s*bits\/byte/;
+
+/** Decoration elements (ced-*) drawn on the rendered line that contains `text`. */
+async function lineDecorations(editor, text) {
+  return editor.evaluate((root, needle) => {
+    const line = [...root.querySelectorAll('.view-lines .view-line')].find((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ').includes(needle));
+    if (!line) return -1;
+    const box = line.getBoundingClientRect();
+    const mid = box.top + box.height / 2;
+    return [...root.querySelectorAll('.view-lines [class*="ced-"], .view-overlays [class*="ced-"]')].filter((n) => {
+      const r = n.getBoundingClientRect();
+      return r.width > 0 && r.top <= mid && r.bottom >= mid;
+    }).length;
+  }, text);
+}
+
+async function statusBpb(t) {
+  const items = await t.wb.statusBarTexts();
+  for (const { text } of items) {
+    const m = BPB.exec(text);
+    if (m) return { text, value: Number(m[2]), approximate: text.includes('≈'), selection: Boolean(m[1]) };
+  }
+  return null;
+}
+
+/**
+ * Rewrites the remote (machine) user settings through VS Code's own settings.json editor, as
+ * bad-model.mjs does (code-server keeps machine-scoped settings there).
+ */
+async function updateMachineSettings(t, change) {
+  const file = join(t.userDataDir, 'Machine', 'settings.json');
+  let settings = {};
+  try {
+    settings = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    // not created yet
+  }
+  change(settings);
+  const labels = await t.wb.paletteEntries('Open Remote Settings (JSON)');
+  const title = labels.find((l) => /Open Remote Settings \(JSON\)/.test(l));
+  if (!title) throw new Error(`no "Open Remote Settings (JSON)" command: ${JSON.stringify(labels)}`);
+  await t.wb.closeQuickInput();
+  await t.wb.runCommand(title);
+  const editor = t.page.locator('.part.editor .monaco-editor[data-uri$="settings.json"]').first();
+  await editor.locator('.view-lines').waitFor({ state: 'visible', timeout: 15_000 });
+  await editor.locator('.view-lines').click();
+  await t.page.keyboard.press('Control+A');
+  await t.page.keyboard.press('Delete');
+  await t.page.keyboard.insertText(JSON.stringify(settings, null, 2) + '\n');
+  await t.page.keyboard.press('Control+S');
+  await t.waitFor(() => {
+    try {
+      return JSON.stringify(JSON.parse(readFileSync(file, 'utf8'))) === JSON.stringify(settings);
+    } catch {
+      return false;
+    }
+  }, { timeoutMs: 10_000, message: 'settings.json was not saved with the new value' });
+  await t.wb.runCommand('View: Close Editor');
+}
+
+/** Heat map decoration elements drawn as a solid bottom border (style "underline"). */
+async function underlined(editor) {
+  return editor.evaluate((root) => [...root.querySelectorAll('.view-lines [class*="ced-"], .view-overlays [class*="ced-"]')]
+    .filter((n) => getComputedStyle(n).borderBottomStyle === 'solid' && parseFloat(getComputedStyle(n).borderBottomWidth) >= 2).length);
+}
+
+export default {
+  name: 'entropy-view',
+  description: 'heat map decorations, status bar bits per byte = CLI, hover numbers and alternatives, rescoring after an edit',
+  timeoutMs: 240_000,
+  async run(t) {
+    let editor;
+    let baseline;
+    await t.step('open shapes.py once the model is loaded', async () => {
+      editor = await t.wb.openFile('shapes.py');
+      await t.waitForLog(/execution provider:?\s+(cpu|cuda|webgpu)\b(?!\s+unavailable)/i, { timeoutMs: 60_000 });
+      baseline = await t.wb.decorationStats(editor);
+    });
+    let shown;
+    await t.step(`run "${TOGGLE}": heat map decorations appear`, async () => {
+      await t.wb.runCommand(TOGGLE);
+      shown = await t.waitFor(async () => {
+        const s = await t.wb.decorationStats(editor);
+        return s.count >= baseline.count + 40 && s.styled >= 40 ? s : false;
+      }, { timeoutMs: 30_000, message: 'no heat map decorations after toggling it on' });
+      t.log(`${shown.count} decoration elements (${shown.styled} styled), ${shown.types.length} decoration types`);
+      await t.screenshot('heatmap-on');
+    });
+    await t.step('status bar: bits per byte of the file = `tokenwise entropy shapes.py --json`', async () => {
+      const cli = JSON.parse(t.cli('entropy', join(t.fixtureDir, 'shapes.py'), '--json'));
+      const expected = cli.bitsPerByte;
+      const found = await t.waitFor(async () => {
+        const s = await statusBpb(t);
+        return s && !s.approximate && !s.selection && Math.abs(s.value - expected) < 0.006 ? s : false;
+      }, { timeoutMs: 30_000, message: () => `no status bar item showing ${expected.toFixed(2)} bits/byte (the CLI's figure)` })
+        .catch(async (error) => {
+          error.message += `; status bar: ${JSON.stringify((await t.wb.statusBarTexts()).map((i) => i.text))}`;
+          throw error;
+        });
+      t.log(`status bar "${found.text}" ≈ CLI ${expected.toFixed(4)} bits/byte`);
+      await t.screenshot('heatmap-status-bar');
+    });
+    await t.step('hover a token: probability, rank, surprisal and entropy in bits, top-5 alternatives', async () => {
+      const text = await t.wb.hoverWord(editor, 'Rectangle', /surprisal/i, 20_000);
+      const flat = text.replace(/\s+/g, ' ');
+      t.log(`hover: ${flat.slice(0, 300)}`);
+      for (const [what, re] of [
+        ['probability', /probability\s*[\d.]+(e-?\d+)?%/i],
+        ['rank', /rank\s*\d+/i],
+        ['surprisal in bits', /surprisal\s*[\d.]+\s*bits/i],
+        ['entropy in bits', /entropy\s*[\d.]+\s*bits/i],
+        ['top-5 alternatives', /top 5 alternatives/i],
+        ['the model-token note', /model's/i],
+      ]) if (!re.test(flat)) throw new Error(`the hover lacks ${what}: ${flat.slice(0, 400)}`);
+      await t.screenshot('heatmap-hover');
+      await t.page.keyboard.press('Escape');
+      await t.page.mouse.move(5, 5);
+    });
+    await t.step('type a new line at the end: it gets coloured after the rescoring', async () => {
+      await editor.locator('.view-lines').click();
+      await t.page.keyboard.press('Control+End');
+      await t.page.keyboard.press('Enter');
+      await t.page.keyboard.type('zebra_quux = frobnicate(42)', { delay: 20 });
+      const match = await t.waitForLog(/heat map: shapes\.py \(edit\): (\d+) tokens, (\d+) kept before the edit; view scored (\d+) tokens/, { timeoutMs: 30_000 });
+      t.log(`log: ${match[0]}`);
+      const total = Number(match[1]);
+      const kept = Number(match[2]);
+      if (!(kept > total / 2)) throw new Error(`expected most tokens kept after an edit at the end: ${kept} of ${total}`);
+      const n = await t.waitFor(async () => {
+        const c = await lineDecorations(editor, 'zebra_quux = frobnicate(42)');
+        return c >= 3 ? c : false;
+      }, { timeoutMs: 20_000, message: 'the typed line has no heat map decorations' });
+      t.log(`${n} decorations on the new line`);
+      await t.screenshot('heatmap-after-edit');
+    });
+    await t.step('revert shapes.py', async () => {
+      await t.wb.runCommand('File: Revert File');
+    });
+    // In a folder of its own, so the file dialog lists it at once.
+    const large = join(t.resultsDir, 'heatmap', 'heatmap-large.py');
+    let largeEditor;
+    await t.step('a 1,000-line file: progress while the whole file is scored, then bits per byte = CLI', async () => {
+      const source = ['/usr/lib/python3.11/argparse.py', '/usr/lib/python3/argparse.py'].find((p) => existsSync(p));
+      const lines = source ? readFileSync(source, 'utf8').split('\n').slice(0, 1000) : Array.from({ length: 30 }, () => readFileSync(join(t.fixtureDir, 'shapes.py'), 'utf8')).join('\n').split('\n').slice(0, 1000);
+      mkdirSync(join(t.resultsDir, 'heatmap'), { recursive: true });
+      writeFileSync(large, lines.join('\n') + '\n');
+      // "Open File..." shows VS Code's simple file dialog in the same quick input: type the path there.
+      const title = 'File: Open File...';
+      await t.wb.paletteEntries(title, [title]);
+      await t.wb.quickInput().locator('.monaco-list-row').filter({ has: t.page.locator('.label-name', { hasText: /^\s*File: Open File\.\.\.\s*$/ }) }).first().click();
+      const input = t.wb.quickInput().locator('input').first();
+      await t.waitFor(async () => (await input.inputValue().catch(() => '')).startsWith('/'), { timeoutMs: 10_000, message: 'the file dialog did not open' });
+      // The dialog fills in its start folder asynchronously: type the path until it sticks, then OK.
+      await t.waitFor(async () => {
+        if ((await input.inputValue().catch(() => '')) !== large) await input.fill(large);
+        await new Promise((r) => setTimeout(r, 300));
+        const visible = await t.wb.quickInput().locator('.monaco-list-row', { hasText: 'heatmap-large.py' }).count();
+        return visible > 0 && (await input.inputValue().catch(() => '')) === large;
+      }, { timeoutMs: 15_000, message: 'could not type the path into the file dialog' });
+      await t.wb.quickInput().locator('.monaco-button', { hasText: /^\s*OK\s*$/ }).first().click();
+      largeEditor = t.wb.editor('heatmap-large.py');
+      await largeEditor.locator('.view-lines .view-line').first().waitFor({ state: 'visible', timeout: 20_000 });
+      const progress = await t.waitFor(async () => {
+        const items = await t.wb.statusBarTexts();
+        return items.find((i) => /scoring heatmap-large\.py/i.test(`${i.text} ${i.label}`)) ?? false;
+      }, { timeoutMs: 30_000, intervalMs: 100, message: 'no progress indicator while the large file is scored' });
+      t.log(`progress: "${progress.text || progress.label}"`);
+      await t.screenshot('large-file-progress');
+      // Plain output (the --json of 9,000 tokens with alternatives is larger than the harness's buffer).
+      const printed = /bits per byte:\s*(\d+\.\d+)/.exec(t.cli('entropy', large));
+      if (!printed) throw new Error('tokenwise entropy printed no bits per byte');
+      const expected = Number(printed[1]);
+      const found = await t.waitFor(async () => {
+        const s = await statusBpb(t);
+        return s && !s.approximate && Math.abs(s.value - expected) < 0.006 ? s : false;
+      }, { timeoutMs: 90_000, message: () => `the status bar does not settle on the CLI's ${expected.toFixed(2)} bits/byte` });
+      const log = await t.waitForLog(/heat map: heatmap-large\.py: whole file scored, (\d+) more tokens in (\d+) ms/);
+      t.log(`status bar "${found.text}" ≈ CLI ${expected.toFixed(4)}; ${log[0]}`);
+      await t.screenshot('large-file-scored');
+    });
+    await t.step('jump to its end and edit a line there: only tokens after the edit are rescored', async () => {
+      await largeEditor.locator('.view-lines').click();
+      await t.page.keyboard.press('Control+End');
+      await t.waitFor(async () => (await t.wb.decorationStats(largeEditor)).styled >= 40, { timeoutMs: 10_000, message: 'the end of the large file is not coloured' });
+      await t.page.keyboard.press('ArrowUp');
+      await t.page.keyboard.press('ArrowUp');
+      await t.page.keyboard.press('End');
+      await t.page.keyboard.press('Enter');
+      await t.page.keyboard.type('retries = max(0, retries - 1)', { delay: 15 });
+      const m = await t.waitForLog(/heat map: heatmap-large\.py \(edit\): (\d+) tokens, (\d+) kept before the edit; view scored (\d+) tokens in (\d+) ms \((\d+) through the model/, { timeoutMs: 30_000 });
+      const [total, kept, computed] = [Number(m[1]), Number(m[2]), Number(m[5])];
+      t.log(`log: ${m[0]}`);
+      if (!(kept > 0.95 * total)) throw new Error(`expected the tokens before the edit kept: ${kept} of ${total}`);
+      if (!(computed < 600)) throw new Error(`expected only the window of the edit through the model, got ${computed} tokens`);
+      await t.waitFor(async () => (await lineDecorations(largeEditor, 'retries = max(0, retries - 1)')) >= 3, { timeoutMs: 20_000, message: 'the edited line of the large file is not coloured' });
+      await t.screenshot('large-file-after-edit');
+      await t.wb.runCommand('File: Revert File');
+    });
+    await t.step('settings: metric "rank" (GLTR buckets) as underlines', async () => {
+      await updateMachineSettings(t, (s) => { s['tokenwise.heatmap.metric'] = 'rank'; s['tokenwise.heatmap.style'] = 'underline'; });
+      const n = await t.waitFor(async () => { const c = await underlined(largeEditor); return c >= 40 ? c : false; },
+        { timeoutMs: 15_000, message: 'no underlined heat map tokens after choosing style "underline"' });
+      t.log(`${n} underlined tokens`);
+      await t.screenshot('rank-underline');
+    });
+    await t.step(`run "${TOGGLE}" again: the decorations go away`, async () => {
+      await t.wb.runCommand(TOGGLE);
+      await t.waitFor(async () => (await t.wb.decorationStats(largeEditor)).count <= baseline.count, {
+        timeoutMs: 15_000, message: 'heat map decorations are still shown after toggling off',
+      });
+      await t.screenshot('heatmap-off');
+    });
+    await t.step('without a usable model the command explains why and how to fix it', async () => {
+      await updateMachineSettings(t, (s) => { s['tokenwise.modelPath'] = join(t.resultsDir, 'no-such-model'); });
+      await t.waitFor(async () => (await t.wb.statusBarTexts()).some((i) => /Tokenwise model/.test(i.text) && !/tokenwise-code-small/.test(i.text)),
+        { timeoutMs: 30_000, message: 'the engine did not report the missing model' });
+      await t.wb.runCommand(TOGGLE);
+      const toast = t.page.locator('.notifications-toasts .notification-toast', { hasText: /heat map needs a model/ });
+      await toast.first().waitFor({ state: 'visible', timeout: 15_000 }).catch(() => {
+        throw new Error('no explanation after running the command without a usable model');
+      });
+      const text = (await toast.first().innerText()).replace(/\s+/g, ' ');
+      t.log(`notification: ${text.slice(0, 260)}`);
+      if (!/tokenwise\.modelPath/.test(text) || !/Open Settings/.test(text)) throw new Error(`the explanation does not say how to fix it: ${text}`);
+      await t.screenshot('no-model-explained');
+      await t.page.keyboard.press('Escape');
+    });
+    await t.step('restore the settings: the shipped model loads again', async () => {
+      const before = (t.extensionLog().match(/execution provider: cpu/g) ?? []).length;
+      await updateMachineSettings(t, (s) => {
+        for (const key of ['tokenwise.modelPath', 'tokenwise.heatmap.metric', 'tokenwise.heatmap.style']) delete s[key];
+      });
+      await t.waitFor(() => (t.extensionLog().match(/execution provider: cpu/g) ?? []).length > before, {
+        timeoutMs: 45_000, message: 'the shipped model did not load again after removing tokenwise.modelPath',
+      });
+    });
+  },
+};
