@@ -4,7 +4,8 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { editSimilarity, exactMatch, executeInfilling, executionSetup, loadInfillingTasks, percentile, type InfillingTask } from '../../src/core/eval/humanEvalInfilling';
+import { editSimilarity, exactMatch, executeInfilling, executionSetup, loadInfillingTasks, type InfillingTask } from '../../src/core/eval/humanEvalInfilling';
+import { percentile } from '../../src/core/numbers';
 
 const task: InfillingTask = {
   task_id: 'Toy/0',

@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
+import { mulberry32, percentile } from '../../core/numbers';
 import type { CliCommand, CliContext } from '../dispatcher';
 import { printJson } from '../io';
 import { TokenwiseError } from '../../core/errors';
@@ -133,21 +134,6 @@ function sameIds(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   return true;
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function sameSpans(a: TokenSpans, b: TokenSpans): boolean {
   return sameIds(a.ids, b.ids) && sameIds(a.starts, b.starts) && sameIds(a.byteStarts, b.byteStarts) && sameIds(a.flags, b.flags);

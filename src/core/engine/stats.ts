@@ -1,3 +1,4 @@
+import { mulberry32 } from '../numbers';
 /** Per-position statistics of a logits row: log-softmax, entropy, rank, top-k, sampling. */
 
 export interface PositionStats {
@@ -64,17 +65,8 @@ export function positionStats(logits: Float32Array, offset: number, vocab: numbe
   return { id: actual, logprob: a - lse, entropy, rank, top };
 }
 
-/** Deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG for sampling (mulberry32). */
+export const rng = mulberry32;
 
 /** Greedy (temperature 0) or temperature / top-k / top-p sampling from one logits row. */
 export function pickToken(

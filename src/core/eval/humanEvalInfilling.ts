@@ -125,8 +125,3 @@ export function editSimilarity(a: string, b: string): number {
   return 1 - prev[m]! / Math.max(n, m);
 }
 
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((x, y) => x - y);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
