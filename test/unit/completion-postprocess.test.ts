@@ -29,6 +29,8 @@ const goldens: Golden[] = [
   { name: 'trailing whitespace and blank lines are trimmed', rule: 'trimTrailingWhitespace', raw: 'if x:  \n        y()\t\n\n', ctx: { linePrefix: '    ', multiline: true }, expected: 'if x:\n        y()' },
   { name: 'stops before repeating the line below', rule: 'stopAtRepeatedLineBelow', raw: 'x = 1\n    return x', ctx: { linePrefix: '    ', multiline: true, textBelow: '    return x\n' }, expected: 'x = 1' },
   { name: 'a first line equal to the line below is dropped', rule: 'stopAtRepeatedLineBelow', raw: 'x', ctx: { linePrefix: '    return ', textBelow: '\n    return x\n' }, expected: undefined },
+  { name: 'stops where the block ends (dedent below the cursor line)', rule: 'stopAtBlockEnd', raw: 'total = 0\n    for v in values:\n        total += v\n\ndef other():\n    pass', ctx: { linePrefix: '    ', multiline: true }, expected: 'total = 0\n    for v in values:\n        total += v' },
+  { name: 'keeps the closing brace of the block, then stops', rule: 'stopAtBlockEnd', raw: 'if (ok) {\n    go();\n  }\n  more();\n}\nnext();', ctx: { linePrefix: '  ', multiline: true, indentUnit: '  ' }, expected: 'if (ok) {\n    go();\n  }\n  more();\n}' },
   { name: 'tabs become the document’s spaces on continuation lines', rule: 'matchIndentation', raw: 'if ok:\n\t\tgo()', ctx: { linePrefix: '    ', multiline: true }, expected: 'if ok:\n        go()' },
   { name: 'spaces become tabs in a tab-indented document', rule: 'matchIndentation', raw: 'if ok:\n        go()', ctx: { linePrefix: '\t', multiline: true, indentUnit: '\t' }, expected: 'if ok:\n\t\tgo()' },
   { name: 'indentation typed twice is removed', rule: 'matchIndentation', raw: '    x = 1', ctx: { linePrefix: '    ', multiline: true }, expected: 'x = 1' },

@@ -97,10 +97,37 @@ export const removeSuffixOverlap: Rule = (text, ctx) => {
   return text;
 };
 
+function indentWidth(line: string, tabSize = 4): number {
+  let w = 0;
+  for (const ch of line) {
+    if (ch === ' ') w++;
+    else if (ch === '\t') w += tabSize;
+    else break;
+  }
+  return w;
+}
+
+/**
+ * Stops where the block the cursor is in ends: at the first later line indented less than the
+ * cursor's line (a closing bracket at that depth is kept, it closes the block).
+ */
+export const stopAtBlockEnd: Rule = (text, ctx) => {
+  const lines = text.split('\n');
+  if (lines.length < 2) return text;
+  const base = indentWidth(ctx.linePrefix);
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.trim() === '' || indentWidth(line) >= base) continue;
+    return lines.slice(0, /^[)\]}]/.test(line.trim()) ? i + 1 : i).join('\n');
+  }
+  return text;
+};
+
 export const rules: ReadonlyArray<[name: string, rule: Rule]> = [
   ['cutAtSpecialTokens', cutAtSpecialTokens],
   ['stripMarkdownFences', stripMarkdownFences],
   ['keepSingleLine', keepSingleLine],
+  ['stopAtBlockEnd', stopAtBlockEnd],
   ['trimTrailingWhitespace', trimTrailingWhitespace],
   ['stopAtRepeatedLineBelow', stopAtRepeatedLineBelow],
   ['matchIndentation', matchIndentation],
