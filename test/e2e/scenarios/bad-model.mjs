@@ -1,45 +1,10 @@
 // Bad input: a corrupt model named in the user settings gives one clear notification, and the
 // token view keeps working. The setting is removed at the end and the shipped model comes back.
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { updateMachineSettings } from '../lib/settings.mjs';
 
 const TOGGLE = 'Tokenwise: Toggle Token Boundaries';
-
-/**
- * Rewrites the user settings through VS Code's own settings.json editor (VS Code does not pick up
- * a settings file written behind its back reliably).
- */
-async function updateUserSettings(t, change) {
-  // Machine-scoped settings (model paths) live in the remote machine's settings under code-server.
-  const file = join(t.userDataDir, 'Machine', 'settings.json');
-  let settings = {};
-  try {
-    settings = JSON.parse(readFileSync(file, 'utf8'));
-  } catch {
-    // not created yet
-  }
-  change(settings);
-  const labels = await t.wb.paletteEntries('Open Remote Settings (JSON)');
-  const title = labels.find((l) => /Open Remote Settings \(JSON\)/.test(l));
-  if (!title) throw new Error(`no "Open Remote Settings (JSON)" command: ${JSON.stringify(labels)}`);
-  await t.wb.closeQuickInput();
-  await t.wb.runCommand(title);
-  const editor = t.page.locator('.part.editor .monaco-editor[data-uri$="settings.json"]').first();
-  await editor.locator('.view-lines').waitFor({ state: 'visible', timeout: 15_000 });
-  await editor.locator('.view-lines').click();
-  await t.page.keyboard.press('Control+A');
-  await t.page.keyboard.press('Delete');
-  await t.page.keyboard.insertText(JSON.stringify(settings, null, 2) + '\n');
-  await t.page.keyboard.press('Control+S');
-  await t.waitFor(() => {
-    try {
-      return JSON.stringify(JSON.parse(readFileSync(file, 'utf8'))) === JSON.stringify(settings);
-    } catch {
-      return false;
-    }
-  }, { timeoutMs: 10_000, message: 'settings.json was not saved with the new value' });
-  await t.wb.runCommand('View: Close All Editors');
-}
 
 export default {
   name: 'bad-model',
@@ -52,7 +17,7 @@ export default {
       mkdirSync(join(corrupt, 'onnx'), { recursive: true });
       for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json']) copyFileSync(join(shipped, f), join(corrupt, f));
       writeFileSync(join(corrupt, 'onnx', 'model.onnx'), 'this is not an ONNX model\n'.repeat(100));
-      await updateUserSettings(t, (s) => { s['tokenwise.modelPath'] = corrupt; });
+      await updateMachineSettings(t, (s) => { s['tokenwise.modelPath'] = corrupt; });
     });
     await t.step('a notification names the problem', async () => {
       const toast = t.page.locator('.notifications-toasts .notification-toast', { hasText: /Tokenwise: Model unavailable/ });
@@ -77,7 +42,7 @@ export default {
     });
     await t.step('removing the setting brings the shipped model back', async () => {
       const before = (t.extensionLog().match(/execution provider: cpu/g) ?? []).length;
-      await updateUserSettings(t, (s) => { delete s['tokenwise.modelPath']; });
+      await updateMachineSettings(t, (s) => { delete s['tokenwise.modelPath']; });
       await t.waitFor(() => (t.extensionLog().match(/execution provider: cpu/g) ?? []).length > before, {
         timeoutMs: 45_000, message: 'the shipped model did not load again after removing tokenwise.modelPath',
       });

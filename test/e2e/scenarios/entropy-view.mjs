@@ -6,6 +6,7 @@
 // an edit near its end rescores only the tokens after it. Files are reverted after.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { updateMachineSettings } from '../lib/settings.mjs';
 
 const TOGGLE = 'Tokenwise: Toggle Entropy Heat Map';
 const BPB = /(sel\s+)?≈?(\d+\.\d+)\s*bits\/byte/;
@@ -33,40 +34,6 @@ async function statusBpb(t) {
   return null;
 }
 
-/**
- * Rewrites the remote (machine) user settings through VS Code's own settings.json editor, as
- * bad-model.mjs does (code-server keeps machine-scoped settings there).
- */
-async function updateMachineSettings(t, change) {
-  const file = join(t.userDataDir, 'Machine', 'settings.json');
-  let settings = {};
-  try {
-    settings = JSON.parse(readFileSync(file, 'utf8'));
-  } catch {
-    // not created yet
-  }
-  change(settings);
-  const labels = await t.wb.paletteEntries('Open Remote Settings (JSON)');
-  const title = labels.find((l) => /Open Remote Settings \(JSON\)/.test(l));
-  if (!title) throw new Error(`no "Open Remote Settings (JSON)" command: ${JSON.stringify(labels)}`);
-  await t.wb.closeQuickInput();
-  await t.wb.runCommand(title);
-  const editor = t.page.locator('.part.editor .monaco-editor[data-uri$="settings.json"]').first();
-  await editor.locator('.view-lines').waitFor({ state: 'visible', timeout: 15_000 });
-  await editor.locator('.view-lines').click();
-  await t.page.keyboard.press('Control+A');
-  await t.page.keyboard.press('Delete');
-  await t.page.keyboard.insertText(JSON.stringify(settings, null, 2) + '\n');
-  await t.page.keyboard.press('Control+S');
-  await t.waitFor(() => {
-    try {
-      return JSON.stringify(JSON.parse(readFileSync(file, 'utf8'))) === JSON.stringify(settings);
-    } catch {
-      return false;
-    }
-  }, { timeoutMs: 10_000, message: 'settings.json was not saved with the new value' });
-  await t.wb.runCommand('View: Close Editor');
-}
 
 /** Heat map decoration elements drawn as a solid bottom border (style "underline"). */
 async function underlined(editor) {

@@ -1,0 +1,39 @@
+// Settings changes made the way a user makes them, through VS Code's settings.json editor
+// (VS Code does not reliably pick up a settings file written behind its back).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Rewrites the remote machine's settings: under code-server the extension runs "remotely", and
+ * machine-scoped settings (model paths) are only read from there.
+ */
+export async function updateMachineSettings(t, change) {
+  const file = join(t.userDataDir, 'Machine', 'settings.json');
+  let settings = {};
+  try {
+    settings = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    // not created yet
+  }
+  change(settings);
+  const labels = await t.wb.paletteEntries('Open Remote Settings (JSON)');
+  const title = labels.find((l) => /Open Remote Settings \(JSON\)/.test(l));
+  if (!title) throw new Error(`no "Open Remote Settings (JSON)" command: ${JSON.stringify(labels)}`);
+  await t.wb.closeQuickInput();
+  await t.wb.runCommand(title);
+  const editor = t.page.locator('.part.editor .monaco-editor[data-uri$="settings.json"]').first();
+  await editor.locator('.view-lines').waitFor({ state: 'visible', timeout: 15_000 });
+  await editor.locator('.view-lines').click();
+  await t.page.keyboard.press('Control+A');
+  await t.page.keyboard.press('Delete');
+  await t.page.keyboard.insertText(JSON.stringify(settings, null, 2) + '\n');
+  await t.page.keyboard.press('Control+S');
+  await t.waitFor(() => {
+    try {
+      return JSON.stringify(JSON.parse(readFileSync(file, 'utf8'))) === JSON.stringify(settings);
+    } catch {
+      return false;
+    }
+  }, { timeoutMs: 10_000, message: 'settings.json was not saved with the new value' });
+  await t.wb.runCommand('View: Close Editor');
+}
