@@ -11,7 +11,16 @@ interface TModel {
   dispose(): Promise<unknown>;
 }
 
-for (const name of ['tiny-llama-gqa', 'tiny-llama-fp16', 'tiny-llama-nopos']) {
+const models = join(__dirname, '../../models');
+const cases: Array<[root: string, name: string]> = [
+  [fixtures, 'tiny-llama-gqa'],
+  [fixtures, 'tiny-llama-fp16'],
+  [fixtures, 'tiny-llama-nopos'],
+  // The shipped default model too.
+  [models, 'tokenwise-code-small'],
+];
+
+for (const [root, name] of cases) {
   test(`greedy tokens match @huggingface/transformers generate() (${name})`, async () => {
     const tf = (await import('@huggingface/transformers')) as unknown as {
       env: { allowRemoteModels: boolean; localModelPath: string };
@@ -19,9 +28,9 @@ for (const name of ['tiny-llama-gqa', 'tiny-llama-fp16', 'tiny-llama-nopos']) {
       Tensor: new (type: string, data: BigInt64Array, dims: number[]) => unknown;
     };
     tf.env.allowRemoteModels = false;
-    tf.env.localModelPath = fixtures + '/';
+    tf.env.localModelPath = root + '/';
     const reference = await tf.AutoModelForCausalLM.from_pretrained(name, { dtype: 'fp32', device: 'cpu', local_files_only: true });
-    const engine = await OnnxEngine.load({ modelDir: join(fixtures, name), provider: 'cpu', threads: 1 });
+    const engine = await OnnxEngine.load({ modelDir: join(root, name), provider: 'cpu', threads: 1 });
     try {
       for (const prompt of prompts) {
         const ids = engine.tokenizer.encode(prompt);
