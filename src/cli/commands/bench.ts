@@ -18,6 +18,7 @@ import { TiktokenTokenizer, referenceTiktoken } from '../../core/tokenize/tiktok
 import { HuggingFaceTokenizer } from '../../core/tokenize/huggingface';
 import { engineBenchmark } from '../../core/engine/bench';
 import { entropyBenchmark } from '../../core/entropy/bench';
+import { fimBenchmark } from '../../core/eval/bench';
 
 export interface BenchRow {
   metric: string;
@@ -305,11 +306,11 @@ const tokensBenchmark: Benchmark = {
 };
 
 /** The benchmark table: add further benchmarks (engine, entropy) as entries. */
-export const benchmarks: Benchmark[] = [tokensBenchmark, engineBenchmark, entropyBenchmark];
+export const benchmarks: Benchmark[] = [tokensBenchmark, engineBenchmark, entropyBenchmark, fimBenchmark];
 
 export const benchCommand: CliCommand = {
   name: 'bench',
-  summary: 'Run a benchmark (tokens).',
+  summary: 'Run a benchmark: tokens, engine, entropy, fim.',
   positionals: [{ name: 'benchmark', description: 'Which benchmark to run.', required: true }],
   options: {
     mb: { type: 'number', description: 'Corpus size in MB (default 6).' },
@@ -319,6 +320,8 @@ export const benchCommand: CliCommand = {
     threads: { type: 'number', valueName: 'n', description: 'engine: CPU threads for both engines (default 2).' },
     provider: { type: 'string', choices: executionProviderSettings, description: 'entropy: execution provider (default cpu).' },
     file: { type: 'string', valueName: 'path', description: 'entropy: file whose first 1,000 lines are coloured (default: CPython argparse.py).' },
+    'data-dir': { type: 'string', valueName: 'dir', description: 'fim: folder with the HumanEval-infilling *.jsonl.gz files (default: ../shared/data/human-eval-infilling).' },
+    limit: { type: 'number', valueName: 'n', description: 'fim: first n tasks of each file only.' },
   },
   get details() {
     return ['Benchmarks:', ...benchmarks.map((b) => `  ${b.name.padEnd(10)} ${b.summary}`)].join('\n');

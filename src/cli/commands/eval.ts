@@ -7,9 +7,8 @@ import type { CliCommand } from '../dispatcher';
 import { printJson } from '../io';
 import { TokenwiseError } from '../../core/errors';
 import type { BoundaryMode } from '../../core/completion/fim';
-import { complete } from '../../core/completion/stack';
-import { editSimilarity, exactMatch, executeInfilling, executionSetup, loadInfillingTasks } from '../../core/eval/humanEvalInfilling';
-import { percentile } from '../../core/numbers';
+import { executionSetup, loadInfillingTasks } from '../../core/eval/humanEvalInfilling';
+import { evaluateFim, type FimEvalReport } from '../../core/eval/fimEval';
 import type { FimOrder } from '../../core/fim/templates';
 import { completionOptions, loadStack } from './complete';
 import { modelOptions } from '../model';
@@ -42,38 +41,21 @@ export const evalCommand: CliCommand = {
     const maxNewTokens = (ctx.args.options['max-tokens'] as number | undefined) ?? 128;
     const timeoutMs = (ctx.args.options.timeout as number | undefined) ?? 10_000;
     const stack = await loadStack(ctx);
-    let passed = 0;
-    let exact = 0;
-    let similarity = 0;
-    const latencies: number[] = [];
+    let report: FimEvalReport;
     try {
-      for (const [i, task] of tasks.entries()) {
-        const t0 = performance.now();
-        const result = await complete(stack, { prefix: task.prompt, suffix: task.suffix, mode, order, maxNewTokens, signal: ctx.signal });
-        latencies.push(performance.now() - t0);
-        let middle = result.completion;
-        // Single-line tasks: the model would go on writing the suffix's lines.
-        if (!task.canonical_solution.trimEnd().includes('\n')) middle = middle.split('\n')[0]!;
-        const run = await executeInfilling(task, middle, timeoutMs);
-        if (run.passed) passed++;
-        if (exactMatch(middle, task.canonical_solution)) exact++;
-        similarity += editSimilarity(middle.trim(), task.canonical_solution.trim());
-        if (!ctx.json) ctx.io.stderr(`\r${i + 1}/${tasks.length} pass ${passed} exact ${exact}`);
-      }
+      report = await evaluateFim(stack, tasks, {
+        mode,
+        order,
+        maxNewTokens,
+        timeoutMs,
+        signal: ctx.signal,
+        onProgress: (done, passed, exact) => {
+          if (!ctx.json) ctx.io.stderr(`\r${done}/${tasks.length} pass ${passed} exact ${exact}`);
+        },
+      });
     } finally {
       await stack.backend.dispose();
     }
-    const n = Math.max(1, tasks.length);
-    const report = {
-      mode,
-      order,
-      tasks: tasks.length,
-      passAt1: passed / n,
-      exactMatch: exact / n,
-      editSimilarity: similarity / n,
-      latencyMsP50: percentile(latencies, 50),
-      latencyMsP95: percentile(latencies, 95),
-    };
     if (ctx.json) {
       printJson(ctx.io, report);
       return;
