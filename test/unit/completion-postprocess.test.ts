@@ -25,6 +25,8 @@ const goldens: Golden[] = [
   { name: 'leaked <think> is cut', rule: 'cutAtSpecialTokens', raw: 'x<think>hmm', expected: 'x' },
   { name: 'completion that is only a special token shows nothing', rule: 'cutAtSpecialTokens', raw: '<|endoftext|>', expected: undefined },
   { name: 'markdown fence around code is removed', rule: 'stripMarkdownFences', raw: '```python\nx = 1\ny = 2\n```\nMore prose', ctx: { linePrefix: '', multiline: true }, expected: 'x = 1\ny = 2' },
+  { name: 'a degenerate loop is cut after its first copy', rule: 'cutRepetitionLoop', raw: 'return _is_1, 3, 0, 0, 0, 0, 0, 0, 0,', expected: 'return _is_1, 3, 0' },
+  { name: 'a word loop is cut too; ordinary repetition stays', rule: 'cutRepetitionLoop', raw: 'if not not not not not not x', ctx: { linePrefix: '    ' }, expected: 'if not' },
   { name: 'single line when text sits right of the cursor', rule: 'keepSingleLine', raw: 'a, b)\n    more()', ctx: { linePrefix: 'f(', lineSuffix: '' }, expected: 'a, b)' },
   { name: 'trailing whitespace and blank lines are trimmed', rule: 'trimTrailingWhitespace', raw: 'if x:  \n        y()\t\n\n', ctx: { linePrefix: '    ', multiline: true }, expected: 'if x:\n        y()' },
   { name: 'stops before repeating the line below', rule: 'stopAtRepeatedLineBelow', raw: 'x = 1\n    return x', ctx: { linePrefix: '    ', multiline: true, textBelow: '    return x\n' }, expected: 'x = 1' },

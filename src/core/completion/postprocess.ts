@@ -123,9 +123,20 @@ export const stopAtBlockEnd: Rule = (text, ctx) => {
   return text;
 };
 
+/**
+ * Cuts a degenerate loop (small models repeat themselves: "0, 0, 0, 0, …", "not not not …"):
+ * at the third consecutive repeat of a unit of 2–16 characters, keep up to its first copy.
+ */
+export const cutRepetitionLoop: Rule = (text) => {
+  const m = /([^\n]{2,16}?)\1{3,}/.exec(text);
+  if (!m || m[1]!.trim() === '') return text;
+  return text.slice(0, m.index + m[1]!.length).replace(/[ \t]+$/, '');
+};
+
 export const rules: ReadonlyArray<[name: string, rule: Rule]> = [
   ['cutAtSpecialTokens', cutAtSpecialTokens],
   ['stripMarkdownFences', stripMarkdownFences],
+  ['cutRepetitionLoop', cutRepetitionLoop],
   ['keepSingleLine', keepSingleLine],
   ['stopAtBlockEnd', stopAtBlockEnd],
   ['trimTrailingWhitespace', trimTrailingWhitespace],
