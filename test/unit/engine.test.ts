@@ -323,3 +323,13 @@ test('StepScheduler: interactive waiters go before background ones; aborted wait
   assert.deepEqual(order, ['interactive', 'background']);
   assert.equal(s.pending, 0);
 });
+
+test('generation that stops at once returns no tokens and empty text', async () => {
+  const engine = await load();
+  const ids = engine.tokenizer.encode('def main():');
+  const first = (await engine.generate(ids, { maxNewTokens: 1, stopTokens: [] })).tokens[0]!;
+  const r = await engine.generate(ids, { maxNewTokens: 8, stopTokens: [first] });
+  assert.deepEqual(r.tokens, []);
+  assert.equal(r.text, '');
+  assert.equal(r.finishReason, 'stop');
+});

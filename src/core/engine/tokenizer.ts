@@ -107,6 +107,8 @@ export class ModelTokenizer {
   }
 
   decode(ids: readonly number[]): string {
+    // @huggingface/tokenizers rejects an empty list; nothing decodes to nothing.
+    if (ids.length === 0) return '';
     return this.tokenizer.decode([...ids], { skip_special_tokens: false });
   }
 
