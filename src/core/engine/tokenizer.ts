@@ -6,27 +6,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { TokenwiseError } from '../errors';
+import { bytesToUnicode } from '../tokenize/huggingface';
 import type { TokenSpan } from './backend';
 
 type ByteMode = 'byte-level' | 'metaspace' | 'plain';
 
 /** GPT-2's bytes_to_unicode table, inverted: the character of a byte-level token → that byte. */
 function unicodeToBytes(): Map<string, number> {
-  const bs: number[] = [];
-  for (let b = 0x21; b <= 0x7e; b++) bs.push(b);
-  for (let b = 0xa1; b <= 0xac; b++) bs.push(b);
-  for (let b = 0xae; b <= 0xff; b++) bs.push(b);
-  const cs = [...bs];
-  let n = 0;
-  for (let b = 0; b < 256; b++) {
-    if (!bs.includes(b)) {
-      bs.push(b);
-      cs.push(256 + n++);
-    }
-  }
-  const map = new Map<string, number>();
-  bs.forEach((b, i) => map.set(String.fromCharCode(cs[i]!), b));
-  return map;
+  return new Map(bytesToUnicode().map((ch, b) => [ch, b]));
 }
 
 const encoder = new TextEncoder();

@@ -72,8 +72,8 @@ export interface TokenizerJson {
   decoder?: DecoderJson | null;
 }
 
-/** GPT-2's reversible byte ↔ printable-character table. */
-function bytesToUnicode(): string[] {
+/** GPT-2's reversible byte ↔ printable-character table (byte → character). */
+export function bytesToUnicode(): string[] {
   const bs: number[] = [];
   for (let b = 0x21; b <= 0x7e; b++) bs.push(b);
   for (let b = 0xa1; b <= 0xac; b++) bs.push(b);
