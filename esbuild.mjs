@@ -31,8 +31,8 @@ const nodeCommon = {
 };
 
 const builds = [
-  { ...nodeCommon, entryPoints: { extension: join(root, 'src/extension.ts') }, outdir: dist },
-  { ...nodeCommon, entryPoints: { worker: join(root, 'src/worker/inferenceWorker.ts') }, outdir: dist },
+  { ...nodeCommon, entryPoints: { extension: join(root, 'src/editor/extension.ts') }, outdir: dist },
+  { ...nodeCommon, entryPoints: { worker: join(root, 'src/worker/main.ts') }, outdir: dist },
   { ...nodeCommon, entryPoints: { cli: join(root, 'src/cli/main.ts') }, outdir: dist, banner: { js: '#!/usr/bin/env node' } },
   {
     bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: true, minify: production,

@@ -1,4 +1,4 @@
-import { TokenwiseError, describeError } from '../core/errors';
+import { TokenwiseError, describeError } from '../core/base/errors';
 
 /** One option of a CLI command. Booleans take no value; numbers are validated. */
 export interface OptionSpec {

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
-import { TokenwiseError } from '../core/errors';
-import { decodeText } from '../core/document';
+import { TokenwiseError } from '../core/base/errors';
+import { decodeText } from '../core/base/document';
 
 /** Reads a text file named on the command line, with one-line errors for the usual mistakes. */
 export function readTextFile(path: string): string {

@@ -1,6 +1,6 @@
 import { runCli } from './dispatcher';
 import { cliCommands } from './commands';
-import { tokenwiseVersion } from '../core/version';
+import { tokenwiseVersion } from '../core/base/version';
 
 const controller = new AbortController();
 // `tokenwise … | head` closes the pipe early: stop quietly instead of printing a stack trace.

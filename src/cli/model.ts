@@ -1,7 +1,7 @@
 /** Options and loading shared by the CLI commands that run the model (in-process, no worker). */
 import type { CliContext, OptionSpec } from './dispatcher';
-import { executionProviderSettings, type ExecutionProviderSetting } from '../core/engine/backend';
-import { OnnxEngine } from '../core/engine/engine';
+import { executionProviderSettings, type ExecutionProviderSetting } from '../core/inference/types';
+import { OnnxEngine } from '../core/inference/onnx/engine';
 
 export const modelOptions: Record<'model' | 'provider' | 'threads', OptionSpec> = {
   model: { type: 'string', valueName: 'dir', description: 'Model directory (Hugging Face ONNX layout). Default: the shipped model.' },

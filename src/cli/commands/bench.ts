@@ -7,18 +7,18 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
-import { mulberry32, percentile } from '../../core/numbers';
+import { mulberry32, percentile } from '../../core/base/numbers';
 import type { CliCommand, CliContext } from '../dispatcher';
 import { printJson } from '../io';
-import { TokenwiseError } from '../../core/errors';
-import { executionProviderSettings } from '../../core/engine/backend';
-import { looksBinary } from '../../core/document';
+import { TokenwiseError } from '../../core/base/errors';
+import { executionProviderSettings } from '../../core/inference/types';
+import { looksBinary } from '../../core/base/document';
 import { retokenize, type SpanTokenizer, type TokenSpans } from '../../core/tokenize';
 import { TiktokenTokenizer, referenceTiktoken } from '../../core/tokenize/tiktoken';
 import { HuggingFaceTokenizer } from '../../core/tokenize/huggingface';
-import { engineBenchmark } from '../../core/engine/bench';
-import { entropyBenchmark } from '../../core/entropy/bench';
-import { fimBenchmark } from '../../core/eval/bench';
+import { engineBenchmark } from '../../tools/bench/engine';
+import { entropyBenchmark } from '../../tools/bench/entropy';
+import { fimBenchmark } from '../../tools/bench/fim';
 
 export interface BenchRow {
   metric: string;

@@ -4,11 +4,11 @@
  */
 import type { CliCommand, CliContext } from '../dispatcher';
 import { printJson, readTextFile } from '../io';
-import { TokenwiseError } from '../../core/errors';
+import { TokenwiseError } from '../../core/base/errors';
 import { loadEngine, modelOptions } from '../model';
 import { boundaryModes, type BoundaryMode } from '../../core/completion/fim';
 import { complete, createCompletionStack, type CompletionStack } from '../../core/completion/stack';
-import type { FimOrder } from '../../core/fim/templates';
+import type { FimOrder } from '../../core/completion/prompt/templates';
 
 export const completionOptions = {
   mode: { type: 'string', choices: boundaryModes, description: 'How a prompt that ends mid-token is handled (default exact).' },

@@ -5,11 +5,11 @@
  */
 import type { CliCommand } from '../dispatcher';
 import { printJson } from '../io';
-import { TokenwiseError } from '../../core/errors';
+import { TokenwiseError } from '../../core/base/errors';
 import type { BoundaryMode } from '../../core/completion/fim';
-import { executionSetup, loadInfillingTasks } from '../../core/eval/humanEvalInfilling';
-import { evaluateFim, type FimEvalReport } from '../../core/eval/fimEval';
-import type { FimOrder } from '../../core/fim/templates';
+import { executionSetup, loadInfillingTasks } from '../../tools/eval/humanEvalInfilling';
+import { evaluateFim, type FimEvalReport } from '../../tools/eval/fimEval';
+import type { FimOrder } from '../../core/completion/prompt/templates';
 import { completionOptions, loadStack } from './complete';
 import { modelOptions } from '../model';
 

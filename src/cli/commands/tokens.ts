@@ -1,7 +1,7 @@
 import type { CliCommand } from '../dispatcher';
 import { printJson, readTextFile } from '../io';
 import { describeToken, loadTokenizer, parseTokenizerSpec, TokenFlag } from '../../core/tokenize';
-import { toHex } from '../../core/tokenize/utf8';
+import { toHex } from '../../core/base/utf8';
 
 /** `tokenwise tokens <file>`: the tokens of a file with exact spans. */
 export const tokensCommand: CliCommand = {

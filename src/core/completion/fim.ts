@@ -3,12 +3,12 @@
  * heal / exact, for text that may end mid-token) → token decoding → raw middle text.
  * Post-processing for the editor is a separate stage (postprocess.ts).
  */
-import { assertNever, CancelledError, TokenwiseError } from '../errors';
-import type { GenerateOptions, GenerateResult } from '../engine/backend';
-import { computeCovers, handOff, hasCrossingCover, type HandOff, type NextTokenScorer } from '../fim/exact';
-import { healGreedy, healingBackoff } from '../fim/healing';
-import type { FimOrder, FimTemplate, PromptSegment } from '../fim/templates';
-import { concatBytes, PrefixIndex, type BoundaryVocabulary } from '../fim/vocabulary';
+import { assertNever, CancelledError, TokenwiseError } from '../base/errors';
+import type { GenerateOptions, GenerateResult } from '../inference/types';
+import { computeCovers, handOff, hasCrossingCover, type HandOff, type NextTokenScorer } from './boundary/exact';
+import { healGreedy, healingBackoff } from './boundary/healing';
+import type { FimOrder, FimTemplate, PromptSegment } from './prompt/templates';
+import { concatBytes, PrefixIndex, type BoundaryVocabulary } from './boundary/vocabulary';
 
 export type BoundaryMode = 'exact' | 'heal' | 'naive';
 export const boundaryModes: readonly BoundaryMode[] = ['exact', 'heal', 'naive'];

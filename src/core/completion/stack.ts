@@ -4,12 +4,12 @@
  * Built once per loaded model.
  */
 import { join } from 'node:path';
-import type { InferenceBackend, ModelInfo } from '../engine/backend';
-import { detectFimFamily, fimTemplate, leftToRightTemplate, type FimFamily, type FimTemplate } from '../fim/templates';
-import { PrefixIndex } from '../fim/vocabulary';
-import { promptWindows } from './context';
+import type { InferenceBackend, ModelInfo } from '../inference/types';
+import { detectFimFamily, fimTemplate, leftToRightTemplate, type FimFamily, type FimTemplate } from './prompt/templates';
+import { PrefixIndex } from './boundary/vocabulary';
+import { promptWindows } from './context/windows';
 import { completeFim, type FimRequest, type FimResult } from './fim';
-import { ModelCompletionTokenizer } from './modelTokenizer';
+import { ModelCompletionTokenizer } from '../model/tokenizer';
 
 export interface CompletionStack {
   backend: InferenceBackend;

@@ -19,8 +19,8 @@
  * (their left context is unchanged), the rest are scored again when asked for. States are cached
  * by a hash of the text, so undo or reopening a file reuses them.
  */
-import { throwIfAborted } from '../errors';
-import type { ModelInfo, Priority, ScoreOptions, ScoreResult, TextScoreToken, TokenSpan } from '../engine/backend';
+import { throwIfAborted } from '../base/errors';
+import type { ModelInfo, Priority, ScoreOptions, ScoreResult, TextScoreToken, TokenSpan } from '../inference/types';
 import { contentHash, ContentCache, type Sized } from './cache';
 import { surprisalBits } from './metrics';
 

@@ -3,7 +3,7 @@
  * of the predictive distribution before it, and GLTR rank buckets (top-10 / 100 / 1000 / beyond,
  * thresholds configurable). Each maps to a heat level the editor turns into a colour.
  */
-import { assertNever } from '../errors';
+import { assertNever } from '../base/errors';
 
 export type HeatMetric = 'surprisal' | 'entropy' | 'rank';
 export const heatMetrics: readonly HeatMetric[] = ['surprisal', 'entropy', 'rank'];

@@ -1,5 +1,5 @@
 /** Human-readable token text (for hovers and the CLI summary). */
-import { toHex } from './utf8';
+import { toHex } from '../base/utf8';
 
 /** Escapes control characters and whitespace so a token's text is visible on one line. */
 export function escapeTokenText(text: string): string {

@@ -4,12 +4,12 @@
  * Spans come from piece offsets plus the byte lengths of each piece's tokens; the piece cache stores
  * them relative to the piece, so a repeated identifier costs one Map lookup.
  */
-import { CancelledError } from '../errors';
+import { CancelledError } from '../base/errors';
 import { SpanBuilder, TokenSpans, type PieceEntry } from './spans';
 import { TokenFlag } from './types';
 import { isSpaceLike, type PieceScanner } from './pretokenize';
 import type { Normalizer } from './normalize';
-import { utf8Length } from './utf8';
+import { utf8Length } from '../base/utf8';
 
 export interface SpanTokenizer {
   /** Display name, e.g. `o200k_base` or `Qwen3 (tokenizer.json)`. */

@@ -18,13 +18,13 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { ByteLevelPreTokenizer, SplitPreTokenizer } from '@huggingface/tokenizers';
-import { TokenwiseError, describeError } from '../errors';
+import { TokenwiseError, describeError } from '../base/errors';
 import { PipelineEngine, PipelineTokenizer, type AddedTokenMatcher } from './engine';
 import { createNormalizer, MetaspacePrependStep, Normalizer, ReplaceStep } from './normalize';
 import { SafeSplitScanner, SequenceScanner, StickyScanner, WholeScanner, type PieceScanner } from './pretokenize';
 import { mergeBpe } from './bpe';
 import { makePieceEntry, type PieceEntry } from './spans';
-import { utf8Encode } from './utf8';
+import { utf8Encode } from '../base/utf8';
 
 interface AddedTokenJson {
   id: number;

@@ -8,7 +8,7 @@
  * tokens inside it get empty spans and the `normalized` flag. `changed` marks such units.
  * Identity (the common case: NFC on text already in NFC) is reported as `map === null`.
  */
-import { TokenwiseError } from '../errors';
+import { TokenwiseError } from '../base/errors';
 
 export interface Normalized {
   text: string;

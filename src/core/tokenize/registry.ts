@@ -5,8 +5,8 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { TokenwiseError } from '../errors';
-import { defaultModelName, findShippedModel } from '../engine/modelDir';
+import { TokenwiseError } from '../base/errors';
+import { defaultModelName, findShippedModel } from '../model/modelDir';
 import type { SpanTokenizer } from './engine';
 import { HuggingFaceTokenizer } from './huggingface';
 import { TiktokenTokenizer } from './tiktoken';

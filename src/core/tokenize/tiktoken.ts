@@ -13,14 +13,14 @@
  * by esbuild.mjs, through `__dirname`) or in `node_modules/tiktoken` when running from source.
  */
 import type * as TiktokenModule from 'tiktoken';
-import { TokenwiseError, describeError } from '../errors';
+import { TokenwiseError, describeError } from '../base/errors';
 import { PipelineEngine, PipelineTokenizer } from './engine';
 import { StickyScanner, tiktokenPatternToJs } from './pretokenize';
 import { FastTiktokenScanner } from './fastscan';
 import { rankBpe } from './bpe';
 import { makePieceEntry, type PieceEntry } from './spans';
 import type { TiktokenEncodingName } from './types';
-import { bytesToKey, keyToBytes, latin1Key, utf8Encode } from './utf8';
+import { bytesToKey, keyToBytes, latin1Key, utf8Encode } from '../base/utf8';
 
 const r50kPattern = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
 

@@ -3,8 +3,8 @@
  * model over it, small enough to enumerate every token sequence in tests. The toy LM puts mass only
  * on valid (canonical) continuations, as the Byte-Token Representation Lemma assumes.
  */
-import type { BoundaryVocabulary } from '../../../src/core/fim/vocabulary';
-import type { NextTokenScorer } from '../../../src/core/fim/exact';
+import type { BoundaryVocabulary } from '../../../src/core/completion/boundary/vocabulary';
+import type { NextTokenScorer } from '../../../src/core/completion/boundary/exact';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder('latin1');

@@ -1,0 +1,111 @@
+/** Finds and validates the files of a Hugging Face ONNX model directory. */
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { TokenwiseError } from '../base/errors';
+
+export const defaultModelName = 'tokenwise-code-small';
+
+export interface ModelConfig {
+  model_type?: string;
+  vocab_size?: number;
+  num_hidden_layers?: number;
+  num_attention_heads?: number;
+  num_key_value_heads?: number;
+  hidden_size?: number;
+  head_dim?: number;
+  max_position_embeddings?: number;
+  bos_token_id?: number | null;
+  eos_token_id?: number | number[] | null;
+  n_positions?: number;
+}
+
+export interface ModelFiles {
+  dir: string;
+  config: ModelConfig;
+  generationConfig: { bos_token_id?: number | null; eos_token_id?: number | number[] | null };
+  onnxFile: string;
+}
+
+function readJson(path: string, what: string, required: boolean): Record<string, unknown> | undefined {
+  if (!existsSync(path)) {
+    if (required) throw new TokenwiseError('model', `${what} is missing in ${dirname(path)}.`);
+    return undefined;
+  }
+  try {
+    const value = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+    if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
+    return value as Record<string, unknown>;
+  } catch {
+    throw new TokenwiseError('model', `${path} is not valid JSON (corrupt or truncated).`);
+  }
+}
+
+/**
+ * Picks the ONNX file: `onnx/model.onnx`, else another `onnx/model*.onnx` (preferring q8/int8 on
+ * CPU-friendly names, then the first in name order), else `model.onnx` at the top level.
+ */
+export function findOnnxFile(dir: string, variant?: string): string {
+  const onnxDir = join(dir, 'onnx');
+  if (variant) {
+    for (const p of [join(onnxDir, `${variant}.onnx`), join(onnxDir, `model_${variant}.onnx`), join(dir, `${variant}.onnx`)])
+      if (existsSync(p)) return p;
+    throw new TokenwiseError('model', `No ONNX file for variant '${variant}' in ${dir}.`);
+  }
+  if (existsSync(join(onnxDir, 'model.onnx'))) return join(onnxDir, 'model.onnx');
+  if (existsSync(onnxDir) && statSync(onnxDir).isDirectory()) {
+    const files = readdirSync(onnxDir).filter((f) => /^(decoder_)?model.*\.onnx$/.test(f)).sort();
+    const preferred = ['model_quantized.onnx', 'model_int8.onnx', 'model_uint8.onnx', 'model_q4.onnx', 'model_fp16.onnx'];
+    const pick = preferred.find((p) => files.includes(p)) ?? files[0];
+    if (pick) return join(onnxDir, pick);
+  }
+  if (existsSync(join(dir, 'model.onnx'))) return join(dir, 'model.onnx');
+  throw new TokenwiseError('model', `No ONNX model in ${dir} (expected onnx/model.onnx or model.onnx).`);
+}
+
+export function readModelFiles(dirInput: string): ModelFiles {
+  const dir = resolve(dirInput);
+  if (!existsSync(dir)) throw new TokenwiseError('model', `Model directory ${dir} does not exist.`);
+  if (!statSync(dir).isDirectory()) throw new TokenwiseError('model', `${dir} is not a model directory.`);
+  const config = readJson(join(dir, 'config.json'), 'config.json', true) as ModelConfig;
+  const generationConfig = (readJson(join(dir, 'generation_config.json'), 'generation_config.json', false) ?? {}) as ModelFiles['generationConfig'];
+  if (!existsSync(join(dir, 'tokenizer.json'))) throw new TokenwiseError('model', `tokenizer.json is missing in ${dir}.`);
+  const onnxFile = findOnnxFile(dir);
+  const size = statSync(onnxFile).size;
+  if (size < 64) throw new TokenwiseError('model', `${onnxFile} is truncated (${size} bytes).`);
+  return { dir, config, generationConfig, onnxFile };
+}
+
+/**
+ * The model shipped with Tokenwise: `models/tokenwise-code-small` next to the bundle
+ * (`dist/models/...`) or in the repository (walking up from `from`). Undefined if absent.
+ */
+export function findShippedModel(from: string = __dirname): string | undefined {
+  let dir = resolve(from);
+  for (let i = 0; i < 6; i++) {
+    const candidate = join(dir, 'models', defaultModelName);
+    if (existsSync(join(candidate, 'config.json')) && existsSync(join(candidate, 'tokenizer.json'))) {
+      try {
+        findOnnxFile(candidate);
+        return candidate;
+      } catch {
+        // incomplete (e.g. still training): keep looking
+      }
+    }
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return undefined;
+}
+
+/** The model directory to use: an explicit one, else the shipped model (clear error if absent). */
+export function resolveModelDir(explicit: string | undefined, from?: string): { dir: string; isDefault: boolean } {
+  if (explicit && explicit.trim()) return { dir: resolve(explicit), isDefault: false };
+  const shipped = findShippedModel(from);
+  if (!shipped) throw new TokenwiseError('model', `The default model ${defaultModelName} is not installed (looked for models/${defaultModelName} next to the program); pass --model <dir> or set tokenwise.modelPath.`);
+  return { dir: shipped, isDefault: true };
+}
+
+export function modelDisplayName(dir: string): string {
+  return basename(dir);
+}

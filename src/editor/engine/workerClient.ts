@@ -1,0 +1,276 @@
+/**
+ * Extension-host side of the inference worker, without any `vscode` dependency: starts the
+ * worker, sends typed requests (src/core/protocol/engine.ts), forwards cancellation, and restarts
+ * the worker when it dies (re-loading the last model), up to a limit.
+ */
+import { CancelledError, TokenwiseError, assertNever } from '../../core/base/errors';
+import type {
+  CandidateScore,
+  Distribution,
+  GenerateOptions,
+  GenerateResult,
+  InferenceBackend,
+  ModelInfo,
+  Priority,
+  RequestOptions,
+  ScoreOptions,
+  ScoreResult,
+  TextScoreResult,
+  TokenSpan,
+} from '../../core/inference/types';
+import type { EngineMethod, EngineSettings, HostToWorker, ParamsOf, ResultOf, WorkerToHost } from '../../core/protocol/engine';
+
+/** The part of `worker_threads.Worker` the client uses. */
+export interface WorkerLike {
+  postMessage(message: HostToWorker): void;
+  on(event: 'message', listener: (message: WorkerToHost) => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  on(event: 'exit', listener: (code: number) => void): unknown;
+  terminate(): Promise<number>;
+}
+
+export type EngineState =
+  | { kind: 'stopped' }
+  | { kind: 'loading'; settings: EngineSettings }
+  | { kind: 'ready'; info: ModelInfo }
+  | { kind: 'error'; message: string };
+
+export interface WorkerClientOptions {
+  createWorker(): WorkerLike;
+  log(level: 'info' | 'warn' | 'error', message: string): void;
+  /** Called when the worker died; `restarted` is false once the restart limit is reached. */
+  onCrash?(reason: string, restarted: boolean): void;
+  onStateChange?(state: EngineState): void;
+  /** Restarts allowed within `restartWindowMs` (default 3 in 60 s). */
+  maxRestarts?: number;
+  restartWindowMs?: number;
+}
+
+interface Pending {
+  method: EngineMethod;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+  onToken?: (token: number) => void;
+}
+
+export class WorkerClient implements InferenceBackend {
+  private worker: WorkerLike | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private settings: EngineSettings | undefined;
+  private crashes: number[] = [];
+  private disposed = false;
+  private current: EngineState = { kind: 'stopped' };
+  private loadPromise: Promise<ModelInfo> | undefined;
+
+  constructor(private readonly options: WorkerClientOptions) {}
+
+  get state(): EngineState {
+    return this.current;
+  }
+
+  private setState(state: EngineState): void {
+    this.current = state;
+    this.options.onStateChange?.(state);
+  }
+
+  private ensureWorker(): WorkerLike {
+    if (this.disposed) throw new TokenwiseError('model', 'The inference engine was shut down.');
+    if (this.worker) return this.worker;
+    const worker = this.options.createWorker();
+    this.worker = worker;
+    worker.on('message', (m) => this.onMessage(m));
+    worker.on('error', (error) => this.onWorkerGone(worker, `error: ${error.message}`));
+    worker.on('exit', (code) => this.onWorkerGone(worker, `exit code ${code}`));
+    return worker;
+  }
+
+  private onMessage(message: WorkerToHost): void {
+    switch (message.type) {
+      case 'ready':
+        return;
+      case 'log':
+        this.options.log(message.level, message.message);
+        return;
+      case 'token':
+        this.pending.get(message.id)?.onToken?.(message.token);
+        return;
+      case 'response': {
+        const p = this.pending.get(message.id);
+        if (!p) return;
+        this.pending.delete(message.id);
+        if (message.ok) p.resolve(message.result);
+        else p.reject(message.error.kind === 'cancelled' ? new CancelledError() : new TokenwiseError(message.error.kind, message.error.message));
+        return;
+      }
+      default:
+        assertNever(message, 'worker message');
+    }
+  }
+
+  private onWorkerGone(worker: WorkerLike, reason: string): void {
+    if (this.worker !== worker) return;
+    this.worker = undefined;
+    const error = new TokenwiseError('model', `The inference worker stopped (${reason}).`);
+    for (const p of this.pending.values()) p.reject(error);
+    this.pending.clear();
+    if (this.disposed) return;
+    this.options.log('error', `inference worker stopped (${reason})`);
+    const now = Date.now();
+    const windowMs = this.options.restartWindowMs ?? 60_000;
+    this.crashes = this.crashes.filter((t) => now - t < windowMs);
+    this.crashes.push(now);
+    const restart = this.crashes.length <= (this.options.maxRestarts ?? 3);
+    this.options.onCrash?.(reason, restart);
+    if (!restart) {
+      this.setState({ kind: 'error', message: `The inference worker keeps stopping (${reason}); not restarting. Reload the window or change tokenwise.modelPath to try again.` });
+      return;
+    }
+    this.options.log('info', 'restarting the inference worker');
+    if (this.settings) void this.load(this.settings).catch(() => {});
+    else this.setState({ kind: 'stopped' });
+  }
+
+  /** Sends one typed request. Aborting `signal` cancels it in the worker and rejects at once. */
+  request<M extends EngineMethod>(method: M, params: ParamsOf<M>, options: RequestOptions & { onToken?: (token: number) => void } = {}): Promise<ResultOf<M>> {
+    const signal = options.signal;
+    if (signal?.aborted) return Promise.reject(new CancelledError());
+    let worker: WorkerLike;
+    try {
+      worker = this.ensureWorker();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const id = this.nextId++;
+    const priority: Priority = options.priority ?? 'interactive';
+    return new Promise<ResultOf<M>>((resolve, reject) => {
+      const onAbort = () => {
+        if (!this.pending.has(id)) return;
+        this.pending.delete(id);
+        this.worker?.postMessage({ type: 'cancel', id });
+        reject(new CancelledError());
+      };
+      const pending: Pending = {
+        method,
+        resolve: (v) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(v as ResultOf<M>);
+        },
+        reject: (e) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(e);
+        },
+      };
+      if (options.onToken) pending.onToken = options.onToken;
+      this.pending.set(id, pending);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      worker.postMessage({ type: 'request', id, method, params, priority } as HostToWorker);
+    });
+  }
+
+  /** Loads (or reloads) a model in the worker; remembered for restarts. */
+  load(settings: EngineSettings): Promise<ModelInfo> {
+    this.settings = settings;
+    this.setState({ kind: 'loading', settings });
+    const p = this.request('load', settings).then(
+      (info) => {
+        if (this.loadPromise === p) this.setState({ kind: 'ready', info });
+        return info;
+      },
+      (error: unknown) => {
+        if (this.loadPromise === p) this.setState({ kind: 'error', message: error instanceof Error ? error.message : String(error) });
+        throw error;
+      },
+    );
+    this.loadPromise = p;
+    return p;
+  }
+
+  /** The loaded model, waiting for a load in progress; rejects when no model is available. */
+  async whenReady(): Promise<ModelInfo> {
+    if (this.current.kind === 'ready') return this.current.info;
+    if (this.current.kind === 'loading' && this.loadPromise) return this.loadPromise;
+    if (this.current.kind === 'error') throw new TokenwiseError('model', this.current.message);
+    throw new TokenwiseError('model', 'No model is loaded.');
+  }
+
+  setCacheBudget(mb: number): Promise<unknown> {
+    if (this.settings) this.settings = { ...this.settings, kvCacheMB: mb };
+    return this.request('setCacheBudget', { mb });
+  }
+
+  // ---- InferenceBackend ----------------------------------------------------------------------------
+  async info(): Promise<ModelInfo> {
+    await this.whenReady();
+    return this.request('info', {});
+  }
+  async tokenize(text: string): Promise<TokenSpan[]> {
+    await this.whenReady();
+    return this.request('tokenize', { text });
+  }
+  async detokenize(ids: readonly number[]): Promise<string> {
+    await this.whenReady();
+    return this.request('detokenize', { ids: [...ids] });
+  }
+  async score(ids: readonly number[], options: ScoreOptions = {}): Promise<ScoreResult> {
+    await this.whenReady();
+    const params: ParamsOf<'score'> = withTopK({ ids: [...ids] }, options.topK);
+    if (options.prependBos !== undefined) params.prependBos = options.prependBos;
+    return this.request('score', params, { signal: options.signal, priority: options.priority ?? 'background' });
+  }
+  async scoreText(text: string, options: ScoreOptions = {}): Promise<TextScoreResult> {
+    await this.whenReady();
+    return this.request('scoreText', withTopK({ text }, options.topK), { signal: options.signal, priority: options.priority ?? 'background' });
+  }
+  async nextToken(ids: readonly number[], options: ScoreOptions = {}): Promise<Distribution> {
+    await this.whenReady();
+    return this.request('nextToken', withTopK({ ids: [...ids] }, options.topK), { signal: options.signal, priority: options.priority ?? 'interactive' });
+  }
+  async nextLogprobs(ids: readonly number[], options: RequestOptions = {}): Promise<Float32Array> {
+    await this.whenReady();
+    return this.request('nextLogprobs', { ids: [...ids] }, { signal: options.signal, priority: options.priority ?? 'interactive' });
+  }
+  async generate(ids: readonly number[], options: GenerateOptions): Promise<GenerateResult> {
+    await this.whenReady();
+    const params: ParamsOf<'generate'> = { ids: [...ids], maxNewTokens: options.maxNewTokens, stream: !!options.onToken };
+    if (options.stopTokens) params.stopTokens = options.stopTokens;
+    if (options.sampling) params.sampling = options.sampling;
+    if (options.lookahead !== undefined) params.lookahead = options.lookahead;
+    const req: RequestOptions & { onToken?: (t: number) => void } = { signal: options.signal, priority: options.priority ?? 'interactive' };
+    if (options.onToken) req.onToken = options.onToken;
+    return this.request('generate', params, req);
+  }
+  async scoreCandidates(prefix: readonly number[], candidates: readonly (readonly number[])[], options: RequestOptions = {}): Promise<CandidateScore[]> {
+    await this.whenReady();
+    return this.request('scoreCandidates', { prefix: [...prefix], candidates: candidates.map((c) => [...c]) }, options);
+  }
+
+  /**
+   * Shuts the worker down: running requests are cancelled and the session released at a step
+   * boundary first (terminating a thread inside a native ONNX Runtime call would abort the
+   * process), then the thread is terminated (after at most `graceMs`).
+   */
+  async dispose(graceMs = 2000): Promise<void> {
+    if (this.disposed) return;
+    const worker = this.worker;
+    if (worker) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        this.request('unload', {}).catch(() => undefined),
+        new Promise((resolve) => (timer = setTimeout(resolve, graceMs))),
+      ]);
+      clearTimeout(timer);
+    }
+    this.disposed = true;
+    this.worker = undefined;
+    const error = new TokenwiseError('model', 'The inference engine was shut down.');
+    for (const p of this.pending.values()) p.reject(error);
+    this.pending.clear();
+    this.setState({ kind: 'stopped' });
+    await worker?.terminate();
+  }
+}
+
+function withTopK<T extends object>(params: T, topK: number | undefined): T & { topK?: number } {
+  return topK === undefined ? params : { ...params, topK };
+}

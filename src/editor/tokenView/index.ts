@@ -1,0 +1,364 @@
+/**
+ * The token view: token boundaries as alternating backgrounds (visible ranges only), whitespace
+ * glyphs, split-character marks, a hover per token, the token count in the status bar and the
+ * tokenizer quick pick. Core tokenization lives in src/core/tokenize; this is the VS Code edge.
+ */
+import * as vscode from 'vscode';
+import { join } from 'node:path';
+import type { Services } from '../services';
+import { registerCommands, type CommandSpec } from '../commands';
+import { machineSetting } from '../settings';
+import { describeError } from '../../core/base/errors';
+import {
+  defaultModelDir,
+  describeToken,
+  disposeTokenizers,
+  loadTokenizer,
+  parseTokenizerSpec,
+  TokenFlag,
+  tiktokenEncodingNames,
+  type SpanTokenizer,
+  type TokenizerSpec,
+} from '../../core/tokenize';
+import { TokenModel } from './model';
+
+const colourCount = 6;
+const editDebounceMs = 60;
+const scrollDebounceMs = 30;
+
+function config() {
+  return vscode.workspace.getConfiguration('tokenwise');
+}
+
+/** The tokenizer the settings ask for; throws a one-line error when it cannot be resolved. */
+function resolveSpec(): TokenizerSpec {
+  const choice = config().get<string>('tokenizer', 'o200k_base');
+  if (choice === 'custom') {
+    const path = machineSetting<string>('customTokenizerPath') ?? '';
+    if (!path) throw new Error('tokenwise.tokenizer is "custom" but tokenwise.customTokenizerPath is empty.');
+    return parseTokenizerSpec(path);
+  }
+  if (choice === 'model') {
+    const modelPath = machineSetting<string>('modelPath');
+    if (modelPath) return { kind: 'tokenizer.json', path: join(modelPath, 'tokenizer.json'), label: 'model' };
+  }
+  return parseTokenizerSpec(choice);
+}
+
+class TokenView implements vscode.Disposable {
+  private enabled = false;
+  private readonly model: TokenModel;
+  private readonly backgrounds: vscode.TextEditorDecorationType[] = [];
+  private readonly split: vscode.TextEditorDecorationType;
+  private readonly space: vscode.TextEditorDecorationType;
+  private readonly tab: vscode.TextEditorDecorationType;
+  private readonly newline: vscode.TextEditorDecorationType;
+  private readonly status: vscode.StatusBarItem;
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly refused = new Set<string>();
+  private loadError: string | undefined;
+
+  constructor(
+    private readonly services: Services,
+    private readonly state: vscode.Memento,
+  ) {
+    this.model = new TokenModel(undefined, () => Math.max(10_000, config().get<number>('tokens.maxFileSize', 1_000_000)));
+    for (let i = 1; i <= colourCount; i++)
+      this.backgrounds.push(vscode.window.createTextEditorDecorationType({ backgroundColor: new vscode.ThemeColor(`tokenwise.token.background${i}`) }));
+    this.split = vscode.window.createTextEditorDecorationType({
+      borderWidth: '0 0 2px 0',
+      borderStyle: 'dotted',
+      borderColor: new vscode.ThemeColor('tokenwise.token.splitBorder'),
+    });
+    const glyph = (contentText: string): vscode.DecorationRenderOptions => ({
+      before: { contentText, color: new vscode.ThemeColor('tokenwise.token.whitespaceForeground'), width: '0' },
+    });
+    this.space = vscode.window.createTextEditorDecorationType(glyph('·'));
+    this.tab = vscode.window.createTextEditorDecorationType(glyph('→'));
+    this.newline = vscode.window.createTextEditorDecorationType({
+      after: { contentText: '↵', color: new vscode.ThemeColor('tokenwise.token.whitespaceForeground') },
+    });
+    this.status = vscode.window.createStatusBarItem('tokenwise.tokens', vscode.StatusBarAlignment.Right, 100);
+    this.status.name = 'Tokenwise Tokens';
+    this.status.command = 'tokenwise.selectTokenizer';
+    this.enabled = state.get<boolean>('tokenwise.tokenView.enabled', false);
+  }
+
+  get isEnabled(): boolean {
+    return this.enabled;
+  }
+
+  /** Loads the configured tokenizer (after activation, so startup is not blocked). */
+  reloadTokenizer(): void {
+    let tok: SpanTokenizer | undefined;
+    this.loadError = undefined;
+    try {
+      const spec = resolveSpec();
+      const t0 = Date.now();
+      tok = loadTokenizer(spec);
+      this.services.log.info(`Token view: tokenizer ${tok.name} ready (${Date.now() - t0} ms).`);
+    } catch (error) {
+      this.loadError = describeError(error);
+      this.services.notifyErrorOnce(`Cannot load the tokenizer: ${this.loadError}`);
+    }
+    this.model.setTokenizer(tok);
+    this.refreshAll();
+  }
+
+  async toggle(): Promise<void> {
+    this.enabled = !this.enabled;
+    await this.state.update('tokenwise.tokenView.enabled', this.enabled);
+    this.services.log.info(`Token view ${this.enabled ? 'on' : 'off'}.`);
+    this.refreshAll();
+  }
+
+  private tokensFor(editor: vscode.TextEditor) {
+    const doc = editor.document;
+    // Output channels and other panels are not documents the user edits.
+    if (doc.uri.scheme === 'output' || doc.uri.scheme === 'debug') return undefined;
+    if (this.model.isBinary(doc)) {
+      const key = doc.uri.toString();
+      if (!this.refused.has(key)) {
+        this.refused.add(key);
+        void vscode.window.showInformationMessage(`Tokenwise: ${doc.uri.path.split('/').pop() || 'This document'} looks like a binary file; the token view works on text.`);
+      }
+      return undefined;
+    }
+    const ranges = editor.visibleRanges;
+    const visible = ranges.length
+      ? { start: doc.offsetAt(ranges[0]!.start), end: doc.offsetAt(ranges[ranges.length - 1]!.end) }
+      : undefined;
+    try {
+      return this.model.get(doc, visible);
+    } catch (error) {
+      this.services.notifyErrorOnce(`Tokenizing ${doc.uri.toString(true)} failed: ${describeError(error)}`);
+      return undefined;
+    }
+  }
+
+  refreshAll(): void {
+    for (const editor of vscode.window.visibleTextEditors) this.decorate(editor);
+    this.updateStatus();
+  }
+
+  schedule(editor: vscode.TextEditor, delay: number): void {
+    const key = editor.document.uri.toString();
+    const old = this.timers.get(key);
+    if (old) clearTimeout(old);
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        this.decorate(editor);
+        if (editor === vscode.window.activeTextEditor) this.updateStatus();
+      }, delay),
+    );
+  }
+
+  clear(editor: vscode.TextEditor): void {
+    for (const d of [...this.backgrounds, this.split, this.space, this.tab, this.newline]) editor.setDecorations(d, []);
+  }
+
+  /** Decorates the visible ranges of one editor. */
+  decorate(editor: vscode.TextEditor): void {
+    if (!this.enabled) {
+      this.clear(editor);
+      return;
+    }
+    const tokens = this.tokensFor(editor);
+    if (!tokens) {
+      this.clear(editor);
+      return;
+    }
+    const doc = editor.document;
+    const spans = tokens.spans;
+    const showWhitespace = config().get<boolean>('tokens.showWhitespace', false);
+    const buckets: vscode.Range[][] = Array.from({ length: colourCount }, () => []);
+    const split: vscode.Range[] = [];
+    const spaces: vscode.Range[] = [];
+    const tabs: vscode.Range[] = [];
+    const newlines: vscode.Range[] = [];
+    for (const visible of editor.visibleRanges) {
+      const a = Math.max(spans.rangeStart, doc.offsetAt(visible.start));
+      const b = Math.min(spans.rangeEnd, doc.offsetAt(doc.lineAt(visible.end.line).rangeIncludingLineBreak.end));
+      const [first, last] = spans.indexRange(a, b);
+      // Text of the decorated tokens only (not the whole document) for the whitespace glyphs.
+      const textStart = first < spans.count ? spans.starts[first]! : a;
+      const text = showWhitespace ? doc.getText(new vscode.Range(doc.positionAt(textStart), doc.positionAt(spans.starts[last]!))) : '';
+      for (let i = first; i < last; i++) {
+        const s = spans.starts[i]!;
+        const e = spans.starts[i + 1]!;
+        const f = spans.flags[i]!;
+        if (e > s) {
+          const range = new vscode.Range(doc.positionAt(s), doc.positionAt(e));
+          buckets[i % colourCount]!.push(range);
+          if (f & (TokenFlag.splitStart | TokenFlag.splitEnd)) split.push(range);
+        }
+        if (showWhitespace) {
+          for (let k = s; k < e; k++) {
+            const c = text.charCodeAt(k - textStart);
+            if (c === 0x20) spaces.push(new vscode.Range(doc.positionAt(k), doc.positionAt(k + 1)));
+            else if (c === 0x09) tabs.push(new vscode.Range(doc.positionAt(k), doc.positionAt(k + 1)));
+            else if (c === 0x0a) {
+              const p = doc.positionAt(k);
+              newlines.push(new vscode.Range(p, p));
+            }
+          }
+        }
+      }
+    }
+    this.backgrounds.forEach((d, i) => editor.setDecorations(d, buckets[i]!));
+    editor.setDecorations(this.split, split);
+    editor.setDecorations(this.space, spaces);
+    editor.setDecorations(this.tab, tabs);
+    editor.setDecorations(this.newline, newlines);
+  }
+
+  updateStatus(): void {
+    const editor = vscode.window.activeTextEditor;
+    const tokName = this.model.current?.name;
+    if (!editor) {
+      this.status.hide();
+      return;
+    }
+    if (this.loadError || !tokName) {
+      this.status.text = '$(symbol-numeric) Tokens: —';
+      this.status.tooltip = this.loadError ? `Tokenizer error: ${this.loadError}\nClick to choose a tokenizer.` : 'Loading the tokenizer…';
+      this.status.show();
+      return;
+    }
+    if (this.model.isBinary(editor.document)) {
+      this.status.text = `$(symbol-numeric) Tokens: binary · ${tokName}`;
+      this.status.tooltip = 'This document looks binary; it is not tokenized.';
+      this.status.show();
+      return;
+    }
+    const tokens = this.tokensFor(editor);
+    if (!tokens) {
+      this.status.hide();
+      return;
+    }
+    const doc = editor.document;
+    const spans = tokens.spans;
+    let selected = 0;
+    let anySelection = false;
+    for (const sel of editor.selections) {
+      if (sel.isEmpty) continue;
+      anySelection = true;
+      selected += spans.countInRange(doc.offsetAt(sel.start), doc.offsetAt(sel.end));
+    }
+    const count = tokens.partial ? `${spans.count} near view (large file)` : String(spans.count);
+    this.status.text = `$(symbol-numeric) Tokens: ${count}${anySelection ? ` (sel ${selected})` : ''} · ${tokName}`;
+    this.status.tooltip = tokens.partial
+      ? `Large file: only the visible range plus margins is tokenized (${spans.count} tokens in ${spans.rangeStart}..${spans.rangeEnd}).\nClick to choose a tokenizer.`
+      : `${spans.count} tokens, ${spans.byteStarts[spans.count]} bytes (${tokName}).\nClick to choose a tokenizer.`;
+    this.status.show();
+  }
+
+  hover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+    if (!this.enabled) return undefined;
+    const editor = vscode.window.visibleTextEditors.find((e) => e.document === doc);
+    if (!editor) return undefined;
+    const tokens = this.tokensFor(editor);
+    const tok = this.model.current;
+    if (!tokens || !tok) return undefined;
+    const spans = tokens.spans;
+    const offset = doc.offsetAt(position);
+    if (offset < spans.rangeStart || offset >= spans.rangeEnd) return undefined;
+    let i = spans.indexAt(offset);
+    if (i >= spans.count) return undefined;
+    // Tokens with an empty span (the rest of a split character) right after it belong here too.
+    let last = i + 1;
+    while (last < spans.count && spans.starts[last] === spans.starts[last + 1]) last++;
+    const md = new vscode.MarkdownString();
+    md.supportHtml = false;
+    for (; i < last; i++) {
+      const id = spans.ids[i]!;
+      const bytes = tok.tokenBytes(id);
+      const d = describeToken(bytes);
+      const f = spans.flags[i]!;
+      const hex = d.hex.match(/../g)?.join(' ') ?? '';
+      // Quoted so leading/trailing spaces stay visible.
+      md.appendMarkdown(`**Token** \`"${d.text.replace(/`/g, 'ˋ')}"\`  \n`);
+      md.appendMarkdown(`id **${id}** · ${bytes.length} byte${bytes.length === 1 ? '' : 's'}: \`${hex}\`  \n`);
+      md.appendMarkdown(`index ${tokens.partial ? `~${i}` : i} of ${tokens.partial ? '~' : ''}${spans.count} · ${tok.name}  \n`);
+      if (f & (TokenFlag.splitStart | TokenFlag.splitEnd)) md.appendMarkdown('_splits a character: partial UTF-8_  \n');
+      if (f & TokenFlag.normalized) md.appendMarkdown('_covers text changed by the normalizer_  \n');
+      if (i + 1 < last) md.appendMarkdown('\n---\n');
+    }
+    const s = spans.starts[spans.indexAt(offset)]!;
+    const e = spans.starts[last]!;
+    return new vscode.Hover(md, new vscode.Range(doc.positionAt(s), doc.positionAt(Math.max(s, e))));
+  }
+
+  async selectTokenizer(): Promise<void> {
+    const current = config().get<string>('tokenizer', 'o200k_base');
+    type Item = vscode.QuickPickItem & { value: string };
+    const items: Item[] = tiktokenEncodingNames
+      .filter((n) => n !== 'gpt2' && n !== 'p50k_edit')
+      .map((n) => ({ label: n, value: n, description: n === 'o200k_base' ? 'OpenAI (GPT-4o and later)' : n === 'cl100k_base' ? 'OpenAI (GPT-4, GPT-3.5)' : 'OpenAI' }));
+    const modelDir = machineSetting<string>('modelPath') || defaultModelDir();
+    items.push({ label: 'model', value: 'model', description: modelDir ? `tokenizer.json of ${modelDir}` : 'no model found' });
+    const custom = machineSetting<string>('customTokenizerPath');
+    items.push({ label: 'Custom tokenizer.json…', value: 'custom', description: custom || 'choose a file' });
+    for (const item of items) if (item.value === current) item.detail = 'current';
+    const pick = await vscode.window.showQuickPick(items, { title: 'Tokenwise: Select Tokenizer', placeHolder: `Current: ${current}` });
+    if (!pick) return;
+    if (pick.value === 'custom') {
+      const files = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'tokenizer.json': ['json'] }, title: 'Choose a Hugging Face tokenizer.json' });
+      if (!files || files.length === 0) return;
+      await config().update('customTokenizerPath', files[0]!.fsPath, vscode.ConfigurationTarget.Global);
+    }
+    await config().update('tokenizer', pick.value, vscode.ConfigurationTarget.Global);
+  }
+
+  onEdit(event: vscode.TextDocumentChangeEvent): void {
+    try {
+      this.model.applyEdit(event);
+    } catch (error) {
+      this.services.log.warn(`Incremental tokenization failed (${describeError(error)}); re-tokenizing.`);
+      this.model.forget(event.document.uri.toString());
+    }
+    for (const editor of vscode.window.visibleTextEditors) if (editor.document === event.document) this.schedule(editor, editDebounceMs);
+  }
+
+  forget(doc: vscode.TextDocument): void {
+    this.model.forget(doc.uri.toString());
+    this.refused.delete(doc.uri.toString());
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    for (const d of [...this.backgrounds, this.split, this.space, this.tab, this.newline]) d.dispose();
+    this.status.dispose();
+    disposeTokenizers();
+  }
+}
+
+/** Registers the token view (decorations, hover, status bar, commands). */
+export function registerTokenView(context: vscode.ExtensionContext, services: Services): void {
+  const view = new TokenView(services, context.globalState);
+  context.subscriptions.push(view);
+  const commands: CommandSpec[] = [
+    { id: 'tokenwise.toggleTokenBoundaries', run: () => view.toggle() },
+    { id: 'tokenwise.selectTokenizer', run: () => view.selectTokenizer() },
+  ];
+  registerCommands(context, services, commands);
+  context.subscriptions.push(
+    vscode.languages.registerHoverProvider('*', { provideHover: (doc, pos) => view.hover(doc, pos) }),
+    vscode.window.onDidChangeTextEditorVisibleRanges((e) => view.isEnabled && view.schedule(e.textEditor, scrollDebounceMs)),
+    vscode.window.onDidChangeVisibleTextEditors(() => view.refreshAll()),
+    vscode.window.onDidChangeActiveTextEditor(() => view.updateStatus()),
+    vscode.window.onDidChangeTextEditorSelection((e) => e.textEditor === vscode.window.activeTextEditor && view.updateStatus()),
+    vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length > 0 && view.onEdit(e)),
+    vscode.workspace.onDidCloseTextDocument((doc) => view.forget(doc)),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('tokenwise.tokenizer') || e.affectsConfiguration('tokenwise.customTokenizerPath') || e.affectsConfiguration('tokenwise.modelPath'))
+        view.reloadTokenizer();
+      else if (e.affectsConfiguration('tokenwise.tokens')) view.refreshAll();
+    }),
+  );
+  // Load the tokenizer after activation returns (o200k takes about a second to prepare).
+  const timer = setTimeout(() => view.reloadTokenizer(), 0);
+  context.subscriptions.push({ dispose: () => clearTimeout(timer) });
+}

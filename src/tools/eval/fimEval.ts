@@ -1,0 +1,61 @@
+/**
+ * FIM evaluation on HumanEval-infilling tasks: generate each middle with the completion pipeline,
+ * execute the program with the task's tests, and score it. Shared by `tokenwise eval fim` and
+ * `tokenwise bench fim`.
+ */
+import type { BoundaryMode } from '../../core/completion/fim';
+import { complete, type CompletionStack } from '../../core/completion/stack';
+import type { FimOrder } from '../../core/completion/prompt/templates';
+import { percentile } from '../../core/base/numbers';
+import { editSimilarity, exactMatch, executeInfilling, type InfillingTask } from './humanEvalInfilling';
+
+export interface FimEvalOptions {
+  mode: BoundaryMode;
+  order: FimOrder;
+  maxNewTokens: number;
+  /** Time limit for running each program. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+  onProgress?(done: number, passed: number, exact: number): void;
+}
+
+export interface FimEvalReport {
+  mode: BoundaryMode;
+  order: FimOrder;
+  tasks: number;
+  passAt1: number;
+  exactMatch: number;
+  editSimilarity: number;
+  latencyMsP50: number;
+  latencyMsP95: number;
+}
+
+export async function evaluateFim(stack: CompletionStack, tasks: readonly InfillingTask[], options: FimEvalOptions): Promise<FimEvalReport> {
+  let passed = 0;
+  let exact = 0;
+  let similarity = 0;
+  const latencies: number[] = [];
+  for (const [i, task] of tasks.entries()) {
+    const t0 = performance.now();
+    const result = await complete(stack, { prefix: task.prompt, suffix: task.suffix, mode: options.mode, order: options.order, maxNewTokens: options.maxNewTokens, signal: options.signal });
+    latencies.push(performance.now() - t0);
+    let middle = result.completion;
+    // Single-line tasks: the model would go on writing the suffix's lines.
+    if (!task.canonical_solution.trimEnd().includes('\n')) middle = middle.split('\n')[0]!;
+    if ((await executeInfilling(task, middle, options.timeoutMs)).passed) passed++;
+    if (exactMatch(middle, task.canonical_solution)) exact++;
+    similarity += editSimilarity(middle.trim(), task.canonical_solution.trim());
+    options.onProgress?.(i + 1, passed, exact);
+  }
+  const n = Math.max(1, tasks.length);
+  return {
+    mode: options.mode,
+    order: options.order,
+    tasks: tasks.length,
+    passAt1: passed / n,
+    exactMatch: exact / n,
+    editSimilarity: similarity / n,
+    latencyMsP50: percentile(latencies, 50),
+    latencyMsP95: percentile(latencies, 95),
+  };
+}
