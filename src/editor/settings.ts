@@ -1,21 +1,182 @@
+/**
+ * The one place the editor reads `tokenwise.*` settings. Declarations (types, defaults, bounds,
+ * allowed values, scopes) live in settingsSchema.ts; this module reads them from VS Code,
+ * validates them (invalid values fall back to the default, numbers out of bounds are clamped, each
+ * problem reported once), and hands out one typed snapshot per area plus a change event per area.
+ *
+ * User-only settings (model and tokenizer paths) are read from the user's settings only; under a
+ * remote such as code-server that means the Remote (machine) settings, never the workspace.
+ */
 import * as vscode from 'vscode';
+import type { ExecutionProviderSetting } from '../core/inference/types';
+import type { BoundaryMode } from '../core/completion/boundary';
+import type { FimFamily, FimOrder } from '../core/completion/prompt/templates';
+import type { HeatMetric, HeatStyle, RankThresholds } from '../core/entropy/metrics';
+import { keysOf, resolveSetting, settingsSchema, settingsSection, type SettingKey, type SettingValue, type SettingsArea, type TokenizerChoice } from './settingsSchema';
+
+export { settingsSchema, type SettingKey, type SettingValue, type SettingsArea, type TokenizerChoice } from './settingsSchema';
+
+// ---- reporting ------------------------------------------------------------------------------------
+
+let reporter: ((message: string) => void) | undefined;
+const reported = new Set<string>();
 
 /**
- * Reads a setting that must only come from the user's own (machine/user) settings: paths to
- * executables or models and server URLs. Workspace values are ignored so an untrusted repository
- * cannot point Tokenwise at a file of its choosing.
+ * Where invalid values are reported (the extension passes `services.notifyErrorOnce`). Each distinct
+ * problem is reported once per session.
+ */
+export function setSettingsReporter(report: (message: string) => void): vscode.Disposable {
+  reporter = report;
+  return new vscode.Disposable(() => {
+    if (reporter === report) reporter = undefined;
+    reported.clear();
+  });
+}
+
+function report(problem: string): void {
+  if (reported.has(problem)) return;
+  reported.add(problem);
+  (reporter ?? ((m: string) => console.warn(`Tokenwise: ${m}`)))(problem);
+}
+
+// ---- reading --------------------------------------------------------------------------------------
+
+/** Reads one setting, validated; `scope` is the resource for resource-scoped settings (default: none). */
+export function readSetting<K extends SettingKey>(key: K, scope?: vscode.ConfigurationScope): SettingValue<K> {
+  const config = vscode.workspace.getConfiguration(settingsSection, scope);
+  const decl = settingsSchema[key];
+  const checked = decl.userOnly
+    ? resolveSetting(key, { effective: undefined, globalValue: config.inspect(key)?.globalValue })
+    : resolveSetting(key, { effective: config.get<unknown>(key) });
+  if (checked.problem !== undefined) report(checked.problem);
+  return checked.value;
+}
+
+export interface TokensSettings {
+  tokenizer: TokenizerChoice;
+  /** User settings only. */
+  customTokenizerPath: string;
+  showWhitespace: boolean;
+  maxFileSize: number;
+}
+
+/** The fields src/editor/engine/index.ts loads a model with (the protocol's settings minus `backend`). */
+export interface EngineSettings {
+  /** Model directory; '' = the shipped model. User settings only. */
+  modelPath: string;
+  executionProvider: ExecutionProviderSetting;
+  threads: number;
+  kvCacheMB: number;
+}
+
+/** The fields src/editor/completion/inlineCompletion.ts reads. */
+export interface CompletionSettings {
+  enabled: boolean;
+  languages: string[];
+  mode: BoundaryMode;
+  order: FimOrder;
+  family: FimFamily | 'auto';
+  /** An integer (floored). */
+  maxTokens: number;
+  timeoutMs: number;
+}
+
+export interface HeatmapSettings {
+  metric: HeatMetric;
+  thresholds: RankThresholds;
+  style: HeatStyle;
+  contextTokens: number;
+}
+
+export function readTokensSettings(scope?: vscode.ConfigurationScope): TokensSettings {
+  return {
+    tokenizer: readSetting('tokenizer', scope),
+    customTokenizerPath: readSetting('customTokenizerPath', scope),
+    showWhitespace: readSetting('tokens.showWhitespace', scope),
+    maxFileSize: readSetting('tokens.maxFileSize', scope),
+  };
+}
+
+/** The settings the inference worker loads a model with (`modelPath` from user settings only). */
+export function readEngineSettings(): EngineSettings {
+  return {
+    modelPath: readSetting('modelPath'),
+    executionProvider: readSetting('executionProvider'),
+    threads: readSetting('engine.threads'),
+    kvCacheMB: readSetting('engine.kvCacheMB'),
+  };
+}
+
+export function readCompletionSettings(scope?: vscode.ConfigurationScope): CompletionSettings {
+  return {
+    enabled: readSetting('completion.enabled', scope),
+    languages: [...readSetting('completion.languages', scope)],
+    mode: readSetting('completion.boundary', scope),
+    order: readSetting('completion.order', scope),
+    family: readSetting('completion.family', scope),
+    maxTokens: Math.floor(readSetting('completion.maxTokens', scope)),
+    timeoutMs: readSetting('completion.timeoutMs', scope),
+  };
+}
+
+export function readHeatmapSettings(scope?: vscode.ConfigurationScope): HeatmapSettings {
+  return {
+    metric: readSetting('heatmap.metric', scope),
+    thresholds: readSetting('heatmap.rankThresholds', scope),
+    style: readSetting('heatmap.style', scope),
+    contextTokens: readSetting('heatmap.contextTokens', scope),
+  };
+}
+
+// ---- changes --------------------------------------------------------------------------------------
+
+export interface SettingsChange {
+  /** Whether this change touches `key` (any scope). */
+  affects(key: SettingKey): boolean;
+}
+
+/**
+ * Fires when a setting of one of `areas` changed. `change.affects(key)` tells which, for surfaces
+ * that react differently per setting (the engine reloads the model, or only resizes its cache).
+ */
+export function onDidChangeSettings(areas: SettingsArea | readonly SettingsArea[], listener: (change: SettingsChange) => void): vscode.Disposable {
+  const keys = (typeof areas === 'string' ? [areas] : areas).flatMap((a) => keysOf(a));
+  return vscode.workspace.onDidChangeConfiguration((event) => {
+    const affects = (key: SettingKey) => event.affectsConfiguration(`${settingsSection}.${key}`);
+    if (keys.some(affects)) listener({ affects });
+  });
+}
+
+/** Writes a setting to the user's settings (the token view's tokenizer picker). */
+export function updateUserSetting<K extends SettingKey>(key: K, value: SettingValue<K>): Thenable<void> {
+  return vscode.workspace.getConfiguration(settingsSection).update(key, value, vscode.ConfigurationTarget.Global);
+}
+
+/** Opens the Settings editor at one setting. */
+export function openSetting(key: SettingKey): Thenable<unknown> {
+  return vscode.commands.executeCommand('workbench.action.openSettings', `${settingsSection}.${key}`);
+}
+
+// ---- deprecated: still used by src/editor/engine and src/editor/completion --------------------------
+
+/**
+ * @deprecated Use `readEngineSettings()` / `readSetting(key)`; user-only keys are declared in
+ * settingsSchema.ts. Kept until src/editor/engine switches.
  */
 export function machineSetting<T>(key: string): T | undefined {
-  const inspected = vscode.workspace.getConfiguration('tokenwise').inspect<T>(key);
+  const inspected = vscode.workspace.getConfiguration(settingsSection).inspect<T>(key);
   return inspected?.globalValue ?? inspected?.defaultValue;
 }
 
-/** Reads a setting, falling back to the default (and reporting once) when its type is wrong. */
-export function setting<T>(key: string, isValid: (value: unknown) => value is T, report: (message: string) => void): T {
-  const config = vscode.workspace.getConfiguration('tokenwise');
+/**
+ * @deprecated Use `readCompletionSettings()` / `readEngineSettings()` / `readSetting(key)`. Kept
+ * until src/editor/engine and src/editor/completion switch.
+ */
+export function setting<T>(key: string, isValid: (value: unknown) => value is T, reportProblem: (message: string) => void): T {
+  const config = vscode.workspace.getConfiguration(settingsSection);
   const value = config.get<unknown>(key);
   if (isValid(value)) return value;
   const fallback = config.inspect<T>(key)?.defaultValue as T;
-  report(`Setting tokenwise.${key} has an invalid value ${JSON.stringify(value)}; using ${JSON.stringify(fallback)}.`);
+  reportProblem(`Setting tokenwise.${key} has an invalid value ${JSON.stringify(value)}; using ${JSON.stringify(fallback)}.`);
   return fallback;
 }
