@@ -1,11 +1,13 @@
 /**
  * The worker side of the protocol, independent of `worker_threads` so it can be tested directly:
  * `createWorkerHandler(post)` returns the function that handles each message from the host.
+ * One handler per protocol method, in a table typed by the protocol map.
  */
-import { TokenwiseError, assertNever, describeError } from '../core/base/errors';
-import type { InferenceBackend } from '../core/inference/types';
-import { OnnxEngine } from '../core/inference/onnx/engine';
-import type { EngineMethod, HostToWorker, ParamsOf, RequestMessage, ResultOf, SerializedError, WorkerToHost } from '../core/protocol/engine';
+import { TokenwiseError, describeError, isOutOfMemory, type LogLevel } from '../core/base/errors';
+import { complete, createCompletionSession, type CompletionSession } from '../core/completion/pipeline';
+import { loadBackend, type LoadedModel } from '../core/inference/factory';
+import type { InferenceBackend, RequestOptions } from '../core/inference/types';
+import type { EngineMethod, EngineMethods, HostToWorker, ParamsOf, RequestMessage, ResultOf, SerializedError, WorkerToHost } from '../core/protocol/engine';
 
 export interface WorkerHandler {
   onMessage(message: HostToWorker): void;
@@ -17,100 +19,102 @@ export interface WorkerHandler {
 export function serializeError(error: unknown): SerializedError {
   if (error instanceof TokenwiseError) return { kind: error.kind, message: error.message };
   const message = describeError(error);
-  if (/out of memory|allocation failed|bad_alloc/i.test(message)) return { kind: 'model', message: `Out of memory: ${message}` };
+  if (isOutOfMemory(message)) return { kind: 'model', message: `Out of memory: ${message}` };
   return { kind: 'internal', message };
 }
 
+interface RequestContext extends RequestOptions {
+  id: number;
+  signal: AbortSignal;
+}
+
+type Handlers = { [M in EngineMethod]: (params: ParamsOf<M>, ctx: RequestContext) => Promise<ResultOf<M>> };
+
+function capability<T>(method: T | undefined, name: string): T {
+  if (!method) throw new TokenwiseError('model', `The loaded model's backend cannot ${name}.`);
+  return method;
+}
+
 export function createWorkerHandler(post: (message: WorkerToHost) => void, searchFrom?: string): WorkerHandler {
-  let engine: OnnxEngine | undefined;
-  let loading: Promise<OnnxEngine | undefined> = Promise.resolve(undefined);
-  const running = new Map<number, { controller: AbortController; done: Promise<void> }>();
-  const log = (level: 'info' | 'warn' | 'error', message: string) => post({ type: 'log', level, message });
-
+  let loading: Promise<LoadedModel | undefined> = Promise.resolve(undefined);
   let loadError: string | undefined;
+  /** Completion sessions of the loaded model, by FIM family setting. */
+  let sessions = new Map<string, Promise<CompletionSession>>();
+  const running = new Map<number, { controller: AbortController; done: Promise<void> }>();
+  const log = (level: LogLevel, message: string) => post({ type: 'log', level, message });
 
-  async function ready(): Promise<InferenceBackend> {
-    const e = await loading;
-    if (!e) throw new TokenwiseError('model', loadError ?? 'No model is loaded.');
-    return e;
+  async function model(): Promise<LoadedModel> {
+    const m = await loading;
+    if (!m) throw new TokenwiseError('model', loadError ?? 'No model is loaded.');
+    return m;
   }
+  const backend = async (): Promise<InferenceBackend> => (await model()).backend;
+  const cancelOthers = (id: number) => {
+    for (const [otherId, r] of running) if (otherId !== id) r.controller.abort();
+  };
 
-  async function handle<M extends EngineMethod>(method: M, params: ParamsOf<M>, id: number, signal: AbortSignal, priority: RequestMessage['priority']): Promise<ResultOf<M>> {
-    const m = method as EngineMethod;
-    const opts = { signal, priority };
-    switch (m) {
-      case 'load': {
-        const p = params as ParamsOf<'load'>;
-        // Requests on the previous model are cancelled (they stop at their next step).
-        for (const [otherId, r] of running) if (otherId !== id) r.controller.abort();
-        // Requests that arrive from now on wait for the new model.
-        const previousLoading = loading;
-        engine = undefined;
-        const next = (async () => {
-          const previous = await previousLoading.catch(() => undefined);
-          await previous?.dispose().catch(() => {});
-          return OnnxEngine.load({ modelDir: p.modelPath, provider: p.executionProvider, threads: p.threads, kvCacheMB: p.kvCacheMB, searchFrom, log });
-        })();
-        loadError = undefined;
-        loading = next.catch((error: unknown) => {
-          loadError = describeError(error);
-          return undefined;
-        });
-        engine = await next;
-        return (await engine.info()) as ResultOf<M>;
+  const handlers: Handlers = {
+    async load(settings, { id }) {
+      // Requests on the previous model are cancelled (they stop at their next step); requests
+      // that arrive from now on wait for the new model.
+      cancelOthers(id);
+      const previous = loading;
+      sessions = new Map();
+      const next = (async () => {
+        await (await previous.catch(() => undefined))?.backend.dispose().catch(() => {});
+        return loadBackend(settings, { log, ...(searchFrom ? { searchFrom } : {}) });
+      })();
+      loadError = undefined;
+      loading = next.catch((error: unknown) => {
+        loadError = describeError(error);
+        return undefined;
+      });
+      return (await next).backend.info();
+    },
+    async unload(_params, { id }) {
+      cancelOthers(id);
+      const previous = await loading.catch(() => undefined);
+      loading = Promise.resolve(undefined);
+      sessions = new Map();
+      await previous?.backend.dispose();
+      return { ok: true };
+    },
+    async setCacheBudget({ mb }) {
+      (await loading)?.setCacheBudget(mb);
+      return { ok: true };
+    },
+    info: async () => (await backend()).info(),
+    tokenize: async ({ text }) => (await backend()).tokenize(text),
+    detokenize: async ({ ids }) => (await backend()).detokenize(ids),
+    score: async ({ ids, ...options }, ctx) => (await backend()).score(ids, { ...options, signal: ctx.signal, priority: ctx.priority ?? 'background' }),
+    generate: async ({ ids, ...options }, ctx) => (await backend()).generate(ids, { ...options, signal: ctx.signal, priority: ctx.priority ?? 'interactive', onToken: (token) => post({ type: 'token', id: ctx.id, token }) }),
+    async nextLogprobs({ ids }, ctx) {
+      const b = await backend();
+      return capability(b.nextLogprobs, 'give the full next-token distribution').call(b, ids, ctx);
+    },
+    async tokenLogprobs({ ids, candidates }, ctx) {
+      const b = await backend();
+      return capability(b.tokenLogprobs, 'give logprobs of chosen tokens').call(b, ids, candidates, ctx);
+    },
+    async scoreCandidates({ prefix, candidates }, ctx) {
+      const b = await backend();
+      return capability(b.scoreCandidates, 'score candidates').call(b, prefix, candidates, ctx);
+    },
+    async complete({ family, ...request }, ctx) {
+      const m = await model();
+      let session = sessions.get(family);
+      if (!session) {
+        session = createCompletionSession(m.backend, m.tokenizer, family);
+        sessions.set(family, session);
+        session.catch(() => sessions.delete(family));
       }
-      case 'unload': {
-        for (const [otherId, r] of running) if (otherId !== id) r.controller.abort();
-        const previous = await loading.catch(() => undefined);
-        engine = undefined;
-        loading = Promise.resolve(undefined);
-        await previous?.dispose();
-        return { ok: true } as ResultOf<M>;
-      }
-      case 'info':
-        return (await (await ready()).info()) as ResultOf<M>;
-      case 'tokenize':
-        return (await (await ready()).tokenize((params as ParamsOf<'tokenize'>).text)) as ResultOf<M>;
-      case 'detokenize':
-        return (await (await ready()).detokenize((params as ParamsOf<'detokenize'>).ids)) as ResultOf<M>;
-      case 'score': {
-        const p = params as ParamsOf<'score'>;
-        return (await (await ready()).score(p.ids, { ...opts, topK: p.topK, prependBos: p.prependBos })) as ResultOf<M>;
-      }
-      case 'scoreText': {
-        const p = params as ParamsOf<'scoreText'>;
-        return (await (await ready()).scoreText(p.text, { ...opts, topK: p.topK })) as ResultOf<M>;
-      }
-      case 'nextToken': {
-        const p = params as ParamsOf<'nextToken'>;
-        return (await (await ready()).nextToken(p.ids, { ...opts, topK: p.topK })) as ResultOf<M>;
-      }
-      case 'nextLogprobs': {
-        const p = params as ParamsOf<'nextLogprobs'>;
-        return (await (await ready()).nextLogprobs(p.ids, opts)) as ResultOf<M>;
-      }
-      case 'generate': {
-        const p = params as ParamsOf<'generate'>;
-        const e = await ready();
-        const g: Parameters<InferenceBackend['generate']>[1] = { ...opts, maxNewTokens: p.maxNewTokens };
-        if (p.stopTokens) g.stopTokens = p.stopTokens;
-        if (p.sampling) g.sampling = p.sampling;
-        if (p.lookahead !== undefined) g.lookahead = p.lookahead;
-        if (p.stream) g.onToken = (token) => post({ type: 'token', id, token });
-        return (await e.generate(p.ids, g)) as ResultOf<M>;
-      }
-      case 'scoreCandidates': {
-        const p = params as ParamsOf<'scoreCandidates'>;
-        return (await (await ready()).scoreCandidates(p.prefix, p.candidates, opts)) as ResultOf<M>;
-      }
-      case 'setCacheBudget': {
-        const e = await loading;
-        e?.setCacheBudget((params as ParamsOf<'setCacheBudget'>).mb);
-        return { ok: true } as ResultOf<M>;
-      }
-      default:
-        return assertNever(m, 'engine method');
-    }
+      return complete(await session, { ...request, signal: ctx.signal });
+    },
+  };
+
+  function dispatch<M extends EngineMethod>(message: RequestMessage<M>, ctx: RequestContext): Promise<EngineMethods[M][1]> {
+    const handler: Handlers[M] = handlers[message.method];
+    return handler(message.params, ctx);
   }
 
   return {
@@ -121,14 +125,18 @@ export function createWorkerHandler(post: (message: WorkerToHost) => void, searc
       }
       if (message.type !== 'request') return;
       const controller = new AbortController();
-      const done = handle(message.method, message.params, message.id, controller.signal, message.priority).then(
-        (result) => post({ type: 'response', id: message.id, ok: true, result }),
-        (error: unknown) => {
-          const e = serializeError(error);
-          if (e.kind !== 'cancelled') log('error', `${message.method}: ${e.message}`);
-          post({ type: 'response', id: message.id, ok: false, error: e });
-        },
-      ).finally(() => running.delete(message.id));
+      const ctx: RequestContext = { id: message.id, signal: controller.signal, priority: message.priority };
+      const done = Promise.resolve()
+        .then(() => dispatch(message, ctx))
+        .then(
+          (result) => post({ type: 'response', id: message.id, ok: true, result }),
+          (error: unknown) => {
+            const e = serializeError(error);
+            if (e.kind !== 'cancelled') log('error', `${message.method}: ${e.message}`);
+            post({ type: 'response', id: message.id, ok: false, error: e });
+          },
+        )
+        .finally(() => running.delete(message.id));
       running.set(message.id, { controller, done });
     },
     async idle() {
@@ -137,8 +145,8 @@ export function createWorkerHandler(post: (message: WorkerToHost) => void, searc
     async dispose() {
       for (const r of running.values()) r.controller.abort();
       await Promise.all([...running.values()].map((r) => r.done));
-      const e = await loading.catch(() => undefined);
-      await e?.dispose().catch(() => {});
+      const m = await loading.catch(() => undefined);
+      await m?.backend.dispose().catch(() => {});
     },
   };
 }

@@ -5,7 +5,8 @@
  */
 import type { CliCommand } from '../dispatcher';
 import { printJson, readTextFile } from '../io';
-import { loadEngine, modelOptions } from '../model';
+import { loadModel, modelOptions } from '../backend';
+import { scoreText } from '../../core/entropy/scoreText';
 
 export const entropyCommand: CliCommand = {
   name: 'entropy',
@@ -24,9 +25,9 @@ export const entropyCommand: CliCommand = {
     const file = ctx.args.positionals[0]!;
     const text = readTextFile(file);
     const topK = Math.max(0, Math.floor((ctx.args.options.top as number | undefined) ?? 5));
-    const engine = await loadEngine(ctx, 64);
+    const { backend } = await loadModel(ctx, 64);
     try {
-      const result = await engine.scoreText(text, { topK, signal: ctx.signal, priority: 'interactive' });
+      const result = await scoreText(backend, text, { topK, signal: ctx.signal, priority: 'interactive' });
       if (ctx.json) {
         printJson(ctx.io, result);
         return;
@@ -50,7 +51,7 @@ export const entropyCommand: CliCommand = {
       }
       ctx.io.stdout(lines.join('\n') + '\n');
     } finally {
-      await engine.dispose();
+      await backend.dispose();
     }
   },
 };

@@ -39,3 +39,11 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
 export function assertNever(value: never, what = 'value'): never {
   throw new TokenwiseError('internal', `Unexpected ${what}: ${JSON.stringify(value)}`);
 }
+
+/** True when a native error message says memory ran out (ONNX Runtime, WASM, the C++ allocator). */
+export function isOutOfMemory(message: string): boolean {
+  return /out of memory|allocation failed|bad_alloc|Failed to allocate/i.test(message);
+}
+
+export type LogLevel = 'info' | 'warn' | 'error';
+export type Log = (level: LogLevel, message: string) => void;

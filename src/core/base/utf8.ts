@@ -78,3 +78,18 @@ export function toHex(bytes: Uint8Array): string {
   for (let i = 0; i < bytes.length; i++) s += bytes[i]!.toString(16).padStart(2, '0');
   return s;
 }
+
+const lenientDecoder = new TextDecoder();
+
+/** Decodes bytes as UTF-8, dropping an incomplete trailing character (generation may stop inside one). */
+export function utf8DecodeComplete(bytes: Uint8Array): string {
+  let end = bytes.length;
+  for (let k = 1; k <= 3 && k <= bytes.length; k++) {
+    const b = bytes[bytes.length - k]!;
+    if ((b & 0xc0) === 0x80) continue;
+    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    if (need > k) end = bytes.length - k;
+    break;
+  }
+  return lenientDecoder.decode(bytes.subarray(0, end));
+}

@@ -20,14 +20,14 @@
  * by a hash of the text, so undo or reopening a file reuses them.
  */
 import { throwIfAborted } from '../base/errors';
-import type { ModelInfo, Priority, ScoreOptions, ScoreResult, TextScoreToken, TokenSpan } from '../inference/types';
+import type { ModelInfo, Priority, ScoreOptions, ScoreResult, TextScoreToken, ModelTokenSpan } from '../inference/types';
 import { contentHash, ContentCache, type Sized } from './cache';
 import { surprisalBits } from './metrics';
 
 /** The part of `InferenceBackend` the heat map uses (the editor's worker client, or the engine in-process). */
 export interface EntropyBackend {
   info(): Promise<ModelInfo>;
-  tokenize(text: string): Promise<TokenSpan[]>;
+  tokenize(text: string): Promise<ModelTokenSpan[]>;
   score(ids: readonly number[], options?: ScoreOptions): Promise<ScoreResult>;
 }
 
@@ -48,12 +48,12 @@ export interface Geometry {
   key: string;
 }
 
-export function scoringGeometry(info: Pick<ModelInfo, 'maxContext' | 'bosTokenId' | 'dir'>, contextTokens: number, topK = 5): Geometry {
+export function scoringGeometry(info: Pick<ModelInfo, 'maxContext' | 'bosTokenId' | 'location'>, contextTokens: number, topK = 5): Geometry {
   const window = Math.max(8, Math.floor(info.maxContext));
   const context = Math.max(0, Math.min(Math.floor(contextTokens), Math.floor((window * 3) / 4)));
   const stride = window - context;
   const bos = info.bosTokenId;
-  return { window, context, stride, bos, topK, key: `${info.dir}|w${window}|c${context}|b${bos ?? '-'}|k${topK}` };
+  return { window, context, stride, bos, topK, key: `${info.location}|w${window}|c${context}|b${bos ?? '-'}|k${topK}` };
 }
 
 /** The window that predicts sequence position p (p ≥ 1). */
@@ -80,7 +80,7 @@ export class ScoredText implements Sized {
   constructor(
     readonly text: string,
     readonly hash: string,
-    readonly spans: readonly TokenSpan[],
+    readonly spans: readonly ModelTokenSpan[],
   ) {
     this.ids = spans.map((s) => s.id);
     this.scores = new Array(spans.length);

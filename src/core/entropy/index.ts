@@ -3,3 +3,4 @@ export * from './metrics';
 export * from './document';
 export { contentHash, ContentCache } from './cache';
 export * from './view';
+export { scoreText } from './scoreText';

@@ -4,6 +4,10 @@
  * host, and later by a remote (OpenAI-compatible) backend.
  */
 
+import type { ModelTokenSpan } from '../model/tokenizer';
+
+export type { ModelTokenSpan };
+
 export type ProviderName = 'cuda' | 'webgpu' | 'cpu';
 export type ExecutionProviderSetting = 'auto' | ProviderName;
 export const executionProviderSettings: readonly ExecutionProviderSetting[] = ['auto', 'cuda', 'webgpu', 'cpu'];
@@ -16,28 +20,53 @@ export interface RequestOptions {
   priority?: Priority;
 }
 
+/**
+ * What a backend can do beyond the required interface. Features check these and degrade
+ * visibly (exact → heal → naive; heat-map rank beyond the top-k shown as ">k").
+ */
+export interface Capabilities {
+  /** `nextLogprobs`: the full next-token distribution (exact and heal boundary modes). */
+  distribution: boolean;
+  /** `tokenLogprobs`: log-probabilities of chosen next-token ids. */
+  tokenLogprobs: boolean;
+  /** `score` reports the entropy of each prediction. */
+  entropy: boolean;
+  /** `score` reports the exact rank of each token (else ranks beyond `maxTopK` are lower bounds). */
+  exactRank: boolean;
+  /** Most alternatives per position `score` can report. */
+  maxTopK: number;
+  /** `scoreCandidates`: log-probability of whole candidate continuations. */
+  candidateScoring: boolean;
+  /** Re-requests sharing a prefix reuse its computation (prefix KV cache). */
+  prefixCache: boolean;
+}
+
+/** Where the model's tokenizer comes from. */
+export type TokenizerSource = { kind: 'tokenizer.json'; path: string } | { kind: 'server' };
+
+/** A backend-neutral description of the loaded model. */
 export interface ModelInfo {
-  /** Model directory. */
-  dir: string;
-  /** Display name (directory name). */
+  /** Display name (model directory name, or the server's model name). */
   name: string;
-  /** True when the directory is the model shipped with Tokenwise. */
+  /** Where the model is: a directory or a server URL. */
+  location: string;
+  /** True when this is the model shipped with Tokenwise. */
   isDefault: boolean;
-  /** Active execution provider ('remote' for remote backends). */
+  /** Which backend serves it. */
+  backend: 'onnx' | 'remote';
+  /** Active execution provider (`cpu`, `cuda`, `webgpu`) or 'remote'. */
   provider: ProviderName | 'remote';
+  /** Architecture (config.json model_type) when known. */
   modelType: string;
   vocabSize: number;
-  numLayers: number;
-  numHeads: number;
-  numKvHeads: number;
-  headDim: number;
-  kvDtype: 'float32' | 'float16';
-  /** Longest context the engine feeds (tokens). */
+  /** Longest context the backend feeds (tokens). */
   maxContext: number;
   bosTokenId: number | null;
   eosTokenIds: number[];
-  /** The ONNX file that was loaded. */
-  onnxFile: string;
+  tokenizer: TokenizerSource;
+  capabilities: Capabilities;
+  /** Backend-specific facts for display (layers, heads, KV dtype, ONNX file…). */
+  details: Record<string, string | number>;
 }
 
 export interface TopToken {
@@ -75,14 +104,7 @@ export interface ScoreResult {
   computedTokens: number;
 }
 
-export interface TokenSpan {
-  id: number;
-  /** UTF-16 offsets in the text. */
-  start: number;
-  end: number;
-}
-
-export interface TextScoreToken extends TokenSpan {
+export interface TextScoreToken extends ModelTokenSpan {
   logprob: number;
   entropy: number;
   rank: number;
@@ -146,17 +168,21 @@ export interface CandidateScore {
   tokenLogprobs: number[];
 }
 
-/** What features use; implemented by the ONNX engine, the worker client, and later a remote backend. */
+/**
+ * What features use. Required: model info, tokenize/detokenize, streaming generate, score. The
+ * optional methods are present exactly when `info().capabilities` says so.
+ */
 export interface InferenceBackend {
   info(): Promise<ModelInfo>;
-  tokenize(text: string): Promise<TokenSpan[]>;
+  tokenize(text: string): Promise<ModelTokenSpan[]>;
   detokenize(ids: readonly number[]): Promise<string>;
   score(ids: readonly number[], options?: ScoreOptions): Promise<ScoreResult>;
-  scoreText(text: string, options?: ScoreOptions): Promise<TextScoreResult>;
-  nextToken(ids: readonly number[], options?: ScoreOptions): Promise<Distribution>;
-  /** Natural-log probabilities of every next token (the model's full vocabulary). */
-  nextLogprobs(ids: readonly number[], options?: RequestOptions): Promise<Float32Array>;
   generate(ids: readonly number[], options: GenerateOptions): Promise<GenerateResult>;
-  scoreCandidates(prefix: readonly number[], candidates: readonly (readonly number[])[], options?: RequestOptions): Promise<CandidateScore[]>;
+  /** Capability `distribution`: natural-log probabilities of every next token. */
+  nextLogprobs?(ids: readonly number[], options?: RequestOptions): Promise<Float32Array>;
+  /** Capability `tokenLogprobs`: natural-log probabilities of the listed next tokens. */
+  tokenLogprobs?(ids: readonly number[], candidates: readonly number[], options?: RequestOptions): Promise<number[]>;
+  /** Capability `candidateScoring`. */
+  scoreCandidates?(prefix: readonly number[], candidates: readonly (readonly number[])[], options?: RequestOptions): Promise<CandidateScore[]>;
   dispose(): Promise<void>;
 }

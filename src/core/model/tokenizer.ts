@@ -1,54 +1,148 @@
 /**
- * The model's tokenizer.json seen as a completion tokenizer: bytes of ordinary tokens, canonical
- * encoding of ordinary text (sentinel strings typed in a document stay ordinary text), pre-token
- * boundaries for the anchor, and special tokens by name.
+ * The model's tokenizer (its tokenizer.json), one implementation for the engine, completion, the
+ * heat map and the token view's "model" option: the exact span tokenizer of src/core/tokenize
+ * (tested token-for-token against @huggingface/tokenizers). Document text is always ordinary
+ * text: a sentinel such as `<|fim_prefix|>` typed in a file never becomes the special token.
  */
-import { basename, dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { TokenwiseError } from '../base/errors';
 import { HuggingFaceTokenizer, readTokenizerJson } from '../tokenize/huggingface';
 import { TokenFlag } from '../tokenize/types';
-import type { CompletionTokenizer } from '../completion/fim';
 
 const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
+const lenientUtf8 = new TextDecoder('utf-8');
+const encoder = new TextEncoder();
 
-export class ModelCompletionTokenizer implements CompletionTokenizer {
+/** A token of the model's tokenizer with its UTF-16 span in the text. */
+export interface ModelTokenSpan {
+  id: number;
+  start: number;
+  end: number;
+}
+
+export class ModelTokenizer {
+  /** Largest id + 1 over the vocabulary and the added tokens (the model's logits may have more rows). */
   readonly vocabSize: number;
-  private readonly specials = new Map<string, number>();
+  /** tokenizer_config.json (optional file; empty when absent). */
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly tokenizer: HuggingFaceTokenizer;
+  private readonly added = new Map<string, number>();
+  private readonly addedContent = new Map<number, string>();
   private readonly specialIds = new Set<number>();
-  private readonly tokenizer: HuggingFaceTokenizer;
+  private readonly textCache = new Map<number, string>();
   /**
    * SentencePiece-style tokenizers (Llama's Prepend "▁" normalizer, Metaspace) add a space before
    * the text; a word start is a run of spaces and fragments are encoded without that extra space.
    */
   private readonly prependsSpace: boolean;
 
-  /** `modelVocabSize`: rows of the model's logits (may exceed the tokenizer's ids). */
-  constructor(tokenizerJsonPath: string, modelVocabSize?: number) {
+  private constructor(tokenizerJsonPath: string, name: string, config: Record<string, unknown>) {
     const json = readTokenizerJson(tokenizerJsonPath);
-    // Added tokens typed in a document (Qwen marks its FIM sentinels non-special) stay ordinary text.
-    this.tokenizer = new HuggingFaceTokenizer(json, `${basename(dirname(tokenizerJsonPath))} (tokenizer.json)`, { addedTokens: 'ordinary' });
-    for (const added of (json as { added_tokens?: Array<{ id: number; content: string; special?: boolean }> }).added_tokens ?? []) {
-      this.specials.set(added.content, added.id);
-      if (added.special) this.specialIds.add(added.id);
+    this.tokenizer = new HuggingFaceTokenizer(json, name, { addedTokens: 'ordinary' });
+    for (const a of (json as { added_tokens?: Array<{ id: number; content: string; special?: boolean }> }).added_tokens ?? []) {
+      this.added.set(a.content, a.id);
+      this.addedContent.set(a.id, a.content);
+      if (a.special) this.specialIds.add(a.id);
     }
-    this.vocabSize = Math.max(modelVocabSize ?? 0, this.tokenizer.vocabSize);
+    this.config = config;
+    this.vocabSize = this.tokenizer.vocabSize;
     const probe = this.tokenizer.encodeSpans('a');
     this.prependsSpace = probe.count > 0 && this.tokenizer.tokenBytes(probe.ids[0]!)[0] === 0x20;
   }
 
-  /** Contents of the special tokens, for family detection. */
-  specialTokens(): string[] {
-    return [...this.specials.keys()];
+  /** The tokenizer of a model directory (tokenizer.json, optional tokenizer_config.json). */
+  static load(dir: string): ModelTokenizer {
+    let config: Record<string, unknown> = {};
+    try {
+      config = JSON.parse(readFileSync(join(dir, 'tokenizer_config.json'), 'utf8')) as Record<string, unknown>;
+    } catch {
+      // optional
+    }
+    return ModelTokenizer.fromFile(join(dir, 'tokenizer.json'), config);
   }
 
-  specialId(content: string): number | undefined {
-    return this.specials.get(content);
+  static fromFile(tokenizerJsonPath: string, config: Record<string, unknown> = {}): ModelTokenizer {
+    const dirName = basename(join(tokenizerJsonPath, '..'));
+    try {
+      return new ModelTokenizer(tokenizerJsonPath, `${dirName} (tokenizer.json)`, config);
+    } catch (error) {
+      if (error instanceof TokenwiseError) throw new TokenwiseError('model', error.message);
+      throw error;
+    }
   }
 
-  tokenBytes(id: number): Uint8Array | undefined {
-    if (this.specialIds.has(id) || id >= this.tokenizer.vocabSize) return undefined;
+  get name(): string {
+    return this.tokenizer.name;
+  }
+
+  /** Token ids of document text (added tokens' text stays ordinary text). */
+  encodeText(text: string): number[] {
+    return Array.from(this.tokenizer.encodeSpans(text).ids);
+  }
+
+  /** Tokens of document text with their UTF-16 spans (exact; see TokenSpans). */
+  spans(text: string): ModelTokenSpan[] {
+    const s = this.tokenizer.encodeSpans(text);
+    const out: ModelTokenSpan[] = new Array(s.count);
+    for (let i = 0; i < s.count; i++) out[i] = { id: s.ids[i]!, start: s.starts[i]!, end: s.starts[i + 1]! };
+    return out;
+  }
+
+  /** Text of token ids (special tokens as their content; invalid UTF-8 as U+FFFD). */
+  decode(ids: readonly number[]): string {
+    const parts: Uint8Array[] = [];
+    let length = 0;
+    for (const id of ids) {
+      const b = this.displayBytes(id);
+      parts.push(b);
+      length += b.length;
+    }
+    const all = new Uint8Array(length);
+    let at = 0;
+    for (const p of parts) {
+      all.set(p, at);
+      at += p.length;
+    }
+    let text = lenientUtf8.decode(all);
+    if (this.prependsSpace && text.startsWith(' ')) text = text.slice(1);
+    return text;
+  }
+
+  /** Text of one token (memoised; a token that splits a character shows U+FFFD). */
+  tokenText(id: number): string {
+    let t = this.textCache.get(id);
+    if (t === undefined) {
+      t = lenientUtf8.decode(this.displayBytes(id));
+      this.textCache.set(id, t);
+    }
+    return t;
+  }
+
+  private displayBytes(id: number): Uint8Array {
+    const content = this.addedContent.get(id);
+    if (content !== undefined) return encoder.encode(content);
+    if (id < 0 || id >= this.tokenizer.vocabSize) return new Uint8Array(0);
     return this.tokenizer.tokenBytes(id);
   }
 
+  /** Contents of the added/special tokens, for FIM family detection. */
+  specialTokens(): string[] {
+    return [...this.added.keys()];
+  }
+
+  /** Id of an added/special token by its content. */
+  specialId(content: string): number | undefined {
+    return this.added.get(content);
+  }
+
+  /** Bytes an ordinary token stands for; undefined for special tokens and ids past the tokenizer. */
+  tokenBytes(id: number): Uint8Array | undefined {
+    if (this.specialIds.has(id) || id < 0 || id >= this.tokenizer.vocabSize) return undefined;
+    return this.tokenizer.tokenBytes(id);
+  }
+
+  /** Canonical encoding of a byte string; [] when the bytes end inside a character. */
   encode(bytes: Uint8Array): number[] {
     let text: string;
     try {
@@ -61,9 +155,10 @@ export class ModelCompletionTokenizer implements CompletionTokenizer {
     // A fragment that starts a word (" ret") is encoded as in the middle of a document: the
     // tokenizer's own prepended space stands for the fragment's first space.
     if (this.prependsSpace && text.startsWith(' ')) text = text.slice(1);
-    return Array.from(this.tokenizer.encodeSpans(text).ids);
+    return this.encodeText(text);
   }
 
+  /** Byte offsets where tokenization may restart (pre-token starts). */
   preTokenStarts(bytes: Uint8Array): number[] {
     if (this.prependsSpace) {
       // SentencePiece pieces start at a space run that follows other text.

@@ -1,52 +1,42 @@
 /**
- * The typed message protocol between the extension host and the inference worker, shared by the
- * host (src/editor/engine), the worker (src/worker) and the CLI. One map: method → [params, result].
- * Everything is plain structured-cloneable data.
+ * The typed protocol between the extension host and the inference worker: one map of
+ * method → [params, result], shared by the host's client, the worker's handler table and tests.
+ * Adding a method is one entry here plus one handler in src/worker/handler.ts. Everything is
+ * plain structured-cloneable data.
  */
-import type { ErrorKind } from '../base/errors';
-import type {
-  CandidateScore,
-  Distribution,
-  ExecutionProviderSetting,
-  GenerateResult,
-  ModelInfo,
-  Priority,
-  SamplingOptions,
-  ScoreResult,
-  TextScoreResult,
-  TokenSpan,
-} from '../inference/types';
-import type { LogLevel } from '../inference/onnx/engine';
+import type { ErrorKind, LogLevel } from '../base/errors';
+import type { CompletionRequest, CompletionResult } from '../completion/pipeline';
+import type { FimFamily } from '../completion/prompt/templates';
+import type { BackendSettings } from '../inference/factory';
+import type { CandidateScore, GenerateResult, ModelInfo, ModelTokenSpan, Priority, SamplingOptions, ScoreResult } from '../inference/types';
 
-export interface EngineSettings {
-  /** Model directory; '' = the shipped model. */
-  modelPath: string;
-  executionProvider: ExecutionProviderSetting;
-  threads: number;
-  kvCacheMB: number;
-}
+export type EngineSettings = BackendSettings;
+
+/** A completion request as sent to the worker (cancellation travels as a `cancel` message). */
+export type CompletionParams = Omit<CompletionRequest, 'signal'> & { family: FimFamily | 'auto' };
 
 export interface EngineMethods {
   load: [EngineSettings, ModelInfo];
+  unload: [Record<string, never>, { ok: true }];
+  setCacheBudget: [{ mb: number }, { ok: true }];
   info: [Record<string, never>, ModelInfo];
-  tokenize: [{ text: string }, TokenSpan[]];
+  tokenize: [{ text: string }, ModelTokenSpan[]];
   detokenize: [{ ids: number[] }, string];
   score: [{ ids: number[]; topK?: number; prependBos?: boolean }, ScoreResult];
-  scoreText: [{ text: string; topK?: number }, TextScoreResult];
-  nextToken: [{ ids: number[]; topK?: number }, Distribution];
+  /** Each new token is also sent as a `token` message before the response. */
+  generate: [{ ids: number[]; maxNewTokens: number; stopTokens?: number[]; sampling?: SamplingOptions; lookahead?: number }, GenerateResult];
   nextLogprobs: [{ ids: number[] }, Float32Array];
-  /** With `stream`, each new token is also sent as a `token` message before the response. */
-  generate: [{ ids: number[]; maxNewTokens: number; stopTokens?: number[]; sampling?: SamplingOptions; lookahead?: number; stream?: boolean }, GenerateResult];
+  tokenLogprobs: [{ ids: number[]; candidates: number[] }, number[]];
   scoreCandidates: [{ prefix: number[]; candidates: number[][] }, CandidateScore[]];
-  setCacheBudget: [{ mb: number }, { ok: true }];
-  unload: [Record<string, never>, { ok: true }];
+  /** The whole completion pipeline, beside the model. */
+  complete: [CompletionParams, CompletionResult];
 }
 
 export type EngineMethod = keyof EngineMethods;
 export type ParamsOf<M extends EngineMethod> = EngineMethods[M][0];
 export type ResultOf<M extends EngineMethod> = EngineMethods[M][1];
 
-export type RequestMessage = { [M in EngineMethod]: { type: 'request'; id: number; method: M; params: ParamsOf<M>; priority: Priority } }[EngineMethod];
+export type RequestMessage<M extends EngineMethod = EngineMethod> = { [K in M]: { type: 'request'; id: number; method: K; params: ParamsOf<K>; priority: Priority } }[M];
 
 export type HostToWorker = RequestMessage | { type: 'cancel'; id: number };
 
@@ -57,7 +47,7 @@ export interface SerializedError {
 
 export type WorkerToHost =
   | { type: 'ready' }
-  | { type: 'response'; id: number; ok: true; result: unknown }
+  | { type: 'response'; id: number; ok: true; result: ResultOf<EngineMethod> }
   | { type: 'response'; id: number; ok: false; error: SerializedError }
   | { type: 'token'; id: number; token: number }
   | { type: 'log'; level: LogLevel; message: string };

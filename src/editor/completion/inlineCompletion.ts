@@ -8,10 +8,8 @@ import * as vscode from 'vscode';
 import type { Services } from '../services';
 import type { EngineClient } from '../engine';
 import { setting } from '../settings';
-import { boundaryModes, type BoundaryMode } from '../../core/completion/fim';
-import { complete, createCompletionStack, type CompletionStack } from '../../core/completion/stack';
+import { boundaryModes, type BoundaryMode } from '../../core/completion/boundary';
 import { AdaptiveDebounce, CompletionCache } from '../../core/completion/typing/cache';
-import { postprocess } from '../../core/completion/postprocess/postprocess';
 import { fimFamilies, type FimFamily, type FimOrder } from '../../core/completion/prompt/templates';
 import { CancelledError, describeError } from '../../core/base/errors';
 
@@ -48,33 +46,14 @@ function readSettings(services: Services): CompletionSettings {
   };
 }
 
-/** Multi-line when the cursor starts a new line or block; single line when text sits right of it. */
-export function wantsMultiline(linePrefix: string, lineSuffix: string): boolean {
-  if (lineSuffix.trim() !== '') return false;
-  return linePrefix.trim() === '' || /[:{([]\s*$/.test(linePrefix);
-}
-
 export function registerInlineCompletion(context: vscode.ExtensionContext, services: Services, engine: EngineClient): void {
   const status = vscode.window.createStatusBarItem('tokenwise.completion', vscode.StatusBarAlignment.Right, 89);
   status.name = 'Tokenwise Completion';
   status.command = 'tokenwise.showLog';
   const cache = new CompletionCache();
   const debounce = new AdaptiveDebounce();
-  let stack: Promise<CompletionStack> | undefined;
-  let stackFamily: string | undefined;
   let settings = readSettings(services);
-
-  const stackFor = (family: FimFamily | 'auto'): Promise<CompletionStack> => {
-    if (!stack || stackFamily !== family) {
-      stackFamily = family;
-      stack = engine.whenReady().then(() => createCompletionStack(engine, family));
-      stack.then(
-        (s) => services.log.info(`completion: ${s.template.family === 'none' ? 'left-to-right (no FIM sentinels)' : `FIM template ${s.template.family}`}, boundary mode ${settings.mode}`),
-        () => (stack = undefined),
-      );
-    }
-    return stack;
-  };
+  let loggedDegrade: string | undefined;
 
   const showStatus = (text: string, tooltip: string) => {
     status.text = text;
@@ -101,44 +80,30 @@ export function registerInlineCompletion(context: vscode.ExtensionContext, servi
       }
       const controller = new AbortController();
       const subscription = token.onCancellationRequested(() => controller.abort());
-      const line = document.lineAt(position.line).text;
-      const linePrefix = line.slice(0, position.character);
-      const lineSuffix = line.slice(position.character);
-      const multiline = wantsMultiline(linePrefix, lineSuffix);
       const t0 = performance.now();
       try {
-        const s = await stackFor(settings.family);
-        const result = await complete(s, {
-          prefix,
-          suffix,
-          mode: settings.mode,
-          order: settings.order,
-          maxNewTokens: multiline ? settings.maxTokens : Math.min(settings.maxTokens, 48),
-          timeBudgetMs: settings.timeoutMs,
-          signal: controller.signal,
-        });
-        const latency = performance.now() - t0;
-        debounce.record(latency);
         const editor = vscode.window.visibleTextEditors.find((e) => e.document === document);
         const indentUnit = editor && editor.options.insertSpaces === false ? '\t' : ' '.repeat(Number(editor?.options.tabSize ?? 4));
-        const shown = postprocess(result.completion, {
-          linePrefix,
-          lineSuffix,
-          textBelow: text.slice(document.offsetAt(document.lineAt(position.line).range.end) + 1, offset + maxContextChars),
-          multiline,
-          indentUnit,
-          stopStrings: s.template.stopTokens,
-        });
+        const result = await engine.complete(
+          { prefix, suffix, mode: settings.mode, order: settings.order, maxNewTokens: settings.maxTokens, indentUnit, timeBudgetMs: settings.timeoutMs, signal: controller.signal },
+          settings.family,
+        );
+        debounce.record(performance.now() - t0);
+        if (result.degraded && result.degraded !== loggedDegrade) {
+          loggedDegrade = result.degraded;
+          services.log.warn(`completion: ${result.degraded}`);
+        }
+        const info = engine.state.kind === 'ready' ? engine.state.info : undefined;
         const genMs = result.generationMs;
         const tps = result.tokens.length > 0 && genMs > 0 ? (result.tokens.length * 1000) / genMs : 0;
         showStatus(
-          `$(sparkle) ${result.mode} ${result.promptMs.toFixed(0)}+${genMs.toFixed(0)} ms · ${tps.toFixed(0)} tok/s`,
-          `Last completion (${s.info.name} on ${s.info.provider}, ${result.order.toUpperCase()}, boundary ${result.mode}): prompt ${result.promptMs.toFixed(0)} ms, generation ${genMs.toFixed(0)} ms, ${result.tokens.length} tokens (${tps.toFixed(1)} tokens/s)${result.finishReason === 'time' ? ', cut by the time limit' : ''}`,
+          `$(sparkle) ${result.mode}${result.degraded ? ' (lowered)' : ''} ${result.promptMs.toFixed(0)}+${genMs.toFixed(0)} ms · ${tps.toFixed(0)} tok/s`,
+          `Last completion (${info ? `${info.name} on ${info.provider}, ` : ''}${result.order.toUpperCase()}, boundary ${result.mode}): prompt ${result.promptMs.toFixed(0)} ms, generation ${genMs.toFixed(0)} ms, ${result.tokens.length} tokens (${tps.toFixed(1)} tokens/s)${result.finishReason === 'time' ? ', cut by the time limit' : ''}${result.degraded ? `\n${result.degraded}` : ''}`,
         );
         // Never show a suggestion for text that changed while it was computed.
-        if (token.isCancellationRequested || document.version !== version || shown === undefined) return [];
-        cache.put(prefix, suffix, shown);
-        return [new vscode.InlineCompletionItem(shown, new vscode.Range(position, position))];
+        if (token.isCancellationRequested || document.version !== version || result.text === '') return [];
+        cache.put(prefix, suffix, result.text);
+        return [new vscode.InlineCompletionItem(result.text, new vscode.Range(position, position))];
       } catch (error) {
         if (error instanceof CancelledError || controller.signal.aborted) return [];
         services.notifyErrorOnce(`Completion failed: ${describeError(error)}`);
@@ -153,10 +118,7 @@ export function registerInlineCompletion(context: vscode.ExtensionContext, servi
     status,
     vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, provider),
     engine.onDidChangeState((state) => {
-      if (state.kind !== 'ready') {
-        stack = undefined;
-        cache.clear();
-      }
+      if (state.kind !== 'ready') cache.clear();
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('tokenwise.completion')) return;

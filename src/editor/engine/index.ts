@@ -9,7 +9,8 @@ import { Worker } from 'node:worker_threads';
 import type { Services } from '../services';
 import { machineSetting, setting } from '../settings';
 import { executionProviderSettings, type ExecutionProviderSetting, type InferenceBackend, type ModelInfo } from '../../core/inference/types';
-import type { EngineSettings } from '../../core/protocol/engine';
+import type { CompletionParams, EngineSettings } from '../../core/protocol/engine';
+import type { CompletionRequest, CompletionResult } from '../../core/completion/pipeline';
 import { TokenwiseError, assertNever } from '../../core/base/errors';
 import { WorkerClient, type EngineState, type WorkerLike } from './workerClient';
 
@@ -22,6 +23,8 @@ export interface EngineClient extends InferenceBackend {
   whenReady(): Promise<ModelInfo>;
   /** Reloads the model from the current settings. */
   reload(): Promise<void>;
+  /** Runs the completion pipeline beside the model (in the worker). */
+  complete(request: CompletionRequest, family?: CompletionParams['family']): Promise<CompletionResult>;
 }
 
 const isProvider = (v: unknown): v is ExecutionProviderSetting => typeof v === 'string' && (executionProviderSettings as readonly string[]).includes(v);
@@ -30,6 +33,7 @@ const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isF
 function readSettings(services: Services): EngineSettings {
   const report = (m: string) => services.notifyErrorOnce(m);
   return {
+    backend: 'embedded',
     modelPath: machineSetting<string>('modelPath') ?? '',
     executionProvider: setting('executionProvider', isProvider, report),
     threads: setting('engine.threads', isCount, report),
@@ -57,7 +61,7 @@ export function registerEngine(context: vscode.ExtensionContext, services: Servi
         break;
       case 'ready':
         status.text = `$(hubot) ${state.info.name} · ${state.info.provider}`;
-        status.tooltip = `Tokenwise model: ${state.info.dir}${state.info.isDefault ? ' (default)' : ''}\nExecution provider: ${state.info.provider}\n${state.info.modelType}, ${state.info.numLayers} layers, vocab ${state.info.vocabSize}`;
+        status.tooltip = `Tokenwise model: ${state.info.location}${state.info.isDefault ? ' (default)' : ''}\nExecution provider: ${state.info.provider}\n${state.info.modelType}, ${state.info.details.layers ?? '?'} layers, vocab ${state.info.vocabSize}`;
         status.backgroundColor = undefined;
         break;
       case 'error':
@@ -125,11 +129,11 @@ export function registerEngine(context: vscode.ExtensionContext, services: Servi
     tokenize: (text) => guard(client.tokenize(text)),
     detokenize: (ids) => guard(client.detokenize(ids)),
     score: (ids, options) => guard(client.score(ids, options)),
-    scoreText: (text, options) => guard(client.scoreText(text, options)),
-    nextToken: (ids, options) => guard(client.nextToken(ids, options)),
-    nextLogprobs: (ids, options) => guard(client.nextLogprobs(ids, options)),
     generate: (ids, options) => guard(client.generate(ids, options)),
+    nextLogprobs: (ids, options) => guard(client.nextLogprobs(ids, options)),
+    tokenLogprobs: (ids, candidates, options) => guard(client.tokenLogprobs(ids, candidates, options)),
     scoreCandidates: (prefix, candidates, options) => guard(client.scoreCandidates(prefix, candidates, options)),
+    complete: (request, family) => guard(client.complete(request, family)),
     dispose: () => client.dispose(),
   };
   return engine;

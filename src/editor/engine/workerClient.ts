@@ -4,9 +4,9 @@
  * the worker when it dies (re-loading the last model), up to a limit.
  */
 import { CancelledError, TokenwiseError, assertNever } from '../../core/base/errors';
+import type { CompletionRequest, CompletionResult } from '../../core/completion/pipeline';
 import type {
   CandidateScore,
-  Distribution,
   GenerateOptions,
   GenerateResult,
   InferenceBackend,
@@ -15,10 +15,9 @@ import type {
   RequestOptions,
   ScoreOptions,
   ScoreResult,
-  TextScoreResult,
-  TokenSpan,
+  ModelTokenSpan,
 } from '../../core/inference/types';
-import type { EngineMethod, EngineSettings, HostToWorker, ParamsOf, ResultOf, WorkerToHost } from '../../core/protocol/engine';
+import type { CompletionParams, EngineMethod, EngineSettings, HostToWorker, ParamsOf, ResultOf, WorkerToHost } from '../../core/protocol/engine';
 
 /** The part of `worker_threads.Worker` the client uses. */
 export interface WorkerLike {
@@ -132,7 +131,7 @@ export class WorkerClient implements InferenceBackend {
   }
 
   /** Sends one typed request. Aborting `signal` cancels it in the worker and rejects at once. */
-  request<M extends EngineMethod>(method: M, params: ParamsOf<M>, options: RequestOptions & { onToken?: (token: number) => void } = {}): Promise<ResultOf<M>> {
+  request<M extends EngineMethod>(method: M, params: ParamsOf<M>, options: RequestOptions & { onToken?: ((token: number) => void) | undefined } = {}): Promise<ResultOf<M>> {
     const signal = options.signal;
     if (signal?.aborted) return Promise.reject(new CancelledError());
     let worker: WorkerLike;
@@ -199,12 +198,12 @@ export class WorkerClient implements InferenceBackend {
     return this.request('setCacheBudget', { mb });
   }
 
-  // ---- InferenceBackend ----------------------------------------------------------------------------
+  // ---- InferenceBackend: one line per method over `request` ------------------------------------
   async info(): Promise<ModelInfo> {
     await this.whenReady();
     return this.request('info', {});
   }
-  async tokenize(text: string): Promise<TokenSpan[]> {
+  async tokenize(text: string): Promise<ModelTokenSpan[]> {
     await this.whenReady();
     return this.request('tokenize', { text });
   }
@@ -212,37 +211,31 @@ export class WorkerClient implements InferenceBackend {
     await this.whenReady();
     return this.request('detokenize', { ids: [...ids] });
   }
-  async score(ids: readonly number[], options: ScoreOptions = {}): Promise<ScoreResult> {
+  async score(ids: readonly number[], { signal, priority = 'background', ...params }: ScoreOptions = {}): Promise<ScoreResult> {
     await this.whenReady();
-    const params: ParamsOf<'score'> = withTopK({ ids: [...ids] }, options.topK);
-    if (options.prependBos !== undefined) params.prependBos = options.prependBos;
-    return this.request('score', params, { signal: options.signal, priority: options.priority ?? 'background' });
+    return this.request('score', { ids: [...ids], ...params }, { signal, priority });
   }
-  async scoreText(text: string, options: ScoreOptions = {}): Promise<TextScoreResult> {
+  async generate(ids: readonly number[], { signal, priority = 'interactive', onToken, ...params }: GenerateOptions): Promise<GenerateResult> {
     await this.whenReady();
-    return this.request('scoreText', withTopK({ text }, options.topK), { signal: options.signal, priority: options.priority ?? 'background' });
+    return this.request('generate', { ids: [...ids], ...params }, { signal, priority, onToken });
   }
-  async nextToken(ids: readonly number[], options: ScoreOptions = {}): Promise<Distribution> {
+  async nextLogprobs(ids: readonly number[], { signal, priority = 'interactive' }: RequestOptions = {}): Promise<Float32Array> {
     await this.whenReady();
-    return this.request('nextToken', withTopK({ ids: [...ids] }, options.topK), { signal: options.signal, priority: options.priority ?? 'interactive' });
+    return this.request('nextLogprobs', { ids: [...ids] }, { signal, priority });
   }
-  async nextLogprobs(ids: readonly number[], options: RequestOptions = {}): Promise<Float32Array> {
+  async tokenLogprobs(ids: readonly number[], candidates: readonly number[], { signal, priority = 'interactive' }: RequestOptions = {}): Promise<number[]> {
     await this.whenReady();
-    return this.request('nextLogprobs', { ids: [...ids] }, { signal: options.signal, priority: options.priority ?? 'interactive' });
+    return this.request('tokenLogprobs', { ids: [...ids], candidates: [...candidates] }, { signal, priority });
   }
-  async generate(ids: readonly number[], options: GenerateOptions): Promise<GenerateResult> {
+  async scoreCandidates(prefix: readonly number[], candidates: readonly (readonly number[])[], { signal, priority = 'interactive' }: RequestOptions = {}): Promise<CandidateScore[]> {
     await this.whenReady();
-    const params: ParamsOf<'generate'> = { ids: [...ids], maxNewTokens: options.maxNewTokens, stream: !!options.onToken };
-    if (options.stopTokens) params.stopTokens = options.stopTokens;
-    if (options.sampling) params.sampling = options.sampling;
-    if (options.lookahead !== undefined) params.lookahead = options.lookahead;
-    const req: RequestOptions & { onToken?: (t: number) => void } = { signal: options.signal, priority: options.priority ?? 'interactive' };
-    if (options.onToken) req.onToken = options.onToken;
-    return this.request('generate', params, req);
+    return this.request('scoreCandidates', { prefix: [...prefix], candidates: candidates.map((c) => [...c]) }, { signal, priority });
   }
-  async scoreCandidates(prefix: readonly number[], candidates: readonly (readonly number[])[], options: RequestOptions = {}): Promise<CandidateScore[]> {
+
+  /** Runs the completion pipeline in the worker, beside the model. */
+  async complete({ signal, ...params }: CompletionRequest, family: CompletionParams['family'] = 'auto'): Promise<CompletionResult> {
     await this.whenReady();
-    return this.request('scoreCandidates', { prefix: [...prefix], candidates: candidates.map((c) => [...c]) }, options);
+    return this.request('complete', { ...params, family }, { signal, priority: 'interactive' });
   }
 
   /**
@@ -271,6 +264,3 @@ export class WorkerClient implements InferenceBackend {
   }
 }
 
-function withTopK<T extends object>(params: T, topK: number | undefined): T & { topK?: number } {
-  return topK === undefined ? params : { ...params, topK };
-}

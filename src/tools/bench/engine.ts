@@ -12,7 +12,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { describeError } from '../../core/base/errors';
-import { OnnxEngine } from '../../core/inference/onnx/engine';
+import { loadBackend } from '../../core/inference/factory';
 import { findShippedModel } from '../../core/model/modelDir';
 
 export interface EngineBenchOptions {
@@ -118,26 +118,28 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
   const repeats = options.repeats ?? 5;
 
   // Initialise ONNX Runtime once before measuring, so neither side pays for it in load time or RSS.
-  const warmup = await OnnxEngine.load({ modelDir, provider: 'cpu', threads, kvCacheMB: 0 });
-  await warmup.generate([warmup.infoSync.bosTokenId ?? 0], { maxNewTokens: 2, stopTokens: [] });
+  const settings = { backend: 'embedded', modelPath: modelDir, executionProvider: 'cpu', threads } as const;
+  const warmup = (await loadBackend({ ...settings, kvCacheMB: 0 })).backend;
+  await warmup.generate([(await warmup.info()).bosTokenId ?? 0], { maxNewTokens: 2, stopTokens: [] });
   await warmup.dispose();
 
   // ---- load both ----------------------------------------------------------------------------------
   let rssBefore = process.memoryUsage().rss;
   let t = performance.now();
-  const engine = await OnnxEngine.load({ modelDir, provider: 'cpu', threads, kvCacheMB: 256, maxContext: 4096 });
+  const loaded = await loadBackend({ ...settings, kvCacheMB: 256, maxContext: 4096 });
+  const engine = loaded.backend;
   const oursLoadMs = performance.now() - t;
   const oursLoadRss = (process.memoryUsage().rss - rssBefore) / 2 ** 20;
-  const info = engine.infoSync;
+  const info = await engine.info();
 
   let text = snippet;
-  while (engine.tokenizer.encode(text).length < promptTokens + 8) text += snippet.replace(/parseRecord|summarize/g, (m) => m + text.length);
-  const promptText = engine.tokenizer.decode(engine.tokenizer.encode(text).slice(0, promptTokens));
-  const ids = engine.tokenizer.encode(promptText).slice(0, promptTokens);
+  while (loaded.tokenizer.encodeText(text).length < promptTokens + 8) text += snippet.replace(/parseRecord|summarize/g, (m) => m + text.length);
+  const promptText = loaded.tokenizer.decode(loaded.tokenizer.encodeText(text).slice(0, promptTokens));
+  const ids = loaded.tokenizer.encodeText(promptText).slice(0, promptTokens);
   // One-character edit 40 characters before the end (the typical "keep typing" case).
   const editAt = promptText.length - 40;
   const editedText = promptText.slice(0, editAt) + (promptText[editAt] === 'x' ? 'y' : 'x') + promptText.slice(editAt + 1);
-  const edited = engine.tokenizer.encode(editedText);
+  const edited = loaded.tokenizer.encodeText(editedText);
   const shortPrompt = ids.slice(0, 16);
   log(`model ${modelDir}: prompt ${ids.length} tokens, edited prompt ${edited.length} tokens`);
 
@@ -184,21 +186,21 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
     return performance.now() - t0;
   };
   for (let r = 0; r < repeats; r++) {
-    engine.cache.clear();
+    loaded.clearCache();
     ours.prefill.push(await time(() => engine.generate(ids, { maxNewTokens: 1, stopTokens: [] })));
     if (tf) them.prefill.push(await time(() => tf.gen(ids, 1)));
     // warm: the unedited prompt is cached (above); the edited one reuses the common prefix
     ours.warm.push(await time(() => engine.generate(edited, { maxNewTokens: 1, stopTokens: [] })));
     if (tf) them.edit.push(await time(() => tf.gen(edited, 1)));
-    engine.cache.clear();
+    loaded.clearCache();
     ours.cold.push(await time(() => engine.generate(edited, { maxNewTokens: 1, stopTokens: [] })));
     // decode rate from the time stamps of the first and the last new token
     const rate = (stamps: number[]) => (stamps.length - 1) / ((stamps[stamps.length - 1]! - stamps[0]!) / 1000);
-    engine.cache.clear();
+    loaded.clearCache();
     const stamps: number[] = [];
     ours.tokens = (await engine.generate(shortPrompt, { maxNewTokens: decodeTokens, stopTokens: [], onToken: () => stamps.push(performance.now()) })).tokens;
     ours.decode.push(rate(stamps));
-    engine.cache.clear();
+    loaded.clearCache();
     const plainStamps: number[] = [];
     await engine.generate(shortPrompt, { maxNewTokens: decodeTokens, stopTokens: [], lookahead: 0, onToken: () => plainStamps.push(performance.now()) });
     ours.plain.push(rate(plainStamps));
@@ -218,7 +220,7 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
     coldFirstTokenMs: median(ours.cold),
     loadMs: oursLoadMs,
     loadRssMB: oursLoadRss,
-    kvCacheMB: engine.cache.bytesUsed / 2 ** 20,
+    kvCacheMB: loaded.cacheBytes() / 2 ** 20,
     greedyTokens: ours.tokens,
   };
   await engine.dispose();

@@ -13,7 +13,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExecutionProviderSetting } from '../../core/inference/types';
-import { OnnxEngine } from '../../core/inference/onnx/engine';
+import { loadBackend } from '../../core/inference/factory';
 import { EntropyDocument, scoringGeometry, type ScoreStats } from '../../core/entropy/document';
 import { ContentCache } from '../../core/entropy/cache';
 import { defaultContextTokens, viewMarginTokens } from '../../core/entropy/view';
@@ -57,22 +57,20 @@ export const entropyBenchmark = {
     const threads = typeof opts.threads === 'number' ? opts.threads : 0;
     const context = typeof opts.context === 'number' ? opts.context : defaultContextTokens;
     ctx.progress(`loading the model (${provider})…`);
-    const engine = await OnnxEngine.load({
-      modelDir: typeof opts.model === 'string' ? opts.model : undefined,
-      provider,
-      threads,
-      kvCacheMB: 256,
-      log: (_level, m) => ctx.progress(m),
-    });
+    const loaded = await loadBackend(
+      { backend: 'embedded', modelPath: typeof opts.model === 'string' ? opts.model : '', executionProvider: provider, threads, kvCacheMB: 256 },
+      { log: (_level, m) => ctx.progress(m) },
+    );
+    const engine = loaded.backend;
     try {
-      const info = engine.infoSync;
+      const info = await engine.info();
       const g = scoringGeometry(info, context, 5);
       const signal = ctx.signal;
       const nLines = text.split('\n').length - 1;
       const top = { start: 0, end: lineOffset(text, screenLines) };
       const end = { start: lineOffset(text, nLines - screenLines), end: text.length };
       const fresh = () => {
-        engine.cache.clear();
+        loaded.clearCache();
         return new EntropyDocument(engine, g, new ContentCache());
       };
       /** update (tokenize + merge) then score: what one editor refresh does. */
@@ -84,7 +82,7 @@ export const entropyBenchmark = {
       };
 
       // Warm-up: one small request so session start-up costs are not counted as "cold".
-      await engine.score(engine.tokenizer.encode('def warm_up():\n    pass\n'), { topK: 5 });
+      await engine.score(loaded.tokenizer.encodeText('def warm_up():\n    pass\n'), { topK: 5 });
 
       ctx.progress('cold: visible screen at the top…');
       const coldTop = await colour(fresh(), text, top);
@@ -140,7 +138,7 @@ export const entropyBenchmark = {
       return {
         benchmark: 'entropy',
         info: {
-          model: info.dir,
+          model: info.location,
           provider: info.provider,
           threads: threads || 'half the cores',
           file: `${source} (first ${nLines} lines, ${Buffer.byteLength(text)} bytes, ${tokens} model tokens)`,

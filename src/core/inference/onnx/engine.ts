@@ -3,8 +3,8 @@
  * the model's tokenizer, the prefix KV cache and the step scheduler. Runs wherever it is created
  * (the extension's inference worker, or in-process in the CLI).
  */
-import { basename } from 'node:path';
-import { TokenwiseError, throwIfAborted } from '../../base/errors';
+import { basename, join } from 'node:path';
+import { TokenwiseError, throwIfAborted, type LogLevel } from '../../base/errors';
 import type {
   CandidateScore,
   Distribution,
@@ -19,8 +19,7 @@ import type {
   ScoredToken,
   ScoreOptions,
   ScoreResult,
-  TextScoreResult,
-  TokenSpan,
+  ModelTokenSpan,
   TopToken,
 } from '../types';
 import { PrefixKvCache } from './kvCache';
@@ -29,9 +28,8 @@ import { readModelFiles, resolveModelDir } from '../../model/modelDir';
 import { createSession, releaseSession } from './ort';
 import { StepScheduler } from '../scheduler';
 import { pickToken, positionStats, rng, rowStats, topK, type PositionStats } from './stats';
-import { ModelTokenizer } from '../../model/engineTokenizer';
+import { ModelTokenizer } from '../../model/tokenizer';
 
-export type LogLevel = 'info' | 'warn' | 'error';
 
 export interface EngineOptions {
   /** Model directory; undefined/empty = the shipped model. */
@@ -53,7 +51,6 @@ interface Job {
   signal: AbortSignal | undefined;
 }
 
-const encoder = new TextEncoder();
 
 /** Draft tokens verified per decoding step by prompt-lookup speculation (greedy decoding only). */
 export const defaultLookahead = 4;
@@ -78,6 +75,17 @@ export function proposeDraft(history: readonly number[], k: number): number[] {
   }
   return [];
 }
+
+/** The embedded engine has the whole model at hand: every capability. */
+const onnxCapabilities: ModelInfo['capabilities'] = {
+  distribution: true,
+  tokenLogprobs: true,
+  entropy: true,
+  exactRank: true,
+  maxTopK: 100,
+  candidateScoring: true,
+  prefixCache: true,
+};
 
 function jobOf(options: RequestOptions | undefined, fallback: Priority = 'interactive'): Job {
   return { priority: options?.priority ?? fallback, signal: options?.signal };
@@ -136,27 +144,26 @@ export class OnnxEngine implements InferenceBackend {
     maxContext = Math.max(8, Math.floor(maxContext));
     const eos = asIdList(files.generationConfig.eos_token_id ?? cfg.eos_token_id);
     let bos: number | null = files.generationConfig.bos_token_id ?? cfg.bos_token_id ?? null;
-    if (bos === null && typeof tokenizer.config.bos_token === 'string') bos = tokenizer.addedTokenId(tokenizer.config.bos_token) ?? null;
+    if (bos === null && typeof tokenizer.config.bos_token === 'string') bos = tokenizer.specialId(tokenizer.config.bos_token) ?? null;
     if (bos === null && eos.length) bos = eos[0]!;
     if (bos !== null && bos >= layout.vocabSize) bos = null;
+    const numHeads = cfg.num_attention_heads ?? layout.kvHeads;
     const info: ModelInfo = {
-      dir,
       name: basename(dir),
+      location: dir,
       isDefault,
+      backend: 'onnx',
       provider,
       modelType: cfg.model_type ?? 'unknown',
       vocabSize: layout.vocabSize,
-      numLayers: layout.numLayers,
-      numHeads: cfg.num_attention_heads ?? layout.kvHeads,
-      numKvHeads: layout.kvHeads,
-      headDim: layout.headDim,
-      kvDtype: layout.kvType,
       maxContext,
       bosTokenId: bos,
       eosTokenIds: eos,
-      onnxFile: files.onnxFile,
+      tokenizer: { kind: 'tokenizer.json', path: join(dir, 'tokenizer.json') },
+      capabilities: onnxCapabilities,
+      details: { layers: layout.numLayers, heads: numHeads, kvHeads: layout.kvHeads, headDim: layout.headDim, kvDtype: layout.kvType, onnxFile: files.onnxFile },
     };
-    log('info', `model: ${dir}${isDefault ? ' (default)' : ''} [${info.modelType}, ${layout.numLayers} layers, ${info.numHeads} heads / ${layout.kvHeads} KV heads, vocab ${layout.vocabSize}, ${layout.kvType} KV]`);
+    log('info', `model: ${dir}${isDefault ? ' (default)' : ''} [${info.modelType}, ${layout.numLayers} layers, ${numHeads} heads / ${layout.kvHeads} KV heads, vocab ${layout.vocabSize}, ${layout.kvType} KV]`);
     return new OnnxEngine(model, tokenizer, info, options.kvCacheMB ?? 256);
   }
 
@@ -172,8 +179,8 @@ export class OnnxEngine implements InferenceBackend {
     return this.modelInfo;
   }
 
-  async tokenize(text: string): Promise<TokenSpan[]> {
-    return this.tokenizer.spans(text, this.tokenizer.encode(text));
+  async tokenize(text: string): Promise<ModelTokenSpan[]> {
+    return this.tokenizer.spans(text);
   }
 
   async detokenize(ids: readonly number[]): Promise<string> {
@@ -234,21 +241,6 @@ export class OnnxEngine implements InferenceBackend {
     }
     const tokens: ScoredToken[] = rows.map((st) => this.toScored(st, k));
     return { tokens, bosPrepended: bos !== null, computedTokens: computed };
-  }
-
-  async scoreText(text: string, options: ScoreOptions = {}): Promise<TextScoreResult> {
-    const ids = this.tokenizer.encode(text);
-    const spans = this.tokenizer.spans(text, ids);
-    const scored = await this.score(ids, options);
-    const offset = ids.length - scored.tokens.length; // 1 when no BOS could be prepended
-    let nats = 0;
-    const tokens = spans.map((span, i) => {
-      const st = i >= offset ? scored.tokens[i - offset]! : undefined;
-      if (st) nats -= st.logprob;
-      return { id: span.id, start: span.start, end: span.end, logprob: st?.logprob ?? 0, entropy: st?.entropy ?? 0, rank: st?.rank ?? 1, top: st?.top ?? [] };
-    });
-    const bytes = encoder.encode(text).length;
-    return { model: this.modelInfo.dir, provider: this.modelInfo.provider, bitsPerByte: bytes ? nats / Math.LN2 / bytes : 0, tokens };
   }
 
   /**
@@ -355,6 +347,11 @@ export class OnnxEngine implements InferenceBackend {
       for (let i = 0; i < vocab; i++) out[i] = logits[i]! - lse;
     });
     return out;
+  }
+
+  async tokenLogprobs(ids: readonly number[], candidates: readonly number[], options: RequestOptions = {}): Promise<number[]> {
+    const all = await this.nextLogprobs(ids, options);
+    return candidates.map((id) => all[id] ?? Number.NEGATIVE_INFINITY);
   }
 
   async generate(ids: readonly number[], options: GenerateOptions): Promise<GenerateResult> {

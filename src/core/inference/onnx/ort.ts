@@ -6,7 +6,7 @@ import * as ort from 'onnxruntime-node';
 import { existsSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { TokenwiseError, describeError } from '../../base/errors';
+import { TokenwiseError, describeError, isOutOfMemory } from '../../base/errors';
 import type { ExecutionProviderSetting, ProviderName } from '../types';
 
 // ORT's own logger would print provider-load failures to stderr; they are caught and logged here instead.
@@ -117,11 +117,11 @@ function firstLine(text: string): string {
 
 /** Errors that mean the file itself is bad (so trying another provider is pointless). */
 function isModelFileError(cause: string): boolean {
-  return /protobuf|INVALID_PROTOBUF|Load model from .* failed|NO_SUCHFILE|model_path|ModelProto|external data|ONNX format|Invalid model|invalid wire|out of memory|bad_alloc|Failed to allocate/i.test(cause);
+  return /protobuf|INVALID_PROTOBUF|Load model from .* failed|NO_SUCHFILE|model_path|ModelProto|external data|ONNX format|Invalid model|invalid wire/i.test(cause) || isOutOfMemory(cause);
 }
 
 function modelFileMessage(modelFile: string, cause: string): string {
-  if (/out of memory|bad_alloc|Failed to allocate/i.test(cause)) return `Out of memory while loading ${modelFile} (${cause}).`;
+  if (isOutOfMemory(cause)) return `Out of memory while loading ${modelFile} (${cause}).`;
   if (/external data/i.test(cause)) return `The external data file of ${modelFile} is missing or truncated (${cause}).`;
   return `Cannot load ${modelFile}: the ONNX file is corrupt or truncated (${cause}).`;
 }
@@ -136,7 +136,7 @@ export async function runSession(
     return (fetches ? await session.run(feeds, fetches) : await session.run(feeds)) as Record<string, OrtTensor>;
   } catch (error) {
     const cause = firstLine(describeError(error));
-    if (/out of memory|bad_alloc|Failed to allocate/i.test(cause)) throw new TokenwiseError('model', `Out of memory while running the model (${cause}).`, { cause: error });
+    if (isOutOfMemory(cause)) throw new TokenwiseError('model', `Out of memory while running the model (${cause}).`, { cause: error });
     throw new TokenwiseError('model', `The model failed to run (${cause}).`, { cause: error });
   }
 }

@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OnnxEngine } from '../../../../src/core/inference/onnx/engine';
-import { complete, createCompletionStack } from '../../../../src/core/completion/stack';
+import { complete, createCompletionSession } from '../../../../src/core/completion/pipeline';
 import { hasCrossingCover } from '../../../../src/core/completion/boundary/exact';
 import { runCli } from '../../../../src/cli/dispatcher';
 import { completeCommand } from '../../../../src/cli/commands/complete';
@@ -17,7 +17,7 @@ import { shippedModelDir } from '../../helpers/paths';
 
 const modelDir = shippedModelDir;
 const enginePromise = OnnxEngine.load({ modelDir, provider: 'cpu', threads: 1, kvCacheMB: 64 });
-const stackPromise = enginePromise.then((e) => createCompletionStack(e));
+const stackPromise = enginePromise.then((e) => createCompletionSession(e, e.tokenizer));
 after(async () => (await enginePromise).dispose());
 
 function capture() {
@@ -45,7 +45,7 @@ test('exact at temperature 0 equals naive when the prompt ends where no token ca
     for (const order of ['psm', 'spm'] as const) {
       const naive = await complete(stack, { prefix, suffix: '', mode: 'naive', order, maxNewTokens: 12 });
       const exact = await complete(stack, { prefix, suffix: '', mode: 'exact', order, maxNewTokens: 12 });
-      assert.equal(exact.completion, naive.completion, `${JSON.stringify(prefix)} ${order}`);
+      assert.equal(exact.raw, naive.raw, `${JSON.stringify(prefix)} ${order}`);
     }
   }
   assert.ok(checked >= 2, 'fewer than two prompts ended on a clean boundary');
@@ -59,7 +59,7 @@ test('mid-word prompts: exact resolves the boundary with a few forwards and cont
   const heal = await complete(stack, { prefix, suffix: '\n', mode: 'heal', order: 'spm', maxNewTokens: 8 });
   assert.equal(heal.mode, 'heal');
   // Prompt + completion re-encodes without special tokens leaking into the text.
-  assert.doesNotMatch(exact.completion + heal.completion, /<\|/);
+  assert.doesNotMatch(exact.raw + heal.raw, /<\|/);
 });
 
 test('tokenwise complete --json prints mode, order, completion, latency and token count', async () => {
@@ -70,7 +70,8 @@ test('tokenwise complete --json prints mode, order, completion, latency and toke
   const code = await runCli(['complete', file, '--offset', '29', '--max-tokens', '6', '--model', modelDir, '--provider', 'cpu', '--json'], [completeCommand], c.io, '1');
   assert.equal(code, 0, c.err.join(''));
   const doc = JSON.parse(c.out.join('')) as Record<string, unknown>;
-  assert.deepEqual(Object.keys(doc), ['mode', 'order', 'completion', 'latencyMs', 'tokens']);
+  assert.deepEqual(Object.keys(doc), ['mode', 'order', 'completion', 'raw', 'multiline', 'latencyMs', 'tokens']);
+  assert.equal(doc.multiline, false, 'text right of the cursor: one line');
   assert.equal(doc.mode, 'exact');
   assert.equal(typeof doc.completion, 'string');
   assert.ok((doc.tokens as number) <= 6);

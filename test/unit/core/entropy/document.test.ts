@@ -2,11 +2,12 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { OnnxEngine } from '../../../../src/core/inference/onnx/engine';
-import type { TokenSpan } from '../../../../src/core/inference/types';
+import type { ModelTokenSpan } from '../../../../src/core/inference/types';
 import { EntropyDocument, ownedPositions, ownerWindow, scoringGeometry, type HeatToken } from '../../../../src/core/entropy/document';
 import { ContentCache } from '../../../../src/core/entropy/cache';
 import { natsToBits, surprisalBits } from '../../../../src/core/entropy/metrics';
 import { modelFixturesDir } from '../../helpers/paths';
+import { scoreText } from '../../../../src/core/entropy/scoreText';
 
 const gqa = join(modelFixturesDir, 'tiny-llama-gqa');
 const engines: OnnxEngine[] = [];
@@ -38,7 +39,7 @@ function assertSameScores(a: readonly (HeatToken | undefined)[], b: readonly (He
 }
 
 test('window geometry: every position has one owner with at least `context` tokens of left context', () => {
-  const g = scoringGeometry({ maxContext: 64, bosTokenId: 1, dir: 'm' }, 20);
+  const g = scoringGeometry({ maxContext: 64, bosTokenId: 1, location: 'm' }, 20);
   assert.deepEqual([g.window, g.context, g.stride], [64, 20, 44]);
   for (let p = 1; p < 1000; p++) {
     const k = ownerWindow(p, g);
@@ -48,12 +49,12 @@ test('window geometry: every position has one owner with at least `context` toke
     assert.ok(own.to - k * g.stride <= g.window);
   }
   // The context is capped so windows always advance.
-  assert.equal(scoringGeometry({ maxContext: 64, bosTokenId: null, dir: 'm' }, 1000).context, 48);
+  assert.equal(scoringGeometry({ maxContext: 64, bosTokenId: null, location: 'm' }, 1000).context, 48);
 });
 
 test('surprisal, entropy and rank of scored tokens match the full next-token distribution (tiny model)', async () => {
   const engine = await load();
-  const ids = engine.tokenizer.encode('def add(a, b):\n    return a + b\n');
+  const ids = engine.tokenizer.encodeText('def add(a, b):\n    return a + b\n');
   const doc = new EntropyDocument(engine, scoringGeometry(engine.infoSync, 32, 5));
   await doc.update('def add(a, b):\n    return a + b\n');
   await doc.scoreAll();
@@ -94,7 +95,7 @@ test('chunked scoring (visible ranges in any order) equals one-pass scoring, and
   await onePass.scoreAll();
   assertSameScores(chunked.current!.scores, onePass.current!.scores, 'chunked vs one pass');
   // With context = window / 2 the geometry is the engine's own: equal to scoreText (the CLI's path).
-  const ref = await (await load(0)).scoreText(source, { topK: 5 });
+  const ref = await scoreText(await load(0), source, { topK: 5 });
   assertSameScores(chunked.current!.scores, ref.tokens, 'chunked vs engine scoreText');
   const bpb = chunked.bitsPerByte()!;
   assert.ok(bpb.complete);
@@ -145,7 +146,7 @@ test('a shared content cache serves another document with the same text; selecti
   await a.update(source);
   await a.scoreAll();
   let tokenized = 0;
-  const counting = { info: () => engine.info(), score: engine.score.bind(engine), tokenize: (t: string): Promise<TokenSpan[]> => (tokenized++, engine.tokenize(t)) };
+  const counting = { info: () => engine.info(), score: engine.score.bind(engine), tokenize: (t: string): Promise<ModelTokenSpan[]> => (tokenized++, engine.tokenize(t)) };
   const b = new EntropyDocument(counting, g, cache);
   assert.equal((await b.update(source)).kind, 'cache');
   assert.equal(tokenized, 0);

@@ -7,7 +7,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { ModelCompletionTokenizer } from '../../../../src/core/model/tokenizer';
+import { Tokenizer } from '@huggingface/tokenizers';
+import { readFileSync } from 'node:fs';
+import { ModelTokenizer } from '../../../../src/core/model/tokenizer';
 import { HuggingFaceTokenizer, readTokenizerJson } from '../../../../src/core/tokenize/huggingface';
 import { repoRoot } from '../../helpers/paths';
 
@@ -30,7 +32,7 @@ const enc = new TextEncoder();
 
 for (const [name, path] of Object.entries(tokenizers)) {
   test(`${name}: encoding the text after each anchor equals the full encoding there`, () => {
-    const adapter = new ModelCompletionTokenizer(path);
+    const adapter = ModelTokenizer.fromFile(path);
     const reference = new HuggingFaceTokenizer(readTokenizerJson(path), name, { addedTokens: 'ordinary' });
     let anchors = 0;
     for (const doc of documents) {
@@ -51,5 +53,25 @@ for (const [name, path] of Object.entries(tokenizers)) {
     assert.ok(anchors > 20, `${name}: only ${anchors} anchors`);
     adapter.dispose();
     reference.dispose();
+  });
+}
+
+for (const [name, path] of Object.entries(tokenizers)) {
+  test(`${name}: the model tokenizer encodes and decodes documents as @huggingface/tokenizers does`, () => {
+    const model = ModelTokenizer.fromFile(path);
+    const reference = new Tokenizer(JSON.parse(readFileSync(path, 'utf8')), {});
+    for (const doc of documents) {
+      const ids = model.encodeText(doc);
+      assert.deepEqual(ids, reference.encode(doc, { add_special_tokens: false }).ids, `${name}: ids of ${JSON.stringify(doc.slice(0, 20))}`);
+      assert.equal(model.decode(ids), reference.decode(ids, { skip_special_tokens: false }), `${name}: decode`);
+      // Spans cover the document exactly, in order.
+      const spans = model.spans(doc);
+      assert.equal(spans.at(-1)!.end, doc.length);
+      for (let i = 1; i < spans.length; i++) assert.equal(spans[i]!.start, spans[i - 1]!.end);
+    }
+    // A sentinel typed in a document stays ordinary text (the reference matches it as an added token).
+    const sentinel = model.specialTokens().find((s) => /fim/.test(s));
+    if (sentinel) assert.ok(!model.encodeText(`x = "${sentinel}"`).includes(model.specialId(sentinel)!), `${name}: ${sentinel} became the special token`);
+    model.dispose();
   });
 }

@@ -6,9 +6,10 @@ import { WorkerClient, type EngineState, type WorkerLike } from '../../../../src
 import { CancelledError, TokenwiseError } from '../../../../src/core/base/errors';
 import type { EngineSettings } from '../../../../src/core/protocol/engine';
 import { repoRoot, modelFixturesDir } from '../../helpers/paths';
+import { scoreText } from '../../../../src/core/entropy/scoreText';
 
 const workerSource = join(repoRoot, 'src/worker/main.ts');
-const settings: EngineSettings = { modelPath: join(modelFixturesDir, 'tiny-llama-gqa'), executionProvider: 'cpu', threads: 1, kvCacheMB: 16 };
+const settings: EngineSettings = { backend: 'embedded', modelPath: join(modelFixturesDir, 'tiny-llama-gqa'), executionProvider: 'cpu', threads: 1, kvCacheMB: 16 };
 
 /**
  * The real worker entry point in a real worker thread (TypeScript through tsx). To simulate a
@@ -44,7 +45,7 @@ test('worker client: load, typed requests, streaming, cancellation', async () =>
     assert.equal(info.name, 'tiny-llama-gqa');
     assert.deepEqual(states, ['loading', 'ready']);
     assert.ok(logs.includes('info: execution provider: cpu (1 thread)'));
-    const scored = await client.scoreText('def f(x):\n    return x\n', { topK: 2 });
+    const scored = await scoreText(client, 'def f(x):\n    return x\n', { topK: 2 });
     assert.ok(scored.tokens.length > 5);
     assert.equal(scored.tokens[scored.tokens.length - 1]!.end, 'def f(x):\n    return x\n'.length);
     const streamed: number[] = [];
@@ -54,7 +55,7 @@ test('worker client: load, typed requests, streaming, cancellation', async () =>
     const pending = client.generate([100, 101], { maxNewTokens: 500, stopTokens: [], signal: controller.signal, onToken: () => controller.abort() });
     await assert.rejects(pending, CancelledError);
     // the worker is still usable after a cancellation
-    assert.equal((await client.nextToken([100], { topK: 2 })).top.length, 2);
+    assert.equal((await client.score([100, 101], { topK: 2, prependBos: false })).tokens[0]!.top.length, 2);
     const full = await client.nextLogprobs([100]);
     assert.ok(full instanceof Float32Array && full.length === (await client.info()).vocabSize, "full distribution crosses the worker boundary");
     // loading another model cancels the requests still running on the previous one
@@ -90,7 +91,7 @@ test('worker client: a model that cannot load is an error state with a one-line 
   try {
     await assert.rejects(client.load({ ...settings, modelPath: '/nonexistent/model' }), /Model directory \/nonexistent\/model does not exist/);
     assert.equal(client.state.kind, 'error');
-    await assert.rejects(client.scoreText('x'), /does not exist/);
+    await assert.rejects(scoreText(client, 'x'), /does not exist/);
   } finally {
     await client.dispose();
   }

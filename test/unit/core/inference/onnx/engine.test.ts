@@ -14,6 +14,7 @@ import { resolveModelDir } from '../../../../../src/core/model/modelDir';
 import { CancelledError, TokenwiseError } from '../../../../../src/core/base/errors';
 import type { KvState } from '../../../../../src/core/inference/onnx/causalLM';
 import { modelFixturesDir } from '../../../helpers/paths';
+import { scoreText } from '../../../../../src/core/entropy/scoreText';
 
 const fixtures = modelFixturesDir;
 const gqa = join(fixtures, 'tiny-llama-gqa');
@@ -42,7 +43,7 @@ for (const fixture of ['tiny-llama-gqa', 'tiny-llama-nopos']) test(`scoring with
   const uncached = await load(join(fixtures, fixture), { kvCacheMB: 0 });
   const edited = text.replace('encoding="utf-8"', 'encoding="latin-1"');
   for (const t of [text, edited, text + 'print(1)\n']) {
-    const ids = cached.tokenizer.encode(t);
+    const ids = cached.tokenizer.encodeText(t);
     const a = await cached.score(ids, { topK: 3 });
     const b = await uncached.score(ids, { topK: 3 });
     assert.equal(a.tokens.length, ids.length);
@@ -56,7 +57,7 @@ for (const fixture of ['tiny-llama-gqa', 'tiny-llama-nopos']) test(`scoring with
     }
   }
   // the edit and the append reused the cached prefix
-  const ids = cached.tokenizer.encode(text + 'print(2)\n');
+  const ids = cached.tokenizer.encodeText(text + 'print(2)\n');
   const r = await cached.score(ids, { topK: 3 });
   assert.ok(r.computedTokens < 10, `computed ${r.computedTokens} of ${ids.length}`);
 });
@@ -64,8 +65,8 @@ for (const fixture of ['tiny-llama-gqa', 'tiny-llama-nopos']) test(`scoring with
 test('generation with the prefix cache equals generation without it (edit in the prompt)', async () => {
   const cached = await load(gqa, { kvCacheMB: 64 });
   const uncached = await load(gqa, { kvCacheMB: 0 });
-  const a = cached.tokenizer.encode(text);
-  const b = cached.tokenizer.encode(text.slice(0, -10) + 'x' + text.slice(-9));
+  const a = cached.tokenizer.encodeText(text);
+  const b = cached.tokenizer.encodeText(text.slice(0, -10) + 'x' + text.slice(-9));
   await cached.generate(a, { maxNewTokens: 8, stopTokens: [] });
   const warm = await cached.generate(b, { maxNewTokens: 16, stopTokens: [] });
   const cold = await uncached.generate(b, { maxNewTokens: 16, stopTokens: [] });
@@ -78,8 +79,8 @@ test('fp16 IO model: cached and uncached scores agree', async () => {
   const dir = join(fixtures, 'tiny-llama-fp16');
   const cached = await load(dir, { kvCacheMB: 64 });
   const uncached = await load(dir, { kvCacheMB: 0 });
-  assert.equal(cached.infoSync.kvDtype, 'float16');
-  const ids = cached.tokenizer.encode(text);
+  assert.equal(cached.infoSync.details.kvDtype, 'float16');
+  const ids = cached.tokenizer.encodeText(text);
   await cached.score(ids.slice(0, 20));
   const a = await cached.score(ids);
   const b = await uncached.score(ids);
@@ -91,7 +92,7 @@ test('cancellation stops generation within one step', async () => {
   const controller = new AbortController();
   const seen: number[] = [];
   await assert.rejects(
-    engine.generate(engine.tokenizer.encode('def f('), {
+    engine.generate(engine.tokenizer.encodeText('def f('), {
       maxNewTokens: 200,
       stopTokens: [],
       signal: controller.signal,
@@ -109,18 +110,18 @@ test('cancellation stops generation within one step', async () => {
 
 test('an interactive request pre-empts background scoring between steps', async () => {
   const engine = await load(gqa, { maxContext: 64, kvCacheMB: 0 });
-  const long = engine.tokenizer.encode(text.repeat(6));
+  const long = engine.tokenizer.encodeText(text.repeat(6));
   const order: string[] = [];
   const background = engine.score(long, { priority: 'background' }).then(() => order.push('background'));
   await new Promise((r) => setImmediate(r));
-  const interactive = engine.generate(engine.tokenizer.encode('def g('), { maxNewTokens: 4, stopTokens: [], priority: 'interactive' }).then(() => order.push('interactive'));
+  const interactive = engine.generate(engine.tokenizer.encodeText('def g('), { maxNewTokens: 4, stopTokens: [], priority: 'interactive' }).then(() => order.push('interactive'));
   await Promise.all([background, interactive]);
   assert.deepEqual(order, ['interactive', 'background']);
 });
 
 test('long sequences are scored in windows; every token gets finite stats', async () => {
   const engine = await load(gqa, { maxContext: 32 });
-  const ids = engine.tokenizer.encode(text.repeat(2));
+  const ids = engine.tokenizer.encodeText(text.repeat(2));
   assert.ok(ids.length > 64);
   const r = await engine.score(ids, { topK: 2 });
   assert.equal(r.tokens.length, ids.length);
@@ -133,22 +134,22 @@ test('long sequences are scored in windows; every token gets finite stats', asyn
 test('scoreText: spans cover the text (UTF-16 offsets, multi-byte characters) and bits per byte is consistent', async () => {
   const engine = await load();
   const sample = 'const s = "héllo 😀 wörld";\n// ünïcode ✓\n';
-  const r = await engine.scoreText(sample, { topK: 1 });
+  const r = await scoreText(engine, sample, { topK: 1 });
   assert.equal(r.tokens[0]!.start, 0);
   assert.equal(r.tokens[r.tokens.length - 1]!.end, sample.length);
   for (let i = 1; i < r.tokens.length; i++) assert.equal(r.tokens[i]!.start, r.tokens[i - 1]!.end);
   const nats = r.tokens.reduce((s, t) => s - t.logprob, 0);
   assert.ok(close(r.bitsPerByte, nats / Math.LN2 / Buffer.byteLength(sample), 1e-9));
-  const ascii = await engine.scoreText('x = 1\n');
+  const ascii = await scoreText(engine, 'x = 1\n');
   assert.deepEqual(ascii.tokens.map((t) => 'x = 1\n'.slice(t.start, t.end)), ascii.tokens.map((t) => engine.tokenizer.tokenText(t.id)));
-  assert.deepEqual((await engine.scoreText('')).tokens, []);
+  assert.deepEqual((await scoreText(engine, '')).tokens, []);
 });
 
 for (const fixture of ['tiny-llama-gqa', 'tiny-llama-fp16', 'tiny-llama-nopos']) test(`nextToken and batched scoreCandidates agree with score() (${fixture})`, async () => {
   const engine = await load(join(fixtures, fixture));
   const tol = fixture.includes('fp16') ? 2e-2 : 1e-3;
-  const prefix = engine.tokenizer.encode('def main(');
-  const candidates = ['argv):', 'x', 'self, name: str = None) -> int:', ''].map((t) => engine.tokenizer.encode(t));
+  const prefix = engine.tokenizer.encodeText('def main(');
+  const candidates = ['argv):', 'x', 'self, name: str = None) -> int:', ''].map((t) => engine.tokenizer.encodeText(t));
   const scores = await engine.scoreCandidates(prefix, candidates);
   assert.equal(scores.length, candidates.length);
   for (const [k, cand] of candidates.entries()) {
@@ -172,7 +173,7 @@ for (const fixture of ['tiny-llama-gqa', 'tiny-llama-fp16', 'tiny-llama-nopos'])
 
 test('sampled decoding is deterministic for a seed and stops at stop tokens', async () => {
   const engine = await load();
-  const ids = engine.tokenizer.encode('class Stack');
+  const ids = engine.tokenizer.encodeText('class Stack');
   const opts = { maxNewTokens: 12, stopTokens: [], sampling: { temperature: 1, topK: 20, topP: 0.9, seed: 42 } };
   const a = await engine.generate(ids, opts);
   const b = await engine.generate(ids, opts);
@@ -285,7 +286,7 @@ for (const fixture of ['tiny-llama-gqa', 'tiny-llama-fp16', 'tiny-llama-nopos'])
   const engine = await load(join(fixtures, fixture), { kvCacheMB: 0 });
   let saved = 0;
   for (const prompt of ['x = 1\nx = 1\nx = 1\nx = ', 'def f(a):\n    return a\n\ndef g(', text]) {
-    const ids = engine.tokenizer.encode(prompt);
+    const ids = engine.tokenizer.encodeText(prompt);
     const plain = await engine.generate(ids, { maxNewTokens: 40, stopTokens: [], lookahead: 0 });
     assert.equal(plain.decodeSteps, 39);
     const fast = await engine.generate(ids, { maxNewTokens: 40, stopTokens: [] });
@@ -327,7 +328,7 @@ test('StepScheduler: interactive waiters go before background ones; aborted wait
 
 test('generation that stops at once returns no tokens and empty text', async () => {
   const engine = await load();
-  const ids = engine.tokenizer.encode('def main():');
+  const ids = engine.tokenizer.encodeText('def main():');
   const first = (await engine.generate(ids, { maxNewTokens: 1, stopTokens: [] })).tokens[0]!;
   const r = await engine.generate(ids, { maxNewTokens: 8, stopTokens: [first] });
   assert.deepEqual(r.tokens, []);

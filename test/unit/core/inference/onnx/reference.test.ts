@@ -34,7 +34,7 @@ for (const [root, name] of cases) {
     const engine = await OnnxEngine.load({ modelDir: join(root, name), provider: 'cpu', threads: 1 });
     try {
       for (const prompt of prompts) {
-        const ids = engine.tokenizer.encode(prompt);
+        const ids = engine.tokenizer.encodeText(prompt);
         const out = await reference.generate({
           input_ids: new tf.Tensor('int64', BigInt64Array.from(ids.map(BigInt)), [1, ids.length]),
           attention_mask: new tf.Tensor('int64', new BigInt64Array(ids.length).fill(1n), [1, ids.length]),
