@@ -9,10 +9,11 @@
  * a letter for one and not the other, and then ids differ around it. Long-assigned characters
  * (everything in the tests' fuzz corpus, all real code in the benchmark) agree.
  *
- * The WASM is found by tiktoken's own loader: next to the bundle (`dist/tiktoken_bg.wasm`, copied
+ * tiktoken is imported statically (one importer, no lazy require, checked by the architecture test);
+ * its WASM is compiled when the bundle starts (about 17 ms). The WASM is found by tiktoken's own loader: next to the bundle (`dist/tiktoken_bg.wasm`, copied
  * by esbuild.mjs, through `__dirname`) or in `node_modules/tiktoken` when running from source.
  */
-import type * as TiktokenModule from 'tiktoken';
+import { get_encoding } from 'tiktoken';
 import { TokenwiseError, describeError } from '../base/errors';
 import { PipelineEngine, PipelineTokenizer } from './engine';
 import { StickyScanner, tiktokenPatternToJs } from './pretokenize';
@@ -41,19 +42,6 @@ const encodings: Record<TiktokenEncodingName, { pattern: string; special: Record
   gpt2: { pattern: r50kPattern, special: { '<|endoftext|>': 50256 } },
 };
 
-let module: typeof TiktokenModule | undefined;
-function tiktoken(): typeof TiktokenModule {
-  if (!module) {
-    try {
-      // Loaded on first use: compiling the WASM takes a moment and most sessions never need it.
-      module = require('tiktoken') as typeof TiktokenModule;
-    } catch (error) {
-      throw new TokenwiseError('internal', `Cannot load tiktoken (tiktoken_bg.wasm next to the bundle or in node_modules/tiktoken): ${describeError(error)}`, { cause: error });
-    }
-  }
-  return module;
-}
-
 /** Raw tiktoken WASM encoder (reference for tests and the benchmark). Call `free()`. */
 export interface ReferenceEncoder {
   encodeOrdinary(text: string): Uint32Array;
@@ -61,7 +49,7 @@ export interface ReferenceEncoder {
 }
 
 export function referenceTiktoken(name: TiktokenEncodingName): ReferenceEncoder {
-  const enc = tiktoken().get_encoding(name);
+  const enc = getEncoding(name);
   return {
     encodeOrdinary: (text) => enc.encode_ordinary(text),
     free: () => enc.free(),
@@ -79,7 +67,7 @@ function loadRanks(name: TiktokenEncodingName): RankTable {
   let table = rankTables.get(name);
   if (table) return table;
   const special = new Set(Object.values(encodings[name].special));
-  const enc = tiktoken().get_encoding(name);
+  const enc = getEncoding(name);
   try {
     // Mergeable ids are 0..n-1 except where a special token sits (p50k: 50256); decoding an id
     // that does not exist would trap inside the WASM, so only known ids are decoded.
@@ -155,5 +143,13 @@ export class TiktokenTokenizer extends PipelineTokenizer {
 
   tokenString(id: number): string | undefined {
     return this.specialById.get(id);
+  }
+}
+
+function getEncoding(name: TiktokenEncodingName): ReturnType<typeof get_encoding> {
+  try {
+    return get_encoding(name);
+  } catch (error) {
+    throw new TokenwiseError('internal', `Cannot load the tiktoken encoding ${name} (tiktoken_bg.wasm next to the bundle or in node_modules/tiktoken): ${describeError(error)}`, { cause: error });
   }
 }
