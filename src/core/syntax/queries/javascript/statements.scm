@@ -1,0 +1,30 @@
+[
+  (expression_statement)
+  (lexical_declaration)
+  (variable_declaration)
+  (return_statement)
+  (throw_statement)
+  (break_statement)
+  (continue_statement)
+  (debugger_statement)
+  (import_statement)
+  (export_statement)
+  (empty_statement)
+  (field_definition)
+] @statement.simple
+[
+  (if_statement)
+  (for_statement)
+  (for_in_statement)
+  (while_statement)
+  (do_statement)
+  (try_statement)
+  (switch_statement)
+  (labeled_statement)
+  (function_declaration)
+  (generator_function_declaration)
+  (class_declaration)
+  (method_definition)
+  (statement_block)
+] @statement.compound
+[(statement_block) (class_body) (switch_body)] @block

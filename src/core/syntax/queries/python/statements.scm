@@ -1,0 +1,30 @@
+[
+  (expression_statement)
+  (return_statement)
+  (pass_statement)
+  (break_statement)
+  (continue_statement)
+  (import_statement)
+  (import_from_statement)
+  (future_import_statement)
+  (raise_statement)
+  (assert_statement)
+  (global_statement)
+  (nonlocal_statement)
+  (delete_statement)
+  (print_statement)
+  (exec_statement)
+  (type_alias_statement)
+] @statement.simple
+[
+  (if_statement)
+  (for_statement)
+  (while_statement)
+  (try_statement)
+  (with_statement)
+  (function_definition)
+  (class_definition)
+  (decorated_definition)
+  (match_statement)
+] @statement.compound
+(block) @block

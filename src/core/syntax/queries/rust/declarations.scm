@@ -1,0 +1,11 @@
+(function_item name: (identifier) @name) @declaration.function
+(function_signature_item name: (identifier) @name) @declaration.function
+(struct_item name: (type_identifier) @name) @declaration.class
+(enum_item name: (type_identifier) @name) @declaration.enum
+(trait_item name: (type_identifier) @name) @declaration.interface
+(type_item name: (type_identifier) @name) @declaration.type
+(const_item name: (identifier) @name) @declaration.constant
+(static_item name: (identifier) @name) @declaration.variable
+(let_declaration pattern: (identifier) @name) @declaration.variable
+(field_declaration name: (field_identifier) @name) @declaration.attribute
+(mod_item name: (identifier) @name) @declaration.module
