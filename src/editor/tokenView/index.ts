@@ -6,8 +6,7 @@
 import * as vscode from 'vscode';
 import { join } from 'node:path';
 import type { Services } from '../services';
-import { registerCommands, type CommandSpec } from '../commands';
-import { machineSetting } from '../settings';
+import { onDidChangeSettings, readSetting, readTokensSettings, updateUserSetting, type TokenizerChoice } from '../settings';
 import { describeError } from '../../core/base/errors';
 import {
   defaultModelDir,
@@ -26,20 +25,23 @@ const colourCount = 6;
 const editDebounceMs = 60;
 const scrollDebounceMs = 30;
 
-function config() {
-  return vscode.workspace.getConfiguration('tokenwise');
+/** The token view's own memento key (global state): on or off across sessions. */
+const enabledKey = 'tokenwise.tokenView.enabled';
+
+/** What other surfaces may know about the token view (the heat map's hover mentions it). */
+export interface TokenViewStatus {
+  readonly enabled: boolean;
 }
 
 /** The tokenizer the settings ask for; throws a one-line error when it cannot be resolved. */
 function resolveSpec(): TokenizerSpec {
-  const choice = config().get<string>('tokenizer', 'o200k_base');
+  const { tokenizer: choice, customTokenizerPath } = readTokensSettings();
   if (choice === 'custom') {
-    const path = machineSetting<string>('customTokenizerPath') ?? '';
-    if (!path) throw new Error('tokenwise.tokenizer is "custom" but tokenwise.customTokenizerPath is empty.');
-    return parseTokenizerSpec(path);
+    if (!customTokenizerPath) throw new Error('tokenwise.tokenizer is "custom" but tokenwise.customTokenizerPath is empty.');
+    return parseTokenizerSpec(customTokenizerPath);
   }
   if (choice === 'model') {
-    const modelPath = machineSetting<string>('modelPath');
+    const modelPath = readSetting('modelPath');
     if (modelPath) return { kind: 'tokenizer.json', path: join(modelPath, 'tokenizer.json'), label: 'model' };
   }
   return parseTokenizerSpec(choice);
@@ -62,7 +64,7 @@ class TokenView implements vscode.Disposable {
     private readonly services: Services,
     private readonly state: vscode.Memento,
   ) {
-    this.model = new TokenModel(undefined, () => Math.max(10_000, config().get<number>('tokens.maxFileSize', 1_000_000)));
+    this.model = new TokenModel(undefined, () => readSetting('tokens.maxFileSize'));
     for (let i = 1; i <= colourCount; i++)
       this.backgrounds.push(vscode.window.createTextEditorDecorationType({ backgroundColor: new vscode.ThemeColor(`tokenwise.token.background${i}`) }));
     this.split = vscode.window.createTextEditorDecorationType({
@@ -81,7 +83,7 @@ class TokenView implements vscode.Disposable {
     this.status = vscode.window.createStatusBarItem('tokenwise.tokens', vscode.StatusBarAlignment.Right, 100);
     this.status.name = 'Tokenwise Tokens';
     this.status.command = 'tokenwise.selectTokenizer';
-    this.enabled = state.get<boolean>('tokenwise.tokenView.enabled', false);
+    this.enabled = state.get<boolean>(enabledKey, false);
   }
 
   get isEnabled(): boolean {
@@ -107,7 +109,7 @@ class TokenView implements vscode.Disposable {
 
   async toggle(): Promise<void> {
     this.enabled = !this.enabled;
-    await this.state.update('tokenwise.tokenView.enabled', this.enabled);
+    await this.state.update(enabledKey, this.enabled);
     this.services.log.info(`Token view ${this.enabled ? 'on' : 'off'}.`);
     this.refreshAll();
   }
@@ -172,7 +174,7 @@ class TokenView implements vscode.Disposable {
     }
     const doc = editor.document;
     const spans = tokens.spans;
-    const showWhitespace = config().get<boolean>('tokens.showWhitespace', false);
+    const showWhitespace = readSetting('tokens.showWhitespace');
     const buckets: vscode.Range[][] = Array.from({ length: colourCount }, () => []);
     const split: vscode.Range[] = [];
     const spaces: vscode.Range[] = [];
@@ -292,14 +294,14 @@ class TokenView implements vscode.Disposable {
   }
 
   async selectTokenizer(): Promise<void> {
-    const current = config().get<string>('tokenizer', 'o200k_base');
-    type Item = vscode.QuickPickItem & { value: string };
+    const current = readSetting('tokenizer');
+    type Item = vscode.QuickPickItem & { value: TokenizerChoice };
     const items: Item[] = tiktokenEncodingNames
       .filter((n) => n !== 'gpt2' && n !== 'p50k_edit')
-      .map((n) => ({ label: n, value: n, description: n === 'o200k_base' ? 'OpenAI (GPT-4o and later)' : n === 'cl100k_base' ? 'OpenAI (GPT-4, GPT-3.5)' : 'OpenAI' }));
-    const modelDir = machineSetting<string>('modelPath') || defaultModelDir();
+      .map((n) => ({ label: n, value: n as TokenizerChoice, description: n === 'o200k_base' ? 'OpenAI (GPT-4o and later)' : n === 'cl100k_base' ? 'OpenAI (GPT-4, GPT-3.5)' : 'OpenAI' }));
+    const modelDir = readSetting('modelPath') || defaultModelDir();
     items.push({ label: 'model', value: 'model', description: modelDir ? `tokenizer.json of ${modelDir}` : 'no model found' });
-    const custom = machineSetting<string>('customTokenizerPath');
+    const custom = readSetting('customTokenizerPath');
     items.push({ label: 'Custom tokenizer.json…', value: 'custom', description: custom || 'choose a file' });
     for (const item of items) if (item.value === current) item.detail = 'current';
     const pick = await vscode.window.showQuickPick(items, { title: 'Tokenwise: Select Tokenizer', placeHolder: `Current: ${current}` });
@@ -307,9 +309,9 @@ class TokenView implements vscode.Disposable {
     if (pick.value === 'custom') {
       const files = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'tokenizer.json': ['json'] }, title: 'Choose a Hugging Face tokenizer.json' });
       if (!files || files.length === 0) return;
-      await config().update('customTokenizerPath', files[0]!.fsPath, vscode.ConfigurationTarget.Global);
+      await updateUserSetting('customTokenizerPath', files[0]!.fsPath);
     }
-    await config().update('tokenizer', pick.value, vscode.ConfigurationTarget.Global);
+    await updateUserSetting('tokenizer', pick.value);
   }
 
   onEdit(event: vscode.TextDocumentChangeEvent): void {
@@ -336,15 +338,14 @@ class TokenView implements vscode.Disposable {
 }
 
 /** Registers the token view (decorations, hover, status bar, commands). */
-export function registerTokenView(context: vscode.ExtensionContext, services: Services): void {
+export function registerTokenView(context: vscode.ExtensionContext, services: Services): TokenViewStatus {
   const view = new TokenView(services, context.globalState);
-  context.subscriptions.push(view);
-  const commands: CommandSpec[] = [
-    { id: 'tokenwise.toggleTokenBoundaries', run: () => view.toggle() },
-    { id: 'tokenwise.selectTokenizer', run: () => view.selectTokenizer() },
-  ];
-  registerCommands(context, services, commands);
   context.subscriptions.push(
+    view,
+    services.commands.register([
+      { id: 'tokenwise.toggleTokenBoundaries', run: () => view.toggle() },
+      { id: 'tokenwise.selectTokenizer', run: () => view.selectTokenizer() },
+    ]),
     vscode.languages.registerHoverProvider('*', { provideHover: (doc, pos) => view.hover(doc, pos) }),
     vscode.window.onDidChangeTextEditorVisibleRanges((e) => view.isEnabled && view.schedule(e.textEditor, scrollDebounceMs)),
     vscode.window.onDidChangeVisibleTextEditors(() => view.refreshAll()),
@@ -352,13 +353,17 @@ export function registerTokenView(context: vscode.ExtensionContext, services: Se
     vscode.window.onDidChangeTextEditorSelection((e) => e.textEditor === vscode.window.activeTextEditor && view.updateStatus()),
     vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length > 0 && view.onEdit(e)),
     vscode.workspace.onDidCloseTextDocument((doc) => view.forget(doc)),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('tokenwise.tokenizer') || e.affectsConfiguration('tokenwise.customTokenizerPath') || e.affectsConfiguration('tokenwise.modelPath'))
-        view.reloadTokenizer();
-      else if (e.affectsConfiguration('tokenwise.tokens')) view.refreshAll();
+    onDidChangeSettings(['tokens', 'engine'], (change) => {
+      if (change.affects('tokenizer') || change.affects('customTokenizerPath') || change.affects('modelPath')) view.reloadTokenizer();
+      else if (change.affects('tokens.showWhitespace') || change.affects('tokens.maxFileSize')) view.refreshAll();
     }),
   );
   // Load the tokenizer after activation returns (o200k takes about a second to prepare).
   const timer = setTimeout(() => view.reloadTokenizer(), 0);
   context.subscriptions.push({ dispose: () => clearTimeout(timer) });
+  return {
+    get enabled() {
+      return view.isEnabled;
+    },
+  };
 }

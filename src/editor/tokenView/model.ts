@@ -5,13 +5,22 @@
  */
 import * as vscode from 'vscode';
 import { retokenize, type SpanTokenizer, type TextEdit, type TokenSpans } from '../../core/tokenize';
-import { looksBinaryText } from './binary';
+import { looksBinary } from '../../core/base/document';
 
 export interface DocumentTokens {
   version: number;
   spans: TokenSpans;
   /** True when only a window of a large document is tokenized. */
   partial: boolean;
+}
+
+/**
+ * Bytes for the core's binary sniffing (src/core/base/document.ts) from a document's text. VS Code
+ * shows bytes it could not decode as U+FFFD; each counts as a control character (as before), so
+ * many of them mark a binary file while a stray one in a mis-encoded text file does not.
+ */
+function sniffBytes(text: string): Uint8Array {
+  return new TextEncoder().encode(text.slice(0, 8192).replace(/\ufffd/g, '\u0001'));
 }
 
 /** Margin (UTF-16 units) tokenized around the visible range of a large document. */
@@ -42,7 +51,7 @@ export class TokenModel {
     const key = doc.uri.toString();
     let verdict = this.binary.get(key);
     if (verdict === undefined) {
-      verdict = looksBinaryText(doc.getText(doc.validateRange(new vscode.Range(0, 0, 200, 0))));
+      verdict = looksBinary(sniffBytes(doc.getText(doc.validateRange(new vscode.Range(0, 0, 200, 0)))));
       this.binary.set(key, verdict);
     }
     return verdict;

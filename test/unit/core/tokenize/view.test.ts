@@ -1,8 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { looksBinaryText } from '../../../../src/editor/tokenView/binary';
+import { looksBinary } from '../../../../src/core/base/document';
 import { describeToken, escapeTokenText, parseTokenizerSpec } from '../../../../src/core/tokenize';
 import { TiktokenTokenizer } from '../../../../src/core/tokenize/tiktoken';
+
+// The token view sniffs a document's text through the core's check (src/editor/tokenView/model.ts).
+const looksBinaryText = (text: string) => looksBinary(new TextEncoder().encode(text));
 
 test('binary documents are recognised from their text; text with a stray NUL is not', () => {
   assert.equal(looksBinaryText('const a = 1;\n\tb();\r\n'), false);
