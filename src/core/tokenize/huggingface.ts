@@ -17,7 +17,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { ByteLevelPreTokenizer, SplitPreTokenizer } from '@huggingface/tokenizers';
+import { ByteLevelPreTokenizer, SplitPreTokenizer, Tokenizer as ReferenceTokenizer } from '@huggingface/tokenizers';
 import { TokenwiseError, describeError } from '../base/errors';
 import { PipelineEngine, PipelineTokenizer, type AddedTokenMatcher } from './engine';
 import { createNormalizer, MetaspacePrependStep, Normalizer, ReplaceStep } from './normalize';
@@ -370,4 +370,18 @@ export class HuggingFaceTokenizer extends PipelineTokenizer {
     this.tokenBytesCache.set(id, bytes);
     return bytes;
   }
+}
+
+/** @huggingface/tokenizers itself, as the reference the benchmarks compare with (ids without BOS/EOS). */
+export interface ReferenceHuggingFace {
+  encode(text: string): number[];
+  decode(ids: readonly number[]): string;
+}
+
+export function referenceHuggingFace(json: TokenizerJson, config: Record<string, unknown> = {}): ReferenceHuggingFace {
+  const tokenizer = new ReferenceTokenizer(json as never, config);
+  return {
+    encode: (text) => tokenizer.encode(text, { add_special_tokens: false }).ids,
+    decode: (ids) => (ids.length ? tokenizer.decode([...ids], { skip_special_tokens: false }) : ''),
+  };
 }

@@ -14,10 +14,10 @@
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
 import { mulberry32 } from '../../core/base/numbers';
 import { TiktokenTokenizer, referenceTiktoken } from '../../core/tokenize/tiktoken';
-import { HuggingFaceTokenizer } from '../../core/tokenize/huggingface';
+import { HuggingFaceTokenizer, referenceHuggingFace } from '../../core/tokenize/huggingface';
+import type { BenchGoal, BenchRow, Benchmark } from './types';
 import type { PipelineTokenizer } from '../../core/tokenize/engine';
 
 export interface RobustnessOptions {
@@ -215,8 +215,8 @@ export function runTokenizeRobustnessBench(options: RobustnessOptions = {}): Rob
       for (const { input, text, refRepeats } of inputs) {
         const ours = timeOurs(hf, text, repeats);
         // A fresh reference per input so its own piece cache starts empty too.
-        const refTok = withRefs ? new HfTokenizer(json, cfg) : null;
-        const theirs = refTok ? timeRef((t) => refTok.encode(t, { add_special_tokens: false }).ids, text, refRepeats) : null;
+        const refTok = withRefs ? referenceHuggingFace(json, cfg) : null;
+        const theirs = refTok ? timeRef((t) => refTok.encode(t), text, refRepeats) : null;
         rows.push({
           tokenizer: label,
           input,
@@ -257,3 +257,29 @@ export function formatRobustness(report: RobustnessReport): string {
   }
   return lines.join('\n');
 }
+
+/** `tokenwise bench robustness`: the report as benchmark rows (same run, references side by side). */
+export const robustnessBenchmark: Benchmark = {
+  name: 'robustness',
+  summary: 'Adversarial input: tokenization time of a 100k-character single run vs 100k characters of ordinary code, ours vs tiktoken / @huggingface/tokenizers.',
+  async run(ctx) {
+    const chars = typeof ctx.options.chars === 'number' ? Math.max(1000, Math.floor(ctx.options.chars)) : 100_000;
+    const report = runTokenizeRobustnessBench({ chars, log: ctx.progress });
+    const rows: BenchRow[] = [];
+    for (const r of report.rows) {
+      rows.push({ metric: `${r.tokenizer} ${r.input} Tokenwise`, value: r.oursMs, unit: 'ms', note: `${r.chars} chars, ${r.tokens} tokens` });
+      if (r.referenceMs !== null) rows.push({ metric: `${r.tokenizer} ${r.input} ${r.reference}`, value: r.referenceMs, unit: 'ms', note: `ids ${r.idsIdentical ? 'identical' : 'DIFFER'}` });
+    }
+    const ratio = (tok: string) => {
+      const run = report.rows.find((r) => r.tokenizer === tok && r.input === 'run');
+      const code = report.rows.find((r) => r.tokenizer === tok && r.input === 'code');
+      return run && code ? run.oursMs / code.oursMs : NaN;
+    };
+    const goals: BenchGoal[] = [...new Set(report.rows.map((r) => r.tokenizer))].map((tok) => ({
+      goal: `${tok}: a single run costs ≤ 10× ordinary code`,
+      met: ratio(tok) <= 10 && report.rows.every((r) => r.idsIdentical !== false),
+      value: `${ratio(tok).toFixed(1)}×`,
+    }));
+    return { benchmark: 'robustness', info: { chars: report.chars, run: report.run, code: report.codeSource }, rows, goals };
+  },
+};
