@@ -7,7 +7,8 @@ import type { CliCommand } from '../dispatcher';
 import { printJson } from '../io';
 import { TokenwiseError } from '../../core/base/errors';
 import type { BoundaryMode } from '../../core/completion/fim';
-import { executionSetup, loadInfillingTasks } from '../../tools/eval/humanEvalInfilling';
+import { loadInfillingTasks } from '../../tools/eval/humanEvalInfilling';
+import { requireSandbox } from '../../tools/eval/sandbox';
 import { evaluateFim, type FimEvalReport } from '../../tools/eval/fimEval';
 import type { FimOrder } from '../../core/completion/prompt/templates';
 import { completionOptions, loadStack } from './complete';
@@ -21,12 +22,19 @@ export const evalCommand: CliCommand = {
     data: { type: 'string', valueName: 'file', description: 'Tasks (task_id, prompt, suffix, canonical_solution, test, entry_point), .jsonl or .jsonl.gz.' },
     limit: { type: 'number', valueName: 'n', description: 'Evaluate the first n tasks only.' },
     timeout: { type: 'number', valueName: 'ms', description: 'Time limit for running each program (default 10000).' },
+    'unsafe-no-sandbox': { type: 'boolean', description: 'Run the programs with no sandbox at all when bubblewrap is unavailable (they can then read, write and delete what you can, and reach the network).' },
     ...completionOptions,
     ...modelOptions,
   },
   details: [
-    'JSON (--json): {"mode", "order", "tasks", "passAt1", "exactMatch", "editSimilarity", "latencyMsP50", "latencyMsP95"}.',
-    'Programs run in python3 in a fresh temporary directory, without network and (as root) as user nobody.',
+    'JSON (--json): {"mode", "order", "tasks", "passAt1", "exactMatch", "editSimilarity", "latencyMsP50", "latencyMsP95", "sandbox"}.',
+    'Sandbox: each program runs in /usr/bin/python3 inside bubblewrap (bwrap) with its own user, pid, network, ipc, uts and',
+    'cgroup namespaces (no network: only its own loopback), as uid/gid 65534 (as root, bwrap itself runs as uid 65534),',
+    'seeing only read-only /usr, a fresh /proc, a minimal read-only /dev (no writable /dev/shm), private 16 MiB tmpfs /tmp',
+    'and /work (its working folder) and no /etc, /run, /var, /home, /root or host sockets; empty environment but PATH and',
+    'HOME; limits: address space 1 GiB, 64 processes, CPU time = --timeout, files 16 MiB. At the timeout, or when the',
+    'program exits, every process it started is killed (its pid namespace ends). Nothing is written on the host.',
+    'Without a working bubblewrap (not installed, or no user namespaces) eval refuses to run unless --unsafe-no-sandbox.',
     'Greedy decoding; the middle is cut at the first line break only if the reference middle has none (single-line tasks).',
   ].join('\n'),
   async run(ctx) {
@@ -40,6 +48,8 @@ export const evalCommand: CliCommand = {
     const order = (ctx.args.options.order as FimOrder | undefined) ?? 'psm';
     const maxNewTokens = (ctx.args.options['max-tokens'] as number | undefined) ?? 128;
     const timeoutMs = (ctx.args.options.timeout as number | undefined) ?? 10_000;
+    const unsafeNoSandbox = ctx.args.options['unsafe-no-sandbox'] === true;
+    const sandbox = requireSandbox(timeoutMs, unsafeNoSandbox);
     const stack = await loadStack(ctx);
     let report: FimEvalReport;
     try {
@@ -48,6 +58,7 @@ export const evalCommand: CliCommand = {
         order,
         maxNewTokens,
         timeoutMs,
+        unsafeNoSandbox,
         signal: ctx.signal,
         onProgress: (done, passed, exact) => {
           if (!ctx.json) ctx.io.stderr(`\r${done}/${tasks.length} pass ${passed} exact ${exact}`);
@@ -57,13 +68,13 @@ export const evalCommand: CliCommand = {
       await stack.backend.dispose();
     }
     if (ctx.json) {
-      printJson(ctx.io, report);
+      printJson(ctx.io, { ...report, sandbox });
       return;
     }
     ctx.io.stderr('\n');
     ctx.io.stdout(
       [
-        `suite: HumanEval-infilling (${data}), ${report.tasks} tasks, model ${stack.info.name} on ${stack.info.provider}, sandbox ${executionSetup().sandbox}`,
+        `suite: HumanEval-infilling (${data}), ${report.tasks} tasks, model ${stack.info.name} on ${stack.info.provider}, sandbox ${sandbox}`,
         `mode ${mode}, order ${order}: pass@1 ${(report.passAt1 * 100).toFixed(1)}%, exact match ${(report.exactMatch * 100).toFixed(1)}%, edit similarity ${report.editSimilarity.toFixed(3)}`,
         `latency p50 ${report.latencyMsP50.toFixed(0)} ms, p95 ${report.latencyMsP95.toFixed(0)} ms`,
       ].join('\n') + '\n',

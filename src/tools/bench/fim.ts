@@ -13,7 +13,8 @@ import { OnnxEngine } from '../../core/inference/onnx/engine';
 import { TokenwiseError } from '../../core/base/errors';
 import type { FimOrder } from '../../core/completion/prompt/templates';
 import { evaluateFim, type FimEvalReport } from '../eval/fimEval';
-import { executionSetup, loadInfillingTasks } from '../eval/humanEvalInfilling';
+import { loadInfillingTasks } from '../eval/humanEvalInfilling';
+import { requireSandbox } from '../eval/sandbox';
 
 export interface FimBenchContext {
   options: Readonly<Record<string, string | number | boolean | undefined>>;
@@ -40,6 +41,8 @@ export const fimBenchmark = {
     const opts = ctx.options;
     const dir = dataDir(typeof opts['data-dir'] === 'string' ? opts['data-dir'] : undefined);
     const limit = typeof opts.limit === 'number' ? Math.max(1, Math.floor(opts.limit)) : undefined;
+    const unsafeNoSandbox = opts['unsafe-no-sandbox'] === true;
+    const sandbox = requireSandbox(10_000, unsafeNoSandbox);
     const engine = await OnnxEngine.load({
       modelDir: typeof opts.model === 'string' ? opts.model : undefined,
       provider: (typeof opts.provider === 'string' ? opts.provider : 'auto') as ExecutionProviderSetting,
@@ -54,7 +57,7 @@ export const fimBenchmark = {
       info.model = `${stack.info.name} (${stack.info.provider})`;
       info.template = stack.template.family;
       info.data = dir;
-      info.sandbox = executionSetup().sandbox;
+      info.sandbox = sandbox;
       info.decoding = 'greedy, at most 128 new tokens; single-line tasks cut at the first line break';
       for (const name of datasets) {
         const file = join(dir, `${name}.jsonl.gz`);
@@ -69,7 +72,7 @@ export const fimBenchmark = {
           const reports = new Map<string, FimEvalReport>();
           for (const mode of boundaryModes) {
             ctx.progress(`${name} ${mode}/${order}: ${tasks.length} tasks…`);
-            const r = await evaluateFim(stack, tasks, { mode, order, maxNewTokens: 128, timeoutMs: 10_000, signal: ctx.signal });
+            const r = await evaluateFim(stack, tasks, { mode, order, maxNewTokens: 128, timeoutMs: 10_000, unsafeNoSandbox, signal: ctx.signal });
             reports.set(mode, r);
             rows.push({
               metric: `${name} ${mode}/${order} pass@1`,

@@ -15,6 +15,8 @@ export interface FimEvalOptions {
   maxNewTokens: number;
   /** Time limit for running each program. */
   timeoutMs: number;
+  /** Run the programs without the bubblewrap sandbox (--unsafe-no-sandbox). */
+  unsafeNoSandbox?: boolean;
   signal?: AbortSignal;
   onProgress?(done: number, passed: number, exact: number): void;
 }
@@ -42,7 +44,7 @@ export async function evaluateFim(stack: CompletionStack, tasks: readonly Infill
     let middle = result.completion;
     // Single-line tasks: the model would go on writing the suffix's lines.
     if (!task.canonical_solution.trimEnd().includes('\n')) middle = middle.split('\n')[0]!;
-    if ((await executeInfilling(task, middle, options.timeoutMs)).passed) passed++;
+    if ((await executeInfilling(task, middle, options.timeoutMs, { unsafeNoSandbox: options.unsafeNoSandbox })).passed) passed++;
     if (exactMatch(middle, task.canonical_solution)) exact++;
     similarity += editSimilarity(middle.trim(), task.canonical_solution.trim());
     options.onProgress?.(i + 1, passed, exact);

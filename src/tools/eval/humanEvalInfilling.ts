@@ -1,15 +1,14 @@
 /**
  * HumanEval-infilling harness: loads tasks, executes `prompt + middle + suffix` with the task's
  * tests in python3, and scores the generated middle (pass@1, exact match, edit similarity).
- * Execution happens in a fresh temporary directory, without network and, when run as root, as the
- * unprivileged `nobody` user so the program cannot write outside that directory.
+ * Each program runs in a bubblewrap sandbox (./sandbox): its own namespaces, uid 65534, read-only
+ * /usr only, private tmpfs /tmp and /work, resource limits, the whole process tree killed at the
+ * timeout, nothing created on the host.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { TokenwiseError } from '../../core/base/errors';
+import { runPython } from './sandbox';
 
 export interface InfillingTask {
   task_id: string;
@@ -44,23 +43,6 @@ export function loadInfillingTasks(path: string): InfillingTask[] {
   return tasks;
 }
 
-export type Sandbox = 'netns+nobody' | 'none';
-
-let cachedPython: { python: string; sandbox: Sandbox } | undefined;
-
-/** Picks the interpreter and the strongest isolation available on this machine. */
-export function executionSetup(): { python: string; sandbox: Sandbox } {
-  if (cachedPython) return cachedPython;
-  const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-  let sandbox: Sandbox = 'none';
-  if (process.getuid?.() === 0) {
-    const probe = spawnSync('unshare', ['-n', 'setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', python, '-c', 'pass'], { timeout: 10_000 });
-    if (probe.status === 0) sandbox = 'netns+nobody';
-  }
-  cachedPython = { python, sandbox };
-  return cachedPython;
-}
-
 export interface ExecutionResult {
   passed: boolean;
   /** One line: why it failed (timeout, exception type), empty when passed. */
@@ -71,34 +53,22 @@ export function programFor(task: InfillingTask, middle: string): string {
   return `${task.prompt}${middle}${task.suffix}\n\n${task.test}\n\ncheck(${task.entry_point})\n`;
 }
 
-export function executeInfilling(task: InfillingTask, middle: string, timeoutMs = 10_000): Promise<ExecutionResult> {
-  const { python, sandbox } = executionSetup();
-  const dir = mkdtempSync(join(tmpdir(), 'tokenwise-eval-'));
-  chmodSync(dir, 0o777);
-  writeFileSync(join(dir, 'program.py'), programFor(task, middle));
-  const argv = ['-I', '-B', 'program.py'];
-  const [cmd, args] =
-    sandbox === 'netns+nobody'
-      ? ['unshare', ['-n', 'setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', python, ...argv]]
-      : [python, argv];
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args as string[], { cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, TMPDIR: dir }, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => {
-      if (stderr.length < 4096) stderr += d.toString('utf8');
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      rmSync(dir, { recursive: true, force: true });
-      if (code === 0) resolve({ passed: true, reason: '' });
-      else if (signal) resolve({ passed: false, reason: `timeout after ${timeoutMs} ms` });
-      else {
-        const last = stderr.trim().split('\n').pop() ?? `exit ${code}`;
-        resolve({ passed: false, reason: last.slice(0, 200) });
-      }
-    });
-  });
+export interface ExecutionOptions {
+  /** Run without any sandbox (only when the user asked for it with --unsafe-no-sandbox). */
+  unsafeNoSandbox?: boolean;
+}
+
+/**
+ * Runs the task's program with `middle` in the bubblewrap sandbox (see ./sandbox). Rejects only
+ * when there is no working sandbox and `unsafeNoSandbox` is not set.
+ */
+export async function executeInfilling(task: InfillingTask, middle: string, timeoutMs = 10_000, options: ExecutionOptions = {}): Promise<ExecutionResult> {
+  const r = await runPython(programFor(task, middle), { timeoutMs, unsafeNoSandbox: options.unsafeNoSandbox });
+  if (r.timedOut) return { passed: false, reason: `timeout after ${timeoutMs} ms` };
+  if (r.error) return { passed: false, reason: `could not start the program: ${r.error}`.slice(0, 200) };
+  if (r.exitCode === 0) return { passed: true, reason: '' };
+  const last = r.stderr.trim().split('\n').pop()?.trim() || `exit ${r.exitCode}`;
+  return { passed: false, reason: last.slice(0, 200) };
 }
 
 export function exactMatch(generated: string, reference: string): boolean {

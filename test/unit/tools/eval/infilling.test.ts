@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { editSimilarity, exactMatch, executeInfilling, executionSetup, loadInfillingTasks, type InfillingTask } from '../../../../src/tools/eval/humanEvalInfilling';
+import { editSimilarity, exactMatch, executeInfilling, loadInfillingTasks, type InfillingTask } from '../../../../src/tools/eval/humanEvalInfilling';
 import { percentile } from '../../../../src/core/base/numbers';
 
 const task: InfillingTask = {
@@ -28,17 +28,15 @@ test('an endless middle is killed at the timeout', async () => {
   assert.deepEqual(r, { passed: false, reason: 'timeout after 1500 ms' });
 });
 
-test('when run as root, programs cannot write outside their directory or reach the network', async (t) => {
-  if (executionSetup().sandbox !== 'netns+nobody') {
-    t.diagnostic('not root: the sandbox is a plain temporary directory');
-    assert.equal(executionSetup().sandbox, 'none');
-    return;
-  }
+test('programs cannot write outside their sandbox or reach the network (sandbox.test.ts tries every escape)', async () => {
   const target = join(mkdtempSync(join(tmpdir(), 'tw-outside-')), 'escape.txt');
   const escape = await executeInfilling({ ...task, prompt: `def add(a, b):\n    open(${JSON.stringify(target)}, 'w').write('x')\n    return ` }, 'a + b');
-  assert.equal(escape.passed, false);
-  assert.match(escape.reason, /PermissionError/);
+  assert.equal(escape.passed, false); // its /tmp is a private tmpfs, without the host's folders
+  assert.match(escape.reason, /FileNotFoundError/);
   assert.equal(existsSync(target), false);
+  const etc = await executeInfilling({ ...task, prompt: "def add(a, b):\n    open('/etc/escape.txt', 'w').write('x')\n    return " }, 'a + b');
+  assert.equal(etc.passed, false);
+  assert.match(etc.reason, /Read-only file system|FileNotFoundError/);
   const net = await executeInfilling({ ...task, prompt: "def add(a, b):\n    import socket; socket.create_connection(('127.0.0.1', 9), timeout=1)\n    return " }, 'a + b');
   assert.equal(net.passed, false);
 });
