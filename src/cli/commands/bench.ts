@@ -33,7 +33,6 @@ export const benchCommand: CliCommand = {
     file: { type: 'string', valueName: 'path', description: 'entropy: file whose first 1,000 lines are coloured (default: CPython argparse.py).' },
     'data-dir': { type: 'string', valueName: 'dir', description: 'fim: folder with the HumanEval-infilling *.jsonl.gz files (default: ../shared/data/human-eval-infilling).' },
     limit: { type: 'number', valueName: 'n', description: 'fim: first n tasks of each file only.' },
-    'unsafe-no-sandbox': { type: 'boolean', description: 'fim: run the programs with no sandbox when bubblewrap is unavailable (see `eval --help`).' },
     chars: { type: 'number', valueName: 'n', description: 'robustness: characters of each input (default 100,000).' },
     'unsafe-no-sandbox': { type: 'boolean', description: 'fim: run the programs with no sandbox when bubblewrap is unavailable (see `eval --help`).' },
   },
