@@ -12,9 +12,9 @@ import { executionProviderSettings, type ExecutionProviderSetting, type Inferenc
 import type { CompletionParams, EngineSettings } from '../../core/protocol/engine';
 import type { CompletionRequest, CompletionResult } from '../../core/completion/pipeline';
 import { TokenwiseError, assertNever } from '../../core/base/errors';
-import { WorkerClient, type EngineState, type WorkerLike } from './workerClient';
+import { WorkerClient, type EngineState, type WorkerLike } from '../../worker/client';
 
-export type { EngineState } from './workerClient';
+export type { EngineState } from '../../worker/client';
 
 export interface EngineClient extends InferenceBackend {
   readonly state: EngineState;

@@ -1,10 +1,10 @@
 /**
- * Extension-host side of the inference worker, without any `vscode` dependency: starts the
+ * Host side of the inference worker (extension host, CLI benchmarks), without `vscode`: starts the
  * worker, sends typed requests (src/core/protocol/engine.ts), forwards cancellation, and restarts
  * the worker when it dies (re-loading the last model), up to a limit.
  */
-import { CancelledError, TokenwiseError, assertNever } from '../../core/base/errors';
-import type { CompletionRequest, CompletionResult } from '../../core/completion/pipeline';
+import { CancelledError, TokenwiseError, assertNever } from '../core/base/errors';
+import type { CompletionRequest, CompletionResult } from '../core/completion/pipeline';
 import type {
   CandidateScore,
   GenerateOptions,
@@ -16,8 +16,8 @@ import type {
   ScoreOptions,
   ScoreResult,
   ModelTokenSpan,
-} from '../../core/inference/types';
-import type { CompletionParams, EngineMethod, EngineSettings, HostToWorker, ParamsOf, ResultOf, WorkerToHost } from '../../core/protocol/engine';
+} from '../core/inference/types';
+import type { CompletionParams, EngineMethod, EngineSettings, HostToWorker, ParamsOf, ResultOf, WorkerToHost } from '../core/protocol/engine';
 
 /** The part of `worker_threads.Worker` the client uses. */
 export interface WorkerLike {

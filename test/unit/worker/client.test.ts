@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
-import { WorkerClient, type EngineState, type WorkerLike } from '../../../../src/editor/engine/workerClient';
-import { CancelledError, TokenwiseError } from '../../../../src/core/base/errors';
-import type { EngineSettings } from '../../../../src/core/protocol/engine';
-import { repoRoot, modelFixturesDir } from '../../helpers/paths';
-import { scoreText } from '../../../../src/core/entropy/scoreText';
+import { WorkerClient, type EngineState, type WorkerLike } from '../../../src/worker/client';
+import { CancelledError, TokenwiseError } from '../../../src/core/base/errors';
+import type { EngineSettings } from '../../../src/core/protocol/engine';
+import { repoRoot, modelFixturesDir } from '../helpers/paths';
+import { scoreText } from '../../../src/core/entropy/scoreText';
 
 const workerSource = join(repoRoot, 'src/worker/main.ts');
 const settings: EngineSettings = { backend: 'embedded', modelPath: join(modelFixturesDir, 'tiny-llama-gqa'), executionProvider: 'cpu', threads: 1, kvCacheMB: 16 };

@@ -1,0 +1,133 @@
+/**
+ * `tokenwise bench completion`: latency of one inline completion as the editor gets it, through
+ * the real inference worker, in one run:
+ *   - now: the whole pipeline runs beside the model (one `complete` request);
+ *   - before ("Restructure"): the pipeline on the host, each model call (one per byte of the last
+ *     word in exact mode) crossing the thread with the whole prompt and a Float32Array(vocab) back.
+ * Both go through the same worker and model; prompts are cut mid-word in this repository's own
+ * TypeScript sources, which the shipped model never saw (its corpus: models/corpus_manifest.json).
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { mulberry32, percentile } from '../../core/base/numbers';
+import { boundaryModes, type BoundaryMode } from '../../core/completion/boundary';
+import { complete, createCompletionSession } from '../../core/completion/pipeline';
+import { defaultBackendSettings } from '../../core/inference/factory';
+import type { ExecutionProviderSetting } from '../../core/inference/types';
+import { ModelTokenizer } from '../../core/model/tokenizer';
+import { WorkerClient, type WorkerLike } from '../../worker/client';
+import type { BenchGoal, BenchRow, Benchmark } from './types';
+
+function repoRoot(): string {
+  for (const dir of [process.cwd(), join(__dirname, '..'), join(__dirname, '..', '..', '..')]) if (existsSync(join(dir, 'src/core'))) return dir;
+  throw new Error('bench completion reads prompts from this repository\'s src/ (run it from the repository).');
+}
+
+function sources(dir: string, out: string[] = []): string[] {
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) sources(path, out);
+    else if (name.endsWith('.ts')) out.push(path);
+  }
+  return out;
+}
+
+/** Cursor positions inside identifiers (after ≥ 2 characters of the word), deterministic. */
+export function midWordPrompts(root: string, count: number, seed = 7): { prefix: string; suffix: string; where: string }[] {
+  const files = sources(join(root, 'src/core'));
+  const rand = mulberry32(seed);
+  const prompts: { prefix: string; suffix: string; where: string }[] = [];
+  for (let tries = 0; prompts.length < count && tries < count * 50; tries++) {
+    const file = files[Math.floor(rand() * files.length)]!;
+    const text = readFileSync(file, 'utf8');
+    const words = [...text.matchAll(/[A-Za-z_][A-Za-z0-9_]{4,}/g)];
+    if (!words.length) continue;
+    const w = words[Math.floor(rand() * words.length)]!;
+    const cut = w.index! + 2 + Math.floor(rand() * (w[0].length - 3));
+    prompts.push({ prefix: text.slice(Math.max(0, cut - 1500), cut), suffix: text.slice(cut, cut + 500), where: `${relative(root, file)}:${cut}` });
+  }
+  return prompts;
+}
+
+function workerFile(): { file: string; eval: boolean } {
+  const bundled = join(__dirname, 'worker.js');
+  if (existsSync(bundled)) return { file: bundled, eval: false };
+  // From source (tsx): the TypeScript entry through tsx's loader.
+  return { file: `require('tsx/cjs'); require(${JSON.stringify(join(repoRoot(), 'src/worker/main.ts'))});`, eval: true };
+}
+
+export const completionBenchmark: Benchmark = {
+  name: 'completion',
+  summary: 'Inline completion latency through the worker: pipeline beside the model (now) vs model calls crossing the thread (before), per boundary mode.',
+  async run(ctx) {
+    const opts = ctx.options;
+    const n = typeof opts.limit === 'number' ? Math.max(1, Math.floor(opts.limit)) : 40;
+    const root = repoRoot();
+    const prompts = midWordPrompts(root, n);
+    const w = workerFile();
+    const client = new WorkerClient({ createWorker: () => new Worker(w.file, { eval: w.eval }) as unknown as WorkerLike, log: () => {} });
+    const rows: BenchRow[] = [];
+    const goals: BenchGoal[] = [];
+    const cacheMB = defaultBackendSettings.kvCacheMB;
+    try {
+      const info = await client.load({
+        ...defaultBackendSettings,
+        modelPath: typeof opts.model === 'string' ? opts.model : '',
+        executionProvider: (typeof opts.provider === 'string' ? opts.provider : 'cpu') as ExecutionProviderSetting,
+        threads: typeof opts.threads === 'number' ? opts.threads : 0,
+      });
+      if (info.tokenizer.kind !== 'tokenizer.json') throw new Error('bench completion needs a model with a tokenizer.json');
+      // "Before": the pipeline on this thread, its backend the worker client.
+      const hostSession = await createCompletionSession(client, ModelTokenizer.fromFile(info.tokenizer.path));
+      const request = (p: (typeof prompts)[number], mode: BoundaryMode) => ({ prefix: p.prefix, suffix: p.suffix, mode, order: 'psm' as const, maxNewTokens: 16, signal: ctx.signal });
+      // Warm-up (session creation in the worker, first forwards).
+      await client.complete(request(prompts[0]!, 'exact'));
+      await complete(hostSession, request(prompts[0]!, 'exact'));
+      for (const mode of boundaryModes) {
+        const now: number[] = [];
+        const before: number[] = [];
+        let same = 0;
+        for (const [i, p] of prompts.entries()) {
+          ctx.progress(`${mode}: ${i + 1}/${prompts.length} (${p.where})`);
+          // As when typing: the previous keystroke's prompt is in the prefix cache. Primed before
+          // each side, interleaved, so both measure the same warm state.
+          const previous = { ...p, prefix: p.prefix.slice(0, -1) };
+          const prime = async () => {
+            await client.setCacheBudget(0);
+            await client.setCacheBudget(cacheMB);
+            await client.complete(request(previous, 'naive'));
+          };
+          await prime();
+          let t0 = performance.now();
+          const a = await client.complete(request(p, mode));
+          now.push(performance.now() - t0);
+          await prime();
+          t0 = performance.now();
+          const b = await complete(hostSession, request(p, mode));
+          before.push(performance.now() - t0);
+          if (a.raw === b.raw) same++;
+        }
+        const p50 = (xs: number[]) => percentile(xs, 50);
+        const p95 = (xs: number[]) => percentile(xs, 95);
+        rows.push({ metric: `${mode}: pipeline in the worker p50`, value: p50(now), unit: 'ms', note: `p95 ${p95(now).toFixed(1)} ms` });
+        rows.push({ metric: `${mode}: model calls crossing the thread p50`, value: p50(before), unit: 'ms', note: `p95 ${p95(before).toFixed(1)} ms; same completion ${same}/${prompts.length}` });
+        if (mode === 'exact')
+          goals.push({ goal: 'exact mode: pipeline in the worker faster than crossing the thread per byte (p50)', met: p50(now) < p50(before) && same === prompts.length, value: `${(p50(before) / p50(now)).toFixed(2)}×` });
+      }
+      return {
+        benchmark: 'completion',
+        info: {
+          model: `${info.name} (${info.provider})`,
+          cache: 'warm as when typing (the prompt one character shorter was completed just before each measured request)',
+          prompts: `${prompts.length} cursors inside identifiers of this repository's src/core/**/*.ts (not in the model's training corpus), 1,500 characters before, 500 after`,
+          decoding: 'greedy, 16 new tokens, PSM',
+        },
+        rows,
+        goals,
+      };
+    } finally {
+      await client.dispose();
+    }
+  },
+};
