@@ -23,9 +23,15 @@ export function collectDeclarations(ctx: SyntaxContext): Declaration[] {
     if (kind === 'attribute') {
       // `self.x = …` / `this.x = …` in a method: an attribute of the enclosing class.
       const cls = chain.map((s) => s.kind).lastIndexOf('class');
-      if (cls < 0) continue;
+      if (cls >= 0) container = container.slice(0, cls + 1);
+      else {
+        // A struct field (Go, Rust): the container is the declared type around it.
+        let owner = node.parent;
+        while (owner && !owner.childForFieldName('name')) owner = owner.parent;
+        if (!owner) continue;
+        container = [...container, owner.childForFieldName('name')!.text];
+      }
       scope = 'class';
-      container = container.slice(0, cls + 1);
     } else if (kind === 'function' && scope === 'class') kind = 'method';
     else if (kind === 'variable' && scope === 'class') kind = 'attribute';
     const declaration: Declaration = {

@@ -193,7 +193,7 @@ function readRequire(call: TsNode, add: Add): void {
       add('require', module, [member ? named(member, target.text) : { name: '*', alias: target.text, local: target.text, kind: 'namespace' }]);
       return;
     }
-    if (target.type === 'object_pattern') {
+    if (target.type === 'object_pattern' && !member) {
       const names: ImportedName[] = [];
       for (const p of target.namedChildren) {
         if (!p) continue;

@@ -9,7 +9,7 @@ import { collectDeclarations } from './declarations';
 import { collectImports, importBindings } from './imports';
 import { resolveLanguage, type SyntaxLanguage } from './languages';
 import { loadLanguage, wasmHeapBytes, type LoadedLanguage, type TsEdit, type TsTree } from './runtime';
-import { errorsIn, positionInfo, statementAt } from './structure';
+import { errorsIn, positionInfo, statementAt, treeString } from './structure';
 import { collectTokens } from './tokens';
 import type {
   Declaration,
@@ -169,6 +169,12 @@ export class SyntaxService implements SyntaxQueries {
     } finally {
       tree.delete();
     }
+  }
+
+  /** The tree as an S-expression with UTF-16 ranges: `(type@start-end child …)`, MISSING nodes marked. */
+  async treeText(doc: SyntaxDocument): Promise<string> {
+    const { entry } = await this.entry(doc);
+    return treeString(entry.tree);
   }
 
   /** Frees the document's tree. */

@@ -178,3 +178,26 @@ export function errorsIn(tree: TsTree, lines: LineIndex, range?: OffsetRange): S
   if (tree.rootNode.hasError) visit(tree.rootNode);
   return out;
 }
+
+/** Every node (named or not) with its range, depth-first: two trees print the same iff they are equal. */
+export function treeString(tree: TsTree): string {
+  const parts: string[] = [];
+  const cursor = tree.walk();
+  try {
+    let depth = 0;
+    for (;;) {
+      const field = cursor.currentFieldName;
+      parts.push(`${'  '.repeat(depth)}${field ? field + ': ' : ''}${cursor.nodeIsNamed ? cursor.nodeType : JSON.stringify(cursor.nodeType)}@${cursor.startIndex}-${cursor.endIndex}${cursor.nodeIsMissing ? ' MISSING' : ''}`);
+      if (cursor.gotoFirstChild()) {
+        depth++;
+        continue;
+      }
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) return parts.join('\n');
+        depth--;
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+}

@@ -1,0 +1,107 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Declaration } from '../../../../src/core/syntax';
+import { doc, fixture, service } from './fixtures';
+
+const brief = (d: Declaration) => `${d.kind} ${[...d.container, d.name].join('.')} @${d.scope}`;
+
+test('Python declarations by scope, with signatures and docstrings', async () => {
+  const d = fixture('sample.py');
+  const decls = await service.declarations(d);
+  assert.deepEqual(decls.map(brief), [
+    'variable LIMIT @file',
+    'class Shape @file',
+    'attribute Shape.sides @class',
+    'method Shape.area @class',
+    'attribute Shape.cache @class',
+    'variable Shape.area.total @function',
+    'function helper @file',
+    'variable helper.squares @function',
+  ]);
+  const shape = decls.find((x) => x.name === 'Shape')!;
+  assert.equal(shape.doc, 'A shape.\n\nWith two lines.');
+  assert.deepEqual(shape.position, { line: 10, character: 6 });
+  assert.equal(shape.start, d.text.indexOf('Shape'));
+  const area = decls.find((x) => x.name === 'area')!;
+  assert.deepEqual(area.signature, {
+    parameters: [
+      { name: 'self', text: 'self' },
+      { name: 'scale', text: 'scale: float = 1.0', type: 'float', default: '1.0' },
+      { name: 'args', text: '*args' },
+      { name: 'flag', text: 'flag=False', default: 'False' },
+      { name: 'kw', text: '**kw' },
+    ],
+    returnType: 'float',
+    text: 'def area(self, scale: float = 1.0, *args, flag=False, **kw) -> float',
+  });
+  assert.equal(decls.find((x) => x.name === 'helper')!.signature!.parameters[1]!.default, 'None');
+});
+
+test('TypeScript declarations: functions, classes, members, interfaces, types, enums, arrow functions', async () => {
+  const decls = await service.declarations(fixture('sample.ts'));
+  assert.deepEqual(decls.map(brief), [
+    'constant lodash @file',
+    'function add @file',
+    'constant add.sum @function',
+    'class Counter @file',
+    'attribute Counter.count @class',
+    'method Counter.constructor @class',
+    'attribute Counter.label @class',
+    'method Counter.increment @class',
+    'interface Shape @file',
+    'type Id @file',
+    'enum Color @file',
+    'function double @file',
+    'variable later @file',
+  ]);
+  const add = decls.find((x) => x.name === 'add')!;
+  assert.equal(add.doc, 'Adds numbers.\n@param x first');
+  assert.equal(add.exported, true);
+  assert.deepEqual(add.signature, {
+    parameters: [
+      { name: 'x', text: 'x: number', type: 'number' },
+      { name: 'y', text: 'y = 2', default: '2' },
+      { name: 'rest', text: '...rest: number[]', type: 'number[]' },
+    ],
+    returnType: 'number',
+    text: 'function add(x: number, y = 2, ...rest: number[]): number',
+  });
+  assert.equal(decls.find((x) => x.name === 'Counter')!.doc, 'A counter.');
+  assert.equal(decls.find((x) => x.name === 'increment')!.signature!.text, 'increment(by?: number): void');
+  assert.equal(decls.find((x) => x.name === 'double')!.signature!.returnType, 'number');
+  assert.equal(decls.find((x) => x.name === 'Shape')!.exported, false);
+});
+
+test('Java, Go and Rust declarations', async () => {
+  assert.deepEqual((await service.declarations(fixture('sample.java'))).map(brief), [
+    'class Greeter @file',
+    'attribute Greeter.count @class',
+    'method Greeter.greet @class',
+    'variable Greeter.greet.n @function',
+  ]);
+  const greet = (await service.declarations(fixture('sample.java'))).find((x) => x.name === 'greet')!;
+  assert.equal(greet.doc, 'Says hello.');
+  assert.equal(greet.signature!.returnType, 'String');
+  assert.deepEqual(greet.signature!.parameters.map((p) => `${p.name}:${p.type}`), ['name:String', 'extra:List<String>']);
+
+  const go = await service.declarations(fixture('sample.go'));
+  assert.deepEqual(go.map(brief), ['class Point @file', 'attribute Point.X @class', 'method Scale @file', 'function main @file']);
+  const scale = go.find((x) => x.name === 'Scale')!;
+  assert.equal(scale.doc, 'Scale scales.');
+  assert.equal(scale.signature!.returnType, 'int');
+  assert.equal(scale.exported, true);
+
+  const rs = await service.declarations(fixture('sample.rs'));
+  assert.deepEqual(rs.map(brief), ['function add @file', 'variable add.total @function', 'class Point @file', 'attribute Point.x @class', 'method Point.norm @class']);
+  const add = rs.find((x) => x.name === 'add')!;
+  assert.equal(add.doc, 'Adds two numbers.');
+  assert.equal(add.signature!.text, 'pub fn add(a: i32, b: i32) -> i32');
+  assert.deepEqual(rs.find((x) => x.name === 'norm')!.signature!.parameters.map((p) => p.name), ['self', 'scale']);
+});
+
+test('declaration offsets are UTF-16 after astral characters', async () => {
+  const d = doc('// 😀😀 emoji\nfunction f(a) {}\n', 'javascript');
+  const [f] = await service.declarations(d);
+  assert.equal(f!.start, d.text.indexOf('f('));
+  assert.deepEqual(f!.position, { line: 1, character: 9 });
+});
