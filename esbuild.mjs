@@ -36,7 +36,8 @@ const builds = [
   { ...nodeCommon, entryPoints: { cli: join(root, 'src/cli/main.ts') }, outdir: dist, banner: { js: '#!/usr/bin/env node' } },
   {
     bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: true, minify: production,
-    entryPoints: { webview: join(root, 'webview/main.ts') }, outdir: dist, logLevel: 'info',
+    // dist/webview/ is the only dist folder panels may load from (localResourceRoots, src/editor/panels/panel.ts).
+    entryPoints: { main: join(root, 'webview/main.ts') }, outdir: join(dist, 'webview'), logLevel: 'info',
   },
 ];
 

@@ -1,11 +1,13 @@
-// Webview script for Tokenwise panels. It talks to the extension only through postMessage and
-// renders plain data; document text is always inserted as text, never as HTML.
-declare function acquireVsCodeApi(): { postMessage(message: unknown): void; getState(): unknown; setState(state: unknown): void };
+// The shared webview entry (dist/webview/main.js): sets up typed messaging and tells the host it
+// listens. Panels (the metrics panel is the first) render plain data sent as messages; document
+// text is always inserted as text, never as HTML.
+import { createMessaging } from './shared/messaging';
+import type { WebviewProtocol } from '../src/core/protocol/webview';
 
-const vscodeApi = acquireVsCodeApi();
-window.addEventListener('message', (event: MessageEvent) => {
-  const message = event.data as { type?: unknown };
-  if (typeof message !== 'object' || message === null || typeof message.type !== 'string') return;
-  vscodeApi.setState(message);
-});
-vscodeApi.postMessage({ type: 'ready' });
+interface NoMessages extends WebviewProtocol {
+  toWebview: Record<never, never>;
+  toHost: Record<never, never>;
+}
+
+const messaging = createMessaging<NoMessages, never>();
+messaging.ready();
