@@ -1,6 +1,7 @@
 import type { CliCommand } from '../dispatcher';
 import { printJson, readTextFile } from '../io';
 import { describeToken, loadTokenizer, parseTokenizerSpec, TokenFlag } from '../../core/tokenize';
+import { findShippedModel } from '../../core/model/modelDir';
 import { toHex } from '../../core/base/utf8';
 
 /** `tokenwise tokens <file>`: the tokens of a file with exact spans. */
@@ -25,7 +26,7 @@ export const tokensCommand: CliCommand = {
   async run(ctx) {
     const file = ctx.args.positionals[0]!;
     const choice = (ctx.args.options.tokenizer as string | undefined) ?? 'o200k_base';
-    const spec = parseTokenizerSpec(choice);
+    const spec = parseTokenizerSpec(choice, { modelDir: findShippedModel() });
     const text = readTextFile(file);
     const tokenizer = loadTokenizer(spec);
     const spans = tokenizer.encodeSpans(text, ctx.signal);

@@ -334,9 +334,9 @@ export class HuggingFaceTokenizer extends PipelineTokenizer {
     return new Normalizer([...base.steps, new ReplaceStep(' ', metaspace.replacement, true), new MetaspacePrependStep(metaspace.replacement, metaspace.scheme)]);
   }
 
-  static fromFile(path: string, label?: string): HuggingFaceTokenizer {
+  static fromFile(path: string, label?: string, addedTokens?: 'non-special' | 'ordinary'): HuggingFaceTokenizer {
     const json = readTokenizerJson(path);
-    return new HuggingFaceTokenizer(json, label ?? `${basename(dirname(path))}/${basename(path)}`);
+    return new HuggingFaceTokenizer(json, label ?? `${basename(dirname(path))}/${basename(path)}`, addedTokens ? { addedTokens } : {});
   }
 
   tokenString(id: number): string | undefined {

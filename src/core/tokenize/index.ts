@@ -19,5 +19,5 @@ export { TokenFlag, tiktokenEncodingNames, type TokenSpan, type TextEdit, type T
 export { TokenSpans } from './spans';
 export type { SpanTokenizer } from './engine';
 export { retokenize, type RetokenizeStats } from './incremental';
-export { defaultModelDir, defaultModelName, disposeTokenizers, loadTokenizer, parseTokenizerSpec, specKey } from './registry';
+export { disposeTokenizers, loadTokenizer, parseTokenizerSpec, specKey } from './registry';
 export { describeToken, escapeTokenText } from './describe';

@@ -1,23 +1,15 @@
 /**
  * Choosing and loading tokenizers: `o200k_base` and the other tiktoken encodings, `model` (the
- * tokenizer.json of the default model directory) or a path to any tokenizer.json. Loaded
+ * tokenizer.json of a model directory the caller names) or a path to any tokenizer.json. Loaded
  * tokenizers are kept (loading o200k takes about a second) until `disposeTokenizers()`.
  */
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { TokenwiseError } from '../base/errors';
-import { defaultModelName, findShippedModel } from '../model/modelDir';
 import type { SpanTokenizer } from './engine';
 import { HuggingFaceTokenizer } from './huggingface';
 import { TiktokenTokenizer } from './tiktoken';
 import { tiktokenEncodingNames, type TiktokenEncodingName, type TokenizerSpec } from './types';
-
-export { defaultModelName };
-
-/** The shipped model's directory (next to the bundle or in the repository), if installed. */
-export function defaultModelDir(): string | undefined {
-  return findShippedModel();
-}
 
 function isTiktokenName(name: string): name is TiktokenEncodingName {
   return (tiktokenEncodingNames as readonly string[]).includes(name);
@@ -25,15 +17,17 @@ function isTiktokenName(name: string): name is TiktokenEncodingName {
 
 /**
  * Parses a tokenizer choice: an encoding name, `model`, or a path to a tokenizer.json
- * (relative paths resolve against `cwd`). `modelDir` overrides the default model directory.
+ * (relative paths resolve against `cwd`). `model` needs `modelDir`: its tokenizer.json is read as
+ * the model tokenizer reads it (added tokens' text stays ordinary text), so the token view, the
+ * heat map and completion agree.
  */
 export function parseTokenizerSpec(choice: string, options: { cwd?: string; modelDir?: string | undefined } = {}): TokenizerSpec {
   const value = choice.trim();
   if (isTiktokenName(value)) return { kind: 'tiktoken', encoding: value };
   if (value === 'model') {
-    const dir = options.modelDir ?? defaultModelDir();
-    if (!dir) throw new TokenwiseError('input', `No model tokenizer: models/${defaultModelName}/tokenizer.json was not found next to Tokenwise.`);
-    return { kind: 'tokenizer.json', path: join(dir, 'tokenizer.json'), label: `model (${dir.split(/[\\/]/).pop()})` };
+    const dir = options.modelDir;
+    if (!dir) throw new TokenwiseError('input', 'No model tokenizer: no model directory is configured and the shipped model was not found next to Tokenwise.');
+    return { kind: 'tokenizer.json', path: join(dir, 'tokenizer.json'), label: `model (${dir.split(/[\\/]/).pop()})`, addedTokens: 'ordinary' };
   }
   const looksLikePath = /[\\/]/.test(value) || value.endsWith('.json') || value === '.' || value === '..';
   if (!looksLikePath || value === '')
@@ -49,7 +43,7 @@ export function parseTokenizerSpec(choice: string, options: { cwd?: string; mode
 }
 
 export function specKey(spec: TokenizerSpec): string {
-  return spec.kind === 'tiktoken' ? spec.encoding : `json:${spec.path}`;
+  return spec.kind === 'tiktoken' ? spec.encoding : `json:${spec.addedTokens ?? 'non-special'}:${spec.path}`;
 }
 
 const loaded = new Map<string, SpanTokenizer>();
@@ -59,7 +53,7 @@ export function loadTokenizer(spec: TokenizerSpec): SpanTokenizer {
   const key = specKey(spec);
   let tok = loaded.get(key);
   if (!tok) {
-    tok = spec.kind === 'tiktoken' ? new TiktokenTokenizer(spec.encoding) : HuggingFaceTokenizer.fromFile(spec.path, spec.label);
+    tok = spec.kind === 'tiktoken' ? new TiktokenTokenizer(spec.encoding) : HuggingFaceTokenizer.fromFile(spec.path, spec.label, spec.addedTokens);
     loaded.set(key, tok);
   }
   return tok;

@@ -44,4 +44,4 @@ export const tiktokenEncodingNames: readonly TiktokenEncodingName[] = ['o200k_ba
 
 export type TokenizerSpec =
   | { kind: 'tiktoken'; encoding: TiktokenEncodingName }
-  | { kind: 'tokenizer.json'; path: string; label?: string };
+  | { kind: 'tokenizer.json'; path: string; label?: string; addedTokens?: 'non-special' | 'ordinary' };

@@ -4,12 +4,10 @@
  * tokenizer quick pick. Core tokenization lives in src/core/tokenize; this is the VS Code edge.
  */
 import * as vscode from 'vscode';
-import { join } from 'node:path';
 import type { Services } from '../services';
 import { onDidChangeSettings, readSetting, readTokensSettings, updateUserSetting, type TokenizerChoice } from '../settings';
 import { describeError } from '../../core/base/errors';
 import {
-  defaultModelDir,
   describeToken,
   disposeTokenizers,
   loadTokenizer,
@@ -20,6 +18,7 @@ import {
   type TokenizerSpec,
 } from '../../core/tokenize';
 import { TokenModel } from './model';
+import { findShippedModel } from '../../core/model/modelDir';
 
 const colourCount = 6;
 const editDebounceMs = 60;
@@ -40,10 +39,7 @@ function resolveSpec(): TokenizerSpec {
     if (!customTokenizerPath) throw new Error('tokenwise.tokenizer is "custom" but tokenwise.customTokenizerPath is empty.');
     return parseTokenizerSpec(customTokenizerPath);
   }
-  if (choice === 'model') {
-    const modelPath = readSetting('modelPath');
-    if (modelPath) return { kind: 'tokenizer.json', path: join(modelPath, 'tokenizer.json'), label: 'model' };
-  }
+  if (choice === 'model') return parseTokenizerSpec('model', { modelDir: readSetting('modelPath') || findShippedModel() });
   return parseTokenizerSpec(choice);
 }
 
@@ -299,7 +295,7 @@ class TokenView implements vscode.Disposable {
     const items: Item[] = tiktokenEncodingNames
       .filter((n) => n !== 'gpt2' && n !== 'p50k_edit')
       .map((n) => ({ label: n, value: n as TokenizerChoice, description: n === 'o200k_base' ? 'OpenAI (GPT-4o and later)' : n === 'cl100k_base' ? 'OpenAI (GPT-4, GPT-3.5)' : 'OpenAI' }));
-    const modelDir = readSetting('modelPath') || defaultModelDir();
+    const modelDir = readSetting('modelPath') || findShippedModel();
     items.push({ label: 'model', value: 'model', description: modelDir ? `tokenizer.json of ${modelDir}` : 'no model found' });
     const custom = readSetting('customTokenizerPath');
     items.push({ label: 'Custom tokenizer.json…', value: 'custom', description: custom || 'choose a file' });

@@ -47,4 +47,6 @@ test('tokenizer choices: names, model, paths, unknown names', () => {
   assert.throws(() => parseTokenizerSpec('./missing/tokenizer.json'), /Tokenizer file not found/);
   const model = parseTokenizerSpec('model', { modelDir: '/opt/m' });
   assert.equal(model.kind === 'tokenizer.json' && model.path, '/opt/m/tokenizer.json');
+  assert.equal(model.kind === 'tokenizer.json' && model.addedTokens, 'ordinary', 'the model option reads added tokens as the model tokenizer does');
+  assert.throws(() => parseTokenizerSpec('model'), /No model tokenizer/);
 });
