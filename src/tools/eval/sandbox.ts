@@ -140,10 +140,12 @@ export function probeSandbox(options: { bwrap?: string } = {}): SandboxStatus {
   const run = spawnSync(bwrap, bwrapArgs(sandboxLimits(10_000)), { input: PROBE, encoding: 'utf8', timeout: 20_000, cwd: '/', env: { PATH: '/usr/bin:/bin' }, ...dropPrivileges() });
   if (run.error || run.status !== 0) {
     const why = (run.stderr ?? '').trim().split('\n').pop() || run.error?.message || `exit ${run.status}`;
-    const hint = /namespace|permission|Operation not permitted/i.test(why)
-      ? `; it needs unprivileged user namespaces${isRoot() ? ` (it runs as uid ${SANDBOX_UID})` : ''}: sysctl -w kernel.unprivileged_userns_clone=1 user.max_user_namespaces=10000`
-      : '';
-    return { ok: false, missing: `bubblewrap does not work here (${why.slice(0, 200)})${hint}` };
+    if (/namespace|Operation not permitted|Permission denied/i.test(why))
+      return {
+        ok: false,
+        missing: `bubblewrap cannot create user namespaces here${isRoot() ? ` as uid ${SANDBOX_UID}` : ''}: enable unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1, user.max_user_namespaces > 0)`,
+      };
+    return { ok: false, missing: `bubblewrap does not work here: ${why.slice(0, 160)}` };
   }
   const lines = run.stdout.trim().split('\n');
   if (lines[0] !== `${SANDBOX_UID} ${SANDBOX_UID}`) return { ok: false, missing: `bubblewrap ran the program as uid/gid ${lines[0]}, not ${SANDBOX_UID}` };
@@ -209,7 +211,19 @@ export function runPython(source: string, options: RunOptions): Promise<RunResul
   const timeoutMs = Math.max(1, Math.floor(options.timeoutMs));
   let child: ChildProcess;
   let killTree: () => void;
-  if (options.unsafeNoSandbox) {
+  try {
+    [child, killTree] = start(options.unsafeNoSandbox === true, timeoutMs);
+  } catch (e) {
+    if (e instanceof TokenwiseError) return Promise.reject(e);
+    return Promise.resolve({ exitCode: null, timedOut: false, stderr: '', error: e instanceof Error ? e.message : String(e), durationMs: 0 });
+  }
+  return collect(child, killTree, source, timeoutMs, options.unsafeNoSandbox === true);
+}
+
+function start(unsafeNoSandbox: boolean, timeoutMs: number): [ChildProcess, () => void] {
+  let child: ChildProcess;
+  let killTree: () => void;
+  if (unsafeNoSandbox) {
     const python = executable(PYTHON) ? PYTHON : 'python3';
     // Its own process group so that the timeout can at least kill the group (not setsid daemons).
     child = spawn(python, ['-I', '-B', '-'], { cwd: tmpdir(), env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmpdir() }, stdio: ['pipe', 'ignore', 'pipe'], detached: true });
@@ -222,11 +236,15 @@ export function runPython(source: string, options: RunOptions): Promise<RunResul
     };
   } else {
     const status = sandboxStatus();
-    if (!status.ok) return Promise.reject(new TokenwiseError('usage', `Refusing to run a program without a sandbox: ${status.missing}.`));
+    if (!status.ok) throw new TokenwiseError('usage', `Refusing to run a program without a sandbox: ${status.missing}.`);
     child = spawn(status.bwrap, bwrapArgs(sandboxLimits(timeoutMs)), { cwd: '/', env: { PATH: '/usr/bin:/bin' }, stdio: ['pipe', 'ignore', 'pipe'], ...dropPrivileges() });
     // bwrap's own death takes the namespace's init (--die-with-parent) and with it every process inside.
     killTree = () => child.kill('SIGKILL');
   }
+  return [child, killTree];
+}
+
+function collect(child: ChildProcess, killTree: () => void, source: string, timeoutMs: number, unsafeNoSandbox: boolean): Promise<RunResult> {
   const t0 = performance.now();
   return new Promise<RunResult>((resolve) => {
     let stderr = Buffer.alloc(0);
@@ -270,7 +288,13 @@ export function runPython(source: string, options: RunOptions): Promise<RunResul
     });
     child.on('exit', (code) => {
       exitCode = code;
-      if (options.unsafeNoSandbox) killTree();
+      if (unsafeNoSandbox) {
+        try {
+          killTree();
+        } catch {
+          /* already gone */
+        }
+      }
       grace ??= setTimeout(finish, STDERR_GRACE_MS);
     });
     child.on('close', finish);

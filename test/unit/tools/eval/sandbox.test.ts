@@ -67,6 +67,16 @@ test('without bwrap, eval refuses with a one-line message naming what is missing
   assert.match(requireSandbox(10_000, true, missing), /^none \(--unsafe-no-sandbox; bubblewrap \(bwrap\) is not installed/);
 });
 
+test('--unsafe-no-sandbox runs python3 directly: results are right and a grandchild holding stderr does not make it wait', async () => {
+  const unsafe = { unsafeNoSandbox: true };
+  assert.deepEqual(await executeInfilling(taskOf('x = 1'), '', 3000, unsafe), { passed: true, reason: '' });
+  assert.match((await executeInfilling(taskOf('assert 1 == 2'), '', 3000, unsafe)).reason, /AssertionError/);
+  const t0 = performance.now();
+  const r = await executeInfilling(taskOf(`import subprocess, time\nsubprocess.Popen(['/usr/bin/sleep', '3'], start_new_session=True)\nwhile True: time.sleep(1)`), '', 800, unsafe);
+  assert.deepEqual(r, { passed: false, reason: 'timeout after 800 ms' });
+  assert.ok(performance.now() - t0 < 1600);
+});
+
 test('a correct program passes, a failing one fails, an endless one times out', async () => {
   const add: InfillingTask = { task_id: 'Toy/0', prompt: 'import hashlib, math, re, collections\ndef add(a, b):\n    return ', suffix: '\n', canonical_solution: 'a + b', test: 'def check(f):\n    assert f(2, 3) == 5\n    assert hashlib.md5(b"x").hexdigest()[:4] == "9dd4"\n', entry_point: 'add' };
   assert.deepEqual(await executeInfilling(add, 'a + b', 3000), { passed: true, reason: '' });
