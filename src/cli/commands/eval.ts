@@ -6,13 +6,13 @@
 import type { CliCommand } from '../dispatcher';
 import { printJson } from '../io';
 import { TokenwiseError } from '../../core/base/errors';
-import type { BoundaryMode } from '../../core/completion/fim';
+import type { BoundaryMode } from '../../core/completion/boundary';
 import { loadInfillingTasks } from '../../tools/eval/humanEvalInfilling';
 import { requireSandbox } from '../../tools/eval/sandbox';
 import { evaluateFim, type FimEvalReport } from '../../tools/eval/fimEval';
 import type { FimOrder } from '../../core/completion/prompt/templates';
-import { completionOptions, loadStack } from './complete';
-import { modelOptions } from '../model';
+import { completionOptions } from './complete';
+import { loadCompletionSession, modelOptions } from '../backend';
 
 export const evalCommand: CliCommand = {
   name: 'eval',
@@ -50,10 +50,10 @@ export const evalCommand: CliCommand = {
     const timeoutMs = (ctx.args.options.timeout as number | undefined) ?? 10_000;
     const unsafeNoSandbox = ctx.args.options['unsafe-no-sandbox'] === true;
     const sandbox = requireSandbox(timeoutMs, unsafeNoSandbox);
-    const stack = await loadStack(ctx);
+    const session = await loadCompletionSession(ctx);
     let report: FimEvalReport;
     try {
-      report = await evaluateFim(stack, tasks, {
+      report = await evaluateFim(session, tasks, {
         mode,
         order,
         maxNewTokens,
@@ -65,7 +65,7 @@ export const evalCommand: CliCommand = {
         },
       });
     } finally {
-      await stack.backend.dispose();
+      await session.backend.dispose();
     }
     if (ctx.json) {
       printJson(ctx.io, { ...report, sandbox });
@@ -74,7 +74,7 @@ export const evalCommand: CliCommand = {
     ctx.io.stderr('\n');
     ctx.io.stdout(
       [
-        `suite: HumanEval-infilling (${data}), ${report.tasks} tasks, model ${stack.info.name} on ${stack.info.provider}, sandbox ${sandbox}`,
+        `suite: HumanEval-infilling (${data}), ${report.tasks} tasks, model ${session.info.name} on ${session.info.provider}, sandbox ${sandbox}`,
         `mode ${mode}, order ${order}: pass@1 ${(report.passAt1 * 100).toFixed(1)}%, exact match ${(report.exactMatch * 100).toFixed(1)}%, edit similarity ${report.editSimilarity.toFixed(3)}`,
         `latency p50 ${report.latencyMsP50.toFixed(0)} ms, p95 ${report.latencyMsP95.toFixed(0)} ms`,
       ].join('\n') + '\n',

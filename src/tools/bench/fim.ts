@@ -6,10 +6,10 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { boundaryModes } from '../../core/completion/fim';
-import { createCompletionStack } from '../../core/completion/stack';
+import { boundaryModes } from '../../core/completion/boundary';
+import { createCompletionSession } from '../../core/completion/pipeline';
 import type { ExecutionProviderSetting } from '../../core/inference/types';
-import { OnnxEngine } from '../../core/inference/onnx/engine';
+import { loadBackend } from '../../core/inference/factory';
 import { TokenwiseError } from '../../core/base/errors';
 import type { FimOrder } from '../../core/completion/prompt/templates';
 import { evaluateFim, type FimEvalReport } from '../eval/fimEval';
@@ -43,9 +43,10 @@ export const fimBenchmark = {
     const limit = typeof opts.limit === 'number' ? Math.max(1, Math.floor(opts.limit)) : undefined;
     const unsafeNoSandbox = opts['unsafe-no-sandbox'] === true;
     const sandbox = requireSandbox(10_000, unsafeNoSandbox);
-    const engine = await OnnxEngine.load({
-      modelDir: typeof opts.model === 'string' ? opts.model : undefined,
-      provider: (typeof opts.provider === 'string' ? opts.provider : 'auto') as ExecutionProviderSetting,
+    const model = await loadBackend({
+      backend: 'embedded',
+      modelPath: typeof opts.model === 'string' ? opts.model : '',
+      executionProvider: (typeof opts.provider === 'string' ? opts.provider : 'auto') as ExecutionProviderSetting,
       threads: typeof opts.threads === 'number' ? opts.threads : 0,
       kvCacheMB: 128,
     });
@@ -53,12 +54,12 @@ export const fimBenchmark = {
     const goals = [];
     const info: Record<string, unknown> = {};
     try {
-      const stack = await createCompletionStack(engine);
+      const stack = await createCompletionSession(model.backend, model.tokenizer);
       info.model = `${stack.info.name} (${stack.info.provider})`;
       info.template = stack.template.family;
       info.data = dir;
       info.sandbox = sandbox;
-      info.decoding = 'greedy, at most 128 new tokens; single-line tasks cut at the first line break';
+      info.decoding = 'greedy, at most 128 new tokens; the completion pipeline of the editor; single-line tasks complete one line';
       for (const name of datasets) {
         const file = join(dir, `${name}.jsonl.gz`);
         if (!existsSync(file)) {
@@ -91,7 +92,7 @@ export const fimBenchmark = {
         }
       }
     } finally {
-      await engine.dispose();
+      await model.backend.dispose();
     }
     return { benchmark: 'fim', info, rows, goals };
   },

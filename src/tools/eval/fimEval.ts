@@ -3,8 +3,8 @@
  * execute the program with the task's tests, and score it. Shared by `tokenwise eval fim` and
  * `tokenwise bench fim`.
  */
-import type { BoundaryMode } from '../../core/completion/fim';
-import { complete, type CompletionStack } from '../../core/completion/stack';
+import type { BoundaryMode } from '../../core/completion/boundary';
+import { complete, type CompletionSession } from '../../core/completion/pipeline';
 import type { FimOrder } from '../../core/completion/prompt/templates';
 import { percentile } from '../../core/base/numbers';
 import { editSimilarity, exactMatch, executeInfilling, type InfillingTask } from './humanEvalInfilling';
@@ -32,18 +32,18 @@ export interface FimEvalReport {
   latencyMsP95: number;
 }
 
-export async function evaluateFim(stack: CompletionStack, tasks: readonly InfillingTask[], options: FimEvalOptions): Promise<FimEvalReport> {
+export async function evaluateFim(session: CompletionSession, tasks: readonly InfillingTask[], options: FimEvalOptions): Promise<FimEvalReport> {
   let passed = 0;
   let exact = 0;
   let similarity = 0;
   const latencies: number[] = [];
   for (const [i, task] of tasks.entries()) {
     const t0 = performance.now();
-    const result = await complete(stack, { prefix: task.prompt, suffix: task.suffix, mode: options.mode, order: options.order, maxNewTokens: options.maxNewTokens, signal: options.signal });
+    // Single-line tasks ask for one line, as a cursor with text to its right does in the editor.
+    const multiline = task.canonical_solution.trimEnd().includes('\n');
+    const result = await complete(session, { prefix: task.prompt, suffix: task.suffix, mode: options.mode, order: options.order, maxNewTokens: options.maxNewTokens, multiline, signal: options.signal });
     latencies.push(performance.now() - t0);
-    let middle = result.completion;
-    // Single-line tasks: the model would go on writing the suffix's lines.
-    if (!task.canonical_solution.trimEnd().includes('\n')) middle = middle.split('\n')[0]!;
+    const middle = result.text;
     if ((await executeInfilling(task, middle, options.timeoutMs, { unsafeNoSandbox: options.unsafeNoSandbox })).passed) passed++;
     if (exactMatch(middle, task.canonical_solution)) exact++;
     similarity += editSimilarity(middle.trim(), task.canonical_solution.trim());
