@@ -88,7 +88,8 @@ test('tokenwise eval fim runs the tasks and reports the documented figures', asy
   const c = capture();
   assert.equal(await runCli(['eval', 'fim', '--data', data, '--mode', 'heal', '--max-tokens', '8', '--model', modelDir, '--json'], [evalCommand], c.io, '1'), 0, c.err.join(''));
   const doc = JSON.parse(c.out.join('')) as Record<string, number | string>;
-  assert.deepEqual(Object.keys(doc), ['mode', 'order', 'tasks', 'passAt1', 'exactMatch', 'editSimilarity', 'latencyMsP50', 'latencyMsP95']);
+  assert.deepEqual(Object.keys(doc), ['mode', 'order', 'tasks', 'passAt1', 'exactMatch', 'editSimilarity', 'latencyMsP50', 'latencyMsP95', 'sandbox']);
+  assert.match(String(doc.sandbox), /^bubblewrap /);
   assert.equal(doc.tasks, 2);
   assert.equal(doc.mode, 'heal');
   for (const k of ['passAt1', 'exactMatch', 'editSimilarity']) assert.ok((doc[k] as number) >= 0 && (doc[k] as number) <= 1, k);
