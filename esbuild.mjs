@@ -57,6 +57,9 @@ function copyAssets() {
   if (existsSync(ts)) {
     for (const f of readdirSync(ts)) if (f.endsWith('.wasm')) copyIfNewer(join(ts, f), join(dist, 'tree-sitter', f));
   }
+  // The syntax service's tree-sitter queries (src/core/syntax/queries/<language>/<kind>.scm), read at run time.
+  rmSync(join(dist, 'tree-sitter/queries'), { recursive: true, force: true });
+  copyIfNewer(join(root, 'src/core/syntax/queries'), join(dist, 'tree-sitter/queries'));
   const models = join(root, 'models');
   if (existsSync(models)) {
     for (const name of readdirSync(models)) {

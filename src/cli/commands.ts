@@ -4,6 +4,7 @@ import { tokensCommand } from './commands/tokens';
 import { benchCommand } from './commands/bench';
 import { completeCommand } from './commands/complete';
 import { evalCommand } from './commands/eval';
+import { syntaxCommand } from './commands/syntax';
 
 /**
  * The CLI's command table. Each feature adds its command here; the dispatcher does the rest
@@ -15,4 +16,5 @@ export const cliCommands: CliCommand[] = [
   completeCommand,
   evalCommand,
   benchCommand,
+  syntaxCommand,
 ];
