@@ -66,7 +66,9 @@ export function activate(context: vscode.ExtensionContext): void {
     context.subscriptions.push(
       engine.onDidChangeState((state) => engineScope.track(state.kind)),
       commands.attachEngine(engine),
-      { dispose: () => activeEngine === engine && (activeEngine = undefined) },
+      new vscode.Disposable(() => {
+        if (activeEngine === engine) activeEngine = undefined;
+      }),
     );
     engineScope.track(engine.state.kind);
     surface('inline completion', () => registerInlineCompletion(context, services, engine));
