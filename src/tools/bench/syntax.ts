@@ -3,7 +3,8 @@
  *   - full parse: median of several parses of the whole file (MB/s of UTF-8);
  *   - incremental edit: p50 / p95 of `SyntaxService.parse(doc, changes)` after a typing-sized edit
  *     (half type a letter inside a word, half insert a bracket, quote, newline or delete 1–3
- *     characters at a random offset: tree.edit + parse with the old tree),
+ *     characters at a random offset: tree.edit + parse with the old tree; each edit is undone
+ *     before the next, so every edit starts from the intact file),
  *     side by side with a full re-parse of the same edited text, in the same run;
  *   - the first token / declaration / import queries on the whole file.
  * The file is generated deterministically (seeded), so it is not from the model's training corpus
@@ -223,8 +224,10 @@ export async function runSyntaxBench(options: SyntaxBenchOptions = {}): Promise<
           : random() < 0.6
             ? { rangeOffset: offset, rangeLength: 0, text: ['(', ' = 1', '\n', '"', ', '][Math.floor(random() * 5)]! }
             : { rangeOffset: offset, rangeLength: 1 + Math.floor(random() * 3), text: '' };
-        const text = doc.text.slice(0, change.rangeOffset) + change.text + doc.text.slice(change.rangeOffset + change.rangeLength);
-        doc = { ...doc, version: doc.version + 1, text };
+        const base = doc;
+        const removed = base.text.slice(change.rangeOffset, change.rangeOffset + change.rangeLength);
+        const text = base.text.slice(0, change.rangeOffset) + change.text + base.text.slice(change.rangeOffset + change.rangeLength);
+        doc = { ...base, version: base.version + 1, text };
         let t0 = performance.now();
         const info = await service.parse(doc, [change]);
         incremental.push(performance.now() - t0);
@@ -235,6 +238,9 @@ export async function runSyntaxBench(options: SyntaxBenchOptions = {}): Promise<
         await fresh.parse({ uri, version: 1, text, languageId: input.language });
         reparse.push(performance.now() - t0);
         fresh.close(uri);
+        // Undo (not timed), so that every edit starts from the intact file, as typing does.
+        doc = { ...base, version: doc.version + 1 };
+        await service.parse(doc, [{ rangeOffset: change.rangeOffset, rangeLength: change.text.length, text: removed }]);
       }
       const inc = percentiles(incremental);
       const rep = percentiles(reparse);
