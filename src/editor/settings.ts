@@ -156,27 +156,3 @@ export function updateUserSetting<K extends SettingKey>(key: K, value: SettingVa
 export function openSetting(key: SettingKey): Thenable<unknown> {
   return vscode.commands.executeCommand('workbench.action.openSettings', `${settingsSection}.${key}`);
 }
-
-// ---- deprecated: still used by src/editor/engine and src/editor/completion --------------------------
-
-/**
- * @deprecated Use `readEngineSettings()` / `readSetting(key)`; user-only keys are declared in
- * settingsSchema.ts. Kept until src/editor/engine switches.
- */
-export function machineSetting<T>(key: string): T | undefined {
-  const inspected = vscode.workspace.getConfiguration(settingsSection).inspect<T>(key);
-  return inspected?.globalValue ?? inspected?.defaultValue;
-}
-
-/**
- * @deprecated Use `readCompletionSettings()` / `readEngineSettings()` / `readSetting(key)`. Kept
- * until src/editor/engine and src/editor/completion switch.
- */
-export function setting<T>(key: string, isValid: (value: unknown) => value is T, reportProblem: (message: string) => void): T {
-  const config = vscode.workspace.getConfiguration(settingsSection);
-  const value = config.get<unknown>(key);
-  if (isValid(value)) return value;
-  const fallback = config.inspect<T>(key)?.defaultValue as T;
-  reportProblem(`Setting tokenwise.${key} has an invalid value ${JSON.stringify(value)}; using ${JSON.stringify(fallback)}.`);
-  return fallback;
-}

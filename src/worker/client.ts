@@ -4,6 +4,7 @@
  * the worker when it dies (re-loading the last model), up to a limit.
  */
 import { CancelledError, TokenwiseError, assertNever } from '../core/base/errors';
+import { closeNativeGate, createNativeGateBuffer } from '../core/base/nativeGate';
 import type { CompletionRequest, CompletionResult } from '../core/completion/pipeline';
 import type {
   CandidateScore,
@@ -37,6 +38,8 @@ export type EngineState =
 export interface WorkerClientOptions {
   createWorker(): WorkerLike;
   log(level: 'info' | 'warn' | 'error', message: string): void;
+  /** A request failed (not cancelled): the editor shows model failures once. */
+  onRequestError?(error: TokenwiseError, method: EngineMethod): void;
   /** Called when the worker died; `restarted` is false once the restart limit is reached. */
   onCrash?(reason: string, restarted: boolean): void;
   onStateChange?(state: EngineState): void;
@@ -61,6 +64,8 @@ export class WorkerClient implements InferenceBackend {
   private disposed = false;
   private current: EngineState = { kind: 'stopped' };
   private loadPromise: Promise<ModelInfo> | undefined;
+  /** Per thread: its native-call gate and a promise that settles when it has exited. */
+  private readonly threads = new WeakMap<WorkerLike, { gate: SharedArrayBuffer; exited: Promise<void> }>();
 
   constructor(private readonly options: WorkerClientOptions) {}
 
@@ -78,9 +83,17 @@ export class WorkerClient implements InferenceBackend {
     if (this.worker) return this.worker;
     const worker = this.options.createWorker();
     this.worker = worker;
+    const gate = createNativeGateBuffer();
+    let exited!: () => void;
+    this.threads.set(worker, { gate, exited: new Promise<void>((resolve) => (exited = resolve)) });
     worker.on('message', (m) => this.onMessage(m));
     worker.on('error', (error) => this.onWorkerGone(worker, `error: ${error.message}`));
-    worker.on('exit', (code) => this.onWorkerGone(worker, `exit code ${code}`));
+    worker.on('exit', (code) => {
+      exited();
+      this.onWorkerGone(worker, `exit code ${code}`);
+    });
+    // First message: the gate around its native calls, closed before the thread is ever terminated.
+    worker.postMessage({ type: 'gate', buffer: gate });
     return worker;
   }
 
@@ -99,7 +112,12 @@ export class WorkerClient implements InferenceBackend {
         if (!p) return;
         this.pending.delete(message.id);
         if (message.ok) p.resolve(message.result);
-        else p.reject(message.error.kind === 'cancelled' ? new CancelledError() : new TokenwiseError(message.error.kind, message.error.message));
+        else if (message.error.kind === 'cancelled') p.reject(new CancelledError());
+        else {
+          const error = new TokenwiseError(message.error.kind, message.error.message);
+          this.options.onRequestError?.(error, p.method);
+          p.reject(error);
+        }
         return;
       }
       default:
@@ -240,8 +258,9 @@ export class WorkerClient implements InferenceBackend {
 
   /**
    * Shuts the worker down: running requests are cancelled and the session released at a step
-   * boundary first (terminating a thread inside a native ONNX Runtime call would abort the
-   * process), then the thread is terminated (after at most `graceMs`).
+   * boundary (waiting at most `graceMs` for that), then the thread is terminated — but never
+   * inside a native ONNX Runtime call, which would abort the whole process: the thread's
+   * native-call gate is closed first and the running step (if any) allowed to finish.
    */
   async dispose(graceMs = 2000): Promise<void> {
     if (this.disposed) return;
@@ -260,7 +279,10 @@ export class WorkerClient implements InferenceBackend {
     for (const p of this.pending.values()) p.reject(error);
     this.pending.clear();
     this.setState({ kind: 'stopped' });
-    await worker?.terminate();
+    if (!worker) return;
+    const thread = this.threads.get(worker);
+    if (thread) await closeNativeGate(thread.gate, thread.exited, () => this.options.log('info', 'waiting for the running model step to finish before ending the inference worker'));
+    await worker.terminate();
   }
 }
 

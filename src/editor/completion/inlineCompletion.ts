@@ -1,50 +1,18 @@
 /**
- * Inline (ghost text) completion: editor events → core completion pipeline
- * (context windows → FIM template → boundary mode → decoding → post-processing) → items.
+ * Inline (ghost text) completion: editor events → one `complete` request to the worker, where the
+ * core pipeline (context → prompt → boundary → decode → post-process) runs beside the model → items.
  * Debounced by measured latency, cancelled on every keystroke, cached for typing along the
  * suggestion, and never shown for a document that changed meanwhile.
  */
 import * as vscode from 'vscode';
 import type { Services } from '../services';
 import type { EngineClient } from '../engine';
-import { setting } from '../settings';
-import { boundaryModes, type BoundaryMode } from '../../core/completion/boundary';
+import { onDidChangeSettings, readCompletionSettings } from '../settings';
 import { AdaptiveDebounce, CompletionCache } from '../../core/completion/typing/cache';
-import { fimFamilies, type FimFamily, type FimOrder } from '../../core/completion/prompt/templates';
 import { CancelledError, describeError } from '../../core/base/errors';
 
 /** Characters of document text on each side of the cursor handed to the prompt windows. */
 const maxContextChars = 24_000;
-
-interface CompletionSettings {
-  enabled: boolean;
-  languages: string[];
-  mode: BoundaryMode;
-  order: FimOrder;
-  family: FimFamily | 'auto';
-  maxTokens: number;
-  timeoutMs: number;
-}
-
-const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
-const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
-const isMode = (v: unknown): v is BoundaryMode => typeof v === 'string' && (boundaryModes as readonly string[]).includes(v);
-const isOrder = (v: unknown): v is FimOrder => v === 'psm' || v === 'spm';
-const isFamily = (v: unknown): v is FimFamily | 'auto' => v === 'auto' || (typeof v === 'string' && (fimFamilies as readonly string[]).includes(v));
-const isPositive = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
-
-function readSettings(services: Services): CompletionSettings {
-  const report = (m: string) => services.notifyErrorOnce(m);
-  return {
-    enabled: setting('completion.enabled', isBool, report),
-    languages: setting('completion.languages', isStringList, report),
-    mode: setting('completion.boundary', isMode, report),
-    order: setting('completion.order', isOrder, report),
-    family: setting('completion.family', isFamily, report),
-    maxTokens: Math.floor(setting('completion.maxTokens', isPositive, report)),
-    timeoutMs: setting('completion.timeoutMs', isPositive, report),
-  };
-}
 
 export function registerInlineCompletion(context: vscode.ExtensionContext, services: Services, engine: EngineClient): void {
   const status = vscode.window.createStatusBarItem('tokenwise.completion', vscode.StatusBarAlignment.Right, 89);
@@ -52,7 +20,7 @@ export function registerInlineCompletion(context: vscode.ExtensionContext, servi
   status.command = 'tokenwise.showLog';
   const cache = new CompletionCache();
   const debounce = new AdaptiveDebounce();
-  let settings = readSettings(services);
+  let settings = readCompletionSettings();
   let loggedDegrade: string | undefined;
 
   const showStatus = (text: string, tooltip: string) => {
@@ -117,12 +85,10 @@ export function registerInlineCompletion(context: vscode.ExtensionContext, servi
   context.subscriptions.push(
     status,
     vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, provider),
-    engine.onDidChangeState((state) => {
-      if (state.kind !== 'ready') cache.clear();
-    }),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (!e.affectsConfiguration('tokenwise.completion')) return;
-      settings = readSettings(services);
+    // Suggestions belong to the loaded model: forget them when it goes.
+    services.onEngineReset(() => cache.clear()),
+    onDidChangeSettings('completion', () => {
+      settings = readCompletionSettings();
       cache.clear();
     }),
   );

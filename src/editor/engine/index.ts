@@ -7,38 +7,25 @@
 import * as vscode from 'vscode';
 import { Worker } from 'node:worker_threads';
 import type { Services } from '../services';
-import { machineSetting, setting } from '../settings';
-import { executionProviderSettings, type ExecutionProviderSetting, type InferenceBackend, type ModelInfo } from '../../core/inference/types';
-import type { CompletionParams, EngineSettings } from '../../core/protocol/engine';
-import type { CompletionRequest, CompletionResult } from '../../core/completion/pipeline';
-import { TokenwiseError, assertNever } from '../../core/base/errors';
+import { onDidChangeSettings, readEngineSettings } from '../settings';
+import type { EngineSettings } from '../../core/protocol/engine';
+import { assertNever } from '../../core/base/errors';
 import { WorkerClient, type EngineState, type WorkerLike } from '../../worker/client';
 
 export type { EngineState } from '../../worker/client';
 
-export interface EngineClient extends InferenceBackend {
-  readonly state: EngineState;
+/**
+ * What features use: the worker client (an `InferenceBackend` plus `complete`, `whenReady`, the
+ * engine state), with state-change events and a reload from the current settings.
+ */
+export type EngineClient = WorkerClient & {
   readonly onDidChangeState: vscode.Event<EngineState>;
-  /** The loaded model; rejects with a one-line cause when no model is available. */
-  whenReady(): Promise<ModelInfo>;
   /** Reloads the model from the current settings. */
   reload(): Promise<void>;
-  /** Runs the completion pipeline beside the model (in the worker). */
-  complete(request: CompletionRequest, family?: CompletionParams['family']): Promise<CompletionResult>;
-}
+};
 
-const isProvider = (v: unknown): v is ExecutionProviderSetting => typeof v === 'string' && (executionProviderSettings as readonly string[]).includes(v);
-const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
-
-function readSettings(services: Services): EngineSettings {
-  const report = (m: string) => services.notifyErrorOnce(m);
-  return {
-    backend: 'embedded',
-    modelPath: machineSetting<string>('modelPath') ?? '',
-    executionProvider: setting('executionProvider', isProvider, report),
-    threads: setting('engine.threads', isCount, report),
-    kvCacheMB: setting('engine.kvCacheMB', isCount, report),
-  };
+function readSettings(): EngineSettings {
+  return { backend: 'embedded', ...readEngineSettings() };
 }
 
 export function registerEngine(context: vscode.ExtensionContext, services: Services): EngineClient {
@@ -82,6 +69,11 @@ export function registerEngine(context: vscode.ExtensionContext, services: Servi
       // The cause is logged by the client. One constant message, so the user is told once per session however often it happens.
       services.notifyErrorOnce(restarted ? 'The inference worker stopped unexpectedly and was restarted (see the log).' : 'The inference worker keeps stopping; model features are disabled until the window is reloaded.');
     },
+    // Model failures while a model is loaded (out of memory, a failing run) are shown once per
+    // distinct cause; load failures and crashes are reported where they happen.
+    onRequestError: (error, method) => {
+      if (error.kind === 'model' && method !== 'load' && client.state.kind === 'ready' && !/inference worker stopped/.test(error.message)) services.notifyErrorOnce(error.message);
+    },
     onStateChange: (state) => {
       showState(state);
       stateEmitter.fire(state);
@@ -89,7 +81,7 @@ export function registerEngine(context: vscode.ExtensionContext, services: Servi
   });
 
   const load = async () => {
-    const settings = readSettings(services);
+    const settings = readSettings();
     try {
       // The worker logs the model and the execution provider it settled on.
       await client.load(settings);
@@ -99,42 +91,14 @@ export function registerEngine(context: vscode.ExtensionContext, services: Servi
   };
 
   context.subscriptions.push(
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('tokenwise.modelPath') || e.affectsConfiguration('tokenwise.executionProvider') || e.affectsConfiguration('tokenwise.engine.threads')) void load();
-      else if (e.affectsConfiguration('tokenwise.engine.kvCacheMB')) void client.setCacheBudget(readSettings(services).kvCacheMB).catch(() => {});
+    onDidChangeSettings('engine', (change) => {
+      if (change.affects('modelPath') || change.affects('executionProvider') || change.affects('engine.threads')) void load();
+      else if (change.affects('engine.kvCacheMB')) void client.setCacheBudget(readSettings().kvCacheMB).catch(() => {});
     }),
     { dispose: () => void client.dispose() },
   );
   void load();
 
-  /**
-   * Model failures while a model is loaded (out of memory, a failing run) are logged and shown once
-   * per distinct cause; load failures and crashes are reported where they happen.
-   */
-  const guard = <T>(request: Promise<T>): Promise<T> =>
-    request.catch((error: unknown) => {
-      if (error instanceof TokenwiseError && error.kind === 'model' && client.state.kind === 'ready' && !/inference worker stopped/.test(error.message))
-        services.notifyErrorOnce(error.message);
-      throw error;
-    });
-
-  const engine: EngineClient = {
-    get state() {
-      return client.state;
-    },
-    onDidChangeState: stateEmitter.event,
-    whenReady: () => client.whenReady(),
-    reload: load,
-    info: () => guard(client.info()),
-    tokenize: (text) => guard(client.tokenize(text)),
-    detokenize: (ids) => guard(client.detokenize(ids)),
-    score: (ids, options) => guard(client.score(ids, options)),
-    generate: (ids, options) => guard(client.generate(ids, options)),
-    nextLogprobs: (ids, options) => guard(client.nextLogprobs(ids, options)),
-    tokenLogprobs: (ids, candidates, options) => guard(client.tokenLogprobs(ids, candidates, options)),
-    scoreCandidates: (prefix, candidates, options) => guard(client.scoreCandidates(prefix, candidates, options)),
-    complete: (request, family) => guard(client.complete(request, family)),
-    dispose: () => client.dispose(),
-  };
+  const engine: EngineClient = Object.assign(client, { onDidChangeState: stateEmitter.event, reload: load });
   return engine;
 }
