@@ -8,7 +8,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type * as TreeSitter from '@vscode/tree-sitter-wasm';
+import * as TreeSitter from '@vscode/tree-sitter-wasm';
 import { TokenwiseError, describeError } from '../base/errors';
 import { languageSpec, type SyntaxLanguage } from './languages';
 
@@ -55,16 +55,11 @@ interface Runtime {
 let runtime: Promise<Runtime> | undefined;
 let loaded: Runtime | undefined;
 
-/** Loads the tree-sitter runtime once (compiles tree-sitter.wasm). */
+/** Loads the tree-sitter runtime once (compiles tree-sitter.wasm; the JS side is a plain import). */
 export function loadRuntime(): Promise<Runtime> {
   if (runtime) return runtime;
   const pending = (async (): Promise<Runtime> => {
-    let module: typeof TreeSitter;
-    try {
-      module = require('@vscode/tree-sitter-wasm') as typeof TreeSitter;
-    } catch (error) {
-      throw new TokenwiseError('internal', `Cannot load web-tree-sitter from @vscode/tree-sitter-wasm: ${describeError(error)}`, { cause: error });
-    }
+    const module = TreeSitter;
     const wasm = locateFile('tree-sitter.wasm', wasmDirectories());
     const emscripten: Runtime['emscripten'] & { locateFile(file: string): string } = { locateFile: (file: string) => (file === 'tree-sitter.wasm' ? wasm : join(dirname(wasm), file)) };
     try {

@@ -179,15 +179,16 @@ export function errorsIn(tree: TsTree, lines: LineIndex, range?: OffsetRange): S
   return out;
 }
 
-/** Every node (named or not) with its range, depth-first: two trees print the same iff they are equal. */
+/** Every node (named or not) with its range and row:column span, depth-first: two trees print the same iff they are equal. */
 export function treeString(tree: TsTree): string {
+  const point = (p: { row: number; column: number }) => `[${p.row}:${p.column}]`;
   const parts: string[] = [];
   const cursor = tree.walk();
   try {
     let depth = 0;
     for (;;) {
       const field = cursor.currentFieldName;
-      parts.push(`${'  '.repeat(depth)}${field ? field + ': ' : ''}${cursor.nodeIsNamed ? cursor.nodeType : JSON.stringify(cursor.nodeType)}@${cursor.startIndex}-${cursor.endIndex}${cursor.nodeIsMissing ? ' MISSING' : ''}`);
+      parts.push(`${'  '.repeat(depth)}${field ? field + ': ' : ''}${cursor.nodeIsNamed ? cursor.nodeType : JSON.stringify(cursor.nodeType)}@${cursor.startIndex}-${cursor.endIndex}${point(cursor.startPosition)}${point(cursor.endPosition)}${cursor.nodeIsMissing ? ' MISSING' : ''}`);
       if (cursor.gotoFirstChild()) {
         depth++;
         continue;
