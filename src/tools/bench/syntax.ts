@@ -14,6 +14,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TokenwiseError } from '../../core/base/errors';
 import { SyntaxService, type SyntaxLanguage, type TextChange } from '../../core/syntax';
+import type { BenchGoal, BenchRow, Benchmark } from './types';
 
 export interface SyntaxBenchOptions {
   /** Languages of the generated files (default python and typescript). */
@@ -286,3 +287,36 @@ export function formatSyntaxBench(report: SyntaxBenchReport): string {
   }
   return lines.join('\n') + '\n';
 }
+
+/** The report as bench rows (for `tokenwise bench syntax`); `--file`, `--edits`, `--lines`, `--seed` are read from the options. */
+export const syntaxBenchmark: Benchmark = {
+  name: 'syntax',
+  summary: 'Syntax service: full-parse MB/s, incremental edit p50/p95 vs full re-parse (10k-line files)',
+  async run(ctx) {
+    const o = ctx.options;
+    const report = await runSyntaxBench({
+      signal: ctx.signal,
+      progress: ctx.progress,
+      ...(typeof o.file === 'string' ? { file: o.file } : {}),
+      ...(typeof o.edits === 'number' ? { edits: o.edits } : {}),
+      ...(typeof o.lines === 'number' ? { lines: o.lines } : {}),
+      ...(typeof o.seed === 'number' ? { seed: o.seed } : {}),
+    });
+    ctx.progress(formatSyntaxBench(report).trimEnd());
+    const rows: BenchRow[] = [];
+    const goals: BenchGoal[] = [];
+    for (const r of report.runs) {
+      const l = r.language;
+      rows.push(
+        { metric: `${l} full parse`, value: r.fullParse.mbPerSecond, unit: 'MB/s', note: `${r.fullParse.medianMs.toFixed(1)} ms, ${r.lines} lines` },
+        { metric: `${l} incremental edit p50`, value: r.incremental.p50Ms, unit: 'ms' },
+        { metric: `${l} incremental edit p95`, value: r.incremental.p95Ms, unit: 'ms' },
+        { metric: `${l} full re-parse p50`, value: r.fullReparse.p50Ms, unit: 'ms' },
+        { metric: `${l} full re-parse p95`, value: r.fullReparse.p95Ms, unit: 'ms' },
+        { metric: `${l} whole-file tokens`, value: r.queriesMs.tokens, unit: 'ms' },
+      );
+      goals.push({ goal: `${l}: incremental edit p50 faster than a full re-parse`, met: r.incremental.p50Ms < r.fullReparse.p50Ms, value: `${r.speedup.toFixed(1)}×` });
+    }
+    return { benchmark: 'syntax', info: { seed: report.seed, files: report.runs.map((r) => r.source) }, rows, goals };
+  },
+};
