@@ -12,17 +12,18 @@ import { entropyBenchmark } from '../../tools/bench/entropy';
 import { fimBenchmark } from '../../tools/bench/fim';
 import { robustnessBenchmark } from '../../tools/bench/robustness';
 import { completionBenchmark } from '../../tools/bench/completion';
+import { syntaxBenchmark } from '../../tools/bench/syntax';
 import { tokensBenchmark } from '../../tools/bench/tokens';
 import type { Benchmark } from '../../tools/bench/types';
 
 export type { BenchContext, BenchGoal, BenchResult, BenchRow, Benchmark } from '../../tools/bench/types';
 
 /** The benchmark table: one entry per benchmark. */
-export const benchmarks: Benchmark[] = [tokensBenchmark, engineBenchmark, entropyBenchmark, fimBenchmark, completionBenchmark, robustnessBenchmark];
+export const benchmarks: Benchmark[] = [tokensBenchmark, engineBenchmark, entropyBenchmark, fimBenchmark, completionBenchmark, syntaxBenchmark, robustnessBenchmark];
 
 export const benchCommand: CliCommand = {
   name: 'bench',
-  summary: 'Run a benchmark: tokens, engine, entropy, fim, completion, robustness.',
+  summary: 'Run a benchmark: tokens, engine, entropy, fim, completion, syntax, robustness.',
   positionals: [{ name: 'benchmark', description: 'Which benchmark to run.', required: true }],
   options: {
     mb: { type: 'number', description: 'Corpus size in MB (default 6).' },
@@ -34,6 +35,8 @@ export const benchCommand: CliCommand = {
     file: { type: 'string', valueName: 'path', description: 'entropy: file whose first 1,000 lines are coloured (default: CPython argparse.py).' },
     'data-dir': { type: 'string', valueName: 'dir', description: 'fim: folder with the HumanEval-infilling *.jsonl.gz files (default: ../shared/data/human-eval-infilling).' },
     limit: { type: 'number', valueName: 'n', description: 'fim: first n tasks of each file only; completion: number of prompts (default 40).' },
+    lines: { type: 'number', valueName: 'n', description: 'syntax: lines of the generated file (default 10,000).' },
+    seed: { type: 'number', valueName: 'n', description: 'syntax: seed of the generated file and the edits.' },
     chars: { type: 'number', valueName: 'n', description: 'robustness: characters of each input (default 100,000).' },
     'unsafe-no-sandbox': { type: 'boolean', description: 'fim: run the programs with no sandbox when bubblewrap is unavailable (see `eval --help`).' },
   },
