@@ -6,6 +6,7 @@
 import { CancelledError, TokenwiseError, assertNever } from '../core/base/errors';
 import { closeNativeGate, createNativeGateBuffer } from '../core/base/nativeGate';
 import type { CompletionRequest, CompletionResult } from '../core/completion/pipeline';
+import type { SyntaxQueries } from '../core/syntax';
 import type {
   CandidateScore,
   GenerateOptions,
@@ -286,3 +287,21 @@ export class WorkerClient implements InferenceBackend {
   }
 }
 
+
+/**
+ * The worker's syntax service seen from the host: the same `SyntaxQueries` interface, each call
+ * one request (the editor's main thread never parses a whole file itself).
+ */
+export function workerSyntax(client: Pick<WorkerClient, 'request'>): SyntaxQueries {
+  return {
+    parse: (...args) => client.request('syntax.parse', { args }),
+    tokens: (...args) => client.request('syntax.tokens', { args }),
+    declarations: (...args) => client.request('syntax.declarations', { args }),
+    imports: (...args) => client.request('syntax.imports', { args }),
+    statementAt: (...args) => client.request('syntax.statementAt', { args }),
+    positionInfo: (...args) => client.request('syntax.positionInfo', { args }),
+    errorsIn: (...args) => client.request('syntax.errorsIn', { args }),
+    checkInsertion: (...args) => client.request('syntax.checkInsertion', { args }),
+    parsesCleanly: (...args) => client.request('syntax.parsesCleanly', { args }),
+  };
+}

@@ -6,6 +6,7 @@
 import { TokenwiseError, describeError, isOutOfMemory, type LogLevel } from '../core/base/errors';
 import { complete, createCompletionSession, type CompletionSession } from '../core/completion/pipeline';
 import { loadBackend, type LoadedModel } from '../core/inference/factory';
+import { SyntaxService } from '../core/syntax';
 import type { InferenceBackend, RequestOptions } from '../core/inference/types';
 import type { EngineMethod, EngineMethods, HostToWorker, ParamsOf, RequestMessage, ResultOf, SerializedError, WorkerToHost } from '../core/protocol/engine';
 
@@ -41,6 +42,9 @@ export function createWorkerHandler(post: (message: WorkerToHost) => void, searc
   /** Completion sessions of the loaded model, by FIM family setting. */
   let sessions = new Map<string, Promise<CompletionSession>>();
   const running = new Map<number, { controller: AbortController; done: Promise<void> }>();
+  /** One syntax service for the worker's features (trees cached per document, freed on dispose). */
+  let syntaxService: SyntaxService | undefined;
+  const syntax = () => (syntaxService ??= new SyntaxService());
   const log = (level: LogLevel, message: string) => post({ type: 'log', level, message });
 
   async function model(): Promise<LoadedModel> {
@@ -100,6 +104,15 @@ export function createWorkerHandler(post: (message: WorkerToHost) => void, searc
       const b = await backend();
       return capability(b.scoreCandidates, 'score candidates').call(b, prefix, candidates, ctx);
     },
+    'syntax.parse': ({ args }) => syntax().parse(...args),
+    'syntax.tokens': ({ args }) => syntax().tokens(...args),
+    'syntax.declarations': ({ args }) => syntax().declarations(...args),
+    'syntax.imports': ({ args }) => syntax().imports(...args),
+    'syntax.statementAt': ({ args }) => syntax().statementAt(...args),
+    'syntax.positionInfo': ({ args }) => syntax().positionInfo(...args),
+    'syntax.errorsIn': ({ args }) => syntax().errorsIn(...args),
+    'syntax.checkInsertion': ({ args }) => syntax().checkInsertion(...args),
+    'syntax.parsesCleanly': ({ args }) => syntax().parsesCleanly(...args),
     async complete({ family, ...request }, ctx) {
       const m = await model();
       let session = sessions.get(family);
@@ -147,6 +160,7 @@ export function createWorkerHandler(post: (message: WorkerToHost) => void, searc
       await Promise.all([...running.values()].map((r) => r.done));
       const m = await loading.catch(() => undefined);
       await m?.backend.dispose().catch(() => {});
+      syntaxService?.dispose();
     },
   };
 }

@@ -9,13 +9,17 @@ import type { CompletionRequest, CompletionResult } from '../completion/pipeline
 import type { FimFamily } from '../completion/prompt/templates';
 import type { BackendSettings } from '../inference/factory';
 import type { CandidateScore, GenerateResult, ModelInfo, ModelTokenSpan, Priority, SamplingOptions, ScoreResult } from '../inference/types';
+import type { SyntaxQueries } from '../syntax';
 
 export type EngineSettings = BackendSettings;
 
 /** A completion request as sent to the worker (cancellation travels as a `cancel` message). */
 export type CompletionParams = Omit<CompletionRequest, 'signal'> & { family: FimFamily | 'auto' };
 
-export interface EngineMethods {
+/** The syntax service in the worker: `syntax.<query>` takes the query's arguments, returns its result. */
+export type SyntaxMethods = { [Q in keyof SyntaxQueries as `syntax.${Q}`]: [{ args: Parameters<SyntaxQueries[Q]> }, Awaited<ReturnType<SyntaxQueries[Q]>>] };
+
+export interface EngineMethods extends SyntaxMethods {
   load: [EngineSettings, ModelInfo];
   unload: [Record<string, never>, { ok: true }];
   setCacheBudget: [{ mb: number }, { ok: true }];
@@ -38,7 +42,8 @@ export type ResultOf<M extends EngineMethod> = EngineMethods[M][1];
 
 export type RequestMessage<M extends EngineMethod = EngineMethod> = { [K in M]: { type: 'request'; id: number; method: K; params: ParamsOf<K>; priority: Priority } }[M];
 
-export type HostToWorker = RequestMessage | { type: 'cancel'; id: number };
+/** `gate`: the first message, the thread's native-call gate (core/base/nativeGate.ts), so the host never ends it inside a model step. */
+export type HostToWorker = RequestMessage | { type: 'cancel'; id: number } | { type: 'gate'; buffer: SharedArrayBuffer };
 
 export interface SerializedError {
   kind: ErrorKind;

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
-import { WorkerClient, type EngineState, type WorkerLike } from '../../../src/worker/client';
+import { WorkerClient, workerSyntax, type EngineState, type WorkerLike } from '../../../src/worker/client';
+import { SyntaxService } from '../../../src/core/syntax';
 import { CancelledError, TokenwiseError } from '../../../src/core/base/errors';
 import type { EngineSettings } from '../../../src/core/protocol/engine';
 import { repoRoot, modelFixturesDir } from '../helpers/paths';
@@ -109,6 +110,27 @@ test('worker client: after too many crashes it stops restarting and reports an e
     assert.equal(client.state.kind, 'error');
     await assert.rejects(client.whenReady(), /keeps stopping/);
   } finally {
+    await client.dispose();
+  }
+});
+
+test('the syntax service answers through the worker, with or without a model, as it does in-process', async () => {
+  const { client } = newClient();
+  const local = new SyntaxService();
+  try {
+    const syntax = workerSyntax(client);
+    const doc = { uri: 'file:///w/a.py', version: 1, text: 'import os as o\n\nclass Box:\n    def put(self, item: int = 0) -> None:\n        o.path.join(item)\n', languageId: 'python' };
+    const remote = await syntax.declarations(doc);
+    assert.deepEqual(remote, await local.declarations(doc));
+    assert.ok(remote.some((d) => d.name === 'put' && d.signature?.text.includes('item: int = 0')));
+    assert.deepEqual(await syntax.tokens(doc), await local.tokens(doc));
+    assert.deepEqual(await syntax.imports(doc), await local.imports(doc));
+    // A later version of the same document is parsed incrementally in the worker.
+    const edited = { ...doc, version: 2, text: doc.text.replace('put', 'store') };
+    assert.ok((await syntax.declarations(edited)).some((d) => d.name === 'store'));
+    assert.equal((await syntax.checkInsertion(edited, edited.text.length, 'def broken(:\n')).clean, false);
+  } finally {
+    local.dispose();
     await client.dispose();
   }
 });
