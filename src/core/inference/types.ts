@@ -39,6 +39,8 @@ export interface Capabilities {
   candidateScoring: boolean;
   /** Re-requests sharing a prefix reuse its computation (prefix KV cache). */
   prefixCache: boolean;
+  /** `generateBeams`: beam search, the beams batched over the shared prefix KV (absent = false). */
+  beamSearch?: boolean;
 }
 
 /** Where the model's tokenizer comes from. */
@@ -168,6 +170,39 @@ export interface CandidateScore {
   tokenLogprobs: number[];
 }
 
+export interface BeamOptions extends RequestOptions {
+  /** Beams kept per step (1 = greedy with logprobs). */
+  width: number;
+  maxNewTokens: number;
+  /** Token ids that finish a beam (default: the model's EOS ids); not part of the beam. */
+  stopTokens?: number[];
+  /**
+   * Asked after a beam grew by a token: true finishes it there (e.g. its statement ended). May be
+   * async; the search waits for it between steps.
+   */
+  isComplete?: (tokens: readonly number[]) => boolean | Promise<boolean>;
+  /** When aborted, the search ends early with the beams so far (a time budget); `signal` cancels it. */
+  stopSignal?: AbortSignal;
+}
+
+export interface Beam {
+  tokens: number[];
+  /** Natural-log probability of each token given the prompt and the tokens before it. */
+  tokenLogprobs: number[];
+  /** Sum of `tokenLogprobs`. */
+  logprob: number;
+  /** stop: a stop token followed; length: maxNewTokens or the context ran out; complete: `isComplete` said so. */
+  finishReason: 'stop' | 'length' | 'complete';
+}
+
+export interface BeamResult {
+  /** Best first by total logprob (finished beams, then the live ones when the search was cut). */
+  beams: Beam[];
+  /** Batched model steps after the prompt. */
+  steps: number;
+  computedPromptTokens: number;
+}
+
 /**
  * What features use. Required: model info, tokenize/detokenize, streaming generate, score. The
  * optional methods are present exactly when `info().capabilities` says so.
@@ -182,6 +217,8 @@ export interface InferenceBackend {
   nextLogprobs?(ids: readonly number[], options?: RequestOptions): Promise<Float32Array>;
   /** Capability `tokenLogprobs`: natural-log probabilities of the listed next tokens. */
   tokenLogprobs?(ids: readonly number[], candidates: readonly number[], options?: RequestOptions): Promise<number[]>;
+  /** Capability `beamSearch`. */
+  generateBeams?(ids: readonly number[], options: BeamOptions): Promise<BeamResult>;
   /** Capability `candidateScoring`. */
   scoreCandidates?(prefix: readonly number[], candidates: readonly (readonly number[])[], options?: RequestOptions): Promise<CandidateScore[]>;
   dispose(): Promise<void>;

@@ -27,6 +27,13 @@ export interface KvState {
   readonly tensors: readonly OrtTensor[];
 }
 
+/** KV state of several beams of equal length: tensors [batch, kvHeads, length, headDim]. */
+export interface BeamKv {
+  readonly length: number;
+  readonly batch: number;
+  readonly tensors: readonly OrtTensor[];
+}
+
 const knownInputs = new Set(['input_ids', 'attention_mask', 'position_ids', 'use_cache_branch', 'num_logits_to_keep']);
 
 /** Reads and validates the layout; unsupported layouts get an error naming what is missing. */
@@ -222,6 +229,63 @@ export class CausalLM {
     const raw = out.logits!.data as Float32Array | Uint16Array;
     const logits = raw instanceof Float32Array ? raw : float16ToFloat32(raw);
     return { logits, width };
+  }
+
+  /**
+   * Beam search: the prefix KV (batch 1) tiled to `batch` rows (every beam starts from the prefix).
+   */
+  tileKv(kv: KvState, batch: number): BeamKv {
+    const { kvHeads, headDim, kvType } = this.layout;
+    const tensors = kv.tensors.map((t) => {
+      const src = t.data as KvData;
+      const dst = kvType === 'float16' ? new Uint16Array(batch * src.length) : new Float32Array(batch * src.length);
+      for (let b = 0; b < batch; b++) dst.set(src as never, b * src.length);
+      const dims = [batch, kvHeads, kv.length, headDim];
+      return kvType === 'float16' ? makeTensor('float16', dst as Uint16Array, dims) : makeTensor('float32', dst as Float32Array, dims);
+    });
+    return { length: kv.length, batch, tensors };
+  }
+
+  /** Beam search: the rows `rows` of a batched KV state, in that order (rows may repeat). */
+  gatherKv(kv: BeamKv, rows: readonly number[]): BeamKv {
+    const { kvHeads, headDim, kvType } = this.layout;
+    const per = kvHeads * kv.length * headDim;
+    const tensors = kv.tensors.map((t) => {
+      const src = t.data as KvData;
+      const dst = kvType === 'float16' ? new Uint16Array(rows.length * per) : new Float32Array(rows.length * per);
+      rows.forEach((r, b) => dst.set(src.subarray(r * per, (r + 1) * per) as never, b * per));
+      const dims = [rows.length, kvHeads, kv.length, headDim];
+      return kvType === 'float16' ? makeTensor('float16', dst as Uint16Array, dims) : makeTensor('float32', dst as Float32Array, dims);
+    });
+    return { length: kv.length, batch: rows.length, tensors };
+  }
+
+  /**
+   * Beam search step: one new token per beam over a batched KV state (all beams the same length),
+   * one batched forward. Returns [batch, vocab] logits and the grown KV state.
+   */
+  async forwardBeams(tokens: readonly number[], past: BeamKv): Promise<{ logits: Float32Array; present: BeamKv }> {
+    const B = tokens.length;
+    if (B === 0 || B !== past.batch) throw new TokenwiseError('internal', 'forwardBeams() needs one token per beam.');
+    const total = past.length + 1;
+    const feeds: Record<string, OrtTensor> = { input_ids: makeTensor('int64', BigInt64Array.from(tokens, (t) => BigInt(t)), [B, 1]) };
+    if (this.layout.hasAttentionMask) feeds.attention_mask = makeTensor('int64', new BigInt64Array(B * total).fill(1n), [B, total]);
+    if (this.layout.hasPositionIds) feeds.position_ids = makeTensor('int64', new BigInt64Array(B).fill(BigInt(past.length)), [B, 1]);
+    if (this.layout.hasUseCacheBranch) feeds.use_cache_branch = past.length > 0 ? this.cacheBranchTrue : this.cacheBranchFalse;
+    if (this.layout.hasNumLogitsToKeep) feeds.num_logits_to_keep = this.keepLast;
+    for (let i = 0; i < this.pastNames.length; i++) feeds[this.pastNames[i]!] = past.tensors[i]!;
+    const out = await runSession(this.session, feeds);
+    const raw = out.logits!.data as Float32Array | Uint16Array;
+    const vocab = this.layout.vocabSize;
+    const rows = out.logits!.dims[1] ?? 1;
+    let logits = raw instanceof Float32Array ? raw : float16ToFloat32(raw);
+    if (rows > 1) {
+      // Models without num_logits_to_keep return every row; keep the last per beam.
+      const last = new Float32Array(B * vocab);
+      for (let b = 0; b < B; b++) last.set(logits.subarray((b * rows + rows - 1) * vocab, (b * rows + rows) * vocab), b * vocab);
+      logits = last;
+    }
+    return { logits, present: { length: total, batch: B, tensors: this.presentNames.map((name) => out[name]!) } };
   }
 
   /** A copy of the first `length` positions of a KV state (axis 2). */

@@ -6,6 +6,8 @@
 import { basename, join } from 'node:path';
 import { TokenwiseError, throwIfAborted, type LogLevel } from '../../base/errors';
 import type {
+  BeamOptions,
+  BeamResult,
   CandidateScore,
   Distribution,
   ExecutionProviderSetting,
@@ -29,6 +31,7 @@ import { createSession, releaseSession } from './ort';
 import { StepScheduler } from '../scheduler';
 import { pickToken, positionStats, rng, rowStats, topK, type PositionStats } from './stats';
 import { ModelTokenizer } from '../../model/tokenizer';
+import { beamSearch, logSoftmaxRow } from './beams';
 
 
 export interface EngineOptions {
@@ -85,6 +88,7 @@ const onnxCapabilities: ModelInfo['capabilities'] = {
   maxTopK: 100,
   candidateScoring: true,
   prefixCache: true,
+  beamSearch: true,
 };
 
 function jobOf(options: RequestOptions | undefined, fallback: Priority = 'interactive'): Job {
@@ -459,5 +463,22 @@ export class OnnxEngine implements InferenceBackend {
     }
     for (const r of results) r.logprob = r.tokenLogprobs.reduce((a, b) => a + b, 0);
     return results;
+  }
+
+  /**
+   * Beam search (beams.ts): the prompt runs once through the prefix cache, then the live beams
+   * run as one batch per step over the tiled prefix KV. `stopSignal` ends the search early with
+   * the beams so far (a time budget); `signal` cancels it.
+   */
+  async generateBeams(ids: readonly number[], options: BeamOptions): Promise<BeamResult> {
+    const job = jobOf(options);
+    const seq = this.contextFor(ids, Math.min(Math.max(0, Math.floor(options.maxNewTokens)), Math.floor(this.modelInfo.maxContext / 2)));
+    const vocab = this.model.layout.vocabSize;
+    let first: Float32Array = new Float32Array(vocab);
+    const pre = await this.prefill(seq, job, (logits) => (first = logSoftmaxRow(logits, 0, vocab)));
+    const stopTokens = new Set(options.stopTokens ?? this.modelInfo.eosTokenIds);
+    const room = this.modelInfo.maxContext - seq.length;
+    const { beams, steps } = await beamSearch({ model: this.model, prefix: pre.kv, first, vocab, room, stopTokens, step: (fn) => this.step(job, fn) }, options);
+    return { beams, steps, computedPromptTokens: pre.computed };
   }
 }
