@@ -5,6 +5,7 @@ import { benchCommand } from './commands/bench';
 import { completeCommand } from './commands/complete';
 import { evalCommand } from './commands/eval';
 import { syntaxCommand } from './commands/syntax';
+import { serveCommand } from './commands/serve';
 
 /**
  * The CLI's command table. Each feature adds its command here; the dispatcher does the rest
@@ -17,4 +18,5 @@ export const cliCommands: CliCommand[] = [
   evalCommand,
   benchCommand,
   syntaxCommand,
+  serveCommand,
 ];

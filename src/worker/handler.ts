@@ -66,7 +66,7 @@ export function createWorkerHandler(post: (message: WorkerToHost) => void, searc
       sessions = new Map();
       const next = (async () => {
         await (await previous.catch(() => undefined))?.backend.dispose().catch(() => {});
-        return loadBackend(settings, { log, ...(searchFrom ? { searchFrom } : {}) });
+        return loadBackend(settings, { log, fetch: globalThis.fetch, ...(searchFrom ? { searchFrom } : {}) });
       })();
       loadError = undefined;
       loading = next.catch((error: unknown) => {

@@ -5,13 +5,15 @@
  * calls never cross a thread.
  */
 import type { InferenceBackend, ModelInfo } from '../inference/types';
+import { CancelledError, TokenwiseError } from '../base/errors';
 import { needsDistribution, resolveBoundary, type BoundaryMode } from './boundary';
+import type { NextTokenScorer } from './boundary/exact';
 import { PrefixIndex } from './boundary/vocabulary';
 import { promptWindows } from './context/windows';
 import type { CompletionTokenizer } from './prompt/encode';
 import { decodeMiddle } from './decode';
 import { postprocess } from './postprocess/postprocess';
-import { detectFimFamily, fimTemplate, leftToRightTemplate, type FimFamily, type FimOrder, type FimTemplate } from './prompt/templates';
+import { detectFimFamily, detectFimFamilyFromName, fimTemplate, leftToRightTemplate, type FimFamily, type FimOrder, type FimTemplate, type PromptSegment } from './prompt/templates';
 import { cursorLine, singleLineMaxTokens, wantsMultiline } from './typing/policy';
 
 /** What the pipeline needs of the model's tokenizer (the ModelTokenizer, or a toy one in tests). */
@@ -27,11 +29,33 @@ export interface CompletionSession {
   tokenizer: SessionTokenizer;
   index: PrefixIndex;
   template: FimTemplate;
+  /**
+   * True for a remote model without a local tokenizer.json: naive text prompts that the server
+   * tokenizes (`tokenizer` is then `serverTokenizer`, which has no vocabulary).
+   */
+  textPrompts?: boolean;
 }
 
+/** The tokenizer of a text-prompt session: no vocabulary of its own (the server tokenizes). */
+export const serverTokenizer: SessionTokenizer = {
+  vocabSize: 0,
+  tokenBytes: () => undefined,
+  encode: () => {
+    throw new TokenwiseError('model', "This needs the model's tokenizer.json (tokenwise.remote.tokenizerPath).");
+  },
+  preTokenStarts: () => [0],
+  specialId: () => undefined,
+  specialTokens: () => [],
+};
+
 /** `family`: 'auto' detects it from the tokenizer's special tokens. */
-export async function createCompletionSession(backend: InferenceBackend, tokenizer: SessionTokenizer, family: FimFamily | 'auto' = 'auto'): Promise<CompletionSession> {
+export async function createCompletionSession(backend: InferenceBackend, tokenizer: SessionTokenizer | null, family: FimFamily | 'auto' = 'auto'): Promise<CompletionSession> {
   const info = await backend.info();
+  if (!tokenizer) {
+    // Without the tokenizer the family comes from the setting or the served model's name.
+    const detected = family === 'auto' ? detectFimFamilyFromName(info.name) : family;
+    return { backend, info, tokenizer: serverTokenizer, index: new PrefixIndex(serverTokenizer), template: detected ? fimTemplate(detected) : leftToRightTemplate([]), textPrompts: true };
+  }
   const specials = tokenizer.specialTokens();
   const detected = family === 'auto' ? detectFimFamily(specials, info.isDefault ? 'tokenwise' : info.name) : family;
   const eos = info.eosTokenIds.map((id) => specials.find((s) => tokenizer.specialId(s) === id)).filter((s): s is string => !!s);
@@ -91,23 +115,34 @@ export async function complete(session: CompletionSession, request: CompletionRe
   const windows = promptWindows(request.prefix, request.suffix, {
     budgetTokens: Math.max(16, info.maxContext - maxNewTokens - 16),
     prefixShare: 0.7,
-    countTokens: (text) => tokenizer.encode(encoder.encode(text)).length,
+    // Without a tokenizer: a conservative estimate (3 bytes per token; code averages more).
+    countTokens: !session.textPrompts ? (text) => tokenizer.encode(encoder.encode(text)).length : (text) => Math.ceil(encoder.encode(text).length / 3),
   });
 
   // Prompt: the family's template (a prompt cut by the engine would lose its leading sentinel).
   const order: FimOrder = template.orders.includes(request.order) ? request.order : 'psm';
   const segments = template.build(order, windows.prefix, windows.suffix);
+  const postprocessOptions = { linePrefix: line.linePrefix, lineSuffix: line.lineSuffix, textBelow: line.textBelow, multiline, indentUnit: request.indentUnit ?? '    ', stopStrings: template.stopTokens };
+  if (session.textPrompts) return completeAsText(session, request, segments, { t0, order, multiline, maxNewTokens, signal, budget, postprocessOptions });
   const stopTokens = template.stopTokens.map((s) => tokenizer.specialId(s)).filter((id): id is number => id !== undefined);
 
-  // Boundary: exact and heal need the full next-token distribution; lower visibly without it.
+  // Boundary: exact and heal need next-token logprobs — the full distribution, or (remote
+  // backends) the logprobs of the ids they list, batched; lower visibly without either.
   let mode = request.mode;
   let degraded: string | undefined;
-  const nextLogprobs = backend.nextLogprobs?.bind(backend);
-  if (needsDistribution(mode) && (!info.capabilities.distribution || !nextLogprobs)) {
-    degraded = `${mode} needs the full next-token distribution, which ${info.name} does not give; using naive`;
+  const nextLogprobs = info.capabilities.distribution ? backend.nextLogprobs?.bind(backend) : undefined;
+  const batchLogprobs = info.capabilities.tokenLogprobs ? backend.batchLogprobs?.bind(backend) : undefined;
+  if (needsDistribution(mode) && !nextLogprobs && !batchLogprobs) {
+    degraded = `${mode} needs next-token logprobs, which ${info.name} does not give; using naive`;
     mode = 'naive';
   }
-  const scorer = { nextLogprobs: (ids: readonly number[], s?: AbortSignal) => nextLogprobs!(ids, { signal: s, priority: 'interactive' }) };
+  const scorer: NextTokenScorer = {
+    nextLogprobs: (ids, s) => {
+      if (!nextLogprobs) throw new TokenwiseError('model', `${info.name} does not give the full next-token distribution.`);
+      return nextLogprobs(ids, { signal: s, priority: 'interactive' });
+    },
+    ...(batchLogprobs ? { batchLogprobs: (queries, s) => batchLogprobs(queries, { signal: s, priority: 'interactive' }) } : {}),
+  };
   const boundary = await resolveBoundary(mode, segments, tokenizer, session.index, scorer, signal);
   const promptMs = performance.now() - t0;
 
@@ -115,15 +150,7 @@ export async function complete(session: CompletionSession, request: CompletionRe
   const decoded = await decodeMiddle(backend, tokenizer, boundary.prompt, boundary.start, { maxNewTokens, stopTokens, signal, budget, userSignal: request.signal });
 
   // Post-process for insertion at the cursor.
-  const text =
-    postprocess(decoded.text, {
-      linePrefix: line.linePrefix,
-      lineSuffix: line.lineSuffix,
-      textBelow: line.textBelow,
-      multiline,
-      indentUnit: request.indentUnit ?? '    ',
-      stopStrings: template.stopTokens,
-    }) ?? '';
+  const text = postprocess(decoded.text, postprocessOptions) ?? '';
   const result: CompletionResult = {
     mode,
     order,
@@ -137,5 +164,49 @@ export async function complete(session: CompletionSession, request: CompletionRe
     finishReason: decoded.finishReason,
   };
   if (degraded) result.degraded = degraded;
+  return result;
+}
+
+/**
+ * A remote model without a local tokenizer: the template rendered as text (special tokens as
+ * their content, for the server's tokenizer to read as specials; sentinel look-alikes in the
+ * document are broken with a zero-width space so they stay text), naive boundary, the server
+ * generates text.
+ */
+async function completeAsText(
+  session: CompletionSession,
+  request: CompletionRequest,
+  segments: readonly PromptSegment[],
+  c: { t0: number; order: FimOrder; multiline: boolean; maxNewTokens: number; signal: AbortSignal | undefined; budget: AbortSignal | undefined; postprocessOptions: Parameters<typeof postprocess>[1] },
+): Promise<CompletionResult> {
+  const { backend, info, template } = session;
+  if (!backend.generateText) throw new TokenwiseError('model', `${info.name}: completion needs the model's tokenizer.json (tokenwise.remote.tokenizerPath).`);
+  const specials = segments.filter((s): s is Extract<PromptSegment, { kind: 'special' }> => s.kind === 'special').map((s) => s.token);
+  const guard = (text: string) => specials.reduce((t, sp) => t.split(sp).join(sp.slice(0, 1) + '\u200b' + sp.slice(1)), text);
+  const prompt = segments.map((s) => (s.kind === 'special' ? s.token : guard(s.text))).join('');
+  const promptMs = performance.now() - c.t0;
+  let raw = '';
+  let finishReason: CompletionResult['finishReason'] = 'stop';
+  try {
+    const out = await backend.generateText(prompt, { maxNewTokens: c.maxNewTokens, stopStrings: template.stopTokens, priority: 'interactive', ...(c.signal ? { signal: c.signal } : {}) });
+    raw = out.text;
+    finishReason = out.finishReason;
+  } catch (error) {
+    if (!(error instanceof CancelledError) || !c.budget?.aborted || request.signal?.aborted) throw error;
+    finishReason = 'time';
+  }
+  const result: CompletionResult = {
+    mode: 'naive',
+    order: c.order,
+    multiline: c.multiline,
+    raw,
+    text: postprocess(raw, c.postprocessOptions) ?? '',
+    tokens: [],
+    promptMs,
+    generationMs: performance.now() - c.t0 - promptMs,
+    boundaryForwards: 0,
+    finishReason,
+  };
+  if (request.mode !== 'naive') result.degraded = `${request.mode} needs the model's tokenizer.json (tokenwise.remote.tokenizerPath); using naive text prompts`;
   return result;
 }

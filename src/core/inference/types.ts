@@ -164,6 +164,12 @@ export interface GenerateResult {
   decodeSteps?: number;
 }
 
+export interface TextGenerateOptions extends RequestOptions {
+  maxNewTokens: number;
+  stopStrings: readonly string[];
+  sampling?: SamplingOptions;
+}
+
 export interface CandidateScore {
   /** Sum of the candidate tokens' logprobs after the prefix. */
   logprob: number;
@@ -204,6 +210,16 @@ export interface BeamResult {
 }
 
 /**
+ * Logprobs wanted at one prefix (remote backends batch these): the listed candidates and at least
+ * the `topK` most probable next tokens.
+ */
+export interface LogprobQuery {
+  tokens: readonly number[];
+  candidates: readonly number[];
+  topK: number;
+}
+
+/**
  * What features use. Required: model info, tokenize/detokenize, streaming generate, score. The
  * optional methods are present exactly when `info().capabilities` says so.
  */
@@ -217,6 +233,17 @@ export interface InferenceBackend {
   nextLogprobs?(ids: readonly number[], options?: RequestOptions): Promise<Float32Array>;
   /** Capability `tokenLogprobs`: natural-log probabilities of the listed next tokens. */
   tokenLogprobs?(ids: readonly number[], candidates: readonly number[], options?: RequestOptions): Promise<number[]>;
+  /**
+   * Capability `tokenLogprobs`, batched (remote backends: one round trip for many prefixes). Each
+   * result is vocabulary-sized: the candidates' and the top-k's logprobs, -Infinity where the
+   * backend did not report one (the full distribution where it gives that).
+   */
+  batchLogprobs?(queries: readonly LogprobQuery[], options?: RequestOptions): Promise<Float32Array[]>;
+  /**
+   * Text in, text out, for remote models without a local tokenizer: the server tokenizes the
+   * prompt (special tokens written as their content) and stops at the stop strings.
+   */
+  generateText?(prompt: string, options: TextGenerateOptions): Promise<{ text: string; finishReason: FinishReason; firstTokenMs: number }>;
   /** Capability `beamSearch`. */
   generateBeams?(ids: readonly number[], options: BeamOptions): Promise<BeamResult>;
   /** Capability `candidateScoring`. */

@@ -43,7 +43,7 @@ export function registerEngine(context: vscode.ExtensionContext, services: Servi
         return;
       case 'loading':
         status.text = '$(loading~spin) Tokenwise model';
-        status.tooltip = `Loading ${state.settings.modelPath || 'the default model'}…`;
+        status.tooltip = state.settings.backend === 'embedded' ? `Loading ${state.settings.modelPath || 'the default model'}…` : `Connecting to ${state.settings.backend} at ${state.settings.url}…`;
         status.backgroundColor = undefined;
         break;
       case 'ready':

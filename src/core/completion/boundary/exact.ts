@@ -15,7 +15,16 @@ import { concatBytes, PrefixIndex, type BoundaryVocabulary } from './vocabulary'
 /** Natural-log next-token probabilities over the whole vocabulary (special tokens included). */
 export interface NextTokenScorer {
   nextLogprobs(tokens: readonly number[], signal?: AbortSignal): Promise<Float32Array>;
+  /**
+   * Optional batched path (remote backends): for each query, a vocabulary-sized array holding at
+   * least the candidates' and the top-k's logprobs (-Infinity elsewhere), in as few round trips as
+   * the server allows. When present, the boundary modes ask only for the ids they read.
+   */
+  batchLogprobs?(queries: ReadonlyArray<{ tokens: readonly number[]; candidates: readonly number[]; topK: number }>, signal?: AbortSignal): Promise<Float32Array[]>;
 }
+
+/** Next-token alternatives asked for at the canonical cover T when only listed ids are available (the hand-off's extensions). */
+export const handOffTopK = 20;
 
 export interface Cover {
   /** Tokens after the anchor context. */
@@ -53,6 +62,19 @@ class MemoScorer {
     private readonly signal?: AbortSignal,
   ) {}
 
+  /** Answers many prefixes in one batched call (the memo then serves them). */
+  async prefetch(queries: Map<string, { tokens: number[]; candidates: Set<number>; topK: number }>): Promise<void> {
+    if (!this.scorer.batchLogprobs || queries.size === 0) return;
+    throwIfAborted(this.signal);
+    const list = [...queries.values()];
+    const rows = await this.scorer.batchLogprobs(
+      list.map((q) => ({ tokens: [...this.context, ...q.tokens], candidates: [...q.candidates], topK: q.topK })),
+      this.signal,
+    );
+    this.calls++;
+    [...queries.keys()].forEach((key, i) => this.memo.set(key, rows[i]!));
+  }
+
   async next(tokens: readonly number[]): Promise<Float32Array> {
     const key = tokens.join(',');
     let dist = this.memo.get(key);
@@ -83,6 +105,7 @@ export async function computeCovers(
   signal?: AbortSignal,
 ): Promise<CoverSet> {
   const memo = new MemoScorer(scorer, context, signal);
+  if (scorer.batchLogprobs) await memo.prefetch(planCoverQueries(tail, vocab, index));
   const covers: Cover[] = [];
   for (let j = 0; j < tail.length; j++) {
     const head = tail.subarray(0, j);
@@ -103,6 +126,43 @@ export async function computeCovers(
   const t = vocab.encode(tail);
   const canonical = { tokens: t, logprob: await memo.sequence(t), next: await memo.next(t) };
   return { context, tail, covers, canonical, forwards: memo.calls };
+}
+
+/**
+ * The logprobs `computeCovers` reads, by prefix (after the context): for each cover prefix T_j,
+ * the tokens of T_j at their positions and the cover tokens at T_j; for T = encode(tail), its
+ * tokens and the top-k extensions. Vocabulary work only.
+ */
+function planCoverQueries(tail: Uint8Array, vocab: BoundaryVocabulary, index: PrefixIndex): Map<string, { tokens: number[]; candidates: Set<number>; topK: number }> {
+  const queries = new Map<string, { tokens: number[]; candidates: Set<number>; topK: number }>();
+  const want = (tokens: number[], ids: Iterable<number>, topK = 1) => {
+    const key = tokens.join(',');
+    let q = queries.get(key);
+    if (!q) queries.set(key, (q = { tokens, candidates: new Set(), topK }));
+    for (const id of ids) q.candidates.add(id);
+    q.topK = Math.max(q.topK, topK);
+  };
+  const sequence = (tokens: number[]) => tokens.forEach((id, i) => want(tokens.slice(0, i), [id]));
+  for (let j = 0; j < tail.length; j++) {
+    const head = tail.subarray(0, j);
+    const rest = tail.subarray(j);
+    let tj: number[] | undefined;
+    const valid: number[] = [];
+    for (const t of index.withPrefix(rest)) {
+      const bytes = vocab.tokenBytes(t)!;
+      if (bytes.length === rest.length) continue;
+      tj ??= vocab.encode(head);
+      if (sameTokens(vocab.encode(concatBytes(head, bytes)), [...tj, t])) valid.push(t);
+    }
+    if (tj && valid.length) {
+      sequence(tj);
+      want(tj, valid);
+    }
+  }
+  const t = vocab.encode(tail);
+  sequence(t);
+  want(t, [], handOffTopK);
+  return queries;
 }
 
 /**

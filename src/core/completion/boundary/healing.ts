@@ -5,7 +5,7 @@
  */
 import { throwIfAborted } from '../../base/errors';
 import type { HandOff, NextTokenScorer } from './exact';
-import { concatBytes, startsWith, type BoundaryVocabulary, type PrefixIndex } from './vocabulary';
+import { concatBytes, PrefixIndex, startsWith, type BoundaryVocabulary } from './vocabulary';
 
 export interface Backoff {
   kept: number[];
@@ -31,6 +31,16 @@ export function healingBackoff(tokens: readonly number[], vocab: BoundaryVocabul
   return { kept: tokens.slice(0, tokens.length - k), removed };
 }
 
+/** Ordinary tokens that start with `rest` or are a prefix of it: the ones healing may pick next. */
+export function compatibleTokens(rest: Uint8Array, index: PrefixIndex): number[] {
+  const ids = [...index.withPrefix(rest)];
+  for (let l = 1; l < rest.length; l++) {
+    const head = rest.subarray(0, l);
+    for (const id of index.withPrefix(head)) if (index.tokenLength(id) === l) ids.push(id);
+  }
+  return ids;
+}
+
 /** Greedy constrained decoding until the removed bytes are reproduced. */
 export async function healGreedy(
   context: readonly number[],
@@ -38,17 +48,21 @@ export async function healGreedy(
   vocab: BoundaryVocabulary,
   scorer: NextTokenScorer,
   signal?: AbortSignal,
+  index?: PrefixIndex,
 ): Promise<HandOff> {
+  if (scorer.batchLogprobs && !index) index = new PrefixIndex(vocab);
   const generated: number[] = [];
   let rest = removed;
   let logprob = 0;
   for (;;) {
     throwIfAborted(signal);
-    const next = await scorer.nextLogprobs([...context, ...generated], signal);
+    const prefix = [...context, ...generated];
+    // With the batched path, ask only for the tokens the constraint allows.
+    const next = scorer.batchLogprobs ? (await scorer.batchLogprobs([{ tokens: prefix, candidates: compatibleTokens(rest, index!), topK: 1 }], signal))[0]! : await scorer.nextLogprobs(prefix, signal);
     let best = -1;
     for (let id = 0; id < next.length; id++) {
       const bytes = vocab.tokenBytes(id);
-      if (!bytes || bytes.length === 0) continue;
+      if (!bytes || bytes.length === 0 || next[id] === Number.NEGATIVE_INFINITY) continue;
       if (!(startsWith(bytes, rest) || startsWith(rest, bytes))) continue;
       if (best < 0 || next[id]! > next[best]!) best = id;
     }

@@ -44,7 +44,7 @@ export async function resolveBoundary(
       const { before, tail, after } = splitAtAnchor(segments, tokenizer);
       const backoff = healingBackoff(tokenizer.encode(tail), tokenizer, index);
       const prompt = [...encodeSegments(before, tokenizer), ...backoff.kept, ...encodeSegments(after, tokenizer)];
-      return { prompt, start: await healGreedy(prompt, backoff.removed, tokenizer, scorer, signal), forwards: 0 };
+      return { prompt, start: await healGreedy(prompt, backoff.removed, tokenizer, scorer, signal, index), forwards: 0 };
     }
     case 'exact': {
       const { before, tail, after } = splitAtAnchor(segments, tokenizer);

@@ -75,6 +75,11 @@ export class PrefixIndex {
     return this.sorted.subarray(lo, hi);
   }
 
+  /** Byte length of an ordinary token (0 for special tokens). */
+  tokenLength(id: number): number {
+    return this.bytes[id]?.length ?? 0;
+  }
+
   /** True when some ordinary token starts with `prefix` and is longer than it. */
   hasLongerThan(prefix: Uint8Array): boolean {
     for (const id of this.withPrefix(prefix)) if (this.bytes[id]!.length > prefix.length) return true;

@@ -102,6 +102,18 @@ export function detectFimFamily(specialTokens: Iterable<string>, hint = ''): Fim
   return undefined;
 }
 
+/** The family from a served model's name (remote models without a local tokenizer.json). */
+export function detectFimFamilyFromName(name: string): FimFamily | undefined {
+  const n = name.toLowerCase();
+  if (/tokenwise/.test(n)) return 'tokenwise';
+  if (/qwen.*coder/.test(n)) return 'qwen';
+  if (/starcoder/.test(n)) return 'starcoder';
+  if (/deepseek.*coder/.test(n)) return 'deepseek';
+  if (/code-?llama/.test(n)) return 'codellama';
+  if (/codegen2/.test(n)) return 'codegen2';
+  return undefined;
+}
+
 /** Left-to-right completion for models without FIM sentinels. */
 export function leftToRightTemplate(stopTokens: readonly string[]): FimTemplate {
   return { family: 'none', stopTokens, orders: ['psm'], build: (_order, prefix) => [pre(prefix)] };

@@ -1,0 +1,577 @@
+/**
+ * `tokenwise serve`: the embedded engine behind the endpoint subsets of vLLM's OpenAI-compatible
+ * server and llama.cpp's `llama-server`, with their documented request and response shapes.
+ * Written from the servers' documentation (vLLM: docs/serving/openai_compatible_server.md,
+ * vllm/entrypoints/openai/protocol.py; llama.cpp: tools/server/README.md), independently of the
+ * client in src/core/inference/remote (no shared schema).
+ *
+ * vLLM:      GET /v1/models, POST /v1/completions (prompt text / ids / lists of either; stream;
+ *            logprobs incl. -1; logprob_token_ids; prompt_logprobs; echo; stop, stop_token_ids;
+ *            return_tokens_as_token_ids), POST /tokenize {prompt}, POST /detokenize, GET /health.
+ * llama.cpp: POST /completion (prompt text / ids / list; n_predict; n_probs; stream; return_tokens),
+ *            POST /tokenize {content, with_pieces}, POST /detokenize, GET /props, GET /health.
+ * Binds 127.0.0.1 unless told otherwise; optional bearer token (all but /health).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { describeError, TokenwiseError } from '../../core/base/errors';
+import type { LoadedEmbeddedModel } from '../../core/inference/factory';
+import type { ModelInfo } from '../../core/inference/types';
+
+export interface ServeOptions {
+  port: number;
+  host?: string;
+  /** Required bearer token; undefined = open. */
+  apiKey?: string;
+  /** Name reported as the model id (default: the model directory's name). */
+  modelName?: string;
+  /** Most logprobs per position (vLLM --max-logprobs; -1 = the whole vocabulary, the default here). */
+  maxLogprobs?: number;
+  /** One line per request (method, path, status, ms) — never bodies or keys. */
+  log?: (line: string) => void;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+class HttpFailure extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly type = 'BadRequestError',
+  ) {
+    super(message);
+  }
+}
+
+const bad = (message: string) => new HttpFailure(400, message);
+
+interface Gen {
+  ids: number[];
+  maxTokens: number;
+  temperature: number;
+  topK: number;
+  topP: number;
+  seed: number | undefined;
+  stopIds: Set<number>;
+  stopStrings: string[];
+  /** Alternatives per generated token (0 = none, -1 = all). */
+  logprobs: number;
+  /** Ids whose logprobs are reported at every generated position. */
+  listed: number[];
+}
+
+interface Step {
+  id: number;
+  /** Natural-log distribution at this position, when logprobs were asked for. */
+  dist: Float32Array | null;
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function argmax(row: Float32Array): number {
+  let best = 0;
+  for (let i = 1; i < row.length; i++) if (row[i]! > row[best]!) best = i;
+  return best;
+}
+
+function sample(row: Float32Array, g: Gen, random: () => number): number {
+  if (g.temperature <= 0) return argmax(row);
+  let ids = Array.from(row.keys()).sort((a, b) => row[b]! - row[a]!);
+  if (g.topK > 0) ids = ids.slice(0, g.topK);
+  const w = ids.map((id) => Math.exp(row[id]! / g.temperature));
+  const total = w.reduce((a, b) => a + b, 0);
+  let keep = ids.length;
+  if (g.topP < 1) {
+    let acc = 0;
+    for (let i = 0; i < ids.length; i++) {
+      acc += w[i]! / total;
+      if (acc >= g.topP) {
+        keep = i + 1;
+        break;
+      }
+    }
+  }
+  const sum = w.slice(0, keep).reduce((a, b) => a + b, 0);
+  let u = random() * sum;
+  for (let i = 0; i < keep; i++) if ((u -= w[i]!) <= 0) return ids[i]!;
+  return ids[keep - 1]!;
+}
+
+function topIds(row: Float32Array, k: number): number[] {
+  if (k < 0 || k >= row.length) return Array.from(row.keys()).sort((a, b) => row[b]! - row[a]!);
+  const ids = Array.from(row.keys()).sort((a, b) => row[b]! - row[a]!);
+  return ids.slice(0, k);
+}
+
+function rankOf(row: Float32Array, id: number): number {
+  let r = 1;
+  const v = row[id]!;
+  for (let i = 0; i < row.length; i++) if (row[i]! > v) r++;
+  return r;
+}
+
+async function readBody(req: IncomingMessage, limit = 32 * 1024 * 1024): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new HttpFailure(413, 'request body too large');
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text.trim()) return {};
+  try {
+    const json = JSON.parse(text) as unknown;
+    if (!json || typeof json !== 'object' || Array.isArray(json)) throw bad('the request body must be a JSON object');
+    return json as Record<string, unknown>;
+  } catch (error) {
+    if (error instanceof HttpFailure) throw error;
+    throw bad(`invalid JSON: ${describeError(error)}`);
+  }
+}
+
+const int = (v: unknown, name: string, fallback: number): number => {
+  if (v === undefined || v === null) return fallback;
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw bad(`${name} must be an integer`);
+  return v;
+};
+const num = (v: unknown, name: string, fallback: number): number => {
+  if (v === undefined || v === null) return fallback;
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(`${name} must be a number`);
+  return v;
+};
+const strings = (v: unknown, name: string): string[] => {
+  if (v === undefined || v === null) return [];
+  if (typeof v === 'string') return [v];
+  if (Array.isArray(v) && v.every((s) => typeof s === 'string')) return v as string[];
+  throw bad(`${name} must be a string or a list of strings`);
+};
+const ids = (v: unknown, name: string): number[] => {
+  if (v === undefined || v === null) return [];
+  if (Array.isArray(v) && v.every((x) => Number.isInteger(x))) return v as number[];
+  throw bad(`${name} must be a list of token ids`);
+};
+
+export async function startServer(model: LoadedEmbeddedModel, options: ServeOptions): Promise<RunningServer> {
+  const engine = model.backend;
+  const tok = model.tokenizer;
+  const info: ModelInfo = await engine.info();
+  const name = options.modelName ?? info.name;
+  const vocab = info.vocabSize;
+  const maxLogprobs = options.maxLogprobs ?? -1;
+  const created = Math.floor(Date.now() / 1000);
+  const log = options.log ?? (() => {});
+  const nextLogprobs = engine.nextLogprobs!.bind(engine);
+
+  // Raw vocabulary strings (convert_ids_to_tokens) for vLLM's token_strs.
+  let vocabStrings: string[] = [];
+  if (info.tokenizer.kind === 'tokenizer.json') {
+    try {
+      const json = JSON.parse(readFileSync(info.tokenizer.path, 'utf8')) as { model?: { vocab?: Record<string, number> }; added_tokens?: Array<{ id: number; content: string }> };
+      vocabStrings = [];
+      for (const [s, id] of Object.entries(json.model?.vocab ?? {})) vocabStrings[id] = s;
+      for (const a of json.added_tokens ?? []) vocabStrings[a.id] = a.content;
+    } catch {
+      vocabStrings = [];
+    }
+  }
+  const specials = tok.specialTokens().sort((a, b) => b.length - a.length);
+  const specialPattern = specials.length ? new RegExp(specials.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g') : null;
+
+  /** Text → ids with special tokens parsed (what both servers do with text prompts). */
+  const encodePrompt = (text: string): number[] => {
+    if (!specialPattern) return tok.encodeText(text);
+    const out: number[] = [];
+    let at = 0;
+    for (const m of text.matchAll(specialPattern)) {
+      if (m.index! > at) out.push(...tok.encodeText(text.slice(at, m.index)));
+      out.push(tok.specialId(m[0])!);
+      at = m.index! + m[0].length;
+    }
+    if (at < text.length) out.push(...tok.encodeText(text.slice(at)));
+    return out;
+  };
+  const tokenText = (id: number) => tok.decode([id]);
+  const tokenBytes = (id: number): number[] => Array.from(tok.tokenBytes(id) ?? new TextEncoder().encode(tokenText(id)));
+  const checkIds = (list: number[]) => {
+    for (const id of list) if (id < 0 || id >= vocab) throw bad(`token id ${id} is out of vocabulary (0..${vocab - 1})`);
+  };
+  const eos = info.eosTokenIds;
+
+  /** Prompt forms both APIs accept: text, ids, or a list of either. */
+  const prompts = (p: unknown): number[][] => {
+    if (typeof p === 'string') return [encodePrompt(p)];
+    if (Array.isArray(p)) {
+      if (p.length === 0) throw bad('prompt is empty');
+      if (p.every((x) => Number.isInteger(x))) return [p as number[]];
+      return p.map((x) => {
+        if (typeof x === 'string') return encodePrompt(x);
+        if (Array.isArray(x) && x.every((y) => Number.isInteger(y))) return x as number[];
+        throw bad('prompt must be a string, a list of token ids, or a list of those');
+      });
+    }
+    throw bad('prompt must be a string, a list of token ids, or a list of those');
+  };
+
+  /** Generation one position at a time (logprobs at every step come from the same call), or the engine's own loop when no logprobs are wanted. */
+  async function generate(g: Gen, signal: AbortSignal, onStep: (s: Step) => void): Promise<{ steps: Step[]; reason: 'stop' | 'length'; stopWord: string; stopStep?: Step }> {
+    checkIds(g.ids);
+    if (g.ids.length + g.maxTokens > info.maxContext) g.maxTokens = Math.max(0, info.maxContext - g.ids.length);
+    if (g.ids.length >= info.maxContext) throw bad(`This model's maximum context length is ${info.maxContext} tokens. However, you requested ${g.ids.length} tokens in the prompt.`);
+    const steps: Step[] = [];
+    let text = '';
+    const hitStop = (): string => {
+      for (const s of g.stopStrings) if (s && text.includes(s)) return s;
+      return '';
+    };
+    const random = mulberry32(g.seed ?? 0x5eed);
+    if (g.logprobs === 0 && g.listed.length === 0 && g.stopStrings.length === 0) {
+      let reason: 'stop' | 'length' = 'length';
+      const r = await engine.generate(g.ids, {
+        maxNewTokens: g.maxTokens,
+        stopTokens: [...g.stopIds],
+        signal,
+        ...(g.temperature > 0 ? { sampling: { temperature: g.temperature, ...(g.topK > 0 ? { topK: g.topK } : {}), topP: g.topP, seed: g.seed ?? 0x5eed } } : {}),
+        onToken: (id) => {
+          const s = { id, dist: null };
+          steps.push(s);
+          onStep(s);
+        },
+      });
+      reason = r.finishReason;
+      return { steps, reason, stopWord: '' };
+    }
+    const seq = [...g.ids];
+    for (let i = 0; i < g.maxTokens; i++) {
+      const row = await nextLogprobs(seq, { signal, priority: 'interactive' });
+      const id = sample(row, g, random);
+      // The stop token is not part of the output, but its probabilities are reported.
+      if (g.stopIds.has(id)) return { steps, reason: 'stop', stopWord: '', stopStep: { id, dist: row } };
+      const s = { id, dist: row };
+      steps.push(s);
+      seq.push(id);
+      onStep(s);
+      text += tokenText(id);
+      const word = hitStop();
+      if (word) return { steps, reason: 'stop', stopWord: word };
+    }
+    return { steps, reason: 'length', stopWord: '' };
+  }
+
+  // ---- vLLM ---------------------------------------------------------------------------------------
+
+  const vllmToken = (id: number, asIds: boolean) => (asIds ? `token_id:${id}` : tokenText(id));
+  function vllmTop(row: Float32Array, k: number, listed: number[], asIds: boolean): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const id of topIds(row, k)) out[vllmToken(id, asIds)] = row[id]!;
+    for (const id of listed) if (id >= 0 && id < row.length) out[vllmToken(id, asIds)] = row[id]!;
+    return out;
+  }
+
+  async function vllmCompletions(body: Record<string, unknown>, res: ServerResponse, signal: AbortSignal): Promise<void> {
+    if (body.suffix !== undefined && body.suffix !== null) throw bad('suffix is not currently supported');
+    if (body.model !== undefined && body.model !== name) throw new HttpFailure(404, `The model \`${String(body.model)}\` does not exist.`, 'NotFoundError');
+    const all = prompts(body.prompt);
+    const logprobs = body.logprobs === undefined || body.logprobs === null ? null : int(body.logprobs, 'logprobs', 0);
+    const promptLogprobs = body.prompt_logprobs === undefined || body.prompt_logprobs === null ? null : int(body.prompt_logprobs, 'prompt_logprobs', 0);
+    for (const [k, v] of [['logprobs', logprobs], ['prompt_logprobs', promptLogprobs]] as const)
+      if (v !== null && (v < -1 || (maxLogprobs !== -1 && (v === -1 || v > maxLogprobs)))) throw bad(`Requested ${k} of ${v}, which is greater than max allowed: ${maxLogprobs}`);
+    const listed = ids(body.logprob_token_ids, 'logprob_token_ids');
+    checkIds(listed);
+    const asIds = body.return_tokens_as_token_ids === true;
+    const echo = body.echo === true;
+    const stream = body.stream === true;
+    const maxTokens = int(body.max_tokens, 'max_tokens', 16);
+    const stopIds = new Set([...ids(body.stop_token_ids, 'stop_token_ids'), ...(body.ignore_eos === true ? [] : eos)]);
+    const base = {
+      maxTokens,
+      temperature: num(body.temperature, 'temperature', 1),
+      topK: int(body.top_k, 'top_k', -1),
+      topP: num(body.top_p, 'top_p', 1),
+      seed: body.seed === undefined || body.seed === null ? undefined : int(body.seed, 'seed', 0),
+      stopIds,
+      stopStrings: strings(body.stop, 'stop'),
+      logprobs: logprobs === null ? 0 : logprobs === 0 ? 1 : logprobs,
+      listed,
+    };
+    const id = `cmpl-${Math.random().toString(16).slice(2)}`;
+    const k = (v: number) => (v === -1 ? vocab : v);
+    const logprobsOf = (steps: Step[], offset0: number) => {
+      let offset = offset0;
+      const lp = { text_offset: [] as number[], token_logprobs: [] as number[], tokens: [] as string[], top_logprobs: [] as Array<Record<string, number>> };
+      for (const s of steps) {
+        lp.tokens.push(vllmToken(s.id, asIds));
+        lp.token_logprobs.push(s.dist![s.id]!);
+        lp.top_logprobs.push(vllmTop(s.dist!, k(logprobs!), listed, asIds));
+        lp.text_offset.push(offset);
+        offset += tokenText(s.id).length;
+      }
+      return lp;
+    };
+    if (stream) {
+      if (all.length !== 1) throw bad('streaming takes one prompt');
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+      const chunk = (choice: Record<string, unknown>) => res.write(`data: ${JSON.stringify({ id, object: 'text_completion', created, model: name, choices: [choice] })}\n\n`);
+      const r = await generate({ ids: all[0]!, ...base }, signal, (s) => {
+        chunk({ index: 0, text: tokenText(s.id), logprobs: logprobs === null ? null : logprobsOf([s], 0), finish_reason: null, stop_reason: null });
+      });
+      chunk({ index: 0, text: '', logprobs: null, finish_reason: r.reason, stop_reason: r.stopWord || null });
+      res.end('data: [DONE]\n\n');
+      return;
+    }
+    const choices = [];
+    let promptTokens = 0;
+    let completionTokens = 0;
+    for (let i = 0; i < all.length; i++) {
+      const promptIds = all[i]!;
+      promptTokens += promptIds.length;
+      let pl: Array<Record<string, { logprob: number; rank: number; decoded_token: string }> | null> | null = null;
+      let echoLp: ReturnType<typeof logprobsOf> | null = null;
+      if (promptLogprobs !== null || (echo && logprobs !== null)) {
+        // Row r of score() predicts token r+1 of the prompt.
+        checkIds(promptIds);
+        const rows: Float32Array[] = [];
+        for (let r = 1; r < promptIds.length; r++) rows.push(await nextLogprobs(promptIds.slice(0, r), { signal, priority: 'background' }));
+        if (promptLogprobs !== null) {
+          pl = [null];
+          rows.forEach((row, r) => {
+            const actual = promptIds[r + 1]!;
+            const entry: Record<string, { logprob: number; rank: number; decoded_token: string }> = {};
+            const put = (tid: number) => (entry[String(tid)] = { logprob: row[tid]!, rank: rankOf(row, tid), decoded_token: tokenText(tid) });
+            put(actual);
+            for (const tid of topIds(row, k(promptLogprobs))) put(tid);
+            pl!.push(entry);
+          });
+        }
+        if (echo && logprobs !== null) {
+          echoLp = { text_offset: [0], token_logprobs: [null as unknown as number], tokens: [vllmToken(promptIds[0]!, asIds)], top_logprobs: [null as unknown as Record<string, number>] };
+          let offset = tokenText(promptIds[0]!).length;
+          rows.forEach((row, r) => {
+            const actual = promptIds[r + 1]!;
+            echoLp!.tokens.push(vllmToken(actual, asIds));
+            echoLp!.token_logprobs.push(row[actual]!);
+            echoLp!.top_logprobs.push(vllmTop(row, k(logprobs), listed, asIds));
+            echoLp!.text_offset.push(offset);
+            offset += tokenText(actual).length;
+          });
+        }
+      }
+      const r = maxTokens > 0 ? await generate({ ids: promptIds, ...base }, signal, () => {}) : { steps: [], reason: 'length' as const, stopWord: '' };
+      completionTokens += r.steps.length;
+      const generatedText = tok.decode(r.steps.map((s) => s.id));
+      const promptText = echo ? tok.decode(promptIds) : '';
+      let lp: ReturnType<typeof logprobsOf> | null = logprobs === null ? null : logprobsOf(r.stopStep ? [...r.steps, r.stopStep] : r.steps, promptText.length);
+      if (echoLp && lp) lp = { text_offset: [...echoLp.text_offset, ...lp.text_offset], token_logprobs: [...echoLp.token_logprobs, ...lp.token_logprobs], tokens: [...echoLp.tokens, ...lp.tokens], top_logprobs: [...echoLp.top_logprobs, ...lp.top_logprobs] };
+      choices.push({ index: i, text: promptText + generatedText, logprobs: lp, finish_reason: r.reason, stop_reason: r.stopWord || null, prompt_logprobs: pl });
+    }
+    sendJson(res, 200, { id, object: 'text_completion', created, model: name, choices, usage: { prompt_tokens: promptTokens, total_tokens: promptTokens + completionTokens, completion_tokens: completionTokens } });
+  }
+
+  // ---- llama.cpp ------------------------------------------------------------------------------------
+
+  async function llamaCompletion(body: Record<string, unknown>, res: ServerResponse, signal: AbortSignal): Promise<void> {
+    const all = prompts(body.prompt ?? '');
+    const nProbs = Math.min(int(body.n_probs, 'n_probs', 0), vocab); // clamped to the vocabulary
+    const stream = body.stream === true;
+    const returnTokens = body.return_tokens === true;
+    const nPredict = int(body.n_predict, 'n_predict', -1);
+    const base = (promptIds: number[]): Gen => ({
+      ids: promptIds,
+      maxTokens: nPredict < 0 ? info.maxContext - promptIds.length : nPredict,
+      temperature: num(body.temperature, 'temperature', 0.8),
+      topK: int(body.top_k, 'top_k', 40),
+      topP: num(body.top_p, 'top_p', 0.95),
+      seed: body.seed === undefined || body.seed === null || body.seed === -1 ? undefined : int(body.seed, 'seed', 0),
+      stopIds: new Set(body.ignore_eos === true ? [] : eos),
+      stopStrings: strings(body.stop, 'stop'),
+      logprobs: nProbs,
+      listed: [],
+    });
+    const probsOf = (s: Step) => ({
+      id: s.id,
+      token: tokenText(s.id),
+      bytes: tokenBytes(s.id),
+      logprob: s.dist![s.id]!,
+      top_logprobs: topIds(s.dist!, nProbs).map((t) => ({ id: t, token: tokenText(t), bytes: tokenBytes(t), logprob: s.dist![t]! })),
+    });
+    const settings = { n_ctx: info.maxContext, n_predict: nPredict, model: name, temperature: base([]).temperature, top_k: base([]).topK, top_p: base([]).topP, n_probs: nProbs };
+    const final = (index: number, promptIds: number[], r: Awaited<ReturnType<typeof generate>>, ms: { prompt: number; total: number }, content: string) => ({
+      index,
+      content,
+      ...(returnTokens || !stream ? { tokens: returnTokens ? r.steps.map((s) => s.id) : [] } : {}),
+      id_slot: 0,
+      stop: true,
+      model: name,
+      tokens_predicted: r.steps.length,
+      tokens_evaluated: promptIds.length,
+      generation_settings: settings,
+      prompt: tok.decode(promptIds),
+      has_new_line: content.includes('\n'),
+      truncated: false,
+      stop_type: r.stopWord ? 'word' : r.reason === 'length' ? 'limit' : 'eos',
+      stopping_word: r.stopWord,
+      tokens_cached: promptIds.length + r.steps.length,
+      timings: { prompt_n: promptIds.length, prompt_ms: ms.prompt, predicted_n: r.steps.length, predicted_ms: ms.total - ms.prompt, predicted_per_second: r.steps.length / Math.max(1e-3, (ms.total - ms.prompt) / 1000) },
+      ...(nProbs > 0 && !stream ? { completion_probabilities: (r.stopStep ? [...r.steps, r.stopStep] : r.steps).map(probsOf) } : {}),
+    });
+    if (stream) {
+      if (all.length !== 1) throw bad('streaming takes one prompt');
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+      const t0 = performance.now();
+      let first = -1;
+      let n = 0;
+      const r = await generate(base(all[0]!), signal, (s) => {
+        if (first < 0) first = performance.now() - t0;
+        n++;
+        const event = { index: 0, content: tokenText(s.id), tokens: [s.id], stop: false, id_slot: 0, tokens_predicted: n, tokens_evaluated: all[0]!.length, ...(nProbs > 0 ? { completion_probabilities: [probsOf(s)] } : {}) };
+        res.write(`data: ${JSON.stringify(event)}\n\n`);
+      });
+      const total = performance.now() - t0;
+      res.end(`data: ${JSON.stringify({ ...final(0, all[0]!, r, { prompt: Math.max(0, first), total }, ''), tokens: [] })}\n\n`);
+      return;
+    }
+    const results = [];
+    for (let i = 0; i < all.length; i++) {
+      const t0 = performance.now();
+      const r = await generate(base(all[i]!), signal, () => {});
+      const total = performance.now() - t0;
+      results.push(final(i, all[i]!, r, { prompt: 0, total }, tok.decode(r.steps.map((s) => s.id))));
+    }
+    sendJson(res, 200, Array.isArray(body.prompt) && all.length > 1 ? results : results[0]);
+  }
+
+  // ---- routing ------------------------------------------------------------------------------------
+
+  function sendJson(res: ServerResponse, status: number, body: unknown): void {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0]!;
+    const method = req.method ?? 'GET';
+    if (path === '/health') return sendJson(res, 200, { status: 'ok' });
+    if (options.apiKey && req.headers.authorization !== `Bearer ${options.apiKey}`) throw new HttpFailure(401, 'Invalid API Key', 'authentication_error');
+    if (method === 'GET' && (path === '/v1/models' || path === '/models'))
+      return sendJson(res, 200, {
+        object: 'list',
+        data: [
+          {
+            id: name,
+            object: 'model',
+            created,
+            owned_by: 'tokenwise',
+            root: name,
+            parent: null,
+            max_model_len: info.maxContext,
+            meta: { vocab_type: 2, n_vocab: vocab, n_ctx_train: info.maxContext },
+          },
+        ],
+      });
+    if (method === 'GET' && path === '/props')
+      return sendJson(res, 200, {
+        default_generation_settings: { n_ctx: info.maxContext, model: name, n_predict: -1, temperature: 0.8, top_k: 40, top_p: 0.95 },
+        total_slots: 1,
+        model_path: info.location,
+        chat_template: '',
+        build_info: 'tokenwise serve',
+      });
+    if (method !== 'POST') throw new HttpFailure(404, `Not found: ${method} ${path}`, 'NotFoundError');
+    const body = await readBody(req);
+    switch (path) {
+      case '/v1/completions':
+        return vllmCompletions(body, res, signal);
+      case '/completion':
+      case '/completions':
+        return llamaCompletion(body, res, signal);
+      case '/tokenize': {
+        if (typeof body.content === 'string') {
+          // llama.cpp: {content, add_special, with_pieces} → {tokens}
+          const list = body.parse_special === false ? tok.encodeText(body.content) : encodePrompt(body.content);
+          if (body.add_special === true && info.bosTokenId !== null) list.unshift(info.bosTokenId);
+          if (body.with_pieces !== true) return sendJson(res, 200, { tokens: list });
+          return sendJson(res, 200, {
+            tokens: list.map((tid) => {
+              const bytes = Uint8Array.from(tokenBytes(tid));
+              try {
+                return { id: tid, piece: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+              } catch {
+                return { id: tid, piece: Array.from(bytes) };
+              }
+            }),
+          });
+        }
+        if (typeof body.prompt === 'string') {
+          // vLLM: {model, prompt, add_special_tokens, return_token_strs} → {count, max_model_len, tokens, token_strs}
+          const list = encodePrompt(body.prompt);
+          return sendJson(res, 200, { count: list.length, max_model_len: info.maxContext, tokens: list, token_strs: body.return_token_strs === true ? list.map((tid) => vocabStrings[tid] ?? tokenText(tid)) : null });
+        }
+        throw bad('tokenize needs `prompt` (vLLM) or `content` (llama.cpp)');
+      }
+      case '/detokenize': {
+        const list = ids(body.tokens, 'tokens');
+        checkIds(list);
+        const text = tok.decode(list);
+        // vLLM answers {prompt}, llama.cpp {content}: both fields, each client reads its own.
+        return sendJson(res, 200, { prompt: text, content: text });
+      }
+      default:
+        throw new HttpFailure(404, `Not found: POST ${path}`, 'NotFoundError');
+    }
+  }
+
+  const sockets = new Set<import('node:net').Socket>();
+  const server: Server = createServer((req, res) => {
+    const t0 = performance.now();
+    const controller = new AbortController();
+    // The client closing the connection cancels the request (the engine stops at its next step).
+    res.on('close', () => {
+      if (!res.writableFinished) controller.abort();
+    });
+    route(req, res, controller.signal)
+      .catch((error: unknown) => {
+        if (controller.signal.aborted) return;
+        const failure = error instanceof HttpFailure ? error : error instanceof TokenwiseError && error.kind === 'input' ? bad(error.message) : new HttpFailure(500, describeError(error), 'InternalServerError');
+        if (res.headersSent) {
+          res.end(`data: ${JSON.stringify({ error: { code: failure.status, message: failure.message, type: failure.type } })}\n\n`);
+          return;
+        }
+        sendJson(res, failure.status, { error: { code: failure.status, message: failure.message, type: failure.type } });
+      })
+      .finally(() => log(`${req.method} ${(req.url ?? '').split('?')[0]} ${res.statusCode} ${(performance.now() - t0).toFixed(0)} ms`));
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * Ollama (docs: docs/api.md): `POST /api/generate` with `raw: true` sends the FIM prompt rendered
+ * by Tokenwise past the model's template; `stream` answers are NDJSON lines
+ * (`{response, done}`, the last with `done: true` and `done_reason`); `options.num_predict`,
+ * `temperature`, `top_k`, `top_p`, `seed`, `stop`. `POST /api/show` gives the template, the
+ * parameters and `model_info["<arch>.context_length"]`. No tokenize endpoint and no logprobs in the
+ * documented API: the boundary modes and the heat map need what Ollama does not give.
+ */
+import { TokenwiseError } from '../../base/errors';
+import type { HttpClient } from './http';
+import { malformed } from './openai';
+import { isRecord, type RemoteGenerateOptions, type RemoteGeneration, type RemotePrompt, type RemoteServer, type ServerProbe } from './types';
+
+export class OllamaServer implements RemoteServer {
+  readonly kind = 'ollama' as const;
+
+  constructor(
+    private readonly http: HttpClient,
+    private readonly model: string,
+  ) {}
+
+  async probe(signal?: AbortSignal): Promise<ServerProbe> {
+    if (!this.model) throw new TokenwiseError('usage', 'Set the Ollama model name (tokenwise.remote.model / --remote-model), e.g. qwen2.5-coder:1.5b-base.');
+    const show = await this.http.json<unknown>('POST', '/api/show', { model: this.model }, { signal, idempotent: true, timeoutMs: 15_000 });
+    if (!isRecord(show)) return malformed('POST /api/show', 'not an object');
+    const info = isRecord(show.model_info) ? show.model_info : {};
+    const ctxKey = Object.keys(info).find((k) => k.endsWith('.context_length'));
+    const trained = ctxKey && typeof info[ctxKey] === 'number' ? (info[ctxKey] as number) : null;
+    const params = typeof show.parameters === 'string' ? show.parameters : '';
+    const numCtx = /(?:^|\n)\s*num_ctx\s+(\d+)/.exec(params);
+    // Ollama runs with num_ctx (default 2048 in older versions, 4096 later) unless the model sets it.
+    const maxContext = numCtx ? Number(numCtx[1]) : trained ? Math.min(trained, 2048) : 2048;
+    const template = typeof show.template === 'string' ? show.template : '';
+    const notes = [
+      'exact and heal boundary modes unavailable (no token logprobs): completion uses naive prompts (raw: true)',
+      'heat map unavailable: Ollama gives no prompt logprobs',
+    ];
+    if (!numCtx) notes.push(`context: ${maxContext} tokens (Ollama's num_ctx; set PARAMETER num_ctx in the Modelfile for more)`);
+    const details = isRecord(show.details) ? show.details : {};
+    return {
+      model: this.model,
+      maxContext,
+      vocabSize: null,
+      tokenize: false,
+      tokenPrompts: false,
+      distribution: false,
+      candidates: false,
+      promptLogprobs: false,
+      maxTopK: 0,
+      exactRank: false,
+      entropy: false,
+      prefixCache: true,
+      notes,
+      details: {
+        server: 'Ollama',
+        ...(typeof details.family === 'string' ? { family: details.family } : {}),
+        ...(typeof details.parameter_size === 'string' ? { parameters: details.parameter_size } : {}),
+        suffixInTemplate: template.includes('.Suffix') ? 'yes' : 'no',
+      },
+    };
+  }
+
+  async generate(prompt: RemotePrompt, options: RemoteGenerateOptions): Promise<RemoteGeneration> {
+    const t0 = performance.now();
+    let firstTokenMs = -1;
+    let text = '';
+    let finishReason: 'stop' | 'length' = 'stop';
+    const s = options.sampling;
+    const greedy = !(s?.temperature && s.temperature > 0);
+    await this.http.stream(
+      '/api/generate',
+      {
+        model: this.model,
+        prompt: prompt.text,
+        raw: true,
+        stream: true,
+        options: {
+          num_predict: options.maxNewTokens,
+          temperature: greedy ? 0 : s!.temperature,
+          ...(greedy ? { top_k: 1 } : {}),
+          ...(s?.topP !== undefined ? { top_p: s.topP } : {}),
+          ...(s?.seed !== undefined ? { seed: s.seed } : {}),
+          ...(options.stopStrings.length ? { stop: options.stopStrings } : {}),
+        },
+      },
+      (event) => {
+        if (!isRecord(event)) return malformed('POST /api/generate', 'line is not an object');
+        if (typeof event.response === 'string' && event.response) {
+          if (firstTokenMs < 0) firstTokenMs = performance.now() - t0;
+          text += event.response;
+        }
+        if (event.done === true) {
+          finishReason = event.done_reason === 'length' ? 'length' : 'stop';
+          return false;
+        }
+        return true;
+      },
+      { signal: options.signal },
+    );
+    return { tokens: null, text, finishReason, firstTokenMs: firstTokenMs < 0 ? performance.now() - t0 : firstTokenMs };
+  }
+}
