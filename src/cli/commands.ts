@@ -5,6 +5,7 @@ import { benchCommand } from './commands/bench';
 import { completeCommand } from './commands/complete';
 import { evalCommand } from './commands/eval';
 import { syntaxCommand } from './commands/syntax';
+import { metricsCommand } from './commands/metrics';
 import { serveCommand } from './commands/serve';
 
 /**
@@ -19,4 +20,5 @@ export const cliCommands: CliCommand[] = [
   benchCommand,
   syntaxCommand,
   serveCommand,
+  metricsCommand,
 ];

@@ -14,6 +14,8 @@ export interface PositionalSpec {
   name: string;
   description: string;
   required: boolean;
+  /** The last positional may repeat (`metrics <path>...`). */
+  variadic?: boolean;
 }
 
 export interface ParsedArgs {
@@ -99,7 +101,7 @@ export function parseArgs(argv: readonly string[], command: CliCommand): ParsedA
   const required = command.positionals.filter((p) => p.required).length;
   if (positionals.length < required)
     throw new TokenwiseError('usage', `'${command.name}' needs <${command.positionals[positionals.length]!.name}> (see 'tokenwise ${command.name} --help').`);
-  if (positionals.length > command.positionals.length)
+  if (positionals.length > command.positionals.length && !command.positionals.at(-1)?.variadic)
     throw new TokenwiseError('usage', `Unexpected argument '${positionals[command.positionals.length]}' for '${command.name}'.`);
   return { positionals, options };
 }

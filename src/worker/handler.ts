@@ -7,6 +7,7 @@ import { TokenwiseError, describeError, isOutOfMemory, type LogLevel } from '../
 import { complete, createCompletionSession, type CompletionSession } from '../core/completion/pipeline';
 import { loadBackend, type LoadedModel } from '../core/inference/factory';
 import { SyntaxService } from '../core/syntax';
+import { createMetricsHandler } from './metrics';
 import type { InferenceBackend, RequestOptions } from '../core/inference/types';
 import type { EngineMethod, EngineMethods, HostToWorker, ParamsOf, RequestMessage, ResultOf, SerializedError, WorkerToHost } from '../core/protocol/engine';
 
@@ -45,6 +46,7 @@ export function createWorkerHandler(post: (message: WorkerToHost) => void, searc
   /** One syntax service for the worker's features (trees cached per document, freed on dispose). */
   let syntaxService: SyntaxService | undefined;
   const syntax = () => (syntaxService ??= new SyntaxService());
+  const metrics = createMetricsHandler(() => loading.catch(() => undefined), searchFrom);
   const log = (level: LogLevel, message: string) => post({ type: 'log', level, message });
 
   async function model(): Promise<LoadedModel> {
@@ -113,6 +115,7 @@ export function createWorkerHandler(post: (message: WorkerToHost) => void, searc
     'syntax.errorsIn': ({ args }) => syntax().errorsIn(...args),
     'syntax.checkInsertion': ({ args }) => syntax().checkInsertion(...args),
     'syntax.parsesCleanly': ({ args }) => syntax().parsesCleanly(...args),
+    metrics: (params, ctx) => metrics.measure(params, ctx.signal),
     async complete({ family, ...request }, ctx) {
       const m = await model();
       let session = sessions.get(family);
@@ -161,6 +164,7 @@ export function createWorkerHandler(post: (message: WorkerToHost) => void, searc
       const m = await loading.catch(() => undefined);
       await m?.backend.dispose().catch(() => {});
       syntaxService?.dispose();
+      metrics.dispose();
     },
   };
 }

