@@ -3,6 +3,14 @@
  * a time; when a step ends, the waiting request with the highest priority goes next, so an
  * interactive request pre-empts background work between steps. Cancellation is checked at every
  * step boundary.
+ *
+ * An interactive request runs as a series of steps with a little JavaScript between them (pick
+ * the token, draft the next ones, the next boundary query). When one of its steps ends nothing
+ * interactive is waiting yet, so without more care every gap would hand the model to background
+ * work for a whole step, and completion would crawl at one token per background step while the
+ * heat map scores a large file. So background steps are held back for `interactiveGraceMs`
+ * after an interactive step ends: an interactive request keeps the model for its whole run and
+ * waits at most one (short) background step when it starts.
  */
 import { throwIfAborted, CancelledError } from '../base/errors';
 import type { Priority } from './types';
@@ -16,10 +24,18 @@ interface Waiter {
 
 const rankOf: Record<Priority, number> = { interactive: 0, background: 1 };
 
+/** How long background steps wait after an interactive step ended (the gap between its steps). */
+export const defaultInteractiveGraceMs = 25;
+
 export class StepScheduler {
   private busy = false;
   private order = 0;
   private readonly waiters: Waiter[] = [];
+  /** performance.now() when the last interactive step ended. */
+  private lastInteractiveEnd = Number.NEGATIVE_INFINITY;
+  private graceTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly interactiveGraceMs = defaultInteractiveGraceMs) {}
 
   /** Runs one step once the model is free and no higher-priority request is waiting. */
   async step<T>(priority: Priority, signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
@@ -29,6 +45,7 @@ export class StepScheduler {
       throwIfAborted(signal);
       return await fn();
     } finally {
+      if (priority === 'interactive') this.lastInteractiveEnd = performance.now();
       this.release();
     }
   }
@@ -75,6 +92,21 @@ export class StepScheduler {
   }
 
   private release(): void {
+    const first = this.waiters[0];
+    if (first && first.rank >= rankOf.background) {
+      // An interactive request may be between two of its steps: keep the model free for it.
+      const wait = this.lastInteractiveEnd + this.interactiveGraceMs - performance.now();
+      if (wait > 0) {
+        this.busy = false;
+        if (!this.graceTimer) {
+          this.graceTimer = setTimeout(() => {
+            this.graceTimer = undefined;
+            if (!this.busy) this.release();
+          }, Math.ceil(wait));
+        }
+        return;
+      }
+    }
     const next = this.waiters.shift();
     if (next) {
       this.busy = true;
