@@ -13,6 +13,7 @@ import { fimBenchmark } from '../../tools/bench/fim';
 import { robustnessBenchmark } from '../../tools/bench/robustness';
 import { completionBenchmark } from '../../tools/bench/completion';
 import { syntaxBenchmark } from '../../tools/bench/syntax';
+import { remoteBenchmark } from '../../tools/bench/remote';
 import { metricsBenchmark } from '../../tools/bench/metrics';
 import { tokensBenchmark } from '../../tools/bench/tokens';
 import type { Benchmark } from '../../tools/bench/types';
@@ -20,11 +21,11 @@ import type { Benchmark } from '../../tools/bench/types';
 export type { BenchContext, BenchGoal, BenchResult, BenchRow, Benchmark } from '../../tools/bench/types';
 
 /** The benchmark table: one entry per benchmark. */
-export const benchmarks: Benchmark[] = [tokensBenchmark, engineBenchmark, entropyBenchmark, fimBenchmark, completionBenchmark, syntaxBenchmark, robustnessBenchmark, metricsBenchmark];
+export const benchmarks: Benchmark[] = [tokensBenchmark, engineBenchmark, entropyBenchmark, fimBenchmark, completionBenchmark, syntaxBenchmark, robustnessBenchmark, metricsBenchmark, remoteBenchmark];
 
 export const benchCommand: CliCommand = {
   name: 'bench',
-  summary: 'Run a benchmark: tokens, engine, entropy, fim, completion, syntax, robustness, metrics.',
+  summary: 'Run a benchmark: tokens, engine, entropy, fim, completion, syntax, robustness, metrics, remote.',
   positionals: [{ name: 'benchmark', description: 'Which benchmark to run.', required: true }],
   options: {
     mb: { type: 'number', description: 'Corpus size in MB (default 6; metrics: 50).' },
