@@ -9,6 +9,7 @@
  */
 import * as vscode from 'vscode';
 import type { ExecutionProviderSetting } from '../core/inference/types';
+import type { BackendKind } from '../core/inference/factory';
 import type { BoundaryMode } from '../core/completion/boundary';
 import type { FimFamily, FimOrder } from '../core/completion/prompt/templates';
 import type { HeatMetric, HeatStyle, RankThresholds } from '../core/entropy/metrics';
@@ -67,6 +68,11 @@ export interface EngineSettings {
   executionProvider: ExecutionProviderSetting;
   threads: number;
   kvCacheMB: number;
+  /** Where the model runs (user settings only) and, for a server, where and which (the key comes from SecretStorage). */
+  backend: BackendKind;
+  remoteUrl: string;
+  remoteModel: string;
+  remoteTokenizerPath: string;
 }
 
 /** The fields src/editor/completion/inlineCompletion.ts reads. */
@@ -104,6 +110,10 @@ export function readEngineSettings(): EngineSettings {
     executionProvider: readSetting('executionProvider'),
     threads: readSetting('engine.threads'),
     kvCacheMB: readSetting('engine.kvCacheMB'),
+    backend: readSetting('backend'),
+    remoteUrl: readSetting('remote.url'),
+    remoteModel: readSetting('remote.model'),
+    remoteTokenizerPath: readSetting('remote.tokenizerPath'),
   };
 }
 

@@ -5,6 +5,7 @@
  * `contributes.configuration` one to one.
  */
 import type { ExecutionProviderSetting } from '../core/inference/types';
+import type { BackendKind } from '../core/inference/factory';
 import type { BoundaryMode } from '../core/completion/boundary';
 import type { FimFamily, FimOrder } from '../core/completion/prompt/templates';
 import { defaultRankThresholds, isRankThresholds, type HeatMetric, type HeatStyle, type RankThresholds } from '../core/entropy/metrics';
@@ -114,6 +115,7 @@ export type TokenizerChoice = 'o200k_base' | 'cl100k_base' | 'p50k_base' | 'r50k
 
 const tokenizers: Record<TokenizerChoice, true> = { o200k_base: true, cl100k_base: true, p50k_base: true, r50k_base: true, model: true, custom: true };
 const providers: Record<ExecutionProviderSetting, true> = { auto: true, cuda: true, webgpu: true, cpu: true };
+const backends: Record<BackendKind, true> = { embedded: true, openai: true, vllm: true, llamacpp: true, ollama: true };
 const boundaries: Record<BoundaryMode, true> = { exact: true, heal: true, naive: true };
 const orders: Record<FimOrder, true> = { psm: true, spm: true };
 const families: Record<FimFamily | 'auto', true> = { auto: true, tokenwise: true, qwen: true, starcoder: true, codellama: true, deepseek: true, codegen2: true };
@@ -132,6 +134,10 @@ export const settingsSchema = {
   executionProvider: enumSetting<ExecutionProviderSetting>('engine', providers, 'auto', { scope: 'machine' }),
   'engine.threads': numberSetting('engine', 0, { scope: 'machine', minimum: 0 }),
   'engine.kvCacheMB': numberSetting('engine', 256, { scope: 'machine', minimum: 0 }),
+  backend: enumSetting<BackendKind>('engine', backends, 'embedded', { scope: 'machine', userOnly: true }),
+  'remote.url': stringSetting('engine', '', { scope: 'machine', userOnly: true }),
+  'remote.model': stringSetting('engine', '', { scope: 'machine', userOnly: true }),
+  'remote.tokenizerPath': stringSetting('engine', '', { scope: 'machine', userOnly: true }),
   // ---- completion (inline ghost text) ----
   'completion.enabled': booleanSetting('completion', true, { scope: 'resource' }),
   'completion.languages': stringListSetting('completion', ['*'], { scope: 'resource' }),

@@ -9,6 +9,7 @@ import { Worker } from 'node:worker_threads';
 import type { Services } from '../services';
 import { onDidChangeSettings, readEngineSettings } from '../settings';
 import type { EngineSettings } from '../../core/protocol/engine';
+import type { ModelInfo } from '../../core/inference/types';
 import { assertNever } from '../../core/base/errors';
 import { WorkerClient, type EngineState, type WorkerLike } from '../../worker/client';
 
@@ -24,8 +25,39 @@ export type EngineClient = WorkerClient & {
   reload(): Promise<void>;
 };
 
-function readSettings(): EngineSettings {
-  return { backend: 'embedded', ...readEngineSettings() };
+/** Where the API key of a remote server is kept (VS Code SecretStorage; never in settings, never logged). */
+export const apiKeySecret = 'tokenwise.remote.apiKey';
+
+/** The worker's backend settings from the user's settings (and, for a server, the stored key). */
+export async function readSettings(secrets?: vscode.SecretStorage): Promise<EngineSettings> {
+  const s = readEngineSettings();
+  if (s.backend === 'embedded') return { backend: 'embedded', modelPath: s.modelPath, executionProvider: s.executionProvider, threads: s.threads, kvCacheMB: s.kvCacheMB };
+  const apiKey = (await secrets?.get(apiKeySecret)) ?? '';
+  return {
+    backend: s.backend,
+    url: s.remoteUrl,
+    model: s.remoteModel,
+    kvCacheMB: s.kvCacheMB,
+    ...(apiKey ? { apiKey } : {}),
+    ...(s.remoteTokenizerPath ? { tokenizerPath: s.remoteTokenizerPath } : {}),
+  };
+}
+
+/** The status bar tooltip of a loaded model: server, model, probed capabilities and what degrades. */
+export function describeModel(info: ModelInfo): string {
+  if (info.backend !== 'remote')
+    return `Tokenwise model: ${info.location}${info.isDefault ? ' (default)' : ''}\nExecution provider: ${info.provider}\n${info.modelType}, ${info.details.layers ?? '?'} layers, vocab ${info.vocabSize}`;
+  const c = info.capabilities;
+  const yes = (b: boolean) => (b ? 'yes' : 'no');
+  return [
+    `Tokenwise model: ${info.name} on ${info.details.server ?? info.modelType} at ${info.location}`,
+    `Context ${info.maxContext} tokens, vocabulary ${info.vocabSize || '?'}, tokenizer: ${info.tokenizer.kind === 'tokenizer.json' ? info.tokenizer.path : 'the server\'s'}`,
+    `Full distribution: ${yes(c.distribution)} · listed-token logprobs: ${yes(c.tokenLogprobs)} · exact ranks: ${yes(c.exactRank)} · entropy: ${yes(c.entropy)} · top-k ≤ ${c.maxTopK} · prefix cache: ${yes(c.prefixCache)}`,
+    ...String(info.details.notes ?? '')
+      .split('; ')
+      .filter(Boolean)
+      .map((n) => `• ${n}`),
+  ].join('\n');
 }
 
 export function registerEngine(context: vscode.ExtensionContext, services: Services): EngineClient {
@@ -47,8 +79,8 @@ export function registerEngine(context: vscode.ExtensionContext, services: Servi
         status.backgroundColor = undefined;
         break;
       case 'ready':
-        status.text = `$(hubot) ${state.info.name} · ${state.info.provider}`;
-        status.tooltip = `Tokenwise model: ${state.info.location}${state.info.isDefault ? ' (default)' : ''}\nExecution provider: ${state.info.provider}\n${state.info.modelType}, ${state.info.details.layers ?? '?'} layers, vocab ${state.info.vocabSize}`;
+        status.text = `$(hubot) ${state.info.name} · ${state.info.backend === 'remote' ? state.info.modelType : state.info.provider}`;
+        status.tooltip = describeModel(state.info);
         status.backgroundColor = undefined;
         break;
       case 'error':
@@ -81,7 +113,11 @@ export function registerEngine(context: vscode.ExtensionContext, services: Servi
   });
 
   const load = async () => {
-    const settings = readSettings();
+    const settings = await readSettings(context.secrets);
+    if (settings.backend !== 'embedded' && !settings.url) {
+      services.notifyErrorOnce(`Model unavailable: tokenwise.backend is "${settings.backend}" but tokenwise.remote.url is empty (set it in your user settings).`);
+      return;
+    }
     try {
       // The worker logs the model and the execution provider it settled on.
       await client.load(settings);
@@ -92,9 +128,30 @@ export function registerEngine(context: vscode.ExtensionContext, services: Servi
 
   context.subscriptions.push(
     onDidChangeSettings('engine', (change) => {
-      if (change.affects('modelPath') || change.affects('executionProvider') || change.affects('engine.threads')) void load();
-      else if (change.affects('engine.kvCacheMB')) void client.setCacheBudget(readSettings().kvCacheMB).catch(() => {});
+      if ((['modelPath', 'executionProvider', 'engine.threads', 'backend', 'remote.url', 'remote.model', 'remote.tokenizerPath'] as const).some((k) => change.affects(k))) void load();
+      else if (change.affects('engine.kvCacheMB')) void client.setCacheBudget(readEngineSettings().kvCacheMB).catch(() => {});
     }),
+    // A new API key reconnects a remote backend.
+    context.secrets.onDidChange((e) => {
+      if (e.key === apiKeySecret && readEngineSettings().backend !== 'embedded') void load();
+    }),
+    services.commands.register([
+      {
+        id: 'tokenwise.setApiKey',
+        run: async () => {
+          const key = await vscode.window.showInputBox({
+            title: 'Tokenwise: API key of the inference server',
+            prompt: 'Sent as "Authorization: Bearer …" to tokenwise.remote.url; stored in VS Code\'s secret storage. Leave empty to remove it.',
+            password: true,
+            ignoreFocusOut: true,
+          });
+          if (key === undefined) return;
+          if (key) await context.secrets.store(apiKeySecret, key);
+          else await context.secrets.delete(apiKeySecret);
+          services.log.info(key ? 'remote: API key stored' : 'remote: API key removed');
+        },
+      },
+    ]),
     { dispose: () => void client.dispose() },
   );
   void load();
