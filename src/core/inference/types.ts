@@ -148,6 +148,8 @@ export interface GenerateOptions extends RequestOptions {
   lookahead?: number;
   /** Called after each generated token (in the worker: streamed as progress). */
   onToken?: (id: number) => void;
+  /** Also return the log-probability of each generated token (`GenerateResult.logprobs`). */
+  logprobs?: boolean;
 }
 
 export type FinishReason = 'stop' | 'length';
@@ -162,6 +164,11 @@ export interface GenerateResult {
   firstTokenMs: number;
   /** Model steps after the prompt (fewer than tokens when speculation is accepted). */
   decodeSteps?: number;
+  /**
+   * With `GenerateOptions.logprobs`: natural-log probability of each token of `tokens` under the
+   * model's (unsampled) distribution; absent when the backend cannot report them.
+   */
+  logprobs?: number[];
 }
 
 export interface TextGenerateOptions extends RequestOptions {

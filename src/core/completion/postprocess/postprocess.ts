@@ -82,8 +82,35 @@ export const matchIndentation: Rule = (text, ctx) => {
 };
 
 /**
+ * Bracket state of one line of code: a closer that closes nothing (or the wrong opener), how many
+ * stay open, and whether a string is left open at the end.
+ */
+export function bracketState(line: string): { mismatch: boolean; open: number; quote?: true } {
+  const stack: string[] = [];
+  let quote = '';
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = '';
+      continue;
+    }
+    if (c === '"' || c === "'" || c === '`') quote = c;
+    else if (c === '#' && (i === 0 || /\s/.test(line[i - 1]!))) break; // a comment to the end of the line (Python)
+    else if (c === '(' || c === '[' || c === '{') stack.push(c);
+    else if (c === ')' || c === ']' || c === '}') {
+      const want = c === ')' ? '(' : c === ']' ? '[' : '{';
+      if (stack.pop() !== want) return { mismatch: true, open: stack.length };
+    }
+  }
+  return quote ? { mismatch: false, open: stack.length, quote: true } : { mismatch: false, open: stack.length };
+}
+
+/**
  * Removes the end of the completion that the text right of the cursor already has (closing
- * brackets, quotes, or a longer repeated tail), so accepting never duplicates it.
+ * brackets, quotes, or a longer repeated tail), so accepting never duplicates it. Closers are only
+ * removed when the line's brackets then match better: `items()` before an auto-closed `)` of
+ * `print(` keeps its own `)`.
  */
 export const removeSuffixOverlap: Rule = (text, ctx) => {
   const after = ctx.lineSuffix.trimStart();
@@ -92,10 +119,69 @@ export const removeSuffixOverlap: Rule = (text, ctx) => {
   for (let k = Math.min(after.length, body.length); k > 0; k--) {
     const overlap = after.slice(0, k);
     if (!body.endsWith(overlap)) continue;
-    if (/^[)\]}"'`;,:.]+$/.test(overlap) || k >= 4) return body.slice(0, body.length - k);
+    const stripped = body.slice(0, body.length - k);
+    if (/^[)\]}"'`;,:.]+$/.test(overlap)) {
+      if (text.includes('\n')) return stripped;
+      const kept = bracketState(ctx.linePrefix + body + ctx.lineSuffix);
+      const cut = bracketState(ctx.linePrefix + stripped + ctx.lineSuffix);
+      return !kept.mismatch && (cut.mismatch || kept.open < cut.open) ? text : stripped;
+    }
+    if (k >= 4) return stripped;
   }
   return text;
 };
+
+/**
+ * A completion that starts with a line's indentation right after text on the cursor's line is a
+ * new line glued onto the current one (`ret` + `        if x:`; seen in naive mode when the
+ * prompt ends inside a token): nothing is shown. Two spaces before a comment stay.
+ */
+export const dropGluedLine: Rule = (text, ctx) => {
+  if (ctx.linePrefix.trim() === '' || !/[^\s]$/.test(ctx.linePrefix)) return text;
+  const lead = /^[ \t]*/.exec(text)![0];
+  if (lead.length === 0 || text.trim() === '') return text;
+  const indent = /^[ \t]*/.exec(ctx.linePrefix)![0];
+  const gluedIndent = lead.includes('\t') || lead.length >= 4 || (indent.length >= 2 && lead.length >= indent.length);
+  return gluedIndent ? '' : text;
+};
+
+/** Where a completion goes on the cursor's line: inserted at the cursor, or replacing `replace` characters right of it. */
+export interface Placement {
+  text: string;
+  /** UTF-16 characters right of the cursor that the completion replaces (0: inserted). */
+  replace: number;
+}
+
+/** Text an editor inserts right of the cursor by itself: auto-closed brackets and quotes (and what follows them). */
+const autoInserted = /^[)\]}"'`;,:.]+$/;
+
+function isSubsequence(small: string, big: string): boolean {
+  let j = 0;
+  for (let i = 0; i < big.length && j < small.length; i++) if (big[i] === small[j]) j++;
+  return j === small.length;
+}
+
+/**
+ * Fits a single-line completion to what already sits right of the cursor, such as the `)` that
+ * VS Code's auto-closing inserted: either inserted before it (the model's line leaves it to that
+ * closer) or replacing it (the model's line contains it: `items())` for `self.stock.it|)`), by which
+ * the line's brackets match; undefined when neither gives a line whose brackets match (`items():`
+ * before `)` would read `items():)`).
+ */
+export function placeInLine(text: string, ctx: Pick<PostprocessContext, 'linePrefix' | 'lineSuffix'>): Placement | undefined {
+  const suffix = ctx.lineSuffix.trimEnd();
+  if (text === '' || text.includes('\n') || suffix === '' || !autoInserted.test(suffix)) return { text, replace: 0 };
+  const before = bracketState(ctx.linePrefix + suffix);
+  if (bracketState(ctx.linePrefix).mismatch || before.mismatch) return { text, replace: 0 };
+  const insert = bracketState(ctx.linePrefix + text + suffix);
+  // A statement the model ended (`:`/`;`) followed by the auto-inserted closer is not a line anyone wants.
+  const insertOk = !insert.mismatch && (!insert.quote || before.quote) && !(/[:;]\s*$/.test(text) && /^[)\]}]/.test(suffix));
+  const replace = isSubsequence(suffix, text) ? bracketState(ctx.linePrefix + text) : undefined;
+  const replaceOk = replace !== undefined && !replace.mismatch && (!replace.quote || before.quote) && replace.open <= before.open;
+  if (insertOk && (!replaceOk || insert.open <= replace!.open)) return { text, replace: 0 };
+  if (replaceOk) return { text, replace: ctx.lineSuffix.length };
+  return undefined;
+}
 
 function indentWidth(line: string, tabSize = 4): number {
   let w = 0;
@@ -138,6 +224,7 @@ export const rules: ReadonlyArray<[name: string, rule: Rule]> = [
   ['stripMarkdownFences', stripMarkdownFences],
   ['cutRepetitionLoop', cutRepetitionLoop],
   ['keepSingleLine', keepSingleLine],
+  ['dropGluedLine', dropGluedLine],
   ['stopAtBlockEnd', stopAtBlockEnd],
   ['trimTrailingWhitespace', trimTrailingWhitespace],
   ['stopAtRepeatedLineBelow', stopAtRepeatedLineBelow],

@@ -368,8 +368,13 @@ export class OnnxEngine implements InferenceBackend {
     const random = rng(options.sampling?.seed ?? 0x5eed);
     const sampling = options.sampling;
     let next = -1;
+    // Natural-log probability of each emitted token under the model (options.logprobs).
+    const logprobs: number[] | undefined = options.logprobs ? [] : undefined;
+    const logprobOf = (logits: Float32Array, offset: number, id: number) => (logprobs ? logits[offset + id]! - rowStats(logits, offset, vocab).lse : 0);
+    let nextLogprob = 0;
     const pre = await this.prefill(seq, job, (logits) => {
       next = pickToken(logits, 0, vocab, sampling, random);
+      nextLogprob = logprobOf(logits, 0, next);
     });
     let kv = pre.kv;
     const firstTokenMs = performance.now() - t0;
@@ -380,18 +385,19 @@ export class OnnxEngine implements InferenceBackend {
     const history = [...seq];
     let steps = 0;
     /** Appends a token; false when generation is over (stop token or length). */
-    const emit = (token: number): boolean => {
+    const emit = (token: number, logprob: number): boolean => {
       throwIfAborted(job.signal);
       if (stop.has(token)) {
         finishReason = 'stop';
         return false;
       }
       tokens.push(token);
+      logprobs?.push(logprob);
       history.push(token);
       options.onToken?.(token);
       return tokens.length < maxNew;
     };
-    if (maxNew > 0 && emit(next)) {
+    if (maxNew > 0 && emit(next, nextLogprob)) {
       while (kv.length + 1 <= this.modelInfo.maxContext) {
         // Prompt-lookup speculation (greedy only): draft the tokens that followed the latest earlier
         // occurrence of the last n-gram, verify them in the same step, keep the matching prefix.
@@ -403,26 +409,30 @@ export class OnnxEngine implements InferenceBackend {
         const step = await this.step(job, async () => {
           const out = await this.model.forward(feed, kv, draft.length ? 'all' : 'last');
           const picks: number[] = [];
+          const lps: number[] = [];
           for (let r = 0; r < out.rows; r++) {
             const p = pickToken(out.logits, r * vocab, vocab, sampling, random);
             picks.push(p);
+            lps.push(logprobOf(out.logits, r * vocab, p));
             if (r >= draft.length || p !== draft[r]) break;
           }
-          return { present: out.present, picks };
+          return { present: out.present, picks, lps };
         });
         const accepted = step.picks.length - 1;
         kv = accepted === draft.length ? step.present : this.model.sliceKv(step.present, before + 1 + accepted);
         let more = true;
-        for (let i = 0; i < accepted && more; i++) more = emit(draft[i]!);
+        for (let i = 0; i < accepted && more; i++) more = emit(draft[i]!, step.lps[i]!);
         if (!more) break;
         next = step.picks[accepted]!;
-        if (!emit(next)) break;
+        if (!emit(next, step.lps[accepted]!)) break;
       }
     }
     // Cache what the KV state covers of prompt + output (speculation may have run a little past a stop).
     const covered = Math.min(kv.length, seq.length + tokens.length);
     if (covered > seq.length) this.cache.put([...seq, ...tokens].slice(0, covered), this.model.sliceKv(kv, covered), this.model.kvBytes(covered));
-    return { tokens, text: this.tokenizer.decode(tokens), finishReason, computedPromptTokens: pre.computed, firstTokenMs, decodeSteps: steps };
+    const result: GenerateResult = { tokens, text: this.tokenizer.decode(tokens), finishReason, computedPromptTokens: pre.computed, firstTokenMs, decodeSteps: steps };
+    if (logprobs) result.logprobs = logprobs;
+    return result;
   }
 
   /**

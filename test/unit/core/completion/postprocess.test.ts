@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { postprocess, rules, type PostprocessContext } from '../../../../src/core/completion/postprocess/postprocess';
+import { bracketState, placeInLine, postprocess, rules, type PostprocessContext } from '../../../../src/core/completion/postprocess/postprocess';
 
 const base: PostprocessContext = {
   linePrefix: '    return ',
@@ -40,6 +40,11 @@ const goldens: Golden[] = [
   { name: 'duplicated closing brackets and colon are removed', rule: 'removeSuffixOverlap', raw: 'n in range(10)):', ctx: { linePrefix: 'for ', lineSuffix: ')):' }, expected: 'n in range(10' },
   { name: 'a short word overlap is kept (not a duplicate)', rule: 'removeSuffixOverlap', raw: 'count', ctx: { linePrefix: 'x = ', lineSuffix: 'nt' }, expected: 'count' },
   { name: 'a long repeated tail is removed', rule: 'removeSuffixOverlap', raw: 'value + offset', ctx: { linePrefix: 'y = ', lineSuffix: 'offset' }, expected: 'value + ' },
+  // Issue 17 item 2: the `)` VS Code auto-closed after `print(` is the call's; `items()` keeps its own.
+  { name: 'a closer the line needs is kept before an auto-closed bracket', rule: 'removeSuffixOverlap', raw: 'ems()', ctx: { linePrefix: '    print(self.stock.it', lineSuffix: ')' }, expected: 'ems()' },
+  // Issue 17 item 5: naive mode, prompt ending in the token `ret`: the model starts the next line.
+  { name: 'a new line glued onto the cursor line is dropped', rule: 'dropGluedLine', raw: '        if self.stdout is None:', ctx: { linePrefix: '        ret', textBelow: '        if self.stdout is None:\n' }, expected: undefined },
+  { name: 'two spaces before a comment are not a glued line', rule: 'dropGluedLine', raw: '  # done', ctx: { linePrefix: 'x = 1' }, expected: '  # done' },
 ];
 
 for (const g of goldens) {
@@ -62,4 +67,28 @@ test('every rule has a golden case that fails without it', () => {
     });
     assert.ok(differs, `rule ${name} changes none of its goldens`);
   }
+});
+
+test('bracketState: mismatched closers, open brackets, strings and comments', () => {
+  assert.deepEqual(bracketState('f(a, [b])'), { mismatch: false, open: 0 });
+  assert.deepEqual(bracketState('f(a, b))'), { mismatch: true, open: 0 });
+  assert.deepEqual(bracketState('print(self.x('), { mismatch: false, open: 2 });
+  assert.deepEqual(bracketState('s = ")(" + f('), { mismatch: false, open: 1 });
+  assert.deepEqual(bracketState('x = 1  # )'), { mismatch: false, open: 0 });
+});
+
+/** Issue 17 item 2: text VS Code's auto-closing already put right of the cursor. */
+test('placeInLine: insert before an auto-closed bracket, replace it, or show nothing', () => {
+  // `self.stock.it|)` + `items()` (the model leaves the `)` to the auto-closed one): inserted.
+  assert.deepEqual(placeInLine('ems()', { linePrefix: '    n = len(self.stock.it', lineSuffix: ')' }), { text: 'ems()', replace: 0 });
+  // `self.stock.it|)` + `items()):` (the model wrote the closer itself): replaces the auto-closed `)`.
+  assert.deepEqual(placeInLine('ems()):', { linePrefix: '    for k in sorted(self.stock.it', lineSuffix: ')' }), { text: 'ems()):', replace: 1 });
+  // `return (proxy_info_from_u|)` + `rl())`: replaces it, no `proxy_info_from_url()))`.
+  assert.deepEqual(placeInLine('rl())', { linePrefix: '    return (proxy_info_from_u', lineSuffix: ')' }), { text: 'rl())', replace: 1 });
+  // `items():` before the `)` would read `items():)`, and without it `print(` stays open: nothing.
+  assert.equal(placeInLine('ems():', { linePrefix: '    print(self.stock.it', lineSuffix: ')' }), undefined);
+  // Quotes: `open("da|")` + `ta.csv"` replaces the auto-closed quote.
+  assert.deepEqual(placeInLine('ta.csv")', { linePrefix: 'f = open("da', lineSuffix: '")' }), { text: 'ta.csv")', replace: 2 });
+  // Not auto-inserted text (a word right of the cursor): inserted as is.
+  assert.deepEqual(placeInLine('x', { linePrefix: 'a = ', lineSuffix: ' + b' }), { text: 'x', replace: 0 });
 });
