@@ -37,7 +37,7 @@ const builds = [
   {
     bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: true, minify: production,
     // dist/webview/ is the only dist folder panels may load from (localResourceRoots, src/editor/panels/panel.ts).
-    entryPoints: { main: join(root, 'webview/main.ts') }, outdir: join(dist, 'webview'), logLevel: 'info',
+    entryPoints: { main: join(root, 'webview/main.ts'), metrics: join(root, 'webview/metrics/main.ts') }, outdir: join(dist, 'webview'), logLevel: 'info',
   },
 ];
 

@@ -25,6 +25,7 @@ export const commandTable = [
   { id: 'tokenwise.toggleTokenBoundaries', title: 'Toggle Token Boundaries' },
   { id: 'tokenwise.selectTokenizer', title: 'Select Tokenizer…' },
   { id: 'tokenwise.toggleHeatmap', title: 'Toggle Entropy Heat Map', needsModel: true, subject: 'the entropy heat map' },
+  { id: 'tokenwise.showMetrics', title: 'Show Compression Metrics' },
   { id: 'tokenwise.setApiKey', title: 'Set API Key…' },
 ] as const satisfies readonly CommandDeclaration[];
 

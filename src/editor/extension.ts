@@ -14,6 +14,7 @@ import { registerTokenView } from './tokenView';
 import { registerEngine, type EngineClient } from './engine';
 import { registerInlineCompletion } from './completion/inlineCompletion';
 import { registerEntropyView } from './heatmap';
+import { registerMetricsPanel } from './metrics';
 
 /** The running engine, for `deactivate` to wait on its shutdown. */
 let activeEngine: EngineClient | undefined;
@@ -73,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): void {
     engineScope.track(engine.state.kind);
     surface('inline completion', () => registerInlineCompletion(context, services, engine));
     surface('the entropy heat map', () => registerEntropyView(context, services, engine, tokenView));
+    surface('the compression metrics panel', () => registerMetricsPanel(context, services, engine));
   } else {
     commands.noteFailure('inline completion and the entropy heat map', 'they need the inference engine');
   }

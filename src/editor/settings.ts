@@ -85,6 +85,8 @@ export interface CompletionSettings {
   /** An integer (floored). */
   maxTokens: number;
   timeoutMs: number;
+  /** Gate: least geometric-mean token probability of a suggestion (0–1). */
+  minConfidence: number;
 }
 
 export interface HeatmapSettings {
@@ -126,6 +128,7 @@ export function readCompletionSettings(scope?: vscode.ConfigurationScope): Compl
     family: readSetting('completion.family', scope),
     maxTokens: Math.floor(readSetting('completion.maxTokens', scope)),
     timeoutMs: readSetting('completion.timeoutMs', scope),
+    minConfidence: readSetting('completion.minConfidence', scope),
   };
 }
 

@@ -13,7 +13,7 @@ import { defaultRankThresholds, isRankThresholds, type HeatMetric, type HeatStyl
 export const settingsSection = 'tokenwise';
 
 /** The areas a surface listens to (settings.ts `onDidChangeSettings`). */
-export const settingsAreas = ['tokens', 'engine', 'completion', 'heatmap'] as const;
+export const settingsAreas = ['tokens', 'engine', 'completion', 'heatmap', 'metrics'] as const;
 export type SettingsArea = (typeof settingsAreas)[number];
 
 export type SettingScope = 'application' | 'machine' | 'machine-overridable' | 'window' | 'resource' | 'language-overridable';
@@ -146,6 +146,7 @@ export const settingsSchema = {
   'completion.family': enumSetting<FimFamily | 'auto'>('completion', families, 'auto', { scope: 'machine' }),
   'completion.maxTokens': numberSetting('completion', 64, { scope: 'resource', minimum: 1, maximum: 512 }),
   'completion.timeoutMs': numberSetting('completion', 500, { scope: 'resource', minimum: 50 }),
+  'completion.minConfidence': numberSetting('completion', 0.5, { scope: 'resource', minimum: 0, maximum: 1 }),
   // ---- heatmap (entropy heat map) ----
   'heatmap.metric': enumSetting<HeatMetric>('heatmap', metrics, 'surprisal', { scope: 'resource' }),
   'heatmap.rankThresholds': declare<RankThresholds>(
@@ -157,6 +158,10 @@ export const settingsSchema = {
   ),
   'heatmap.style': enumSetting<HeatStyle>('heatmap', styles, 'background', { scope: 'resource' }),
   'heatmap.contextTokens': numberSetting('heatmap', 256, { scope: 'resource', integer: true, minimum: 16, maximum: 8192 }),
+  // ---- metrics (compression metrics panel) ----
+  'metrics.reference': stringSetting('metrics', 'o200k_base', { scope: 'resource' }),
+  'metrics.extraTokenizers': stringListSetting('metrics', [], { scope: 'machine', userOnly: true }),
+  'metrics.bitsPerByte': booleanSetting('metrics', true, { scope: 'resource' }),
 } as const satisfies Record<string, Setting<unknown>>;
 
 export type SettingKey = keyof typeof settingsSchema;

@@ -5,7 +5,7 @@
  */
 export * from './types';
 export { measureText, languageOf, loadComparisonTokenizers, tokenizerDisplayName, defaultTokenizers, defaultReference, type MeasureOptions, type MetricsModel, type TextInput } from './measure';
-export { summarize, summarizeByLanguage, fileRow } from './summary';
+export { summarize, summarizeByLanguage, fileRow, MetricsAccumulator } from './summary';
 export { tokenizerCounts, countLines, codePoints } from './tokens';
 export { identifiersFromSyntax, subwords, subwordRanges, identifierTokenTypes, type Identifier } from './identifiers';
 export { defaultCompressors, unavailableCompressors, gzip9, brotli11, type Compressor } from './compression';

@@ -112,76 +112,105 @@ function tokenizerSummary(name: string, s: TokenizerSums, referenceTokens: numbe
   };
 }
 
-function modelSummary(files: readonly FileMetrics[]): ModelSummary | undefined {
-  const scored = files.filter((f) => f.model && f.model.tokens > 0);
-  if (scored.length === 0) return undefined;
-  let bits = 0;
-  let bytes = 0;
-  let tokens = 0;
-  let scoredTokens = 0;
-  let rawSum = 0;
-  let complete = true;
-  for (const f of scored) {
-    const m = f.model!;
-    bits += m.bits;
-    bytes += m.bytes;
-    tokens += m.tokens;
-    scoredTokens += m.scoredTokens;
-    rawSum += (8 * m.bytes) / m.tokens;
-    complete &&= m.complete;
+interface ModelSums {
+  model: string;
+  files: number;
+  bits: number;
+  bytes: number;
+  tokens: number;
+  scoredTokens: number;
+  rawSum: number;
+  complete: boolean;
+  flopsPerToken?: number;
+  genLength?: number;
+}
+
+/**
+ * Adds files one at a time and keeps only sums (histograms, counts, id sets): a workspace scan
+ * holds one accumulator per language plus one for everything, never the files' full results.
+ */
+export class MetricsAccumulator {
+  private readonly sums = new Map<string, TokenizerSums>();
+  private files = 0;
+  private bytes = 0;
+  private chars = 0;
+  private lines = 0;
+  private readonly compressed = new Map<string, number>();
+  private model: ModelSums | undefined;
+
+  constructor(readonly reference: string) {}
+
+  add(f: FileMetrics): void {
+    this.files++;
+    this.bytes += f.bytes;
+    this.chars += f.chars;
+    this.lines += f.lines;
+    for (const t of f.tokenizers) {
+      let s = this.sums.get(t.tokenizer);
+      if (!s) this.sums.set(t.tokenizer, (s = emptySums()));
+      add(s, f, t);
+    }
+    for (const c of f.compressed) this.compressed.set(c.name, (this.compressed.get(c.name) ?? 0) + c.bytes);
+    const m = f.model;
+    if (m && m.tokens > 0) {
+      const sums = (this.model ??= { model: m.model, files: 0, bits: 0, bytes: 0, tokens: 0, scoredTokens: 0, rawSum: 0, complete: true });
+      sums.files++;
+      sums.bits += m.bits;
+      sums.bytes += m.bytes;
+      sums.tokens += m.tokens;
+      sums.scoredTokens += m.scoredTokens;
+      sums.rawSum += (8 * m.bytes) / m.tokens;
+      sums.complete &&= m.complete;
+      if (m.flopsPerToken) sums.flopsPerToken = m.flopsPerToken;
+      if (m.genLength) sums.genLength = m.genLength;
+    }
   }
-  const first = scored[0]!.model!;
-  const out: ModelSummary = {
-    model: first.model,
-    bitsPerByte: ratio(bits, bytes),
-    bits,
-    bytes,
-    tokens,
-    scoredTokens,
-    complete: complete && scored.length === files.length,
-    rawBitsPerToken: rawSum / scored.length,
-    nllBitsPerToken: ratio(bits, scoredTokens),
-    numeratorBias: paperNumeratorBias,
-  };
-  if (first.flopsPerToken) {
-    out.flopsPerToken = first.flopsPerToken;
-    if (first.genLength) out.genLength = first.genLength;
-    out.informationCapacity = informationCapacity({ rawBitsPerToken: out.rawBitsPerToken, nllBitsPerToken: out.nllBitsPerToken, flopsPerToken: first.flopsPerToken });
+
+  get count(): number {
+    return this.files;
   }
-  return out;
+
+  summary(): MetricsSummary {
+    const referenceTokens = this.sums.get(this.reference)?.c.tokens;
+    const summary: MetricsSummary = {
+      files: this.files,
+      bytes: this.bytes,
+      chars: this.chars,
+      lines: this.lines,
+      reference: this.reference,
+      tokenizers: [...this.sums].map(([name, s]) => tokenizerSummary(name, s, referenceTokens)),
+      compression: [...this.compressed].map(([name, b]) => ({ name, bitsPerByte: ratio(8 * b, this.bytes) })),
+    };
+    const m = this.model;
+    if (m) {
+      const model: ModelSummary = {
+        model: m.model,
+        bitsPerByte: ratio(m.bits, m.bytes),
+        bits: m.bits,
+        bytes: m.bytes,
+        tokens: m.tokens,
+        scoredTokens: m.scoredTokens,
+        complete: m.complete && m.files === this.files,
+        rawBitsPerToken: m.rawSum / m.files,
+        nllBitsPerToken: ratio(m.bits, m.scoredTokens),
+        numeratorBias: paperNumeratorBias,
+      };
+      if (m.flopsPerToken) {
+        model.flopsPerToken = m.flopsPerToken;
+        if (m.genLength) model.genLength = m.genLength;
+        model.informationCapacity = informationCapacity({ rawBitsPerToken: model.rawBitsPerToken, nllBitsPerToken: model.nllBitsPerToken, flopsPerToken: m.flopsPerToken });
+      }
+      summary.model = model;
+    }
+    return summary;
+  }
 }
 
 /** The summary of a set of files (one file, a selection, a language, a workspace). */
 export function summarize(files: readonly FileMetrics[], reference: string): MetricsSummary {
-  const sums = new Map<string, TokenizerSums>();
-  let bytes = 0;
-  let chars = 0;
-  let lines = 0;
-  const compressed = new Map<string, number>();
-  for (const f of files) {
-    bytes += f.bytes;
-    chars += f.chars;
-    lines += f.lines;
-    for (const t of f.tokenizers) {
-      let s = sums.get(t.tokenizer);
-      if (!s) sums.set(t.tokenizer, (s = emptySums()));
-      add(s, f, t);
-    }
-    for (const c of f.compressed) compressed.set(c.name, (compressed.get(c.name) ?? 0) + c.bytes);
-  }
-  const referenceTokens = sums.get(reference)?.c.tokens;
-  const summary: MetricsSummary = {
-    files: files.length,
-    bytes,
-    chars,
-    lines,
-    reference,
-    tokenizers: [...sums].map(([name, s]) => tokenizerSummary(name, s, referenceTokens)),
-    compression: [...compressed].map(([name, b]) => ({ name, bitsPerByte: ratio(8 * b, bytes) })),
-  };
-  const model = modelSummary(files);
-  if (model) summary.model = model;
-  return summary;
+  const acc = new MetricsAccumulator(reference);
+  for (const f of files) acc.add(f);
+  return acc.summary();
 }
 
 /** Summaries per language, languages by bytes (largest first). */

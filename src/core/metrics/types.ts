@@ -144,6 +144,8 @@ export interface MetricsSummary {
 /** One row of the per-file table and of the CSV export. */
 export interface FileRow {
   uri: string;
+  /** Display path (workspace-relative), when the edge knows one. */
+  label?: string;
   language: string;
   bytes: number;
   lines: number;

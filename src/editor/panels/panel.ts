@@ -26,6 +26,8 @@ export interface PanelSpec<P extends WebviewProtocol, S> {
   readonly script: string;
   /** Stylesheets relative to media/. */
   readonly styles?: readonly string[];
+  /** Stylesheets the webview bundle emitted, relative to dist/webview/ (CSS imported by the page's script). */
+  readonly bundledStyles?: readonly string[];
   /** Shapes of the messages the webview may send (beyond the base `ready`). */
   readonly validators: Validators<P['toHost']>;
   /** Checks a state restored from the webview (`setState` of a previous session). */
@@ -70,7 +72,7 @@ export abstract class Panel<P extends WebviewProtocol, S = unknown> implements v
       cspSource: webview.cspSource,
       nonce: createNonce(),
       scriptUri: asUri('dist', 'webview', spec.script),
-      styleUris: (spec.styles ?? []).map((s) => asUri('media', s)),
+      styleUris: [...(spec.styles ?? []).map((s) => asUri('media', s)), ...(spec.bundledStyles ?? []).map((s) => asUri('dist', 'webview', s))],
     });
     this.disposables.push(
       this.disposeEmitter,

@@ -1,8 +1,8 @@
 /**
  * `tokenwise bench metrics`: throughput of the metrics panel's workspace scan on real source code.
  *
- * Corpus: the .ts/.js files under this repository's node_modules and the .py files under
- * /usr/lib/python3 and /usr/lib/python3.11, found by the workspace scan itself (skip rules,
+ * Corpus: the JavaScript/TypeScript files under this repository's node_modules (and Debian's
+ * /usr/share/nodejs, /usr/lib/node_modules) and the .py files under /usr/lib/python3 and /usr/lib/python3.11, found by the workspace scan itself (skip rules,
  * .gitignore, binaries and files over 1 MB left out), in scan order until `--mb` (default 50) MB.
  * This corpus overlaps the shipped model's training corpus (models/corpus_manifest.json: the
  * CPython standard library, Debian's Python packages and permissively licensed npm packages), so:
@@ -20,16 +20,17 @@ import { join, relative, resolve } from 'node:path';
 import { loadBackend } from '../../core/inference/factory';
 import type { ExecutionProviderSetting } from '../../core/inference/types';
 import { findShippedModel } from '../../core/model/modelDir';
-import { loadComparisonTokenizers, measureText, metricsModelFor, readSourceText, scanMetricsFiles, summarize, type FileMetrics, type MeasureOptions } from '../../core/metrics';
+import { MetricsAccumulator, loadComparisonTokenizers, measureText, metricsModelFor, readSourceText, scanMetricsFiles, type MeasureOptions } from '../../core/metrics';
 import { SyntaxService } from '../../core/syntax';
 import { nodeWorkspaceFs } from '../../cli/workspaceFs';
 import type { BenchContext, BenchResult, BenchRow, Benchmark } from './types';
 
 interface CorpusFile {
   path: string;
-  text: string;
   bytes: number;
   heldOut: boolean;
+  /** sha1 of the content, filled in by the first scan. */
+  hash?: string;
 }
 
 const MB = 1024 * 1024;
@@ -46,9 +47,11 @@ export function isHeldOut(key: string): boolean {
 
 async function collectCorpus(nodeModules: string, mb: number, ctx: BenchContext): Promise<CorpusFile[]> {
   const roots: Array<{ root: string; ext: RegExp }> = [
-    { root: nodeModules, ext: /\.(ts|js)$/ },
+    { root: nodeModules, ext: /\.(ts|js|mjs|cjs|mts|cts|tsx|jsx)$/ },
     { root: '/usr/lib/python3', ext: /\.py$/ },
     { root: '/usr/lib/python3.11', ext: /\.py$/ },
+    { root: '/usr/share/nodejs', ext: /\.(ts|js|mjs|cjs)$/ },
+    { root: '/usr/lib/node_modules', ext: /\.(ts|js|mjs|cjs)$/ },
   ];
   const files: CorpusFile[] = [];
   let total = 0;
@@ -57,36 +60,38 @@ async function collectCorpus(nodeModules: string, mb: number, ctx: BenchContext)
   for (const { root, ext } of roots) {
     if (!existsSync(root)) continue;
     const scan = await scanMetricsFiles(nodeWorkspaceFs, root, { maxFiles: 200_000, signal: ctx.signal });
-    lists.push(scan.files.filter((f) => ext.test(f.uri) && !f.uri.endsWith('.d.ts')));
+    lists.push(scan.files.filter((f) => ext.test(f.uri)));
   }
   const at = lists.map(() => 0);
   while (total < mb * MB && lists.some((l, i) => at[i]! < l.length)) {
     for (let i = 0; i < lists.length && total < mb * MB; i++) {
       const f = lists[i]![at[i]!++];
       if (!f) continue;
-      const text = await readSourceText(nodeWorkspaceFs, f.uri).catch(() => undefined);
-      if (text === undefined) continue;
-      const bytes = Buffer.byteLength(text);
-      files.push({ path: f.uri, text, bytes, heldOut: isHeldOut(corpusKey(f.uri, nodeModules)) });
-      total += bytes;
+      files.push({ path: f.uri, bytes: f.size, heldOut: isHeldOut(corpusKey(f.uri, nodeModules)) });
+      total += f.size;
     }
   }
-  // A held-out path whose content is also under a trained path was trained on.
-  const trained = new Set(files.filter((f) => !f.heldOut).map((f) => createHash('sha1').update(f.text).digest('hex')));
-  for (const f of files) if (f.heldOut && trained.has(createHash('sha1').update(f.text).digest('hex'))) f.heldOut = false;
   return files;
 }
 
+/** The scan as the panel runs it: read each file, measure it, add it to the sums (no file's result is kept). */
 async function run(files: readonly CorpusFile[], options: Omit<MeasureOptions, 'syntax'>, ctx: BenchContext, label: string) {
   const syntax = new SyntaxService({ maxTrees: 2 });
-  const out: FileMetrics[] = [];
+  const acc = new MetricsAccumulator('o200k_base');
   const bytes = files.reduce((a, f) => a + f.bytes, 0);
+  let binaries = 0;
   const t0 = performance.now();
   let done = 0;
   let next = 0.1;
   try {
     for (const f of files) {
-      out.push(await measureText({ uri: f.path, text: f.text }, { ...options, syntax, signal: ctx.signal }));
+      const text = await readSourceText(nodeWorkspaceFs, f.path).catch(() => undefined);
+      if (text === undefined) {
+        binaries++;
+        continue;
+      }
+      f.hash ??= createHash('sha1').update(text).digest('hex');
+      acc.add(await measureText({ uri: f.path, text }, { ...options, syntax, signal: ctx.signal }));
       syntax.close(f.path);
       done += f.bytes;
       if (done / bytes >= next) {
@@ -98,7 +103,7 @@ async function run(files: readonly CorpusFile[], options: Omit<MeasureOptions, '
     syntax.dispose();
   }
   const seconds = (performance.now() - t0) / 1000;
-  return { metrics: out, seconds, mbPerS: bytes / MB / seconds, bytes, peakRssMB: process.resourceUsage().maxRSS / 1024 };
+  return { summary: acc.summary(), binaries, seconds, mbPerS: bytes / MB / seconds, bytes, peakRssMB: process.resourceUsage().maxRSS / 1024, rssMB: process.memoryUsage().rss / MB };
 }
 
 export const metricsBenchmark: Benchmark = {
@@ -120,9 +125,11 @@ export const metricsBenchmark: Benchmark = {
     ctx.progress(`tokenizers only: ${corpus.length} files, ${(corpusBytes / MB).toFixed(1)} MB…`);
     const plain = await run(corpus, { tokenizers }, ctx, 'tokenizers only');
 
+    // A held-out path whose content is also under a trained path was trained on (cjs/esm copies).
+    const trained = new Set(corpus.filter((f) => !f.heldOut && f.hash).map((f) => f.hash));
     const heldOut: CorpusFile[] = [];
     let heldBytes = 0;
-    for (const f of corpus) if (f.heldOut && heldBytes < bpbMb * MB) (heldOut.push(f), (heldBytes += f.bytes));
+    for (const f of corpus) if (f.heldOut && f.hash && !trained.has(f.hash) && heldBytes < bpbMb * MB) (heldOut.push(f), (heldBytes += f.bytes));
     ctx.progress(`loading the model…`);
     const loaded = await loadBackend(
       { backend: 'embedded', modelPath: modelDir ?? '', executionProvider: (typeof o.provider === 'string' ? o.provider : 'cpu') as ExecutionProviderSetting, threads: typeof o.threads === 'number' ? o.threads : 0, kvCacheMB: 64 },
@@ -138,8 +145,8 @@ export const metricsBenchmark: Benchmark = {
     } finally {
       await loaded.backend.dispose();
     }
-    const all = summarize(plain.metrics, 'o200k_base');
-    const held = summarize(withBpb.metrics, 'o200k_base');
+    const all = plain.summary;
+    const held = withBpb.summary;
     const langs = (files: readonly CorpusFile[]) => {
       const by = new Map<string, number>();
       for (const f of files) {
@@ -149,7 +156,7 @@ export const metricsBenchmark: Benchmark = {
       return [...by].map(([e, b]) => `.${e} ${(b / MB).toFixed(1)} MB`).join(', ');
     };
     const rows: BenchRow[] = [
-      { metric: 'scan, tokenizers only', value: plain.mbPerS, unit: 'MB/s', note: `${corpus.length} files, ${(corpusBytes / MB).toFixed(1)} MB in ${plain.seconds.toFixed(1)} s; peak RSS ${plain.peakRssMB.toFixed(0)} MB` },
+      { metric: 'scan, tokenizers only', value: plain.mbPerS, unit: 'MB/s', note: `${corpus.length} files, ${(corpusBytes / MB).toFixed(1)} MB in ${plain.seconds.toFixed(1)} s; peak RSS ${plain.peakRssMB.toFixed(0)} MB, RSS at the end ${plain.rssMB.toFixed(0)} MB` },
       { metric: 'scan, with bits per byte (held-out files)', value: withBpb.mbPerS, unit: 'MB/s', note: `${heldOut.length} files, ${(heldBytes / MB).toFixed(2)} MB in ${withBpb.seconds.toFixed(1)} s; peak RSS ${withBpb.peakRssMB.toFixed(0)} MB (${info.provider})` },
       { metric: 'peak RSS (process)', value: withBpb.peakRssMB, unit: 'MB', note: `RSS before the scans ${rssBefore.toFixed(0)} MB (tokenizers loaded)` },
     ];

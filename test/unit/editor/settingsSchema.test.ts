@@ -47,7 +47,7 @@ test('type, default, enum values, bounds and scope agree with package.json', () 
 test('user-only settings are machine-scoped and restricted in untrusted workspaces', () => {
   const restricted: string[] = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations;
   const userOnly = settingKeys.filter((k) => settingsSchema[k].userOnly).map((k) => `tokenwise.${k}`);
-  assert.deepEqual(userOnly.sort(), ['tokenwise.backend', 'tokenwise.customTokenizerPath', 'tokenwise.modelPath', 'tokenwise.remote.model', 'tokenwise.remote.tokenizerPath', 'tokenwise.remote.url']);
+  assert.deepEqual(userOnly.sort(), ['tokenwise.backend', 'tokenwise.customTokenizerPath', 'tokenwise.metrics.extraTokenizers', 'tokenwise.modelPath', 'tokenwise.remote.model', 'tokenwise.remote.tokenizerPath', 'tokenwise.remote.url']);
   for (const key of userOnly) {
     assert.equal(properties[key]!.scope, 'machine', key);
     assert.ok(restricted.includes(key), `${key} is in capabilities.untrustedWorkspaces.restrictedConfigurations`);
