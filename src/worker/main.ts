@@ -4,11 +4,15 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { createWorkerHandler } from './handler';
+import { installNativeGate } from '../core/base/nativeGate';
 import type { HostToWorker, WorkerToHost } from '../core/protocol/engine';
 
 const port = parentPort;
 if (port) {
   const handler = createWorkerHandler((message: WorkerToHost) => port.postMessage(message));
-  port.on('message', (message: HostToWorker) => handler.onMessage(message));
+  port.on('message', (message: HostToWorker) => {
+    if (message.type === 'gate') installNativeGate(message.buffer);
+    else handler.onMessage(message);
+  });
   port.postMessage({ type: 'ready' } satisfies WorkerToHost);
 }

@@ -12,12 +12,14 @@ import { requireSandbox } from '../../tools/eval/sandbox';
 import { evaluateFim, type FimEvalReport } from '../../tools/eval/fimEval';
 import type { FimOrder } from '../../core/completion/prompt/templates';
 import { completionOptions } from './complete';
+import { confidenceCurve, confidenceSamples } from '../../tools/eval/confidence';
+import { defaultMinConfidence } from '../../core/completion/gate';
 import { loadCompletionSession, modelOptions } from '../backend';
 
 export const evalCommand: CliCommand = {
   name: 'eval',
-  summary: 'Evaluate completion on a benchmark: `eval fim --data <HumanEval-infilling .jsonl[.gz]>`.',
-  positionals: [{ name: 'suite', description: 'Benchmark suite: fim.', required: true }],
+  summary: 'Evaluate completion: `eval fim|confidence --data <HumanEval-infilling .jsonl[.gz]>`.',
+  positionals: [{ name: 'suite', description: 'fim (pass@1, exact match, latency) or confidence (share shown vs share right per confidence threshold).', required: true }],
   options: {
     data: { type: 'string', valueName: 'file', description: 'Tasks (task_id, prompt, suffix, canonical_solution, test, entry_point), .jsonl or .jsonl.gz.' },
     limit: { type: 'number', valueName: 'n', description: 'Evaluate the first n tasks only.' },
@@ -36,17 +38,47 @@ export const evalCommand: CliCommand = {
     'program exits, every process it started is killed (its pid namespace ends). Nothing is written on the host.',
     'Without a working bubblewrap (not installed, or no user namespaces) eval refuses to run unless --unsafe-no-sandbox.',
     'Greedy decoding; the middle is cut at the first line break only if the reference middle has none (single-line tasks).',
+    '',
+    'eval confidence: the curve behind tokenwise.completion.minConfidence. Every task is completed by the editor\'s',
+    'pipeline without the confidence gate (parse gate on); per threshold of the geometric-mean token probability:',
+    'the share of tasks with a suggestion shown and the share of shown suggestions equal to the reference middle.',
+    'JSON: {"tasks", "model", "curve": [{"threshold", "shown", "precision", "shownCount", "rightCount"}]}. No program is run.',
+    'Data: HumanEval-infilling (github.com/openai/human-eval-infilling, MIT); not in the shipped model\'s training corpus.',
   ].join('\n'),
   async run(ctx) {
-    if (ctx.args.positionals[0] !== 'fim') throw new TokenwiseError('usage', `Unknown suite '${ctx.args.positionals[0]}'; available: fim.`);
+    const suite = ctx.args.positionals[0];
+    if (suite !== 'fim' && suite !== 'confidence') throw new TokenwiseError('usage', `Unknown suite '${suite}'; available: fim, confidence.`);
     const data = ctx.args.options.data as string | undefined;
-    if (!data) throw new TokenwiseError('usage', "'eval fim' needs --data <file>.");
+    if (!data) throw new TokenwiseError('usage', `'eval ${suite}' needs --data <file>.`);
     let tasks = loadInfillingTasks(data);
     const limit = ctx.args.options.limit as number | undefined;
     if (limit !== undefined) tasks = tasks.slice(0, Math.max(0, Math.floor(limit)));
     const mode = (ctx.args.options.mode as BoundaryMode | undefined) ?? 'exact';
     const order = (ctx.args.options.order as FimOrder | undefined) ?? 'psm';
     const maxNewTokens = (ctx.args.options['max-tokens'] as number | undefined) ?? 128;
+    if (suite === 'confidence') {
+      const session = await loadCompletionSession(ctx);
+      try {
+        const samples = await confidenceSamples(session, tasks, { mode, order, maxNewTokens, signal: ctx.signal, onProgress: (done) => !ctx.json && ctx.io.stderr(`\r${done}/${tasks.length}`) });
+        const curve = confidenceCurve(samples);
+        if (ctx.json) {
+          printJson(ctx.io, { tasks: tasks.length, model: session.info.name, mode, order, curve });
+          return;
+        }
+        ctx.io.stderr('\n');
+        const pct = (x: number) => (Number.isNaN(x) ? '   —  ' : `${(x * 100).toFixed(1).padStart(5)}%`);
+        ctx.io.stdout(
+          [
+            `HumanEval-infilling (${data}), ${tasks.length} tasks, model ${session.info.name}, mode ${mode}: held-out (not in models/corpus_manifest.json)`,
+            '  minConfidence   shown   right of shown',
+            ...curve.map((p) => `  ${p.threshold.toFixed(2).padStart(13)}  ${pct(p.shown)}  ${pct(p.precision)}  (${p.rightCount}/${p.shownCount})${p.threshold === defaultMinConfidence ? '  ← default' : ''}`),
+          ].join('\n') + '\n',
+        );
+      } finally {
+        await session.backend.dispose();
+      }
+      return;
+    }
     const timeoutMs = (ctx.args.options.timeout as number | undefined) ?? 10_000;
     const unsafeNoSandbox = ctx.args.options['unsafe-no-sandbox'] === true;
     const sandbox = requireSandbox(timeoutMs, unsafeNoSandbox);

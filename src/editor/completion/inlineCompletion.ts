@@ -37,10 +37,21 @@ export function registerInlineCompletion(context: vscode.ExtensionContext, servi
       const version = document.version;
       const offset = document.offsetAt(position);
       const text = document.getText();
-      const prefix = text.slice(Math.max(0, offset - maxContextChars), offset);
+      // The suggest popup is open with an item selected: complete as if that item were accepted,
+      // and offer an item that starts with it (VS Code shows the ghost text after the selection,
+      // and the popup and the ghost text agree on what Tab inserts).
+      const selected = ctx.selectedCompletionInfo;
+      const selectedStart = selected && selected.range.end.isEqual(position) ? document.offsetAt(selected.range.start) : undefined;
+      const before = selectedStart !== undefined ? text.slice(Math.max(0, selectedStart - maxContextChars), selectedStart) + selected!.text : text.slice(Math.max(0, offset - maxContextChars), offset);
+      const prefix = before.slice(-maxContextChars);
       const suffix = text.slice(offset, offset + maxContextChars);
-      const cached = cache.get(prefix, suffix);
-      if (cached !== undefined) return [new vscode.InlineCompletionItem(cached, new vscode.Range(position, position))];
+      const item = (completion: string, replace: number) => {
+        const start = selectedStart !== undefined ? selected!.range.start : position;
+        const end = document.positionAt(offset + replace);
+        return new vscode.InlineCompletionItem((selectedStart !== undefined ? selected!.text : '') + completion, new vscode.Range(start, end));
+      };
+      const cached = cache.lookup(prefix, suffix);
+      if (cached !== undefined) return [item(cached.completion, cached.replace)];
 
       if (ctx.triggerKind === vscode.InlineCompletionTriggerKind.Automatic) {
         await new Promise((resolve) => setTimeout(resolve, debounce.delayMs));
@@ -53,7 +64,7 @@ export function registerInlineCompletion(context: vscode.ExtensionContext, servi
         const editor = vscode.window.visibleTextEditors.find((e) => e.document === document);
         const indentUnit = editor && editor.options.insertSpaces === false ? '\t' : ' '.repeat(Number(editor?.options.tabSize ?? 4));
         const result = await engine.complete(
-          { prefix, suffix, mode: settings.mode, order: settings.order, maxNewTokens: settings.maxTokens, indentUnit, timeBudgetMs: settings.timeoutMs, signal: controller.signal },
+          { prefix, suffix, mode: settings.mode, order: settings.order, maxNewTokens: settings.maxTokens, indentUnit, timeBudgetMs: settings.timeoutMs, minConfidence: settings.minConfidence, languageId: document.languageId, signal: controller.signal },
           settings.family,
         );
         debounce.record(performance.now() - t0);
@@ -68,10 +79,11 @@ export function registerInlineCompletion(context: vscode.ExtensionContext, servi
           `$(sparkle) ${result.mode}${result.degraded ? ' (lowered)' : ''} ${result.promptMs.toFixed(0)}+${genMs.toFixed(0)} ms · ${tps.toFixed(0)} tok/s`,
           `Last completion (${info ? `${info.name} on ${info.provider}, ` : ''}${result.order.toUpperCase()}, boundary ${result.mode}): prompt ${result.promptMs.toFixed(0)} ms, generation ${genMs.toFixed(0)} ms, ${result.tokens.length} tokens (${tps.toFixed(1)} tokens/s)${result.finishReason === 'time' ? ', cut by the time limit' : ''}${result.degraded ? `\n${result.degraded}` : ''}`,
         );
+        if (result.suppressed) services.log.debug(`completion withheld (${result.suppressed}${result.confidence ? `, confidence ${result.confidence.probability.toFixed(2)}` : ''}): ${JSON.stringify(result.candidate ?? '')}`);
         // Never show a suggestion for text that changed while it was computed.
         if (token.isCancellationRequested || document.version !== version || result.text === '') return [];
-        cache.put(prefix, suffix, result.text);
-        return [new vscode.InlineCompletionItem(result.text, new vscode.Range(position, position))];
+        cache.put(prefix, suffix, result.text, result.replace ?? 0);
+        return [item(result.text, result.replace ?? 0)];
       } catch (error) {
         if (error instanceof CancelledError || controller.signal.aborted) return [];
         services.notifyErrorOnce(`Completion failed: ${describeError(error)}`);

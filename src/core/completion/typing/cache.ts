@@ -8,6 +8,8 @@ interface Entry {
   prefix: string;
   suffix: string;
   completion: string;
+  /** Characters right of the cursor the completion replaces (auto-closed brackets it contains). */
+  replace: number;
 }
 
 export class CompletionCache {
@@ -15,18 +17,23 @@ export class CompletionCache {
 
   constructor(private readonly capacity = 64) {}
 
-  put(prefix: string, suffix: string, completion: string): void {
+  put(prefix: string, suffix: string, completion: string, replace = 0): void {
     this.entries = this.entries.filter((e) => !(e.prefix === prefix && e.suffix === suffix));
-    this.entries.push({ prefix, suffix, completion });
+    this.entries.push({ prefix, suffix, completion, replace });
     if (this.entries.length > this.capacity) this.entries.shift();
   }
 
   get(prefix: string, suffix: string): string | undefined {
+    return this.lookup(prefix, suffix)?.completion;
+  }
+
+  /** The rest of a cached completion for this prefix, and how many characters right of the cursor it replaces. */
+  lookup(prefix: string, suffix: string): { completion: string; replace: number } | undefined {
     for (let i = this.entries.length - 1; i >= 0; i--) {
       const e = this.entries[i]!;
       if (e.suffix !== suffix || !prefix.startsWith(e.prefix)) continue;
       const typed = prefix.slice(e.prefix.length);
-      if (typed.length < e.completion.length && e.completion.startsWith(typed)) return e.completion.slice(typed.length);
+      if (typed.length < e.completion.length && e.completion.startsWith(typed)) return { completion: e.completion.slice(typed.length), replace: e.replace };
     }
     return undefined;
   }

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { TokenwiseError, describeError, isOutOfMemory } from '../../base/errors';
+import { insideNativeGate } from '../../base/nativeGate';
 import type { ExecutionProviderSetting, ProviderName } from '../types';
 
 // ORT's own logger would print provider-load failures to stderr; they are caught and logged here instead.
@@ -74,7 +75,7 @@ export async function createSession(modelFile: string, options: CreateSessionOpt
       if (simulatedUnavailable.has(provider)) throw new Error(`${provider} disabled by TOKENWISE_DISABLE_PROVIDERS`);
       const missing = options.provider === 'auto' ? missingLibrary(provider) : undefined;
       if (missing) throw new Error(`${missing} not found`);
-      const session = await ort.InferenceSession.create(modelFile, {
+      const session = await insideNativeGate(() => ort.InferenceSession.create(modelFile, {
         executionProviders: [provider],
         intraOpNumThreads: threads,
         interOpNumThreads: 1,
@@ -83,10 +84,11 @@ export async function createSession(modelFile: string, options: CreateSessionOpt
         logSeverityLevel: 3,
         // Idle threads sleep instead of spinning, so an idle editor does not burn CPU.
         extra: { session: { 'intra_op.allow_spinning': '0', 'inter_op.allow_spinning': '0' } },
-      });
+      }));
       options.log?.(`execution provider: ${provider} (${threads} thread${threads === 1 ? '' : 's'})`);
       return { session, provider };
     } catch (error) {
+      if (error instanceof TokenwiseError && error.kind === 'cancelled') throw error; // the gate: shutting down
       const cause = firstLine(describeError(error));
       failures.push(`${provider}: ${cause}`);
       if (isModelFileError(cause)) throw new TokenwiseError('model', modelFileMessage(modelFile, cause), { cause: error });
@@ -133,8 +135,10 @@ export async function runSession(
   fetches?: Record<string, OrtTensor | null>,
 ): Promise<Record<string, OrtTensor>> {
   try {
-    return (fetches ? await session.run(feeds, fetches) : await session.run(feeds)) as Record<string, OrtTensor>;
+    // Inside the native gate: the thread hosting the engine is never terminated during a step.
+    return (await insideNativeGate(() => (fetches ? session.run(feeds, fetches) : session.run(feeds)))) as Record<string, OrtTensor>;
   } catch (error) {
+    if (error instanceof TokenwiseError) throw error; // the gate: shutting down
     const cause = firstLine(describeError(error));
     if (isOutOfMemory(cause)) throw new TokenwiseError('model', `Out of memory while running the model (${cause}).`, { cause: error });
     throw new TokenwiseError('model', `The model failed to run (${cause}).`, { cause: error });
@@ -142,5 +146,5 @@ export async function runSession(
 }
 
 export async function releaseSession(session: OrtSession): Promise<void> {
-  await session.release();
+  await insideNativeGate(() => session.release());
 }
