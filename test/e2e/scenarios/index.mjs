@@ -11,6 +11,8 @@ import tokenView from './token-view.mjs';
 import inlineCompletion from './inline-completion.mjs';
 import entropyView from './entropy-view.mjs';
 import badModel from './bad-model.mjs';
+import remoteCompletion from './remote-completion.mjs';
+import metricsPanel from './metrics-panel.mjs';
 
 /** @type {Array<{ name: string, description?: string, timeoutMs: number, run: (t: any) => Promise<void> }>} */
 export const scenarios = [
@@ -20,4 +22,6 @@ export const scenarios = [
   inlineCompletion,
   entropyView,
   badModel,
+  remoteCompletion,
+  metricsPanel,
 ];

@@ -1,0 +1,92 @@
+// Remote inference: `tokenwise serve` started by the test on a free loopback port; VS Code is
+// pointed at it with tokenwise.backend = vllm (machine settings); typing mid-word shows ghost text
+// that came over HTTP (the server logs the completion requests), the status bar names the server
+// kind and its tooltip the probed capabilities. The settings are restored and the server stopped.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { updateMachineSettings } from '../lib/settings.mjs';
+
+const nbsp = /\u00a0/g;
+
+async function ghostText(editor) {
+  return editor.evaluate((root) => {
+    const inline = [...root.querySelectorAll('.view-lines .ghost-text-decoration')].map((p) => p.textContent ?? '').join('');
+    const below = [...root.querySelectorAll('.ghost-text .view-line')].map((p) => p.textContent ?? '');
+    return [inline, ...below].join('\n');
+  });
+}
+
+export default {
+  name: 'remote-completion',
+  description: 'VS Code completes against tokenwise serve (vLLM API) on a free loopback port',
+  timeoutMs: 180_000,
+  async run(t) {
+    const model = join(t.repoRoot, 'models', 'tokenwise-code-small');
+    const server = spawn(process.execPath, [join(t.repoRoot, 'dist', 'cli.js'), 'serve', '--port', '0', '--host', '127.0.0.1', '--model', model, '--provider', 'cpu', '--threads', '1', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let requests = '';
+    server.stdout.on('data', (d) => (stdout += d));
+    server.stderr.on('data', (d) => (requests += d));
+    try {
+      let url;
+      await t.step('start tokenwise serve on a free loopback port', async () => {
+        url = await t.waitFor(() => {
+          const line = stdout.split('\n').find((l) => l.startsWith('{'));
+          return line ? JSON.parse(line).url : false;
+        }, { timeoutMs: 60_000, message: `tokenwise serve did not start: ${requests.slice(-500)}` });
+        if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(url)) throw new Error(`unexpected server URL ${url}`);
+        t.log(`server: ${url}`);
+      });
+      await t.step('point Tokenwise at it (tokenwise.backend = vllm)', async () => {
+        await updateMachineSettings(t, (s) => {
+          s['tokenwise.backend'] = 'vllm';
+          s['tokenwise.remote.url'] = url;
+          s['tokenwise.remote.tokenizerPath'] = join(model, 'tokenizer.json');
+        });
+        await t.waitForLog(new RegExp(`remote: vllm at ${url.replace(/[.]/g, '\\.')}, model tokenwise-code-small`), { timeoutMs: 60_000 });
+        await t.waitForLog(/remote: tokenizer\.json agrees with the server/, { timeoutMs: 10_000 });
+        const items = await t.wb.statusBarTexts();
+        const item = items.find((i) => /tokenwise-code-small · vllm/.test(i.text));
+        if (!item) throw new Error(`no remote model in the status bar: ${JSON.stringify(items.map((i) => i.text))}`);
+      });
+      let editor;
+      await t.step('type mid-word: ghost text comes from the server', async () => {
+        const before = (requests.match(/POST \/v1\/completions 200/g) ?? []).length;
+        editor = await t.wb.openFile('shapes.py');
+        await editor.locator('.view-lines').click();
+        await t.page.keyboard.press('Control+End');
+        await t.page.keyboard.press('Enter');
+        await t.page.keyboard.type('def triple(value):', { delay: 30 });
+        await t.page.keyboard.press('Enter');
+        await t.page.keyboard.type('    ret', { delay: 60 });
+        const shown = await t.waitFor(async () => {
+          const g = (await ghostText(editor)).replace(nbsp, ' ');
+          return g.trim() ? g : false;
+        }, { timeoutMs: 40_000, message: 'no ghost text from the remote backend after typing "ret"' });
+        t.log(`ghost text: ${JSON.stringify(shown)}`);
+        const after = (requests.match(/POST \/v1\/completions 200/g) ?? []).length;
+        if (after <= before) throw new Error('the ghost text did not come from tokenwise serve (no /v1/completions request)');
+        t.log(`server handled ${after - before} /v1/completions requests`);
+        await t.screenshot('remote-ghost-text');
+        const items = await t.wb.statusBarTexts();
+        const status = items.find((i) => /\b(exact|heal|naive)\b.*ms/.test(i.text));
+        if (!status) throw new Error(`no completion timing in the status bar: ${JSON.stringify(items.map((i) => i.text))}`);
+        t.log(`status bar: ${status.text}`);
+        if (!/\bexact\b/.test(status.text)) throw new Error(`the remote completion was not exact: ${status.text}`);
+      });
+      await t.step('revert the file and go back to the embedded model', async () => {
+        await t.page.keyboard.press('Escape');
+        await t.wb.runCommand('File: Revert File');
+        const count = (t.extensionLog().match(/execution provider: cpu/g) ?? []).length;
+        await updateMachineSettings(t, (s) => {
+          delete s['tokenwise.backend'];
+          delete s['tokenwise.remote.url'];
+          delete s['tokenwise.remote.tokenizerPath'];
+        });
+        await t.waitFor(() => (t.extensionLog().match(/execution provider: cpu/g) ?? []).length > count, { timeoutMs: 45_000, message: 'the embedded model did not come back' });
+      });
+    } finally {
+      server.kill('SIGINT');
+    }
+  },
+};
