@@ -12,7 +12,6 @@ import inlineCompletion from './inline-completion.mjs';
 import entropyView from './entropy-view.mjs';
 import badModel from './bad-model.mjs';
 import remoteCompletion from './remote-completion.mjs';
-import metricsPanel from './metrics-panel.mjs';
 
 /** @type {Array<{ name: string, description?: string, timeoutMs: number, run: (t: any) => Promise<void> }>} */
 export const scenarios = [
@@ -23,5 +22,4 @@ export const scenarios = [
   entropyView,
   badModel,
   remoteCompletion,
-  metricsPanel,
 ];
