@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import type { ExecutionProviderSetting } from '../core/inference/types';
 import type { BackendKind } from '../core/inference/factory';
 import type { BoundaryMode } from '../core/completion/boundary';
+import type { CompletionUnitSetting } from '../core/completion/unit';
 import type { FimFamily, FimOrder } from '../core/completion/prompt/templates';
 import type { HeatMetric, HeatStyle, RankThresholds } from '../core/entropy/metrics';
 import { keysOf, resolveSetting, settingsSchema, settingsSection, type SettingKey, type SettingValue, type SettingsArea, type TokenizerChoice } from './settingsSchema';
@@ -87,6 +88,12 @@ export interface CompletionSettings {
   timeoutMs: number;
   /** Gate: least geometric-mean token probability of a suggestion (0–1). */
   minConfidence: number;
+  /** Statement completion (the syntax decides the unit) or the line policy. */
+  unit: CompletionUnitSetting;
+  /** Beam width (1 = greedy). */
+  beamWidth: number;
+  /** The ranked identifier list (CompletionItemProvider). */
+  identifiers: boolean;
 }
 
 export interface HeatmapSettings {
@@ -129,6 +136,9 @@ export function readCompletionSettings(scope?: vscode.ConfigurationScope): Compl
     maxTokens: Math.floor(readSetting('completion.maxTokens', scope)),
     timeoutMs: readSetting('completion.timeoutMs', scope),
     minConfidence: readSetting('completion.minConfidence', scope),
+    unit: readSetting('completion.unit', scope),
+    beamWidth: readSetting('completion.beamWidth', scope),
+    identifiers: readSetting('completion.identifiers.enabled', scope),
   };
 }
 

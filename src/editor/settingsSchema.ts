@@ -7,6 +7,7 @@
 import type { ExecutionProviderSetting } from '../core/inference/types';
 import type { BackendKind } from '../core/inference/factory';
 import type { BoundaryMode } from '../core/completion/boundary';
+import type { CompletionUnitSetting } from '../core/completion/unit';
 import type { FimFamily, FimOrder } from '../core/completion/prompt/templates';
 import { defaultRankThresholds, isRankThresholds, type HeatMetric, type HeatStyle, type RankThresholds } from '../core/entropy/metrics';
 
@@ -118,6 +119,7 @@ const providers: Record<ExecutionProviderSetting, true> = { auto: true, cuda: tr
 const backends: Record<BackendKind, true> = { embedded: true, openai: true, vllm: true, llamacpp: true, ollama: true };
 const boundaries: Record<BoundaryMode, true> = { exact: true, heal: true, naive: true };
 const orders: Record<FimOrder, true> = { psm: true, spm: true };
+const units: Record<CompletionUnitSetting, true> = { statement: true, line: true };
 const families: Record<FimFamily | 'auto', true> = { auto: true, tokenwise: true, qwen: true, starcoder: true, codellama: true, deepseek: true, codegen2: true };
 const metrics: Record<HeatMetric, true> = { surprisal: true, entropy: true, rank: true };
 const styles: Record<HeatStyle, true> = { background: true, underline: true };
@@ -147,6 +149,9 @@ export const settingsSchema = {
   'completion.maxTokens': numberSetting('completion', 64, { scope: 'resource', minimum: 1, maximum: 512 }),
   'completion.timeoutMs': numberSetting('completion', 500, { scope: 'resource', minimum: 50 }),
   'completion.minConfidence': numberSetting('completion', 0.5, { scope: 'resource', minimum: 0, maximum: 1 }),
+  'completion.unit': enumSetting<CompletionUnitSetting>('completion', units, 'statement', { scope: 'resource' }),
+  'completion.beamWidth': numberSetting('completion', 4, { scope: 'resource', integer: true, minimum: 1, maximum: 8 }),
+  'completion.identifiers.enabled': booleanSetting('completion', true, { scope: 'resource' }),
   // ---- heatmap (entropy heat map) ----
   'heatmap.metric': enumSetting<HeatMetric>('heatmap', metrics, 'surprisal', { scope: 'resource' }),
   'heatmap.rankThresholds': declare<RankThresholds>(

@@ -6,6 +6,7 @@
 import { CancelledError, TokenwiseError, assertNever } from '../core/base/errors';
 import { closeNativeGate, createNativeGateBuffer } from '../core/base/nativeGate';
 import type { CompletionRequest, CompletionResult } from '../core/completion/pipeline';
+import type { IdentifierRequest, IdentifierResult } from '../core/completion/identifiers';
 import type { SyntaxQueries } from '../core/syntax';
 import type {
   CandidateScore,
@@ -255,6 +256,12 @@ export class WorkerClient implements InferenceBackend {
   async complete({ signal, ...params }: CompletionRequest, family: CompletionParams['family'] = 'auto'): Promise<CompletionResult> {
     await this.whenReady();
     return this.request('complete', { ...params, family }, { signal, priority: 'interactive' });
+  }
+
+  /** The ranked identifier list at the cursor, computed in the worker (its time budget applies there). */
+  async completeIdentifiers({ signal, ...params }: IdentifierRequest, family: CompletionParams['family'] = 'auto'): Promise<IdentifierResult> {
+    await this.whenReady();
+    return this.request('completeIdentifiers', { ...params, family }, { signal, priority: 'interactive' });
   }
 
   /**

@@ -5,11 +5,12 @@
  */
 import { TokenwiseError, describeError, isOutOfMemory, type LogLevel } from '../core/base/errors';
 import { complete, createCompletionSession, type CompletionSession } from '../core/completion/pipeline';
+import { completeIdentifiers } from '../core/completion/identifiers';
 import { loadBackend, type LoadedModel } from '../core/inference/factory';
 import { SyntaxService } from '../core/syntax';
 import { createMetricsHandler } from './metrics';
 import type { InferenceBackend, RequestOptions } from '../core/inference/types';
-import type { EngineMethod, EngineMethods, HostToWorker, ParamsOf, RequestMessage, ResultOf, SerializedError, WorkerToHost } from '../core/protocol/engine';
+import type { CompletionParams, EngineMethod, EngineMethods, HostToWorker, ParamsOf, RequestMessage, ResultOf, SerializedError, WorkerToHost } from '../core/protocol/engine';
 
 export interface WorkerHandler {
   onMessage(message: HostToWorker): void;
@@ -58,6 +59,18 @@ export function createWorkerHandler(post: (message: WorkerToHost) => void, searc
   const cancelOthers = (id: number) => {
     for (const [otherId, r] of running) if (otherId !== id) r.controller.abort();
   };
+
+  /** The completion session of the loaded model for a FIM family setting. */
+  async function completionSession(family: CompletionParams['family']): Promise<CompletionSession> {
+    const m = await model();
+    let session = sessions.get(family);
+    if (!session) {
+      session = createCompletionSession(m.backend, m.tokenizer, family);
+      sessions.set(family, session);
+      session.catch(() => sessions.delete(family));
+    }
+    return session;
+  }
 
   const handlers: Handlers = {
     async load(settings, { id }) {
@@ -117,14 +130,11 @@ export function createWorkerHandler(post: (message: WorkerToHost) => void, searc
     'syntax.parsesCleanly': ({ args }) => syntax().parsesCleanly(...args),
     metrics: (params, ctx) => metrics.measure(params, ctx.signal),
     async complete({ family, ...request }, ctx) {
-      const m = await model();
-      let session = sessions.get(family);
-      if (!session) {
-        session = createCompletionSession(m.backend, m.tokenizer, family);
-        sessions.set(family, session);
-        session.catch(() => sessions.delete(family));
-      }
-      return complete(await session, { ...request, signal: ctx.signal });
+      // The worker's syntax service serves the statement stages (unit, syntax stop, ranking).
+      return complete({ ...(await completionSession(family)), syntax: syntax() }, { ...request, signal: ctx.signal });
+    },
+    async completeIdentifiers({ family, ...request }, ctx) {
+      return completeIdentifiers(await completionSession(family), syntax(), { ...request, signal: ctx.signal });
     },
   };
 

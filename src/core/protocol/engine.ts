@@ -7,6 +7,7 @@
 import type { ErrorKind, LogLevel } from '../base/errors';
 import type { CompletionRequest, CompletionResult } from '../completion/pipeline';
 import type { FimFamily } from '../completion/prompt/templates';
+import type { IdentifierRequest, IdentifierResult } from '../completion/identifiers';
 import type { BackendSettings } from '../inference/factory';
 import type { FileMetrics, MetricsParams } from '../metrics/types';
 import type { CandidateScore, GenerateResult, ModelInfo, ModelTokenSpan, Priority, SamplingOptions, ScoreResult } from '../inference/types';
@@ -16,6 +17,9 @@ export type EngineSettings = BackendSettings;
 
 /** A completion request as sent to the worker (cancellation travels as a `cancel` message). */
 export type CompletionParams = Omit<CompletionRequest, 'signal'> & { family: FimFamily | 'auto' };
+
+/** A ranked identifier list request (the completion list at a cardinal point), run in the worker within its time budget. */
+export type IdentifierParams = Omit<IdentifierRequest, 'signal'> & { family: FimFamily | 'auto' };
 
 /** The syntax service in the worker: `syntax.<query>` takes the query's arguments, returns its result. */
 export type SyntaxMethods = { [Q in keyof SyntaxQueries as `syntax.${Q}`]: [{ args: Parameters<SyntaxQueries[Q]> }, Awaited<ReturnType<SyntaxQueries[Q]>>] };
@@ -35,6 +39,8 @@ export interface EngineMethods extends SyntaxMethods {
   scoreCandidates: [{ prefix: number[]; candidates: number[][] }, CandidateScore[]];
   /** The whole completion pipeline, beside the model. */
   complete: [CompletionParams, CompletionResult];
+  /** Ranked identifiers at the cursor (model candidates + declarations in scope, scope weights). */
+  completeIdentifiers: [IdentifierParams, IdentifierResult];
   /** Compression metrics of one text (tokenizers, identifiers, compressors; the model's bits per byte when asked). */
   metrics: [MetricsParams, FileMetrics];
 }

@@ -7,12 +7,19 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
 import type { EngineClient } from '../engine';
-import { onDidChangeSettings, readCompletionSettings } from '../settings';
+import { onDidChangeSettings, readCompletionSettings, type CompletionSettings } from '../settings';
+import type { StatementOptions } from '../../core/completion/unit';
 import { AdaptiveDebounce, CompletionCache } from '../../core/completion/typing/cache';
 import { CancelledError, describeError } from '../../core/base/errors';
 
 /** Characters of document text on each side of the cursor handed to the prompt windows. */
 const maxContextChars = 24_000;
+
+/** Statement completion from the settings: the syntax decides the unit (or the line policy); beams give the alternatives. */
+function statementOptions(settings: CompletionSettings, document: vscode.TextDocument): { statement?: StatementOptions } {
+  if (settings.unit === 'line' && settings.beamWidth <= 1) return {};
+  return { statement: { unit: settings.unit, beamWidth: settings.beamWidth, languageId: document.languageId, uri: document.uri.toString() } };
+}
 
 export function registerInlineCompletion(context: vscode.ExtensionContext, services: Services, engine: EngineClient): void {
   const status = vscode.window.createStatusBarItem('tokenwise.completion', vscode.StatusBarAlignment.Right, 89);
@@ -64,7 +71,7 @@ export function registerInlineCompletion(context: vscode.ExtensionContext, servi
         const editor = vscode.window.visibleTextEditors.find((e) => e.document === document);
         const indentUnit = editor && editor.options.insertSpaces === false ? '\t' : ' '.repeat(Number(editor?.options.tabSize ?? 4));
         const result = await engine.complete(
-          { prefix, suffix, mode: settings.mode, order: settings.order, maxNewTokens: settings.maxTokens, indentUnit, timeBudgetMs: settings.timeoutMs, minConfidence: settings.minConfidence, languageId: document.languageId, signal: controller.signal },
+          { prefix, suffix, mode: settings.mode, order: settings.order, maxNewTokens: settings.maxTokens, indentUnit, timeBudgetMs: settings.timeoutMs, minConfidence: settings.minConfidence, languageId: document.languageId, ...statementOptions(settings, document), signal: controller.signal },
           settings.family,
         );
         debounce.record(performance.now() - t0);
@@ -83,7 +90,8 @@ export function registerInlineCompletion(context: vscode.ExtensionContext, servi
         // Never show a suggestion for text that changed while it was computed.
         if (token.isCancellationRequested || document.version !== version || result.text === '') return [];
         cache.put(prefix, suffix, result.text, result.replace ?? 0);
-        return [item(result.text, result.replace ?? 0)];
+        // The best candidate, then the next-ranked ones: VS Code cycles through them (Alt+] / Alt+[).
+        return [item(result.text, result.replace ?? 0), ...(result.alternatives ?? []).map((alt) => item(alt, 0))];
       } catch (error) {
         if (error instanceof CancelledError || controller.signal.aborted) return [];
         services.notifyErrorOnce(`Completion failed: ${describeError(error)}`);
