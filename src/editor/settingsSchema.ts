@@ -148,7 +148,7 @@ export const settingsSchema = {
   'completion.family': enumSetting<FimFamily | 'auto'>('completion', families, 'auto', { scope: 'machine' }),
   'completion.maxTokens': numberSetting('completion', 64, { scope: 'resource', minimum: 1, maximum: 512 }),
   'completion.timeoutMs': numberSetting('completion', 500, { scope: 'resource', minimum: 50 }),
-  'completion.minConfidence': numberSetting('completion', 0.5, { scope: 'resource', minimum: 0, maximum: 1 }),
+  'completion.minConfidence': numberSetting('completion', 0.3, { scope: 'resource', minimum: 0, maximum: 1 }),
   'completion.unit': enumSetting<CompletionUnitSetting>('completion', units, 'statement', { scope: 'resource' }),
   'completion.beamWidth': numberSetting('completion', 4, { scope: 'resource', integer: true, minimum: 1, maximum: 8 }),
   'completion.identifiers.enabled': booleanSetting('completion', true, { scope: 'resource' }),

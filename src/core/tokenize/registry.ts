@@ -3,8 +3,8 @@
  * tokenizer.json of a model directory the caller names) or a path to any tokenizer.json. Loaded
  * tokenizers are kept (loading o200k takes about a second) until `disposeTokenizers()`.
  */
-import { existsSync, statSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { TokenwiseError } from '../base/errors';
 import type { SpanTokenizer } from './engine';
 import { HuggingFaceTokenizer } from './huggingface';
@@ -39,7 +39,34 @@ export function parseTokenizerSpec(choice: string, options: { cwd?: string; mode
     if (!existsSync(join(path, 'tokenizer.json'))) throw new TokenwiseError('input', `${value} is a directory without a tokenizer.json.`);
     path = join(path, 'tokenizer.json');
   }
-  return { kind: 'tokenizer.json', path };
+  return { kind: 'tokenizer.json', path, label: tokenizerModelName(path) };
+}
+
+/** Folder names that say nothing about which model a tokenizer.json belongs to. */
+const genericFolders = new Set(['models', 'model', 'tokenizer', 'tokenizers', 'onnx', 'hf', 'files', 'snapshots', 'main', '']);
+
+/**
+ * The model name of a tokenizer.json for labels (status bar, hover): `name_or_path` from the
+ * tokenizer_config.json / config.json next to it, else its folder's name (skipping generic ones
+ * such as `models/`), else the file name.
+ */
+export function tokenizerModelName(path: string): string {
+  const dir = dirname(path);
+  for (const file of ['tokenizer_config.json', 'config.json']) {
+    try {
+      const json = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, unknown>;
+      for (const key of ['name_or_path', '_name_or_path', 'model_name']) {
+        const v = json[key];
+        if (typeof v === 'string' && v.trim() && !/^[./]/.test(v)) return v.trim().split(/[\\/]/).pop()!;
+      }
+    } catch {
+      // absent or not JSON
+    }
+  }
+  let folder = dir;
+  for (let i = 0; i < 3 && genericFolders.has(basename(folder).toLowerCase()); i++) folder = dirname(folder);
+  const name = basename(folder);
+  return name && !genericFolders.has(name.toLowerCase()) ? name.replace(/^tokenizer-/, '') : basename(path);
 }
 
 export function specKey(spec: TokenizerSpec): string {

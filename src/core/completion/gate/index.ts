@@ -119,4 +119,4 @@ export async function gateSuggestion(
  * confidence` on HumanEval single-line infilling (held out from the shipped model's corpus; the
  * curve is in the README, "Inline completion").
  */
-export const defaultMinConfidence = 0.5;
+export const defaultMinConfidence = 0.3;
