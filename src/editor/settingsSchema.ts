@@ -13,6 +13,19 @@ import { defaultRankThresholds, isRankThresholds, type HeatMetric, type HeatStyl
 
 export const settingsSection = 'tokenwise';
 
+/** Where a setting is written: the scope whose value is in effect. */
+export type SettingTarget = 'workspaceFolder' | 'workspace' | 'user';
+
+/**
+ * The scope a picker should write so the new value takes effect (what VS Code's own pickers do):
+ * a workspace folder or workspace value overrides the user's, so it is replaced where it is.
+ */
+export function settingTargetInEffect(inspect: { workspaceFolderValue?: unknown; workspaceValue?: unknown }): SettingTarget {
+  if (inspect.workspaceFolderValue !== undefined) return 'workspaceFolder';
+  if (inspect.workspaceValue !== undefined) return 'workspace';
+  return 'user';
+}
+
 /** The areas a surface listens to (settings.ts `onDidChangeSettings`). */
 export const settingsAreas = ['tokens', 'engine', 'completion', 'heatmap', 'metrics'] as const;
 export type SettingsArea = (typeof settingsAreas)[number];

@@ -107,9 +107,19 @@ export async function scopeModel(syntax: SyntaxQueries, doc: SyntaxDocument, off
   const visible = new Map<string, KnownName>();
   const members = new Map<string, Map<string, KnownName>>();
   // The functions and classes around the cursor, outermost first.
-  const around = declarations
-    .filter((d) => (d.kind === 'function' || d.kind === 'method' || d.kind === 'class') && d.range.start < offset && offset <= d.range.end)
-    .sort((a, b) => a.range.start - b.range.start);
+  // A cursor on an indented blank line after a Python body is still inside it: probe at the last
+  // code character before the cursor, and compare indentation.
+  let probe = offset;
+  while (probe > 0 && /\s/.test(doc.text[probe - 1]!)) probe--;
+  const lineStart = doc.text.lastIndexOf('\n', offset - 1) + 1;
+  const cursorIndent = /^[ \t]*/.exec(doc.text.slice(lineStart, offset))![0].length;
+  const indentAt = (at: number) => {
+    const s = doc.text.lastIndexOf('\n', at - 1) + 1;
+    return /^[ \t]*/.exec(doc.text.slice(s))![0].length;
+  };
+  const inside = (d: Declaration) =>
+    d.range.start < offset && (offset <= d.range.end || (language === 'python' && probe <= d.range.end && (lineStart <= probe || cursorIndent > indentAt(d.range.start))));
+  const around = declarations.filter((d) => (d.kind === 'function' || d.kind === 'method' || d.kind === 'class') && inside(d)).sort((a, b) => a.range.start - b.range.start);
   const chain = around.map((d) => d.name);
   const enclosingClass = [...around].reverse().find((d) => d.kind === 'class')?.name;
   const put = (k: KnownName) => {
