@@ -10,7 +10,7 @@ import type { Services } from './services';
 import type { EngineState } from './engine';
 import { assertNever, describeError } from '../core/base/errors';
 import { commandDeclaration, commandTable, contextKeys, type CommandId } from './commandTable';
-import { openSetting } from './settings';
+import { openSetting, userSettingsLabel } from './settings';
 
 export { contextKeys, type CommandId } from './commandTable';
 
@@ -42,7 +42,7 @@ export async function explainModelUnavailable(services: Reporter, subject: strin
   services.log.warn(`${subject.charAt(0).toUpperCase()}${subject.slice(1)} is unavailable: ${cause}`);
   const choice = await vscode.window.showErrorMessage(
     `Tokenwise: ${subject} needs a model, and none is usable: ${cause} ` +
-      'To fix it, set "tokenwise.modelPath" in your user settings to a Hugging Face ONNX decoder directory (config.json, tokenizer.json, onnx/model.onnx), ' +
+      `To fix it, set "tokenwise.modelPath" in your ${userSettingsLabel()} to a Hugging Face ONNX decoder directory (config.json, tokenizer.json, onnx/model.onnx), ` +
       'or clear it to use the model shipped with Tokenwise; the model reloads when the setting changes.',
     'Open Settings',
     'Show Log',

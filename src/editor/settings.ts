@@ -14,7 +14,7 @@ import type { BoundaryMode } from '../core/completion/boundary';
 import type { CompletionUnitSetting } from '../core/completion/unit';
 import type { FimFamily, FimOrder } from '../core/completion/prompt/templates';
 import type { HeatMetric, HeatStyle, RankThresholds } from '../core/entropy/metrics';
-import { keysOf, resolveSetting, settingsSchema, settingsSection, type SettingKey, type SettingValue, type SettingsArea, type TokenizerChoice } from './settingsSchema';
+import { keysOf, resolveSetting, settingTargetInEffect, settingsSchema, settingsSection, type SettingKey, type SettingTarget, type SettingValue, type SettingsArea, type TokenizerChoice } from './settingsSchema';
 
 export { settingsSchema, type SettingKey, type SettingValue, type SettingsArea, type TokenizerChoice } from './settingsSchema';
 
@@ -170,12 +170,42 @@ export function onDidChangeSettings(areas: SettingsArea | readonly SettingsArea[
   });
 }
 
-/** Writes a setting to the user's settings (the token view's tokenizer picker). */
+/** Writes a setting to the user's settings. */
 export function updateUserSetting<K extends SettingKey>(key: K, value: SettingValue<K>): Thenable<void> {
   return vscode.workspace.getConfiguration(settingsSection).update(key, value, vscode.ConfigurationTarget.Global);
 }
 
-/** Opens the Settings editor at one setting. */
-export function openSetting(key: SettingKey): Thenable<unknown> {
+/**
+ * Writes a setting where it takes effect, as VS Code's own pickers do: to the workspace folder or
+ * the workspace when one of them sets it (it would override a user value), else to the user's
+ * settings. Returns the scope written, for the message.
+ */
+export async function updateSettingInEffect<K extends SettingKey>(key: K, value: SettingValue<K>, resource?: vscode.Uri): Promise<SettingTarget> {
+  const config = vscode.workspace.getConfiguration(settingsSection, resource);
+  const target = settingTargetInEffect(config.inspect(key) ?? {});
+  const vsTarget = target === 'workspaceFolder' ? vscode.ConfigurationTarget.WorkspaceFolder : target === 'workspace' ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await config.update(key, value, vsTarget);
+  return target;
+}
+
+/** True where user (machine-scoped) settings live in Remote settings: code-server, remote windows. */
+export function userSettingsAreRemote(): boolean {
+  return vscode.env.remoteName !== undefined || vscode.env.uiKind === vscode.UIKind.Web;
+}
+
+/** How to name the settings where `machine`-scoped settings (model and tokenizer paths) go. */
+export function userSettingsLabel(): string {
+  return userSettingsAreRemote() ? 'Remote settings ("Preferences: Open Remote Settings (JSON)")' : 'user settings';
+}
+
+/** Opens the Settings editor at one setting; user-only settings in the scope they are read from (Remote settings under code-server). */
+export async function openSetting(key: SettingKey): Promise<unknown> {
+  if (settingsSchema[key].userOnly && userSettingsAreRemote()) {
+    try {
+      return await vscode.commands.executeCommand('workbench.action.openRemoteSettings', `${settingsSection}.${key}`);
+    } catch {
+      return vscode.commands.executeCommand('workbench.action.openRemoteSettingsFile');
+    }
+  }
   return vscode.commands.executeCommand('workbench.action.openSettings', `${settingsSection}.${key}`);
 }

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { Services } from '../services';
-import { onDidChangeSettings, readSetting, readTokensSettings, updateUserSetting, type TokenizerChoice } from '../settings';
+import { onDidChangeSettings, readSetting, readTokensSettings, updateSettingInEffect, updateUserSetting, type TokenizerChoice } from '../settings';
 import { describeError } from '../../core/base/errors';
 import {
   describeToken,
@@ -307,7 +307,17 @@ class TokenView implements vscode.Disposable {
       if (!files || files.length === 0) return;
       await updateUserSetting('customTokenizerPath', files[0]!.fsPath);
     }
-    await updateUserSetting('tokenizer', pick.value);
+    // Written where it takes effect: a workspace (folder) value would override a user one.
+    const resource = vscode.window.activeTextEditor?.document.uri;
+    const target = await updateSettingInEffect('tokenizer', pick.value, resource);
+    const effective = readSetting('tokenizer', resource);
+    const where = target === 'user' ? 'your user settings' : target === 'workspace' ? 'the workspace settings' : 'the workspace folder settings';
+    if (effective !== pick.value) {
+      void vscode.window.showWarningMessage(`Tokenwise: tokenwise.tokenizer was set to ${pick.value} in ${where}, but ${effective} from another scope takes effect.`);
+    } else {
+      this.services.log.info(`Token view: tokenizer ${pick.value} (written to ${where}).`);
+      if (target !== 'user') void vscode.window.showInformationMessage(`Tokenwise: tokenizer ${pick.value}, saved in ${where} (they set tokenwise.tokenizer for this workspace).`);
+    }
   }
 
   onEdit(event: vscode.TextDocumentChangeEvent): void {

@@ -63,9 +63,11 @@ export class TokenModel {
     if (!tok) return undefined;
     const key = doc.uri.toString();
     const cached = this.docs.get(key);
-    if (cached && cached.version === doc.version && !cached.partial && cached.spans.tokenizer === tok.name) return cached;
+    // The size limit applies to documents already tokenized too (the setting may have changed since).
+    const length = doc.offsetAt(doc.lineAt(doc.lineCount - 1).range.end);
+    const large = length > this.maxFileSize();
+    if (cached && cached.version === doc.version && !cached.partial && !large && cached.spans.tokenizer === tok.name) return cached;
     const text = doc.getText();
-    const large = text.length > this.maxFileSize();
     if (!large) {
       const fresh: DocumentTokens = { version: doc.version, spans: tok.encodeSpans(text), partial: false };
       this.docs.set(key, fresh);
