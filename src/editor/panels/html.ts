@@ -13,7 +13,9 @@ export function createNonce(): string {
 /** The CSP of a panel page. `cspSource` is `webview.cspSource`. */
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {
   if (!/^[A-Za-z0-9+/=]{16,}$/.test(nonce)) throw new Error('a CSP nonce must be base64 of at least 12 random bytes');
-  if (/[;'"\s,]/.test(cspSource)) throw new Error(`unexpected webview CSP source: ${cspSource}`);
+  // VS Code gives one or more sources separated by spaces (code-server: `'self' https://*.vscode-cdn.net`).
+  const sources = cspSource.trim().split(/ +/);
+  if (!sources.every((x) => x === "'self'" || /^[a-z][a-z0-9+.-]*:[^;'"\s,]*$/i.test(x))) throw new Error(`unexpected webview CSP source: ${cspSource}`);
   return [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,

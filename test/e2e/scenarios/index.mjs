@@ -12,6 +12,7 @@ import inlineCompletion from './inline-completion.mjs';
 import entropyView from './entropy-view.mjs';
 import badModel from './bad-model.mjs';
 import remoteCompletion from './remote-completion.mjs';
+import metricsPanel from './metrics-panel.mjs';
 
 /** @type {Array<{ name: string, description?: string, timeoutMs: number, run: (t: any) => Promise<void> }>} */
 export const scenarios = [
@@ -22,4 +23,5 @@ export const scenarios = [
   entropyView,
   badModel,
   remoteCompletion,
+  metricsPanel,
 ];

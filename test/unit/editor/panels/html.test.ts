@@ -22,6 +22,9 @@ test('nonces are fresh, long and base64; a bad nonce or source is refused', () =
   assert.match(a, /^[A-Za-z0-9+/]{22}==$/);
   assert.throws(() => contentSecurityPolicy(cspSource, 'abc'), /nonce/);
   assert.throws(() => contentSecurityPolicy(`${cspSource}; script-src *`, a), /CSP source/);
+  assert.throws(() => contentSecurityPolicy(`'unsafe-inline'`, a), /CSP source/);
+  // code-server's webviews give two sources.
+  assert.match(contentSecurityPolicy(`'self' https://*.vscode-cdn.net`, a), /style-src 'self' https:\/\/\*\.vscode-cdn\.net;/);
 });
 
 test('the page carries the CSP, the nonce on its only script, and escapes what it interpolates', () => {
