@@ -55,6 +55,22 @@ interface Job {
 }
 
 
+/** Provider-unavailable lines already logged in this process (auto mode says each once). */
+const announcedUnavailable = new Set<string>();
+
+/**
+ * Provider messages: with `auto`, a provider that is not available here (no CUDA libraries, no
+ * Vulkan) is expected, so it is said once per process at info level; a warning only when the
+ * user asked for that provider.
+ */
+function logProvider(log: (level: LogLevel, message: string) => void, asked: ExecutionProviderSetting, message: string): void {
+  if (!/unavailable/.test(message)) return log('info', message);
+  if (asked !== 'auto') return log('warn', message);
+  if (announcedUnavailable.has(message)) return;
+  announcedUnavailable.add(message);
+  log('info', `${message} (tried because tokenwise.executionProvider is auto; the next provider is used)`);
+}
+
 /** Draft tokens verified per decoding step by prompt-lookup speculation (greedy decoding only). */
 export const defaultLookahead = 4;
 
@@ -125,7 +141,7 @@ export class OnnxEngine implements InferenceBackend {
     const { session, provider } = await createSession(files.onnxFile, {
       provider: options.provider ?? 'auto',
       threads: options.threads ?? 0,
-      log: (m) => log(m.includes('unavailable') ? 'warn' : 'info', m),
+      log: (m) => logProvider(log, options.provider ?? 'auto', m),
     });
     let model: CausalLM;
     try {

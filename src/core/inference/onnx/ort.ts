@@ -73,7 +73,8 @@ export async function createSession(modelFile: string, options: CreateSessionOpt
   for (const provider of order) {
     try {
       if (simulatedUnavailable.has(provider)) throw new Error(`${provider} disabled by TOKENWISE_DISABLE_PROVIDERS`);
-      const missing = options.provider === 'auto' ? missingLibrary(provider) : undefined;
+      // Checked for an explicit provider too: Dawn would print a multi-line warning to stderr before failing.
+      const missing = missingLibrary(provider);
       if (missing) throw new Error(`${missing} not found`);
       const session = await insideNativeGate(() => ort.InferenceSession.create(modelFile, {
         executionProviders: [provider],
@@ -99,8 +100,8 @@ export async function createSession(modelFile: string, options: CreateSessionOpt
 }
 
 /**
- * For `auto` on Linux: WebGPU needs libvulkan.so.1; when it is not on the library path the attempt
- * is skipped (Dawn would only print a warning to stderr and fail). An explicit `webgpu` still tries.
+ * On Linux WebGPU needs libvulkan.so.1; when it is not on the library path the attempt fails with
+ * one line instead (Dawn would print a multi-line warning to stderr and fail).
  */
 function missingLibrary(provider: ProviderName): string | undefined {
   if (provider !== 'webgpu' || process.platform !== 'linux') return undefined;

@@ -335,3 +335,16 @@ test('generation that stops at once returns no tokens and empty text', async () 
   assert.equal(r.text, '');
   assert.equal(r.finishReason, 'stop');
 });
+
+/** Issue 17 item 9: a CPU-only machine gets no warnings at model load with `auto`. */
+test('auto provider: unavailable providers are logged once at info level, never as warnings', async () => {
+  const lines: [string, string][] = [];
+  for (let i = 0; i < 2; i++) {
+    const engine = await OnnxEngine.load({ modelDir: gqa, provider: 'auto', threads: 1, kvCacheMB: 8, log: (level, message) => void lines.push([level, message]) });
+    await engine.dispose();
+  }
+  assert.deepEqual(lines.filter(([level]) => level === 'warn'), []);
+  const unavailable = lines.filter(([, m]) => /unavailable/.test(m)).map(([, m]) => m);
+  assert.equal(new Set(unavailable).size, unavailable.length, `repeated: ${unavailable.join(' | ')}`);
+  assert.ok(lines.some(([, m]) => /execution provider: (cpu|cuda|webgpu)/.test(m)));
+});
