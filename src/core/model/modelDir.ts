@@ -1,7 +1,11 @@
 /** Finds and validates the files of a Hugging Face ONNX model directory. */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { TokenwiseError } from '../base/errors';
+import { assertRegularFile, readRegularFile } from '../base/files';
+
+/** Largest config.json / generation_config.json / tokenizer_config.json read. */
+export const maxConfigBytes = 16 * 1024 * 1024;
 
 export const defaultModelName = 'tokenwise-code-small';
 
@@ -31,8 +35,10 @@ function readJson(path: string, what: string, required: boolean): Record<string,
     if (required) throw new TokenwiseError('model', `${what} is missing in ${dirname(path)}.`);
     return undefined;
   }
+  // Only a regular file, size checked on the open descriptor (not /dev/zero, not a FIFO).
+  const raw = readRegularFile(path, { maxBytes: maxConfigBytes, kind: 'model' }).toString('utf8');
   try {
-    const value = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+    const value = JSON.parse(raw) as unknown;
     if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
     return value as Record<string, unknown>;
   } catch {
@@ -70,7 +76,8 @@ export function readModelFiles(dirInput: string): ModelFiles {
   const generationConfig = (readJson(join(dir, 'generation_config.json'), 'generation_config.json', false) ?? {}) as ModelFiles['generationConfig'];
   if (!existsSync(join(dir, 'tokenizer.json'))) throw new TokenwiseError('model', `tokenizer.json is missing in ${dir}.`);
   const onnxFile = findOnnxFile(dir);
-  const size = statSync(onnxFile).size;
+  // ONNX Runtime opens the file by name: it must be a regular file (not a FIFO or a device).
+  const size = assertRegularFile(onnxFile, { kind: 'model' }).size;
   if (size < 64) throw new TokenwiseError('model', `${onnxFile} is truncated (${size} bytes).`);
   return { dir, config, generationConfig, onnxFile };
 }

@@ -4,7 +4,9 @@
  * (tested token-for-token against @huggingface/tokenizers). Document text is always ordinary
  * text: a sentinel such as `<|fim_prefix|>` typed in a file never becomes the special token.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readRegularFile } from '../base/files';
+import { maxConfigBytes } from './modelDir';
 import { basename, join } from 'node:path';
 import { TokenwiseError } from '../base/errors';
 import { HuggingFaceTokenizer, readTokenizerJson } from '../tokenize/huggingface';
@@ -54,10 +56,15 @@ export class ModelTokenizer {
   /** The tokenizer of a model directory (tokenizer.json, optional tokenizer_config.json). */
   static load(dir: string): ModelTokenizer {
     let config: Record<string, unknown> = {};
-    try {
-      config = JSON.parse(readFileSync(join(dir, 'tokenizer_config.json'), 'utf8')) as Record<string, unknown>;
-    } catch {
-      // optional
+    const configPath = join(dir, 'tokenizer_config.json');
+    if (existsSync(configPath)) {
+      // Optional, but when present a regular file of bounded size (not /dev/zero, not a FIFO).
+      const raw = readRegularFile(configPath, { maxBytes: maxConfigBytes, kind: 'model' }).toString('utf8');
+      try {
+        config = JSON.parse(raw) as Record<string, unknown>;
+      } catch {
+        // unreadable optional file: defaults
+      }
     }
     return ModelTokenizer.fromFile(join(dir, 'tokenizer.json'), config);
   }

@@ -15,10 +15,11 @@
  *   ordinary text too with `{ addedTokens: 'ordinary' }`;
  * - no post-processor (no BOS/EOS): the spans cover the document only.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readRegularFile } from '../base/files';
 import { basename, dirname } from 'node:path';
 import { ByteLevelPreTokenizer, SplitPreTokenizer, Tokenizer as ReferenceTokenizer } from '@huggingface/tokenizers';
-import { TokenwiseError, describeError } from '../base/errors';
+import { TokenwiseError } from '../base/errors';
 import { PipelineEngine, PipelineTokenizer, type AddedTokenMatcher } from './engine';
 import { createNormalizer, MetaspacePrependStep, Normalizer, ReplaceStep } from './normalize';
 import { SafeSplitScanner, SequenceScanner, StickyScanner, WholeScanner, type PieceScanner } from './pretokenize';
@@ -87,14 +88,13 @@ export function bytesToUnicode(): string[] {
 
 const MERGE_SHIFT = 4194304; // 2^22: merge value = rank * 2^22 + merged id
 
+/** Largest tokenizer.json read (Qwen3's is 11 MB). */
+export const maxTokenizerJsonBytes = 256 * 1024 * 1024;
+
 export function readTokenizerJson(path: string): TokenizerJson {
-  let raw: string;
-  try {
-    raw = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new TokenwiseError('input', code === 'ENOENT' ? `Tokenizer file not found: ${path}` : `Cannot read tokenizer file ${path}: ${code ?? describeError(error)}`);
-  }
+  if (!existsSync(path)) throw new TokenwiseError('input', `Tokenizer file not found: ${path}`);
+  // Only a regular file, size checked on the open descriptor (not /dev/zero, not a FIFO).
+  const raw = readRegularFile(path, { maxBytes: maxTokenizerJsonBytes, label: `Tokenizer file ${path}` }).toString('utf8');
   let json: unknown;
   try {
     json = JSON.parse(raw);
