@@ -15,17 +15,19 @@ import { completionOptions } from './complete';
 import { confidenceCurve, confidenceSamples } from '../../tools/eval/confidence';
 import { defaultMinConfidence } from '../../core/completion/gate';
 import { loadCompletionSession, modelOptions } from '../backend';
+import { completionEvalDetails, completionEvalOptions, runCompletionEval } from './evalCompletion';
 
 export const evalCommand: CliCommand = {
   name: 'eval',
-  summary: 'Evaluate completion: `eval fim|confidence --data <HumanEval-infilling .jsonl[.gz]>`.',
-  positionals: [{ name: 'suite', description: 'fim (pass@1, exact match, latency) or confidence (share shown vs share right per confidence threshold).', required: true }],
+  summary: 'Evaluate completion: `eval fim|confidence --data <HumanEval-infilling .jsonl[.gz]>`, `eval completion --repo <dir>`.',
+  positionals: [{ name: 'suite', description: 'fim (pass@1, exact match, latency), confidence (share shown vs share right per confidence threshold) or completion (CodeFill: next identifier and statement on a real repository).', required: true }],
   options: {
     data: { type: 'string', valueName: 'file', description: 'Tasks (task_id, prompt, suffix, canonical_solution, test, entry_point), .jsonl or .jsonl.gz.' },
     limit: { type: 'number', valueName: 'n', description: 'Evaluate the first n tasks only.' },
     timeout: { type: 'number', valueName: 'ms', description: 'Time limit for running each program (default 10000).' },
     'unsafe-no-sandbox': { type: 'boolean', description: 'Run the programs with no sandbox at all when bubblewrap is unavailable (they can then read, write and delete what you can, and reach the network).' },
     ...completionOptions,
+    ...completionEvalOptions,
     ...modelOptions,
   },
   details: [
@@ -44,10 +46,12 @@ export const evalCommand: CliCommand = {
     'the share of tasks with a suggestion shown and the share of shown suggestions equal to the reference middle.',
     'JSON: {"tasks", "model", "curve": [{"threshold", "shown", "precision", "shownCount", "rightCount"}]}. No program is run.',
     'Data: HumanEval-infilling (github.com/openai/human-eval-infilling, MIT); not in the shipped model\'s training corpus.',
+    ...completionEvalDetails,
   ].join('\n'),
   async run(ctx) {
     const suite = ctx.args.positionals[0];
-    if (suite !== 'fim' && suite !== 'confidence') throw new TokenwiseError('usage', `Unknown suite '${suite}'; available: fim, confidence.`);
+    if (suite === 'completion') return runCompletionEval(ctx);
+    if (suite !== 'fim' && suite !== 'confidence') throw new TokenwiseError('usage', `Unknown suite '${suite}'; available: fim, confidence, completion.`);
     const data = ctx.args.options.data as string | undefined;
     if (!data) throw new TokenwiseError('usage', `'eval ${suite}' needs --data <file>.`);
     let tasks = loadInfillingTasks(data);

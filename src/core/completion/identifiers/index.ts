@@ -12,7 +12,8 @@ import { throwIfAborted } from '../../base/errors';
 import type { SyntaxQueries } from '../../syntax';
 import { resolveLanguage } from '../../syntax/languages';
 import { promptWindows } from '../context/windows';
-import { encodeSegments } from '../prompt/encode';
+import { encodeSegments, splitAtAnchor } from '../prompt/encode';
+import { computeCovers } from '../boundary/exact';
 import type { CompletionSession } from '../pipeline';
 import { keywordsOf, receiverMembers, scopeModel, unknownNameWeight, weightOf, type KnownName, type NameSource, type ScopeModel } from '../rank/scope';
 import { cursorLine } from '../typing/policy';
@@ -84,13 +85,6 @@ export async function completeIdentifiers(session: CompletionSession, syntax: Sy
   if (!where && !request.anywhere) return done([], false);
   if (/^\d/.test(typed)) return done([], false);
 
-  // The prompt ends before the name (a single space before it goes into the candidates: BPE merges " name").
-  let context = request.prefix.slice(0, request.prefix.length - typed.length);
-  let lead = '';
-  if (/[^\s] $/.test(context)) {
-    lead = ' ';
-    context = context.slice(0, -1);
-  }
   const suffix = request.suffix.replace(identChars, '');
   const language = resolveLanguage(request.languageId);
   const keywords = language ? keywordsOf(language) : undefined;
@@ -114,43 +108,55 @@ export async function completeIdentifiers(session: CompletionSession, syntax: Sy
   }
   throwIfAborted(request.signal);
 
-  // Model candidates: the top-k first tokens that start a name consistent with what is typed.
-  const windows = promptWindows(context, suffix, { budgetTokens: Math.max(16, info.maxContext - 24), prefixShare: 0.8, countTokens: (t) => tokenizer.encode(encoder.encode(t)).length });
-  const prompt = encodeSegments(template.build('psm', windows.prefix, windows.suffix), tokenizer);
+  // The prompt ends at a stable boundary (the anchor, two pre-tokens back): the last word and
+  // what is typed of the name (the tail) may merge with the name's first token ("(self", " x").
+  // Candidates are scored as tail + rest of the name, encoded as the model saw such text.
+  const windows = promptWindows(request.prefix, suffix, { budgetTokens: Math.max(16, info.maxContext - 24), prefixShare: 0.8, countTokens: (t) => tokenizer.encode(encoder.encode(t)).length });
+  const { before, tail, after } = splitAtAnchor(template.build('psm', windows.prefix, windows.suffix), tokenizer);
+  const context = [...encodeSegments(before, tokenizer), ...encodeSegments(after, tokenizer)];
+  const tailText = decoder.decode(tail);
   const names = new Map<string, { fromModel: boolean }>();
   const options = { priority: 'interactive' as const, ...(request.signal ? { signal: request.signal } : {}) };
-  const leadOk = (text: string) => (lead ? text.startsWith(lead) : !/^\s/.test(text));
-  const compatible = (ident: string) => (ident.length >= typed.length ? ident.startsWith(typed) : typed.startsWith(ident));
   let partial = false;
   if (info.capabilities.distribution && backend.nextLogprobs) {
-    const dist = await backend.nextLogprobs(prompt, options);
-    const order = [...dist.keys()].sort((a, b) => dist[b]! - dist[a]!);
-    const firsts: { id: number; text: string }[] = [];
-    for (const id of order.slice(0, 400)) {
+    // The next-name distribution after the tail, exactly: every cover of the tail (its last token
+    // reaching past the cursor) and the tokens after the tail's own encoding.
+    const scorer = { nextLogprobs: (ids: readonly number[], signal?: AbortSignal) => backend.nextLogprobs!(ids, { priority: 'interactive', ...(signal ? { signal } : {}) }) };
+    const set = await computeCovers(context, tail, tokenizer, session.index, scorer, request.signal);
+    const firsts: { tokens: number[]; text: string; logprob: number }[] = set.covers.map((c) => ({ tokens: c.tokens, text: decoder.decode(c.remainder), logprob: c.logprob }));
+    const next = set.canonical.next;
+    const order = [...next.keys()].sort((a, b) => next[b]! - next[a]!).slice(0, 200);
+    for (const id of order) {
       const bytes = tokenizer.tokenBytes(id);
-      if (!bytes) continue;
-      const text = decoder.decode(bytes);
-      if (!leadOk(text)) continue;
-      const body = text.slice(lead.length);
-      if (!identStart.test(body)) continue;
-      const ident = identChars.exec(body)![0];
-      if (!compatible(ident)) continue;
-      firsts.push({ id, text: body });
-      if (firsts.length >= maxItems) break;
+      if (bytes) firsts.push({ tokens: [...set.canonical.tokens, id], text: decoder.decode(bytes), logprob: set.canonical.logprob + next[id]! });
+    }
+    firsts.sort((a, b) => b.logprob - a.logprob);
+    const picked: typeof firsts = [];
+    const seen = new Set<string>();
+    for (const f of firsts) {
+      // A name continues what is typed: right after the tail's end, identifier characters.
+      const rest = identChars.exec(f.text)![0];
+      const name = typed + rest;
+      if (!name || !identStart.test(name) || seen.has(name)) continue;
+      if (typed === '' && rest === '') continue;
+      seen.add(name);
+      picked.push(f);
+      if (picked.length >= maxItems) break;
     }
     // Decode each on to the end of its name (greedy, a few tokens).
-    for (const f of firsts) {
-      let ident = identChars.exec(f.text)![0];
-      if (ident.length === f.text.length) {
+    for (const f of picked) {
+      let rest = identChars.exec(f.text)![0];
+      if (rest.length === f.text.length && rest.length > 0) {
         // Keep time for scoring: extension stops at 40 % of the budget left.
         if (left() < 0.4 * budgetMs) {
           partial = true;
           break;
         }
-        const more = await backend.generate([...prompt, f.id], { maxNewTokens: 3, stopTokens: [], lookahead: 0, ...options });
-        ident = identChars.exec(f.text + more.text)![0];
+        const more = await backend.generate([...context, ...f.tokens], { maxNewTokens: 3, stopTokens: [], lookahead: 0, ...options });
+        rest = identChars.exec(f.text + more.text)![0];
       }
-      if (ident.length >= typed.length && ident.startsWith(typed) && (!keywords?.has(ident) || valueKeywords.has(ident))) names.set(ident, { fromModel: true });
+      const name = typed + rest;
+      if (!keywords?.has(name) || valueKeywords.has(name)) names.set(name, { fromModel: true });
     }
   }
   for (const name of declared.keys()) if (name.startsWith(typed) && !names.has(name)) names.set(name, { fromModel: false });
@@ -160,7 +166,7 @@ export async function completeIdentifiers(session: CompletionSession, syntax: Sy
   const list = [...names.keys()];
   let logprobs: (number | undefined)[] = list.map(() => undefined);
   if (list.length && info.capabilities.candidateScoring && backend.scoreCandidates && left() > 0) {
-    const scores = await backend.scoreCandidates(prompt, list.map((n) => tokenizer.encode(encoder.encode(lead + n))), options);
+    const scores = await backend.scoreCandidates(context, list.map((n) => tokenizer.encode(encoder.encode(tailText + n.slice(typed.length)))), options);
     logprobs = scores.map((s) => s.logprob);
   } else if (list.length) partial = true;
   const items: IdentifierItem[] = list.map((name, i) => {
