@@ -4,6 +4,7 @@
  * has no UI thread to protect); long files are scored in windows that reuse the KV cache.
  */
 import type { CliCommand } from '../dispatcher';
+import { TokenwiseError } from '../../core/base/errors';
 import { printJson, readTextFile } from '../io';
 import { loadModel, modelOptions } from '../backend';
 import { scoreText } from '../../core/entropy/scoreText';
@@ -24,7 +25,9 @@ export const entropyCommand: CliCommand = {
   async run(ctx) {
     const file = ctx.args.positionals[0]!;
     const text = readTextFile(file);
-    const topK = Math.max(0, Math.floor((ctx.args.options.top as number | undefined) ?? 5));
+    const top = (ctx.args.options.top as number | undefined) ?? 5;
+    if (!Number.isInteger(top) || top < 0 || top > 100) throw new TokenwiseError('usage', `--top must be an integer from 0 to 100; got ${top}.`);
+    const topK = top;
     const { backend } = await loadModel(ctx, 64);
     try {
       const result = await scoreText(backend, text, { topK, signal: ctx.signal, priority: 'interactive' });

@@ -17,6 +17,7 @@ import { defaultBackendSettings } from '../../core/inference/factory';
 import type { ExecutionProviderSetting } from '../../core/inference/types';
 import { ModelTokenizer } from '../../core/model/tokenizer';
 import { WorkerClient, type WorkerLike } from '../../worker/client';
+import { corpusStatus } from '../corpus';
 import type { BenchGoal, BenchRow, Benchmark } from './types';
 
 function repoRoot(): string {
@@ -120,7 +121,8 @@ export const completionBenchmark: Benchmark = {
         info: {
           model: `${info.name} (${info.provider})`,
           cache: 'warm as when typing (the prompt one character shorter was completed just before each measured request)',
-          prompts: `${prompts.length} cursors inside identifiers of this repository's src/core/**/*.ts (not in the model's training corpus), 1,500 characters before, 500 after`,
+          prompts: `${prompts.length} cursors inside identifiers of this repository's src/core/**/*.ts, 1,500 characters before, 500 after`,
+          heldOut: corpusStatus(join(root, 'src/core')).state === 'outside' ? `${join(root, 'src/core')}: held out (outside every source of models/corpus_manifest.json)` : corpusStatus(join(root, 'src/core')).describe,
           decoding: 'greedy, 16 new tokens, PSM',
         },
         rows,

@@ -11,6 +11,8 @@
  *   - a check that the incremental result equals scoring the edited file from scratch.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { TokenwiseError } from '../../core/base/errors';
+import { corpusStatus, heldoutPythonFiles } from '../corpus';
 import { join } from 'node:path';
 import type { ExecutionProviderSetting } from '../../core/inference/types';
 import { loadBackend } from '../../core/inference/factory';
@@ -26,16 +28,22 @@ export interface EntropyBenchContext {
 
 const screenLines = 60;
 
-/** A real 1,000-line source file: the first 1,000 lines of `--file`, else of CPython's argparse.py, else of this program. */
-function benchText(file: string | undefined, lines: number): { text: string; source: string } {
-  const candidates = file ? [file] : ['/usr/lib/python3.11/argparse.py', '/usr/lib/python3/argparse.py', join(__dirname, 'cli.js'), __filename];
+/**
+ * A real 1,000-line source file the model never trained on: the first 1,000 lines of `--file`,
+ * else of a held-out file of CPython's library (dataclasses.py; argparse.py is training data),
+ * else of this program. Whether it is held out is checked against models/corpus_manifest.json.
+ */
+function benchText(file: string | undefined, lines: number): { text: string; source: string; heldOut: string } {
+  if (file && !existsSync(file)) throw new TokenwiseError('input', `--file ${file}: no such file.`);
+  const candidates = file ? [file] : [...heldoutPythonFiles, join(__dirname, 'cli.js'), __filename];
   for (const path of candidates) {
     if (!existsSync(path)) continue;
+    if (!file && corpusStatus(path).state === 'training') continue;
     const all = readFileSync(path, 'utf8').split('\n');
     if (all.length < lines && !file) continue;
-    return { text: all.slice(0, lines).join('\n') + '\n', source: path };
+    return { text: all.slice(0, lines).join('\n') + '\n', source: path, heldOut: corpusStatus(path).describe };
   }
-  throw new Error(`no file of ${lines} lines to benchmark (pass --file)`);
+  throw new TokenwiseError('input', `no held-out file of ${lines} lines found (looked for ${heldoutPythonFiles.join(', ')}); pass --file`);
 }
 
 function lineOffset(text: string, line: number): number {
@@ -52,7 +60,7 @@ export const entropyBenchmark = {
   async run(ctx: EntropyBenchContext) {
     const opts = ctx.options;
     const lines = typeof opts.lines === 'number' ? opts.lines : 1000;
-    const { text, source } = benchText(typeof opts.file === 'string' ? opts.file : undefined, lines);
+    const { text, source, heldOut } = benchText(typeof opts.file === 'string' ? opts.file : undefined, lines);
     const provider = (typeof opts.provider === 'string' ? opts.provider : 'cpu') as ExecutionProviderSetting;
     const threads = typeof opts.threads === 'number' ? opts.threads : 0;
     const context = typeof opts.context === 'number' ? opts.context : defaultContextTokens;
@@ -142,6 +150,7 @@ export const entropyBenchmark = {
           provider: info.provider,
           threads: threads || 'half the cores',
           file: `${source} (first ${nLines} lines, ${Buffer.byteLength(text)} bytes, ${tokens} model tokens)`,
+          heldOut,
           geometry: `window ${g.window}, left context ${g.context}, stride ${g.stride} tokens; view margin ${viewMarginTokens} tokens`,
           'bits per byte of the file': bpb.bitsPerByte.toFixed(3),
           'tokens kept after an edit (median)': `${kept} of ${tokens}`,

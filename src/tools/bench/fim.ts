@@ -5,6 +5,7 @@
  * project's shared data folder when present; the benchmark says so when it is absent).
  */
 import { existsSync } from 'node:fs';
+import { corpusStatus } from '../corpus';
 import { join, resolve } from 'node:path';
 import { boundaryModes } from '../../core/completion/boundary';
 import { createCompletionSession } from '../../core/completion/pipeline';
@@ -25,13 +26,22 @@ export interface FimBenchContext {
 const datasets = ['RandomSpanInfillingLight', 'SingleLineInfilling'] as const;
 const orders: readonly FimOrder[] = ['psm', 'spm'];
 
-function dataDir(explicit: string | undefined): string {
-  if (explicit) return resolve(explicit);
+/** Where the data comes from, for messages: HumanEval-infilling (MIT), one .jsonl.gz per benchmark. */
+export const infillingDataSource =
+  'HumanEval-infilling (github.com/openai/human-eval-infilling, MIT: data/HumanEval-RandomSpanInfillingLight.jsonl.gz and data/HumanEval-SingleLineInfilling.jsonl.gz, saved as RandomSpanInfillingLight.jsonl.gz and SingleLineInfilling.jsonl.gz)';
+
+export function dataDir(explicit: string | undefined): string {
+  if (explicit !== undefined) {
+    const dir = resolve(explicit);
+    if (!existsSync(dir)) throw new TokenwiseError('input', `--data-dir ${explicit}: no such folder (it should hold ${datasets.map((d) => `${d}.jsonl.gz`).join(' and ')} from ${infillingDataSource}).`);
+    if (!datasets.some((d) => existsSync(join(dir, `${d}.jsonl.gz`)))) throw new TokenwiseError('input', `--data-dir ${explicit} has neither ${datasets.map((d) => `${d}.jsonl.gz`).join(' nor ')} (the files of ${infillingDataSource}).`);
+    return dir;
+  }
   for (const base of [process.cwd(), join(__dirname, '..'), join(__dirname, '..', '..', '..')]) {
     const dir = resolve(base, '..', 'shared', 'data', 'human-eval-infilling');
     if (existsSync(dir)) return dir;
   }
-  throw new TokenwiseError('input', 'HumanEval-infilling data not found (looked for ../shared/data/human-eval-infilling); pass --data-dir <folder with *.jsonl.gz>.');
+  throw new TokenwiseError('input', `HumanEval-infilling data not found (looked for ../shared/data/human-eval-infilling next to the repository); download ${infillingDataSource} and pass --data-dir <that folder>.`);
 }
 
 export const fimBenchmark = {
@@ -58,6 +68,7 @@ export const fimBenchmark = {
       info.model = `${stack.info.name} (${stack.info.provider})`;
       info.template = stack.template.family;
       info.data = dir;
+      info.heldOut = `${corpusStatus(dir).describe} (HumanEval is not a source of models/corpus_manifest.json)`;
       info.sandbox = sandbox;
       info.decoding = 'greedy, at most 128 new tokens; the completion pipeline of the editor; single-line tasks complete one line';
       for (const name of datasets) {

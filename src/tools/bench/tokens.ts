@@ -3,6 +3,7 @@
  * @huggingface/tokenizers on the same corpus in one run, and incremental update latency.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { corpusStatus, findManifest } from '../corpus';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { mulberry32, percentile } from '../../core/base/numbers';
@@ -46,7 +47,7 @@ function collectFiles(root: string, exts: RegExp, budget: number, out: string[])
       if (st.isDirectory()) {
         if (name === '.bin' || name === '__pycache__' || name === 'test' && root.includes('python')) continue;
         if (!walk(path)) return false;
-      } else if (exts.test(name) && !name.endsWith('.min.js') && st.size > 0 && st.size <= 256 * 1024) {
+      } else if (exts.test(name) && !name.endsWith('.min.js') && st.size > 0 && st.size <= 256 * 1024 && corpusStatus(path, manifest).state !== 'training') {
         const bytes = readFileSync(path);
         if (looksBinary(bytes)) continue;
         const text = bytes.toString('utf8');
@@ -68,18 +69,23 @@ export interface Corpus {
   sources: string[];
 }
 
+/** The manifest the corpus is filtered by: no file of the model's training corpus is benchmarked. */
+const manifest = findManifest();
+
 export function buildCorpus(targetBytes: number): Corpus {
   const parts: string[] = [];
   const sources: string[] = [];
-  const py = '/usr/lib/python3.11';
   let got = 0;
-  if (existsSync(py)) {
-    got += collectFiles(py, /\.py$/, targetBytes / 2, parts);
-    sources.push(`${py} (*.py)`);
+  // Held out from the model's training corpus (models/corpus_manifest.json): CPython's held-out
+  // files, Debian Python packages the corpus did not take, nested and licence-excluded npm packages.
+  for (const py of ['/usr/lib/python3.11', '/usr/lib/python3/dist-packages']) {
+    if (!existsSync(py)) continue;
+    got += collectFiles(py, /\.py$/, targetBytes / 2 - got, parts);
+    sources.push(`${py} (*.py not in the training corpus)`);
   }
   const nm = join(repoRoot(), 'node_modules');
   got += collectFiles(nm, /\.(ts|js|mjs|cjs)$/, targetBytes - got, parts);
-  sources.push(`${relative(process.cwd(), nm) || nm} (*.ts, *.js)`);
+  sources.push(`${relative(process.cwd(), nm) || nm} (*.ts, *.js not in the training corpus)`);
   const text = parts.join('\n');
   return { text, bytes: Buffer.byteLength(text), files: parts.length, sources };
 }
@@ -164,7 +170,7 @@ export const tokensBenchmark: Benchmark = {
     const rows: BenchRow[] = [];
     const goals: BenchGoal[] = [];
     const rate = (ms: number) => MB / (ms / 1000);
-    const info: Record<string, unknown> = { corpusBytes: corpus.bytes, corpusFiles: corpus.files, corpusSources: corpus.sources, node: process.version, cpus: (await import('node:os')).cpus().length };
+    const info: Record<string, unknown> = { corpusBytes: corpus.bytes, corpusFiles: corpus.files, corpusSources: corpus.sources, heldOut: 'every file checked against models/corpus_manifest.json: none is in the model\'s training corpus', node: process.version, cpus: (await import('node:os')).cpus().length };
 
     // --- o200k: Tokenwise spans vs tiktoken WASM vs js-tiktoken -----------------------------
     ctx.progress('o200k_base: loading…');

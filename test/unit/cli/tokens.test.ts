@@ -96,7 +96,7 @@ test('tokens errors: missing file, bad tokenizer path, unknown tokenizer, binary
 test('bench rejects an unknown benchmark and lists the table', async () => {
   const r = await cli('bench', 'nope');
   assert.equal(r.code, 2);
-  assert.match(r.err, /Unknown benchmark 'nope'. Benchmarks: tokens/);
+  assert.match(r.err, /Unknown benchmark 'nope'. Benchmarks: all, tokens/);
   const h = await cli('bench', '--help');
   assert.match(h.out, /tokens\s+Span tokenization/);
 });
