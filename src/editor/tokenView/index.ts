@@ -281,7 +281,7 @@ class TokenView implements vscode.Disposable {
       md.appendMarkdown(`id **${id}** · ${bytes.length} byte${bytes.length === 1 ? '' : 's'}: \`${hex}\`  \n`);
       md.appendMarkdown(`index ${tokens.partial ? `~${i}` : i} of ${tokens.partial ? '~' : ''}${spans.count} · ${tok.name}  \n`);
       if (f & (TokenFlag.splitStart | TokenFlag.splitEnd)) md.appendMarkdown('_splits a character: partial UTF-8_  \n');
-      if (f & TokenFlag.normalized) md.appendMarkdown('_covers text changed by the normalizer_  \n');
+      if (f & TokenFlag.normalized) md.appendMarkdown("_normalized: covers text the tokenizer's normalizer changed (e.g. NFC); its bytes are those of the normalized text, not the document's_  \n");
       if (i + 1 < last) md.appendMarkdown('\n---\n');
     }
     const s = spans.starts[spans.indexAt(offset)]!;
