@@ -248,10 +248,8 @@ test('packageName and matchesPath', () => {
   assert.ok(matchesPath('src/internal/b.ts', 'src/**/internal'));
 });
 
-test('buildImportGraph is fast on the real tree (< 2 s)', () => {
-  const start = performance.now();
+test('buildImportGraph reads the whole real tree (src, test, webview)', () => {
   const graph = buildImportGraph(root, ['src', 'test', 'webview']);
-  const ms = performance.now() - start;
   assert.ok(graph.files.length > 50, `${graph.files.length} files`);
-  assert.ok(ms < 2000, `${ms.toFixed(0)} ms for ${graph.files.length} files`);
+  assert.ok(graph.files.some((f) => f.startsWith('webview/')) && graph.files.some((f) => f.startsWith('test/unit/')));
 });
