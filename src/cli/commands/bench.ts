@@ -26,7 +26,7 @@ export const benchmarks: Benchmark[] = [tokensBenchmark, engineBenchmark, entrop
 
 export const benchCommand: CliCommand = {
   name: 'bench',
-  summary: 'Run a benchmark: tokens, engine, entropy, fim, completion, syntax, robustness, metrics, remote.',
+  summary: 'Run a benchmark: tokens, engine, entropy, fim, completion, syntax, robustness, metrics, remote, statement.',
   positionals: [{ name: 'benchmark', description: 'Which benchmark to run (default: all of them, one after the other).', required: false }],
   options: {
     mb: { type: 'number', description: 'Corpus size in MB (default 6; metrics: 50).' },
