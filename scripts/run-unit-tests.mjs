@@ -3,6 +3,9 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { checkNode } from './check-node.mjs';
+
+checkNode('npm test');
 
 const root = new URL('..', import.meta.url).pathname;
 function collect(dir) {

@@ -22,7 +22,13 @@ export const codeServerDir = join(repoRoot, '.cache', 'code-server');
 export const codeServerEntry = join(codeServerDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 const stampFile = join(codeServerDir, `.installed-${CODE_SERVER_VERSION}`);
 
-/** Debian packages the install (native modules: kerberos, keytar, native-keymap) and the tests need. */
+/**
+ * Debian packages the install and the tests need, installed only when missing and never
+ * upgrading anything already installed (--no-upgrade): the -dev libraries and pkg-config build
+ * code-server's native modules (kerberos, keytar, native-keymap), ripgrep is VS Code's search,
+ * chromium is the browser the e2e tests drive (most of the download: with its libraries about
+ * 48 packages, ~440 MB on a bare Debian 12).
+ */
 export const APT_PACKAGES = ['libkrb5-dev', 'libsecret-1-dev', 'libxkbfile-dev', 'libx11-dev', 'pkg-config', 'ripgrep', 'chromium'];
 
 // VS Code's @vscode/ripgrep postinstall downloads ripgrep from GitHub unless this file is cached.
@@ -58,16 +64,16 @@ function ensureAptPackages(log) {
   if (missing.length === 0) return;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot) {
-    const cmd = `sudo apt-get update && sudo apt-get install -y ${missing.join(' ')}`;
+    const cmd = `sudo apt-get update && sudo apt-get install -y --no-install-recommends --no-upgrade ${missing.join(' ')}`;
     throw new Error(`code-server needs Debian packages that are not installed: ${missing.join(', ')}.\nInstall them, then run again:\n\n  ${cmd}\n`);
   }
   log(`installing Debian packages: ${missing.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const first = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { stdio: 'inherit', env });
+  const first = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', '--no-upgrade', ...missing], { stdio: 'inherit', env });
   if (first.status !== 0) {
     log('apt-get install failed; running apt-get update and trying again');
     run('apt-get', ['update'], { env });
-    run('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { env });
+    run('apt-get', ['install', '-y', '--no-install-recommends', '--no-upgrade', ...missing], { env });
   }
 }
 

@@ -12,6 +12,9 @@ import {
   ensureCodeServer, findFreePort, installExtension, launchCodeServer, repoRoot, stopCodeServer,
 } from './setup-code-server.mjs';
 import { packageExtension } from './package.mjs';
+import { checkNode } from './check-node.mjs';
+
+checkNode('npm start');
 
 const cache = join(repoRoot, '.cache');
 const extensionsDir = join(cache, 'extensions');

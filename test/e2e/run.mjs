@@ -17,6 +17,7 @@ import {
   ensureCodeServer, findFreePort, installExtension, launchCodeServer, repoRoot, stopCodeServer,
 } from '../../scripts/setup-code-server.mjs';
 import { packageExtension } from '../../scripts/package.mjs';
+import { checkNode } from '../../scripts/check-node.mjs';
 import { scenarios } from './scenarios/index.mjs';
 import { Workbench, waitFor } from './lib/workbench.mjs';
 
@@ -88,6 +89,7 @@ function cli(...args) {
 }
 
 async function main() {
+  checkNode('npm run test:e2e');
   const t0 = Date.now();
   const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   const selected = scenarios.filter((s) => filters.length === 0 || filters.some((f) => s.name.includes(f)));
