@@ -28,8 +28,10 @@ export const completeCommand: CliCommand = {
   details: [
     'Runs the same completion pipeline as the editor: context → prompt → boundary → decode → post-process;',
     'one line when text sits right of the offset, a block on an empty line or after a block opener.',
-    'JSON (--json): {"mode", "order", "completion", "raw", "multiline", "degraded"?, "latencyMs", "tokens"};',
-    'completion = what the editor would insert, raw = the model\'s middle before post-processing, tokens = generated tokens.',
+    'JSON (--json): {"mode", "order", "completion", "replace", "raw", "multiline", "degraded"?, "confidence"?, "suppressed"?, "candidate"?, "latencyMs", "tokens"};',
+    'completion = what the editor would insert (replacing `replace` characters right of the offset: auto-closed brackets it contains),',
+    'raw = the model\'s middle before post-processing, confidence = geometric-mean token probability of what is shown,',
+    'suppressed = why nothing is shown (confidence below --min-confidence, brackets, or a parse error where a grammar exists).',
   ].join('\n'),
   async run(ctx) {
     const text = readTextFile(ctx.args.positionals[0]!);
@@ -45,11 +47,25 @@ export const completeCommand: CliCommand = {
         mode: (ctx.args.options.mode as BoundaryMode | undefined) ?? 'exact',
         order: (ctx.args.options.order as FimOrder | undefined) ?? 'psm',
         maxNewTokens: (ctx.args.options['max-tokens'] as number | undefined) ?? 64,
+        minConfidence: (ctx.args.options['min-confidence'] as number | undefined) ?? 0,
+        languageId: ctx.args.positionals[0]!,
         signal: ctx.signal,
       });
       const latencyMs = performance.now() - t0;
       if (ctx.json) {
-        printJson(ctx.io, { mode: result.mode, order: result.order, completion: result.text, raw: result.raw, multiline: result.multiline, ...(result.degraded ? { degraded: result.degraded } : {}), latencyMs, tokens: result.tokens.length });
+        printJson(ctx.io, {
+          mode: result.mode,
+          order: result.order,
+          completion: result.text,
+          replace: result.replace ?? 0,
+          raw: result.raw,
+          multiline: result.multiline,
+          ...(result.degraded ? { degraded: result.degraded } : {}),
+          ...(result.confidence ? { confidence: result.confidence.probability } : {}),
+          ...(result.suppressed ? { suppressed: result.suppressed, candidate: result.candidate } : {}),
+          latencyMs,
+          tokens: result.tokens.length,
+        });
         return;
       }
       ctx.io.stdout(`${result.text}\n`);
