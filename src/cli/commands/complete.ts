@@ -13,6 +13,7 @@ import type { FimOrder } from '../../core/completion/prompt/templates';
 export const completionOptions = {
   mode: { type: 'string', choices: boundaryModes, description: 'How a prompt that ends mid-token is handled (default exact).' },
   order: { type: 'string', choices: ['psm', 'spm'], description: 'FIM order: prefix-suffix-middle or suffix-prefix-middle (default psm).' },
+  'min-confidence': { type: 'number', valueName: 'p', description: 'Show nothing when the geometric-mean token probability of the completion is below p (0–1; default 0; the editor uses tokenwise.completion.minConfidence).' },
   'max-tokens': { type: 'number', valueName: 'n', description: 'Most tokens to generate (default 64; a single-line completion takes at most 48).' },
 } as const;
 
