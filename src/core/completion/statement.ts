@@ -80,8 +80,74 @@ function keptTokens(c: BeamCandidate, vocab: BoundaryVocabulary, emitted: number
   return { count: Math.max(1, count), logprob };
 }
 
+/**
+ * A model that indents again after the cursor's indentation ("    if x:\n            y") wrote
+ * the whole candidate one level deeper: drop that lead from every line, not only the first (the
+ * post-processing strips it from the first line only).
+ */
+export function normalizeLead(text: string, linePrefix: string): string {
+  if (!/^[ \t]+$/.test(linePrefix)) return text;
+  const lead = /^[ \t]*/.exec(text)![0];
+  if (!lead || lead.length === text.length) return text;
+  return text
+    .split('\n')
+    .map((line, i) => (i === 0 ? line.slice(lead.length) : line.startsWith(lead) ? line.slice(lead.length) : line))
+    .join('\n');
+}
+
+/**
+ * Python's indentation, which tree-sitter accepts loosely: every line of the inserted text is
+ * indented as its block allows — deeper only after a line that opens a block (`:`) or a bracket,
+ * back only to an enclosing level.
+ */
+export function pythonIndentationOk(linePrefix: string, text: string, textBefore: string): boolean {
+  const width = (l: string) => /^[ \t]*/.exec(l)![0].replace(/\t/g, '    ').length;
+  const stack: number[] = [];
+  for (const l of textBefore.split('\n').slice(-200)) if (l.trim() !== '' && !l.trim().startsWith('#')) {
+    const w = width(l);
+    while (stack.length && stack[stack.length - 1]! > w) stack.pop();
+    if (stack[stack.length - 1] !== w) stack.push(w);
+  }
+  const lines = (linePrefix + text).split('\n');
+  let prev = lines[0]!;
+  let depth = 0; // open brackets
+  const brackets = (l: string) => {
+    for (const ch of l.replace(/(["'])(?:\\.|(?!\1).)*\1/g, '').replace(/#.*/, '')) {
+      if ('([{'.includes(ch)) depth++;
+      else if (')]}'.includes(ch)) depth = Math.max(0, depth - 1);
+    }
+  };
+  let w0 = width(prev);
+  while (stack.length && stack[stack.length - 1]! > w0) stack.pop();
+  if (stack[stack.length - 1] !== w0) stack.push(w0);
+  brackets(prev);
+  for (const line of lines.slice(1)) {
+    if (line.trim() === '' || line.trim().startsWith('#')) continue;
+    const w = width(line);
+    const inside = depth > 0;
+    if (!inside) {
+      const opens = /:\s*(#.*)?$/.test(prev.replace(/(["'])(?:\\.|(?!\1).)*\1/g, '""'));
+      const top = stack[stack.length - 1] ?? 0;
+      if (w > top) {
+        if (!opens) return false;
+        stack.push(w);
+      } else {
+        if (opens) return false; // a block opener needs an indented body
+        while (stack.length && stack[stack.length - 1]! > w) stack.pop();
+        if ((stack[stack.length - 1] ?? 0) !== w) return false;
+      }
+      w0 = w;
+    }
+    brackets(line);
+    prev = line;
+  }
+  return true;
+}
+
 /** True when inserting `text` adds ERROR / MISSING nodes to the edited lines (the unit's statement and the inserted lines). */
 export async function breaksParse(syntax: SyntaxQueries, doc: SyntaxDocument, offset: number, text: string): Promise<boolean> {
+  const lineStart0 = doc.text.lastIndexOf('\n', offset - 1) + 1;
+  if (doc.languageId === 'python' && !pythonIndentationOk(doc.text.slice(lineStart0, offset), text, doc.text.slice(0, lineStart0))) return true;
   const check = await syntax.checkInsertion(doc, offset, text);
   if (check.clean) return false;
   // Errors the statement already had (the user is typing it) may move; count them instead.
@@ -104,6 +170,7 @@ export async function statementStage(input: StatementStageInput): Promise<Statem
   const isComplete = async (text: string): Promise<boolean> => {
     const clean = cutAtSpecialTokens(text, stopStrings);
     if (clean !== text) return true;
+    text = normalizeLead(text, input.post.linePrefix);
     if (!input.post.multiline) return text.includes('\n');
     if (!structure || !/[\n;}]/.test(text.slice(-6))) return false;
     let done = memo.get(text);
@@ -131,6 +198,7 @@ export async function statementStage(input: StatementStageInput): Promise<Statem
     let raw = cutAtSpecialTokens(c.text, stopStrings);
     let stop: RankedCandidate['stop'] = c.finishReason === 'stop' ? 'model' : c.finishReason === 'time' ? 'time' : c.finishReason === 'complete' ? (structure ? 'syntax' : 'line') : 'length';
     if (raw !== c.text) stop = 'model';
+    if (structure) raw = normalizeLead(raw, input.post.linePrefix);
     if (structure) {
       const cut = await syntaxCut(syntax!, unit!, raw);
       if (cut.end !== undefined) {

@@ -57,7 +57,8 @@ export function registerInlineCompletion(context: vscode.ExtensionContext, servi
         const end = document.positionAt(offset + replace);
         return new vscode.InlineCompletionItem((selectedStart !== undefined ? selected!.text : '') + completion, new vscode.Range(start, end));
       };
-      const cached = cache.lookup(prefix, suffix);
+      // An explicit request (Alt+\, or cycling with Alt+] / Alt+[) recomputes, so the alternatives come too.
+      const cached = ctx.triggerKind === vscode.InlineCompletionTriggerKind.Automatic ? cache.lookup(prefix, suffix) : undefined;
       if (cached !== undefined) return [item(cached.completion, cached.replace)];
 
       if (ctx.triggerKind === vscode.InlineCompletionTriggerKind.Automatic) {

@@ -9,6 +9,7 @@ import activation from './activation.mjs';
 import modelEngine from './model-engine.mjs';
 import tokenView from './token-view.mjs';
 import inlineCompletion from './inline-completion.mjs';
+import statementCompletion from './statement-completion.mjs';
 import entropyView from './entropy-view.mjs';
 import badModel from './bad-model.mjs';
 import remoteCompletion from './remote-completion.mjs';
@@ -20,6 +21,7 @@ export const scenarios = [
   modelEngine,
   tokenView,
   inlineCompletion,
+  statementCompletion,
   entropyView,
   badModel,
   remoteCompletion,

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { SyntaxService } from '../../../../src/core/syntax';
 import { completionDocument, decideUnit, syntaxCut, type UnitDecision } from '../../../../src/core/completion/unit';
 import { cursorLine } from '../../../../src/core/completion/typing/policy';
+import { normalizeLead, pythonIndentationOk } from '../../../../src/core/completion/statement';
 
 const syntax = new SyntaxService();
 after(() => syntax.dispose());
@@ -84,4 +85,20 @@ test('inside a string or comment the syntax gives no unit; text right of the cur
   assert.equal(right.kind, 'rest');
   assert.equal(right.multiline, false);
   assert.equal(completionDocument('a', 'b', { languageId: 'plaintext' }), undefined);
+});
+
+test('python indentation, which tree-sitter accepts loosely: deeper only after a block opener or inside brackets, back only to an enclosing level', () => {
+  const before = 'class A:\n    def f(self):\n        x = 1\n';
+  assert.equal(pythonIndentationOk('        ', 'if x:\n            y = 2\n        z = 3', before), true);
+  assert.equal(pythonIndentationOk('        ', 'y = 2\n            z = 3', before), false, 'unexpected indent');
+  assert.equal(pythonIndentationOk('        ', 'if x:\n        y = 2', before), false, 'a block opener without a body');
+  assert.equal(pythonIndentationOk('        ', 'y = 2\n      z = 3', before), false, 'a dedent to no enclosing level');
+  assert.equal(pythonIndentationOk('        ', 'y = 2\n\n    def g(self):\n        pass', before), true, 'back to the class level');
+  assert.equal(pythonIndentationOk('        ', 'y = f(1,\n              2)', before), true, 'a continuation inside brackets');
+});
+
+test('a candidate the model indented once more after the cursor is dedented as a whole', () => {
+  assert.equal(normalizeLead('    if x:\n            y\n        z', '    '), 'if x:\n        y\n    z');
+  assert.equal(normalizeLead('if x:\n        y', '    '), 'if x:\n        y', 'no lead: unchanged');
+  assert.equal(normalizeLead('  y', 'x ='), '  y', 'only on an indentation-only line');
 });
