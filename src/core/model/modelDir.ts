@@ -68,14 +68,34 @@ export function findOnnxFile(dir: string, variant?: string): string {
   throw new TokenwiseError('model', `No ONNX model in ${dir} (expected onnx/model.onnx or model.onnx).`);
 }
 
-export function readModelFiles(dirInput: string): ModelFiles {
+const positiveIntegerKeys = ['vocab_size', 'num_hidden_layers', 'num_attention_heads', 'num_key_value_heads', 'hidden_size', 'head_dim', 'max_position_embeddings', 'n_positions'] as const;
+const tokenIdKeys = ['bos_token_id', 'eos_token_id'] as const;
+
+/** The numeric fields the engine uses must be what they claim (`"max_position_embeddings": "abc"` is a clear error, not `Invalid array length`). */
+function checkConfig(config: Record<string, unknown>, path: string): Record<string, unknown> {
+  const bad = (key: string, what: string) => new TokenwiseError('model', `${path}: "${key}" must be ${what}, got ${JSON.stringify(config[key])?.slice(0, 60)}.`);
+  const isId = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 2 ** 31;
+  for (const key of positiveIntegerKeys) {
+    const v = config[key];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0 || v >= 2 ** 31) throw bad(key, 'a positive integer');
+  }
+  for (const key of tokenIdKeys) {
+    const v = config[key];
+    if (v === undefined || v === null) continue;
+    if (!(isId(v) || (key === 'eos_token_id' && Array.isArray(v) && v.every(isId)))) throw bad(key, key === 'eos_token_id' ? 'a token id or a list of token ids' : 'a token id');
+  }
+  return config;
+}
+
+export function readModelFiles(dirInput: string, onnxFileInput?: string): ModelFiles {
   const dir = resolve(dirInput);
   if (!existsSync(dir)) throw new TokenwiseError('model', `Model directory ${dir} does not exist.`);
   if (!statSync(dir).isDirectory()) throw new TokenwiseError('model', `${dir} is not a model directory.`);
-  const config = readJson(join(dir, 'config.json'), 'config.json', true) as ModelConfig;
-  const generationConfig = (readJson(join(dir, 'generation_config.json'), 'generation_config.json', false) ?? {}) as ModelFiles['generationConfig'];
+  const config = checkConfig(readJson(join(dir, 'config.json'), 'config.json', true)!, join(dir, 'config.json')) as ModelConfig;
+  const generationConfig = checkConfig(readJson(join(dir, 'generation_config.json'), 'generation_config.json', false) ?? {}, join(dir, 'generation_config.json')) as ModelFiles['generationConfig'];
   if (!existsSync(join(dir, 'tokenizer.json'))) throw new TokenwiseError('model', `tokenizer.json is missing in ${dir}.`);
-  const onnxFile = findOnnxFile(dir);
+  const onnxFile = onnxFileInput ? resolve(onnxFileInput) : findOnnxFile(dir);
   // ONNX Runtime opens the file by name: it must be a regular file (not a FIFO or a device).
   const size = assertRegularFile(onnxFile, { kind: 'model' }).size;
   if (size < 64) throw new TokenwiseError('model', `${onnxFile} is truncated (${size} bytes).`);
@@ -105,9 +125,26 @@ export function findShippedModel(from: string = __dirname): string | undefined {
   return undefined;
 }
 
-/** The model directory to use: an explicit one, else the shipped model (clear error if absent). */
-export function resolveModelDir(explicit: string | undefined, from?: string): { dir: string; isDefault: boolean } {
-  if (explicit && explicit.trim()) return { dir: resolve(explicit), isDefault: false };
+/**
+ * A model path may name the ONNX file itself (`…/onnx/model_q4f16.onnx`, a quantised variant of a
+ * Hugging Face export): the model directory is then the folder with config.json (the file's, or
+ * its parent's when the file is in `onnx/`).
+ */
+export function splitModelPath(path: string): { dir: string; onnxFile?: string } {
+  const full = resolve(path);
+  if (!/\.onnx$/i.test(full)) return { dir: full };
+  const folder = dirname(full);
+  const dir = basename(folder) === 'onnx' && !existsSync(join(folder, 'config.json')) ? dirname(folder) : folder;
+  return { dir, onnxFile: full };
+}
+
+/** The model directory to use: an explicit one (or an ONNX file in one), else the shipped model (clear error if absent). */
+export function resolveModelDir(explicit: string | undefined, from?: string): { dir: string; isDefault: boolean; onnxFile?: string } {
+  if (explicit && explicit.trim()) {
+    const { dir, onnxFile } = splitModelPath(explicit.trim());
+    if (onnxFile && !existsSync(onnxFile)) throw new TokenwiseError('model', `ONNX file ${onnxFile} does not exist.`);
+    return onnxFile ? { dir, isDefault: false, onnxFile } : { dir, isDefault: false };
+  }
   const shipped = findShippedModel(from);
   if (!shipped) throw new TokenwiseError('model', `The default model ${defaultModelName} is not installed (looked for models/${defaultModelName} next to the program); pass --model <dir> or set tokenwise.modelPath.`);
   return { dir: shipped, isDefault: true };

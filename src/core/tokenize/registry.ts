@@ -27,7 +27,9 @@ export function parseTokenizerSpec(choice: string, options: { cwd?: string; mode
   if (value === 'model') {
     const dir = options.modelDir;
     if (!dir) throw new TokenwiseError('input', 'No model tokenizer: no model directory is configured and the shipped model was not found next to Tokenwise.');
-    return { kind: 'tokenizer.json', path: join(dir, 'tokenizer.json'), label: `model (${dir.split(/[\\/]/).pop()})`, addedTokens: 'ordinary' };
+    // A model path may name its ONNX file (a quantised variant); the tokenizer sits in the model folder.
+    const folder = /\.onnx$/i.test(dir) ? (/[\\/]onnx$/.test(dirname(dir)) && !existsSync(join(dirname(dir), 'config.json')) ? dirname(dirname(dir)) : dirname(dir)) : dir;
+    return { kind: 'tokenizer.json', path: join(folder, 'tokenizer.json'), label: `model (${folder.split(/[\\/]/).pop()})`, addedTokens: 'ordinary' };
   }
   const looksLikePath = /[\\/]/.test(value) || value.endsWith('.json') || value === '.' || value === '..';
   if (!looksLikePath || value === '')

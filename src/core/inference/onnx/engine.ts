@@ -135,8 +135,8 @@ export class OnnxEngine implements InferenceBackend {
 
   static async load(options: EngineOptions = {}): Promise<OnnxEngine> {
     const log = options.log ?? (() => {});
-    const { dir, isDefault } = resolveModelDir(options.modelDir, options.searchFrom);
-    const files = readModelFiles(dir);
+    const { dir, isDefault, onnxFile } = resolveModelDir(options.modelDir, options.searchFrom);
+    const files = readModelFiles(dir, onnxFile);
     const tokenizer = ModelTokenizer.load(dir);
     const { session, provider } = await createSession(files.onnxFile, {
       provider: options.provider ?? 'auto',
