@@ -77,6 +77,14 @@ export async function keepsParse(languageId: string | undefined, prefix: string,
   }
 }
 
+/** Where a suggestion may be cut to a shorter one: before spaces and opening brackets, longest first (at most 8). */
+function parseCuts(text: string): number[] {
+  if (text.includes('\n')) return [];
+  const cuts: number[] = [];
+  for (let i = text.length - 1; i > 0 && cuts.length < 8; i--) if (/[\s([{,]/.test(text[i]!) && !/[\s([{,]/.test(text[i - 1]!)) cuts.push(i);
+  return cuts;
+}
+
 export interface GateContext {
   linePrefix: string;
   lineSuffix: string;
@@ -110,7 +118,16 @@ export async function gateSuggestion(
   const placed = placeInLine(candidate, ctx);
   if (!placed) return withheld('brackets');
   if (confidence && confidence.probability < ctx.minConfidence) return withheld('confidence');
-  if (!(await keepsParse(ctx.languageId, ctx.prefix, ctx.suffix, placed.text, placed.replace))) return withheld('syntax');
+  if (!(await keepsParse(ctx.languageId, ctx.prefix, ctx.suffix, placed.text, placed.replace))) {
+    // The longest shorter suggestion that keeps the parse, cut before a space or bracket (a small
+    // model's `urn (x, 0` after `ret` still gives `urn`).
+    for (const cut of parseCuts(placed.text)) {
+      const shorter = placed.text.slice(0, cut).trimEnd();
+      if (shorter.trim() && placeInLine(shorter, ctx)?.replace === placed.replace && (await keepsParse(ctx.languageId, ctx.prefix, ctx.suffix, shorter, placed.replace)))
+        return { text: shorter, replace: placed.replace, ...(confidence ? { confidence } : {}) };
+    }
+    return withheld('syntax');
+  }
   return { ...placed, ...(confidence ? { confidence } : {}) };
 }
 

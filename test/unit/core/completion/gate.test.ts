@@ -71,3 +71,11 @@ test('the pipeline reports the confidence of what it shows and applies minConfid
   assert.equal(withheld.suppressed, 'confidence');
   assert.equal(withheld.candidate, shown.candidate);
 });
+
+test('gateSuggestion: a suggestion that breaks the parse is cut to its longest prefix that keeps it', async () => {
+  const prefix = 'def double(value):\n    ret';
+  const ctx = { linePrefix: '    ret', lineSuffix: '', prefix, suffix: '\n', languageId: 'python', minConfidence: 0 };
+  const gated = await gateSuggestion('urn (x, 0', { text: 'urn (x, 0', logprobs: [-0.1], tokenEnds: [9] }, ctx);
+  assert.equal(gated.text, 'urn');
+  assert.equal(gated.suppressed, undefined);
+});
