@@ -1,4 +1,4 @@
-// Bundles the extension host, the inference worker, the CLI and the webview, and copies the
+// Bundles the extension host, the inference worker, the tokenizer thread, the CLI and the webview, and copies the
 // runtime assets they load from disk (WASM, grammars, the default model, onnxruntime binaries).
 // Usage: node esbuild.mjs [--production] [--watch] [--target=<platform>-<arch>]
 import * as esbuild from 'esbuild';
@@ -33,6 +33,8 @@ const nodeCommon = {
 const builds = [
   { ...nodeCommon, entryPoints: { extension: join(root, 'src/editor/extension.ts') }, outdir: dist },
   { ...nodeCommon, entryPoints: { worker: join(root, 'src/worker/main.ts') }, outdir: dist },
+  // The tokenizer thread (token view, `tokenwise tokens`): pure JS, ended by its watchdog when a request overruns.
+  { ...nodeCommon, entryPoints: { tokenizer: join(root, 'src/worker/tokenizerThread.ts') }, outdir: dist },
   { ...nodeCommon, entryPoints: { cli: join(root, 'src/cli/main.ts') }, outdir: dist, banner: { js: '#!/usr/bin/env node' } },
   {
     bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: true, minify: production,

@@ -1,7 +1,8 @@
 import type { CliCommand } from '../dispatcher';
 import { TokenwiseError } from '../../core/base/errors';
 import { printJson, readTextFile } from '../io';
-import { describeToken, loadTokenizer, parseTokenizerSpec, TokenFlag } from '../../core/tokenize';
+import { describeToken, parseTokenizerSpec, TokenFlag } from '../../core/tokenize';
+import { encodeInThread } from '../../worker/tokenizerClient';
 import { findShippedModel } from '../../core/model/modelDir';
 import { toHex } from '../../core/base/utf8';
 
@@ -45,8 +46,10 @@ export const tokensCommand: CliCommand = {
       throw new TokenwiseError('usage', `Unknown tokenizer '${choice}': use ${cliTokenizerNames.join(', ')}, or a path to a tokenizer.json (or its directory).`);
     const spec = parseTokenizerSpec(choice, { modelDir: findShippedModel() });
     const text = readTextFile(file);
-    const tokenizer = loadTokenizer(spec);
-    const spans = tokenizer.encodeSpans(text, ctx.signal);
+    // In the tokenizer thread: Ctrl-C (ctx.signal) ends it at once, even inside a long piece or a catastrophic regex.
+    const encoded = await encodeInThread(spec, text, ctx.signal);
+    const spans = encoded.spans;
+    const tokenizer = { name: encoded.name, tokenBytes: (id: number) => encoded.bytes.get(id)! };
     if (ctx.json) {
       const tokens = new Array(spans.count);
       for (let i = 0; i < spans.count; i++)

@@ -7,16 +7,8 @@ import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { onDidChangeSettings, readSetting, readTokensSettings, updateSettingInEffect, updateUserSetting, type TokenizerChoice } from '../settings';
 import { describeError } from '../../core/base/errors';
-import {
-  describeToken,
-  disposeTokenizers,
-  loadTokenizer,
-  parseTokenizerSpec,
-  TokenFlag,
-  tiktokenEncodingNames,
-  type SpanTokenizer,
-  type TokenizerSpec,
-} from '../../core/tokenize';
+import { describeToken, parseTokenizerSpec, TokenFlag, tiktokenEncodingNames, type TokenizerSpec } from '../../core/tokenize';
+import { createTokenizerClient } from '../../worker/tokenizerClient';
 import { TokenModel } from './model';
 import { findShippedModel } from '../../core/model/modelDir';
 
@@ -55,12 +47,19 @@ class TokenView implements vscode.Disposable {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly refused = new Set<string>();
   private loadError: string | undefined;
+  private loads = 0;
 
   constructor(
     private readonly services: Services,
     private readonly state: vscode.Memento,
   ) {
-    this.model = new TokenModel(undefined, () => readSetting('tokens.maxFileSize'));
+    // Tokenization runs in the tokenizer thread (dist/tokenizer.js), never on this thread.
+    const client = createTokenizerClient({ log: (level, message) => services.log[level](message) });
+    this.model = new TokenModel(client, {
+      maxFileSize: () => readSetting('tokens.maxFileSize'),
+      onUpdate: (uri) => this.onTokens(uri),
+      onError: (uri, message) => this.services.notifyErrorOnce(`Tokenizing ${vscode.Uri.parse(uri).toString(true)} failed: ${message}`),
+    });
     for (let i = 1; i <= colourCount; i++)
       this.backgrounds.push(vscode.window.createTextEditorDecorationType({ backgroundColor: new vscode.ThemeColor(`tokenwise.token.background${i}`) }));
     this.split = vscode.window.createTextEditorDecorationType({
@@ -86,21 +85,32 @@ class TokenView implements vscode.Disposable {
     return this.enabled;
   }
 
-  /** Loads the configured tokenizer (after activation, so startup is not blocked). */
-  reloadTokenizer(): void {
-    let tok: SpanTokenizer | undefined;
+  /** Loads the configured tokenizer in the tokenizer thread (startup is not blocked). */
+  async reloadTokenizer(): Promise<void> {
+    const generation = ++this.loads;
+    let name: string | undefined;
     this.loadError = undefined;
+    this.model.setTokenizer(undefined);
     try {
       const spec = resolveSpec();
       const t0 = Date.now();
-      tok = loadTokenizer(spec);
-      this.services.log.info(`Token view: tokenizer ${tok.name} ready (${Date.now() - t0} ms).`);
+      const info = await this.model.client.load(spec);
+      if (generation !== this.loads) return;
+      name = info?.name;
+      this.services.log.info(`Token view: tokenizer ${name} ready (${Date.now() - t0} ms).`);
     } catch (error) {
+      if (generation !== this.loads) return;
       this.loadError = describeError(error);
       this.services.notifyErrorOnce(`Cannot load the tokenizer: ${this.loadError}`);
     }
-    this.model.setTokenizer(tok);
+    this.model.setTokenizer(name);
     this.refreshAll();
+  }
+
+  /** Fresh spans of a document arrived from the tokenizer thread. */
+  private onTokens(uri: string): void {
+    for (const editor of vscode.window.visibleTextEditors) if (editor.document.uri.toString() === uri) this.decorate(editor);
+    if (vscode.window.activeTextEditor?.document.uri.toString() === uri) this.updateStatus();
   }
 
   async toggle(): Promise<void> {
@@ -165,7 +175,8 @@ class TokenView implements vscode.Disposable {
     }
     const tokens = this.tokensFor(editor);
     if (!tokens) {
-      this.clear(editor);
+      // While the tokenizer thread works, the decorations shown stay (VS Code moves them with edits).
+      if (!this.model.isPending(editor.document)) this.clear(editor);
       return;
     }
     const doc = editor.document;
@@ -214,7 +225,7 @@ class TokenView implements vscode.Disposable {
 
   updateStatus(): void {
     const editor = vscode.window.activeTextEditor;
-    const tokName = this.model.current?.name;
+    const tokName = this.model.current;
     if (!editor) {
       this.status.hide();
       return;
@@ -233,7 +244,8 @@ class TokenView implements vscode.Disposable {
     }
     const tokens = this.tokensFor(editor);
     if (!tokens) {
-      this.status.hide();
+      // The count follows when the tokenizer thread answers (onTokens).
+      if (!this.model.isPending(editor.document)) this.status.hide();
       return;
     }
     const doc = editor.document;
@@ -253,13 +265,15 @@ class TokenView implements vscode.Disposable {
     this.status.show();
   }
 
-  hover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+  async hover(doc: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
     if (!this.enabled) return undefined;
     const editor = vscode.window.visibleTextEditors.find((e) => e.document === doc);
-    if (!editor) return undefined;
-    const tokens = this.tokensFor(editor);
-    const tok = this.model.current;
-    if (!tokens || !tok) return undefined;
+    if (!editor || this.model.isBinary(doc)) return undefined;
+    const ranges = editor.visibleRanges;
+    const visible = ranges.length ? { start: doc.offsetAt(ranges[0]!.start), end: doc.offsetAt(ranges[ranges.length - 1]!.end) } : undefined;
+    const tokens = await this.model.ensure(doc, visible);
+    const tokName = this.model.current;
+    if (!tokens || !tokName) return undefined;
     const spans = tokens.spans;
     const offset = doc.offsetAt(position);
     if (offset < spans.rangeStart || offset >= spans.rangeEnd) return undefined;
@@ -270,16 +284,18 @@ class TokenView implements vscode.Disposable {
     while (last < spans.count && spans.starts[last] === spans.starts[last + 1]) last++;
     const md = new vscode.MarkdownString();
     md.supportHtml = false;
+    const first = i;
+    const allBytes = await this.model.client.tokenBytes(Array.from(spans.ids.subarray(first, last)));
     for (; i < last; i++) {
       const id = spans.ids[i]!;
-      const bytes = tok.tokenBytes(id);
+      const bytes = allBytes[i - first]!;
       const d = describeToken(bytes);
       const f = spans.flags[i]!;
       const hex = d.hex.match(/../g)?.join(' ') ?? '';
       // Quoted so leading/trailing spaces stay visible.
       md.appendMarkdown(`**Token** \`"${d.text.replace(/`/g, 'ˋ')}"\`  \n`);
       md.appendMarkdown(`id **${id}** · ${bytes.length} byte${bytes.length === 1 ? '' : 's'}: \`${hex}\`  \n`);
-      md.appendMarkdown(`index ${tokens.partial ? `~${i}` : i} of ${tokens.partial ? '~' : ''}${spans.count} · ${tok.name}  \n`);
+      md.appendMarkdown(`index ${tokens.partial ? `~${i}` : i} of ${tokens.partial ? '~' : ''}${spans.count} · ${tokName}  \n`);
       if (f & (TokenFlag.splitStart | TokenFlag.splitEnd)) md.appendMarkdown('_splits a character: partial UTF-8_  \n');
       if (f & TokenFlag.normalized) md.appendMarkdown("_normalized: covers text the tokenizer's normalizer changed (e.g. NFC); its bytes are those of the normalized text, not the document's_  \n");
       if (i + 1 < last) md.appendMarkdown('\n---\n');
@@ -339,7 +355,7 @@ class TokenView implements vscode.Disposable {
     for (const t of this.timers.values()) clearTimeout(t);
     for (const d of [...this.backgrounds, this.split, this.space, this.tab, this.newline]) d.dispose();
     this.status.dispose();
-    disposeTokenizers();
+    this.model.client.dispose();
   }
 }
 
@@ -360,12 +376,12 @@ export function registerTokenView(context: vscode.ExtensionContext, services: Se
     vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length > 0 && view.onEdit(e)),
     vscode.workspace.onDidCloseTextDocument((doc) => view.forget(doc)),
     onDidChangeSettings(['tokens', 'engine'], (change) => {
-      if (change.affects('tokenizer') || change.affects('customTokenizerPath') || change.affects('modelPath')) view.reloadTokenizer();
+      if (change.affects('tokenizer') || change.affects('customTokenizerPath') || change.affects('modelPath')) void view.reloadTokenizer();
       else if (change.affects('tokens.showWhitespace') || change.affects('tokens.maxFileSize')) view.refreshAll();
     }),
   );
   // Load the tokenizer after activation returns (o200k takes about a second to prepare).
-  const timer = setTimeout(() => view.reloadTokenizer(), 0);
+  const timer = setTimeout(() => void view.reloadTokenizer(), 0);
   context.subscriptions.push({ dispose: () => clearTimeout(timer) });
   return {
     get enabled() {

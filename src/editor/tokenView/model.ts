@@ -1,18 +1,16 @@
 /**
- * Token state per document for the token view and the status bar: full spans (kept up to date
- * incrementally on edits) or, for documents over `tokenwise.tokens.maxFileSize`, the spans of the
- * visible range plus margins.
+ * Token state per document for the token view and the status bar: VS Code documents adapted to
+ * `TokenDocuments` (src/worker/tokenDocuments.ts), whose spans come from the tokenizer thread —
+ * the extension host never tokenizes (a 100k-character run, a 1 MB line or a catastrophic
+ * tokenizer.json regex cannot freeze it). Full spans are kept incrementally there; documents over
+ * `tokenwise.tokens.maxFileSize` are tokenized around the visible range plus margins.
  */
 import * as vscode from 'vscode';
-import { retokenize, type SpanTokenizer, type TextEdit, type TokenSpans } from '../../core/tokenize';
 import { looksBinary } from '../../core/base/document';
+import { TokenDocuments, type DocumentRef, type DocumentTokens, type TokenDocumentsOptions } from '../../worker/tokenDocuments';
+import type { TokenizerClient } from '../../worker/tokenizerClient';
 
-export interface DocumentTokens {
-  version: number;
-  spans: TokenSpans;
-  /** True when only a window of a large document is tokenized. */
-  partial: boolean;
-}
+export type { DocumentTokens } from '../../worker/tokenDocuments';
 
 /**
  * Bytes for the core's binary sniffing (src/core/base/document.ts) from a document's text. VS Code
@@ -23,27 +21,35 @@ function sniffBytes(text: string): Uint8Array {
   return new TextEncoder().encode(text.slice(0, 8192).replace(/\ufffd/g, '\u0001'));
 }
 
-/** Margin (UTF-16 units) tokenized around the visible range of a large document. */
-const windowMargin = 20_000;
+function ref(doc: vscode.TextDocument): DocumentRef {
+  return {
+    uri: doc.uri.toString(),
+    version: doc.version,
+    length: doc.offsetAt(doc.lineAt(doc.lineCount - 1).range.end),
+    getText: () => doc.getText(),
+  };
+}
 
 export class TokenModel {
-  private readonly docs = new Map<string, DocumentTokens>();
+  private readonly docs: TokenDocuments;
   /** Binary verdict per document (checked once; a document rarely changes nature). */
   private readonly binary = new Map<string, boolean>();
 
-  constructor(private tokenizer: SpanTokenizer | undefined, private maxFileSize: () => number) {}
-
-  setTokenizer(tokenizer: SpanTokenizer | undefined): void {
-    this.tokenizer = tokenizer;
-    this.docs.clear();
+  constructor(readonly client: TokenizerClient, options: TokenDocumentsOptions) {
+    this.docs = new TokenDocuments(client, options);
   }
 
-  get current(): SpanTokenizer | undefined {
-    return this.tokenizer;
+  /** The tokenizer the spans are for (set once the thread has loaded it). */
+  setTokenizer(name: string | undefined): void {
+    this.docs.setTokenizer(name);
+  }
+
+  get current(): string | undefined {
+    return this.docs.current;
   }
 
   forget(uri: string): void {
-    this.docs.delete(uri);
+    this.docs.forget(uri);
     this.binary.delete(uri);
   }
 
@@ -57,60 +63,24 @@ export class TokenModel {
     return verdict;
   }
 
-  /** Tokens of `doc`; for large documents those around `visible` (UTF-16 offsets). */
+  /** Up-to-date tokens of `doc` (large documents: around `visible`, UTF-16 offsets), else undefined while the thread works on them. */
   get(doc: vscode.TextDocument, visible?: { start: number; end: number }): DocumentTokens | undefined {
-    const tok = this.tokenizer;
-    if (!tok) return undefined;
-    const key = doc.uri.toString();
-    const cached = this.docs.get(key);
-    // The size limit applies to documents already tokenized too (the setting may have changed since).
-    const length = doc.offsetAt(doc.lineAt(doc.lineCount - 1).range.end);
-    const large = length > this.maxFileSize();
-    if (cached && cached.version === doc.version && !cached.partial && !large && cached.spans.tokenizer === tok.name) return cached;
-    const text = doc.getText();
-    if (!large) {
-      const fresh: DocumentTokens = { version: doc.version, spans: tok.encodeSpans(text), partial: false };
-      this.docs.set(key, fresh);
-      return fresh;
-    }
-    const want = visible ?? { start: 0, end: Math.min(text.length, windowMargin) };
-    if (
-      cached &&
-      cached.version === doc.version &&
-      cached.partial &&
-      cached.spans.tokenizer === tok.name &&
-      cached.spans.rangeStart <= Math.max(0, want.start - windowMargin / 4) &&
-      cached.spans.rangeEnd >= Math.min(text.length, want.end + windowMargin / 4)
-    )
-      return cached;
-    const spans = tok.encodeWindow(text, Math.max(0, want.start - windowMargin), Math.min(text.length, want.end + windowMargin));
-    const fresh: DocumentTokens = { version: doc.version, spans, partial: !spans.complete };
-    this.docs.set(key, fresh);
-    return fresh;
+    return this.docs.peek(ref(doc), visible);
   }
 
-  /** Updates the tokens of an edited document incrementally (full documents only). */
+  /** The tokens once they are up to date (hover). */
+  ensure(doc: vscode.TextDocument, visible?: { start: number; end: number }): Promise<DocumentTokens | undefined> {
+    return this.docs.ensure(ref(doc), visible);
+  }
+
+  isPending(doc: vscode.TextDocument): boolean {
+    return this.docs.isPending(doc.uri.toString());
+  }
+
+  /** Mirrors an edit in the thread: one change as such; several at once (multi-cursor) as a full text next time. */
   applyEdit(event: vscode.TextDocumentChangeEvent): void {
-    const key = event.document.uri.toString();
-    const cached = this.docs.get(key);
-    const tok = this.tokenizer;
-    if (!cached || !tok || cached.partial || event.contentChanges.length === 0) {
-      if (cached && event.contentChanges.length > 0) this.docs.delete(key);
-      return;
-    }
-    // Several changes at once (multi-cursor): re-tokenize fully (a few ms per 10k lines).
-    if (event.contentChanges.length > 1) {
-      this.docs.delete(key);
-      return;
-    }
-    const c = event.contentChanges[0]!;
-    const text = event.document.getText();
-    if (text.length > this.maxFileSize()) {
-      this.docs.delete(key);
-      return;
-    }
-    const edit: TextEdit = { start: c.rangeOffset, oldEnd: c.rangeOffset + c.rangeLength, newEnd: c.rangeOffset + c.text.length };
-    cached.spans = retokenize(tok, cached.spans, text, edit);
-    cached.version = event.document.version;
+    if (event.contentChanges.length === 0) return;
+    const c = event.contentChanges.length === 1 ? event.contentChanges[0]! : undefined;
+    this.docs.change(event.document.uri.toString(), event.document.version, c ? { start: c.rangeOffset, oldEnd: c.rangeOffset + c.rangeLength, text: c.text } : null);
   }
 }
