@@ -123,6 +123,8 @@ export interface CompletionResult {
   finishReason: 'stop' | 'length' | 'time';
   /** Statement completion: the next-ranked candidates (VS Code lets the user cycle them). */
   alternatives?: string[];
+  /** Characters right of the cursor each alternative replaces (as `replace`). */
+  alternativeReplace?: number[];
   /** Statement completion: the unit the syntax chose ('line': the line policy). */
   unit?: UnitKind | 'line';
   /** Statement completion: how the candidates were decoded. */

@@ -13,7 +13,9 @@
 import type { SyntaxDocument, SyntaxQueries } from '../syntax';
 import type { InferenceBackend, ModelInfo } from '../inference/types';
 import type { HandOff } from './boundary/exact';
-import type { BoundaryVocabulary } from './boundary/vocabulary';
+import { concatBytes, type BoundaryVocabulary } from './boundary/vocabulary';
+import { gateSuggestion } from './gate';
+import { cursorLine } from './typing/policy';
 import { decodeBeams, type BeamCandidate } from './decode/beam';
 import { cutAtSpecialTokens, postprocess, type PostprocessContext } from './postprocess/postprocess';
 import { nameUses, rankScore, scopeModel, structureLogWeight, type ScopeModel } from './rank';
@@ -33,6 +35,9 @@ export interface RankedCandidate {
   structure: number;
   /** Where the candidate stopped: the syntax (unit ended), the model's end token, the length or time limit. */
   stop: 'syntax' | 'model' | 'length' | 'time' | 'line';
+  /** Logprob of each generated token of `raw` and the character of `raw` it ends at (the gate's confidence). */
+  tokenLogprobs: number[];
+  tokenEnds: number[];
 }
 
 export interface StatementStageInput {
@@ -144,6 +149,18 @@ export function pythonIndentationOk(linePrefix: string, text: string, textBefore
   return true;
 }
 
+/** The character of the candidate's text each generated token ends at. */
+function tokenEnds(c: BeamCandidate, vocab: BoundaryVocabulary, emitted: Uint8Array): number[] {
+  const decoder = new TextDecoder();
+  const ends: number[] = [];
+  let bytes = emitted;
+  for (const id of c.tokens) {
+    bytes = concatBytes(bytes, vocab.tokenBytes(id) ?? new Uint8Array(0));
+    ends.push(decoder.decode(bytes).replace(/\uFFFD$/, '').length);
+  }
+  return ends;
+}
+
 /** True when inserting `text` adds ERROR / MISSING nodes to the edited lines (the unit's statement and the inserted lines). */
 export async function breaksParse(syntax: SyntaxQueries, doc: SyntaxDocument, offset: number, text: string): Promise<boolean> {
   const lineStart0 = doc.text.lastIndexOf('\n', offset - 1) + 1;
@@ -210,7 +227,17 @@ export async function statementStage(input: StatementStageInput): Promise<Statem
     const kept = keptTokens(c, input.vocab, input.start.emitted.length, raw.length);
     const uses = model ? nameUses(text, input.prefix, model, unit!.doc, unit!.offset) : [];
     const weight = structureLogWeight(uses);
-    const ranked: RankedCandidate & { rejected?: string } = { text, raw: c.text, score: rankScore({ logprob: kept.logprob, tokens: kept.count, structure: weight }), logprob: kept.logprob, tokens: kept.count, structure: weight, stop };
+    const ranked: RankedCandidate & { rejected?: string } = {
+      text,
+      raw: c.text,
+      score: rankScore({ logprob: kept.logprob, tokens: kept.count, structure: weight }),
+      logprob: kept.logprob,
+      tokens: kept.count,
+      structure: weight,
+      stop,
+      tokenLogprobs: c.tokenLogprobs,
+      tokenEnds: tokenEnds(c, input.vocab, input.start.emitted),
+    };
     if (text === '') ranked.rejected = 'empty';
     else if (seen.has(text)) ranked.rejected = 'duplicate';
     else if (structure && (await breaksParse(syntax!, unit!.doc, unit!.offset, text))) ranked.rejected = 'breaks the parse';
@@ -274,18 +301,32 @@ export async function finishStatement(
     post: s.post,
     prefix: request.prefix,
   });
+  // The editor's gate on every candidate: fit to the text right of the cursor, confidence, parse.
+  const gateContext = { ...cursorLine(request.prefix, request.suffix), prefix: request.prefix, suffix: request.suffix, minConfidence: request.minConfidence ?? 0, languageId: request.languageId ?? (request.statement?.structure !== false ? request.statement?.languageId : undefined) };
+  const gate = (c: RankedCandidate) => gateSuggestion(c.text, { text: c.raw, ...(c.tokenLogprobs.length ? { logprobs: c.tokenLogprobs, tokenEnds: c.tokenEnds } : {}) }, gateContext);
+  const best = r.best ? await gate(r.best) : undefined;
+  const alternatives: { text: string; replace: number }[] = [];
+  for (const a of r.alternatives) {
+    const g = await gate(a);
+    if (g.text && g.text !== best?.text) alternatives.push({ text: g.text, replace: g.replace });
+  }
   const result: CompletionResult = {
     ...s.base,
     raw: r.rawBest,
-    text: r.best?.text ?? '',
+    text: best?.text ?? '',
+    replace: best?.replace ?? 0,
+    candidate: r.best?.text ?? '',
     tokens: r.tokens,
     promptMs: s.promptMs,
     generationMs: performance.now() - s.t0 - s.promptMs,
     finishReason: r.finishReason,
-    alternatives: r.alternatives.map((a) => a.text),
+    alternatives: alternatives.map((a) => a.text),
+    alternativeReplace: alternatives.map((a) => a.replace),
     unit: s.unit?.kind ?? 'line',
     decoding: r.method,
   };
+  if (best?.confidence) result.confidence = best.confidence;
+  if (best?.suppressed) result.suppressed = best.suppressed;
   if (result.degraded === undefined) delete result.degraded;
   return result;
 }

@@ -72,7 +72,7 @@ export function registerInlineCompletion(context: vscode.ExtensionContext, servi
         const editor = vscode.window.visibleTextEditors.find((e) => e.document === document);
         const indentUnit = editor && editor.options.insertSpaces === false ? '\t' : ' '.repeat(Number(editor?.options.tabSize ?? 4));
         const result = await engine.complete(
-          { prefix, suffix, mode: settings.mode, order: settings.order, maxNewTokens: settings.maxTokens, indentUnit, timeBudgetMs: settings.timeoutMs, minConfidence: settings.minConfidence, languageId: document.languageId, ...statementOptions(settings, document), signal: controller.signal },
+          { prefix, suffix, mode: settings.mode, order: settings.order, maxNewTokens: settings.maxTokens, indentUnit, timeBudgetMs: settings.timeoutMs, minConfidence: settings.minConfidence, languageId: document.languageId, documentUri: document.uri.toString(), ...statementOptions(settings, document), signal: controller.signal },
           settings.family,
         );
         debounce.record(performance.now() - t0);
@@ -92,7 +92,7 @@ export function registerInlineCompletion(context: vscode.ExtensionContext, servi
         if (token.isCancellationRequested || document.version !== version || result.text === '') return [];
         cache.put(prefix, suffix, result.text, result.replace ?? 0);
         // The best candidate, then the next-ranked ones: VS Code cycles through them (Alt+] / Alt+[).
-        return [item(result.text, result.replace ?? 0), ...(result.alternatives ?? []).map((alt) => item(alt, 0))];
+        return [item(result.text, result.replace ?? 0), ...(result.alternatives ?? []).map((alt, i) => item(alt, result.alternativeReplace?.[i] ?? 0))];
       } catch (error) {
         if (error instanceof CancelledError || controller.signal.aborted) return [];
         services.notifyErrorOnce(`Completion failed: ${describeError(error)}`);

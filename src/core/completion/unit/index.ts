@@ -64,7 +64,19 @@ export async function decideUnit(syntax: SyntaxQueries, doc: SyntaxDocument, off
   const rightOfCursor = line.lineSuffix.trim() !== '';
   if (!rightOfCursor && info.startsBlock) return { kind: 'block', multiline: true, doc, offset };
   if (!rightOfCursor && info.startsStatement && line.linePrefix.trim() === '') return { kind: 'statement', multiline: true, doc, offset };
-  return { kind: 'rest', multiline: !rightOfCursor, doc, offset };
+  // The rest of a statement spans lines only while a bracket it opened is still open (a multi-line call).
+  const from = info.statement && info.statement.start < offset ? info.statement.start : doc.text.lastIndexOf('\n', offset - 1) + 1;
+  return { kind: 'rest', multiline: !rightOfCursor && (openBrackets(doc.text.slice(from, offset)) > 0 || /[:{([]\s*$/.test(line.linePrefix)), doc, offset };
+}
+
+/** Brackets opened and not closed in `text` (strings skipped). */
+export function openBrackets(text: string): number {
+  let depth = 0;
+  for (const ch of text.replace(/(["'`])(?:\\.|(?!\1)[^\\])*\1/g, '""')) {
+    if ('([{'.includes(ch)) depth++;
+    else if (')]}'.includes(ch)) depth = Math.max(0, depth - 1);
+  }
+  return depth;
 }
 
 function insert(doc: SyntaxDocument, offset: number, text: string): SyntaxDocument {
