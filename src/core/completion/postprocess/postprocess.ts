@@ -85,7 +85,7 @@ export const matchIndentation: Rule = (text, ctx) => {
  * Bracket state of one line of code: a closer that closes nothing (or the wrong opener), how many
  * stay open, and whether a string is left open at the end.
  */
-export function bracketState(line: string): { mismatch: boolean; open: number; quote?: true } {
+export function bracketState(line: string): { mismatch: boolean; open: number; quote?: true; comment?: true } {
   const stack: string[] = [];
   let quote = '';
   for (let i = 0; i < line.length; i++) {
@@ -96,7 +96,7 @@ export function bracketState(line: string): { mismatch: boolean; open: number; q
       continue;
     }
     if (c === '"' || c === "'" || c === '`') quote = c;
-    else if (c === '#' && (i === 0 || /\s/.test(line[i - 1]!))) break; // a comment to the end of the line (Python)
+    else if ((c === '#' && (i === 0 || /\s/.test(line[i - 1]!))) || (c === '/' && line[i + 1] === '/')) return { mismatch: false, open: stack.length, comment: true }; // a comment to the end of the line
     else if (c === '(' || c === '[' || c === '{') stack.push(c);
     else if (c === ')' || c === ']' || c === '}') {
       const want = c === ')' ? '(' : c === ']' ? '[' : '{';
@@ -175,7 +175,8 @@ export function placeInLine(text: string, ctx: Pick<PostprocessContext, 'linePre
   if (bracketState(ctx.linePrefix).mismatch || before.mismatch) return { text, replace: 0 };
   const insert = bracketState(ctx.linePrefix + text + suffix);
   // A statement the model ended (`:`/`;`) followed by the auto-inserted closer is not a line anyone wants.
-  const insertOk = !insert.mismatch && (!insert.quote || before.quote) && !(/[:;]\s*$/.test(text) && /^[)\]}]/.test(suffix));
+  // …nor one that ends in a comment (the closer would land inside it: `len(value)  # 1)`).
+  const insertOk = !insert.mismatch && (!insert.quote || before.quote) && !bracketState(ctx.linePrefix + text).comment && !(/[:;]\s*$/.test(text) && /^[)\]}]/.test(suffix));
   const replace = isSubsequence(suffix, text) ? bracketState(ctx.linePrefix + text) : undefined;
   const replaceOk = replace !== undefined && !replace.mismatch && (!replace.quote || before.quote) && replace.open <= before.open;
   if (insertOk && (!replaceOk || insert.open <= replace!.open)) return { text, replace: 0 };

@@ -74,7 +74,7 @@ test('bracketState: mismatched closers, open brackets, strings and comments', ()
   assert.deepEqual(bracketState('f(a, b))'), { mismatch: true, open: 0 });
   assert.deepEqual(bracketState('print(self.x('), { mismatch: false, open: 2 });
   assert.deepEqual(bracketState('s = ")(" + f('), { mismatch: false, open: 1 });
-  assert.deepEqual(bracketState('x = 1  # )'), { mismatch: false, open: 0 });
+  assert.deepEqual(bracketState('x = 1  # )'), { mismatch: false, open: 0, comment: true });
 });
 
 /** Issue 17 item 2: text VS Code's auto-closing already put right of the cursor. */
@@ -89,6 +89,8 @@ test('placeInLine: insert before an auto-closed bracket, replace it, or show not
   assert.equal(placeInLine('ems():', { linePrefix: '    print(self.stock.it', lineSuffix: ')' }), undefined);
   // Quotes: `open("da|")` + `ta.csv"` replaces the auto-closed quote.
   assert.deepEqual(placeInLine('ta.csv")', { linePrefix: 'f = open("da', lineSuffix: '")' }), { text: 'ta.csv")', replace: 2 });
+  // A completion ending in a comment would put the auto-closed `)` inside it: replaces it.
+  assert.deepEqual(placeInLine('e)  # 1', { linePrefix: '    total = len(valu', lineSuffix: ')' }), { text: 'e)  # 1', replace: 1 });
   // Not auto-inserted text (a word right of the cursor): inserted as is.
   assert.deepEqual(placeInLine('x', { linePrefix: 'a = ', lineSuffix: ' + b' }), { text: 'x', replace: 0 });
 });
