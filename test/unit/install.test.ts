@@ -28,3 +28,11 @@ test('apt-get never upgrades installed packages and installs only what is missin
   }
   assert.match(readFileSync(join(repoRoot, '.ci/run'), 'utf8'), /ONNXRUNTIME_NODE_INSTALL=skip/);
 });
+
+test('npm install needs no flag offline: onnxruntime-node\'s download script is denied, the others allowed', () => {
+  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { allowScripts?: Record<string, boolean> };
+  // Its postinstall fetches CUDA libraries from the internet and fails offline (the CPU build ships in the package).
+  assert.equal(pkg.allowScripts?.['onnxruntime-node'], false);
+  const r = spawnSync('npm', ['install-scripts', 'ls'], { cwd: repoRoot, encoding: 'utf8' });
+  assert.doesNotMatch(r.stdout + r.stderr, /not yet covered by allowScripts/);
+});
