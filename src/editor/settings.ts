@@ -49,7 +49,9 @@ export function readSetting<K extends SettingKey>(key: K, scope?: vscode.Configu
   const decl = settingsSchema[key];
   const checked = decl.userOnly
     ? resolveSetting(key, { effective: undefined, globalValue: config.inspect(key)?.globalValue })
-    : resolveSetting(key, { effective: config.get<unknown>(key) });
+    : decl.workspaceMayOnlyLower
+      ? resolveSetting(key, { effective: config.get<unknown>(key), globalValue: config.inspect(key)?.globalValue })
+      : resolveSetting(key, { effective: config.get<unknown>(key) });
   if (checked.problem !== undefined) report(checked.problem);
   return checked.value;
 }

@@ -59,6 +59,11 @@ export interface Setting<T> {
    * repository must not point Tokenwise at a file of its choosing.
    */
   readonly userOnly: boolean;
+  /**
+   * A limit a workspace may lower but never raise above the user's value (or the default): an
+   * untrusted repository must not make Tokenwise read and tokenize more than the user allows.
+   */
+  readonly workspaceMayOnlyLower: boolean;
   readonly schema: SettingJsonSchema;
   check(key: string, value: unknown): Checked<T>;
 }
@@ -66,6 +71,7 @@ export interface Setting<T> {
 interface Common {
   readonly scope: SettingScope;
   readonly userOnly?: boolean;
+  readonly workspaceMayOnlyLower?: boolean;
 }
 
 const show = (value: unknown) => JSON.stringify(value) ?? String(value);
@@ -75,7 +81,7 @@ const rejected = <T>(key: string, value: unknown, fallback: T, why = ''): Checke
 });
 
 function declare<T>(area: SettingsArea, def: T, common: Common, schema: SettingJsonSchema, check: Setting<T>['check']): Setting<T> {
-  return { area, default: def, scope: common.scope, userOnly: common.userOnly ?? false, schema, check };
+  return { area, default: def, scope: common.scope, userOnly: common.userOnly ?? false, workspaceMayOnlyLower: common.workspaceMayOnlyLower ?? false, schema, check };
 }
 
 function stringSetting(area: SettingsArea, def: string, common: Common): Setting<string> {
@@ -136,6 +142,9 @@ const units: Record<CompletionUnitSetting, true> = { statement: true, line: true
 const families: Record<FimFamily | 'auto', true> = { auto: true, tokenwise: true, qwen: true, starcoder: true, codellama: true, deepseek: true, codegen2: true };
 const metrics: Record<HeatMetric, true> = { surprisal: true, entropy: true, rank: true };
 const styles: Record<HeatStyle, true> = { background: true, underline: true };
+/** The compression metrics' reference: a built-in encoding or the model's tokenizer (never a path from the workspace). */
+export type MetricsReference = 'o200k_base' | 'cl100k_base' | 'p50k_base' | 'r50k_base' | 'model';
+const references: Record<MetricsReference, true> = { o200k_base: true, cl100k_base: true, p50k_base: true, r50k_base: true, model: true };
 
 /** Every `tokenwise.*` setting, keyed without the `tokenwise.` prefix. */
 export const settingsSchema = {
@@ -143,12 +152,12 @@ export const settingsSchema = {
   tokenizer: enumSetting<TokenizerChoice>('tokens', tokenizers, 'o200k_base', { scope: 'resource' }),
   customTokenizerPath: stringSetting('tokens', '', { scope: 'machine', userOnly: true }),
   'tokens.showWhitespace': booleanSetting('tokens', false, { scope: 'resource' }),
-  'tokens.maxFileSize': numberSetting('tokens', 1_000_000, { scope: 'resource', minimum: 10_000 }),
+  'tokens.maxFileSize': numberSetting('tokens', 1_000_000, { scope: 'resource', minimum: 10_000, maximum: 10_000_000, workspaceMayOnlyLower: true }),
   // ---- engine (the inference worker and its model) ----
   modelPath: stringSetting('engine', '', { scope: 'machine', userOnly: true }),
   executionProvider: enumSetting<ExecutionProviderSetting>('engine', providers, 'auto', { scope: 'machine' }),
-  'engine.threads': numberSetting('engine', 0, { scope: 'machine', minimum: 0 }),
-  'engine.kvCacheMB': numberSetting('engine', 256, { scope: 'machine', minimum: 0 }),
+  'engine.threads': numberSetting('engine', 0, { scope: 'machine', minimum: 0, maximum: 256 }),
+  'engine.kvCacheMB': numberSetting('engine', 256, { scope: 'machine', minimum: 0, maximum: 65_536 }),
   backend: enumSetting<BackendKind>('engine', backends, 'embedded', { scope: 'machine', userOnly: true }),
   'remote.url': stringSetting('engine', '', { scope: 'machine', userOnly: true }),
   'remote.model': stringSetting('engine', '', { scope: 'machine', userOnly: true }),
@@ -160,7 +169,7 @@ export const settingsSchema = {
   'completion.order': enumSetting<FimOrder>('completion', orders, 'psm', { scope: 'resource' }),
   'completion.family': enumSetting<FimFamily | 'auto'>('completion', families, 'auto', { scope: 'machine' }),
   'completion.maxTokens': numberSetting('completion', 64, { scope: 'resource', minimum: 1, maximum: 512 }),
-  'completion.timeoutMs': numberSetting('completion', 500, { scope: 'resource', minimum: 50 }),
+  'completion.timeoutMs': numberSetting('completion', 500, { scope: 'resource', minimum: 50, maximum: 60_000 }),
   'completion.minConfidence': numberSetting('completion', 0.3, { scope: 'resource', minimum: 0, maximum: 1 }),
   'completion.unit': enumSetting<CompletionUnitSetting>('completion', units, 'statement', { scope: 'resource' }),
   'completion.beamWidth': numberSetting('completion', 4, { scope: 'resource', integer: true, minimum: 1, maximum: 8 }),
@@ -177,7 +186,7 @@ export const settingsSchema = {
   'heatmap.style': enumSetting<HeatStyle>('heatmap', styles, 'background', { scope: 'resource' }),
   'heatmap.contextTokens': numberSetting('heatmap', 256, { scope: 'resource', integer: true, minimum: 16, maximum: 8192 }),
   // ---- metrics (compression metrics panel) ----
-  'metrics.reference': stringSetting('metrics', 'o200k_base', { scope: 'resource' }),
+  'metrics.reference': enumSetting<MetricsReference>('metrics', references, 'o200k_base', { scope: 'resource' }),
   'metrics.extraTokenizers': stringListSetting('metrics', [], { scope: 'machine', userOnly: true }),
   'metrics.bitsPerByte': booleanSetting('metrics', true, { scope: 'resource' }),
 } as const satisfies Record<string, Setting<unknown>>;
@@ -201,11 +210,16 @@ export interface InspectedValue {
 
 /**
  * Resolves one setting from what VS Code reports: user-only settings ignore workspace values;
- * invalid values give the default (numbers: the nearest bound) and a problem to report once.
+ * limits a workspace may only lower are capped at the user's value (or the default); invalid
+ * values give the default (numbers: the nearest bound) and a problem to report once.
  */
 export function resolveSetting<K extends SettingKey>(key: K, inspected: InspectedValue): Checked<SettingValue<K>> {
   const decl = settingsSchema[key] as Setting<SettingValue<K>>;
   const raw = decl.userOnly ? inspected.globalValue : inspected.effective;
   if (raw === undefined || raw === null) return { value: decl.default };
-  return decl.check(key, raw);
+  const checked = decl.check(key, raw);
+  if (!decl.workspaceMayOnlyLower) return checked;
+  const user = inspected.globalValue === undefined || inspected.globalValue === null ? { value: decl.default } : decl.check(key, inspected.globalValue);
+  if ((checked.value as number) <= (user.value as number)) return checked;
+  return { value: user.value, problem: `Setting ${settingsSection}.${key}: the workspace value ${show(raw)} is above the user value ${show(user.value)}; a workspace may only lower it, using ${show(user.value)}.` };
 }

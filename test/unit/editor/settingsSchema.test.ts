@@ -105,3 +105,74 @@ test('lists and rank thresholds are validated', () => {
   assert.match(bad.problem ?? '', /three increasing positive integers/);
 });
 
+
+// ---- workspace trust audit (issue 18 item 3) --------------------------------------------------------
+// A repository's .vscode/settings.json must not point Tokenwise at a file or a server of its choosing,
+// nor lift a size limit. These rules read package.json itself, so a new setting that names a path, a
+// URL or a size fails here until it is declared safely.
+
+const restricted: string[] = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations;
+const describes = (json: JsonProperty & { description?: string; markdownDescription?: string }) => `${json.description ?? ''} ${json.markdownDescription ?? ''}`;
+/** Free-text string settings that name no file, folder or server, and why they may come from a workspace. */
+const freeTextNotAPath: Record<string, string> = {
+  'tokenwise.completion.languages': 'VS Code language ids, matched against the document language; never opened or fetched',
+};
+
+test('every free-form string setting (a path, a URL, a name) is user-only, machine-scoped and restricted in untrusted workspaces', () => {
+  for (const [key, json] of Object.entries(properties)) {
+    const freeForm = (json.type === 'string' && !json.enum) || (json.type === 'array' && json.items?.type === 'string');
+    const namesAFile = /\b(path|paths|url|urls|uri|file|files|folder|directory|directories|tokenizer\.json|server)\b/i.test(describes(json)) || /(path|url|uri|dir|file|tokenizers)$/i.test(key);
+    if (!freeForm && !(namesAFile && json.type === 'string' && !json.enum)) continue;
+    if (freeTextNotAPath[key]) {
+      assert.ok(!/(path|url|uri|dir|file|tokenizers)$/i.test(key), `${key} is listed as free text but its name says it is a path or URL`);
+      continue;
+    }
+    const decl = settingsSchema[key.slice('tokenwise.'.length) as keyof typeof settingsSchema];
+    assert.equal(json.scope, 'machine', `${key}: a free-form string (path, URL or name) must be machine-scoped`);
+    assert.ok(restricted.includes(key), `${key}: a free-form string (path, URL or name) must be in capabilities.untrustedWorkspaces.restrictedConfigurations`);
+    assert.equal(decl.userOnly, true, `${key}: a free-form string (path, URL or name) must be read from user settings only (settingsSchema userOnly)`);
+  }
+});
+
+test('every number setting is bounded on both sides (package.json minimum and maximum)', () => {
+  for (const [key, json] of Object.entries(properties)) {
+    if (json.type !== 'number' && json.type !== 'integer') continue;
+    assert.equal(typeof json.minimum, 'number', `${key}: no minimum`);
+    assert.equal(typeof json.maximum, 'number', `${key}: no maximum`);
+  }
+});
+
+test('size limits: a workspace may lower tokens.maxFileSize, never raise it above the user value (or the default)', () => {
+  const sizes = Object.keys(properties).filter((k) => /size|bytes|mb$/i.test(k)).map((k) => k.slice('tokenwise.'.length) as keyof typeof settingsSchema);
+  assert.ok(sizes.includes('tokens.maxFileSize'), 'tokens.maxFileSize is a size');
+  for (const key of sizes) {
+    const decl = settingsSchema[key];
+    assert.ok(decl.workspaceMayOnlyLower || decl.scope === 'machine' || decl.userOnly, `tokenwise.${key}: a size a workspace can raise`);
+  }
+  assert.equal(settingsSchema['tokens.maxFileSize'].schema.maximum, 10_000_000);
+  // The workspace says 10 MB, the user nothing: the default (1 MB) holds, with one message.
+  const raised = resolveSetting('tokens.maxFileSize', { effective: 10_000_000, globalValue: undefined });
+  assert.equal(raised.value, 1_000_000);
+  assert.match(raised.problem ?? '', /workspace value 10000000 is above the user value 1000000; a workspace may only lower it/);
+  // Above the maximum from anywhere: clamped, then capped by the user's value.
+  assert.equal(resolveSetting('tokens.maxFileSize', { effective: 1e12, globalValue: 1e12 }).value, 10_000_000);
+  assert.equal(resolveSetting('tokens.maxFileSize', { effective: 1e12, globalValue: 2_000_000 }).value, 2_000_000);
+  // The user may raise it (effective = the user's value); a workspace may lower it.
+  assert.deepEqual(resolveSetting('tokens.maxFileSize', { effective: 5_000_000, globalValue: 5_000_000 }), { value: 5_000_000 });
+  assert.deepEqual(resolveSetting('tokens.maxFileSize', { effective: 200_000, globalValue: 5_000_000 }), { value: 200_000 });
+});
+
+test('every enum setting refuses any other value (a path to a tokenizer.json, /dev/zero) and falls back to its default', () => {
+  for (const key of settingKeys) {
+    const decl = settingsSchema[key];
+    if (!decl.schema.enum) continue;
+    for (const evil of ['/tmp/evil/tokenizer.json', '/dev/zero', '../tokenizer.json', 42]) {
+      const c = resolveSetting(key, { effective: evil, globalValue: evil });
+      assert.equal(c.value, decl.default, `tokenwise.${key} = ${String(evil)}`);
+      assert.ok(c.problem, `tokenwise.${key} = ${String(evil)}: reported`);
+    }
+  }
+  // The two settings that once took a path from the workspace (issue 18 item 3).
+  assert.ok(settingsSchema.tokenizer.schema.enum);
+  assert.ok(settingsSchema['metrics.reference'].schema.enum);
+});
