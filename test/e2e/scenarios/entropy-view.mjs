@@ -98,6 +98,7 @@ export default {
       await t.page.keyboard.press('Control+End');
       await t.page.keyboard.press('Enter');
       await t.page.keyboard.type('zebra_quux = frobnicate(42)', { delay: 20 });
+      await t.page.keyboard.press('Escape'); // the word-suggest popup (on by default) would take the arrow keys
       const match = await t.waitForLog(/heat map: shapes\.py \(edit\): (\d+) tokens, (\d+) kept before the edit; view scored (\d+) tokens/, { timeoutMs: 30_000 });
       t.log(`log: ${match[0]}`);
       const total = Number(match[1]);
@@ -164,6 +165,7 @@ export default {
       await t.page.keyboard.press('End');
       await t.page.keyboard.press('Enter');
       await t.page.keyboard.type('retries = max(0, retries - 1)', { delay: 15 });
+      await t.page.keyboard.press('Escape'); // the word-suggest popup (on by default) would take the arrow keys
       const m = await t.waitForLog(/heat map: heatmap-large\.py \(edit\): (\d+) tokens, (\d+) kept before the edit; view scored (\d+) tokens in (\d+) ms \((\d+) through the model/, { timeoutMs: 30_000 });
       const [total, kept, computed] = [Number(m[1]), Number(m[2]), Number(m[5])];
       t.log(`log: ${m[0]}`);

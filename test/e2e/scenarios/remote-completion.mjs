@@ -58,7 +58,7 @@ export default {
         await t.page.keyboard.press('Enter');
         await t.page.keyboard.type('def triple(value):', { delay: 30 });
         await t.page.keyboard.press('Enter');
-        await t.page.keyboard.type('    ret', { delay: 60 });
+        await t.page.keyboard.type('ret', { delay: 60 }); // indented by VS Code's auto-indent (default settings)
         const shown = await t.waitFor(async () => {
           const g = (await ghostText(editor)).replace(nbsp, ' ');
           return g.trim() ? g : false;

@@ -91,6 +91,22 @@ export default {
       await expectStatusCount(t, 'cart.ts', 'cart.ts');
       await t.screenshot('typescript-status-bar');
     });
+    /** Picks `name` in "Tokenwise: Select Tokenizer…" and waits for the status bar to show it. */
+    const selectTokenizer = async (name) => {
+      const title = 'Tokenwise: Select Tokenizer…';
+      await t.wb.paletteEntries(title, [title]);
+      await t.wb.quickInput().locator('.monaco-list-row').filter({ has: t.page.locator('.label-name', { hasText: title }) }).first().click();
+      await t.waitFor(async () => (await t.wb.quickInputLabels()).includes(name), { timeoutMs: 10_000, message: `the tokenizer picker does not list ${name}` });
+      await t.wb.quickInput().locator('.monaco-list-row').filter({ has: t.page.locator('.label-name', { hasText: new RegExp(`^\\s*${name}\\s*$`) }) }).first().click();
+      return t.waitFor(async () => (await t.wb.statusBarTexts()).find((i) => new RegExp(`Tokens: \\d+.*· ${name}`).test(i.text))?.text ?? false,
+        { timeoutMs: 15_000, message: `the status bar does not show ${name} after picking it (the workspace pins tokenwise.tokenizer)` });
+    };
+    await t.step('Select Tokenizer… takes effect although the workspace pins tokenwise.tokenizer', async () => {
+      // Issue 17 item 1: the fixture's .vscode/settings.json sets tokenwise.tokenizer; the pick used to go to user settings and change nothing.
+      t.log(`status bar: ${await selectTokenizer('cl100k_base')}`);
+      await t.screenshot('select-tokenizer-cl100k');
+      t.log(`status bar: ${await selectTokenizer('o200k_base')}`);
+    });
     await t.step(`run "${TOGGLE}" again: the decorations go away`, async () => {
       await t.wb.runCommand(TOGGLE);
       await t.waitFor(async () => (await t.wb.decorationStats(ts)).count < 10, {
