@@ -26,7 +26,8 @@ export const completionEvalDetails = [
   'Every file is checked against models/corpus_manifest.json (the shipped model\'s training corpus); training code is refused.',
   'JSON: {"repo", "lang", "heldOut", "files", "points", "top1", "mrr10", "top1NoStructure", "mrr10NoStructure", "statementPoints",',
   '"statementExactMatch", "statementEditSimilarity", "statementRougeL", "statementExactMatchNoStructure",',
-  '"statementEditSimilarityNoStructure", "statementRougeLNoStructure", "latencyMsP50", "latencyMsP95", "identifierLatencyMsP50", "identifierLatencyMsP95"}.',
+  '"statementEditSimilarityNoStructure", "statementRougeLNoStructure", "statementShown", "statementShownNoStructure",',
+  '"statementEditSimilarityShown", "statementEditSimilarityShownNoStructure", "latencyMsP50", "latencyMsP95", "identifierLatencyMsP50", "identifierLatencyMsP95"}.',
 ];
 
 export async function runCompletionEval(ctx: CliContext): Promise<void> {
@@ -60,6 +61,7 @@ export async function runCompletionEval(ctx: CliContext): Promise<void> {
         `${report.points} cardinal points (${report.statementPoints} with a statement task)`,
         `next identifier:  top-1 ${pct(report.top1)} (no structure ${pct(report.top1NoStructure)}), MRR@10 ${pct(report.mrr10)} (no structure ${pct(report.mrr10NoStructure)})`,
         `statement:        exact ${pct(report.statementExactMatch)} (${pct(report.statementExactMatchNoStructure)}), edit similarity ${report.statementEditSimilarity.toFixed(3)} (${report.statementEditSimilarityNoStructure.toFixed(3)}), ROUGE-L ${report.statementRougeL.toFixed(3)} (${report.statementRougeLNoStructure.toFixed(3)})`,
+        `                  shown ${pct(report.statementShown)} (${pct(report.statementShownNoStructure)}), edit similarity of what is shown ${report.statementEditSimilarityShown.toFixed(3)} (${report.statementEditSimilarityShownNoStructure.toFixed(3)})`,
         `latency p50/p95:  statement ${report.latencyMsP50.toFixed(0)}/${report.latencyMsP95.toFixed(0)} ms, identifier list ${report.identifierLatencyMsP50.toFixed(0)}/${report.identifierLatencyMsP95.toFixed(0)} ms`,
       ].join('\n') + '\n',
     );

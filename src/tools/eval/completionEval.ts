@@ -57,6 +57,12 @@ export interface CompletionEvalReport {
   statementExactMatchNoStructure: number;
   statementEditSimilarityNoStructure: number;
   statementRougeLNoStructure: number;
+  /** Share of statement points where a completion is shown (structure may show nothing rather than broken code). */
+  statementShown: number;
+  statementShownNoStructure: number;
+  /** Edit similarity over the points where something is shown. */
+  statementEditSimilarityShown: number;
+  statementEditSimilarityShownNoStructure: number;
   /** Statement completion with structure, per point. */
   latencyMsP50: number;
   latencyMsP95: number;
@@ -146,7 +152,7 @@ export async function evaluateCompletion(session: CompletionSession, syntax: Syn
     [all[i], all[j]] = [all[j]!, all[i]!];
   }
   const points = all.slice(0, limit);
-  const sums = { top1: 0, mrr: 0, top1N: 0, mrrN: 0, em: 0, es: 0, rl: 0, emN: 0, esN: 0, rlN: 0, statements: 0 };
+  const sums = { top1: 0, mrr: 0, top1N: 0, mrrN: 0, em: 0, es: 0, rl: 0, emN: 0, esN: 0, rlN: 0, statements: 0, shown: 0, shownN: 0 };
   const latency: number[] = [];
   const idLatency: number[] = [];
   const session2 = { ...session, syntax };
@@ -191,6 +197,10 @@ export async function evaluateCompletion(session: CompletionSession, syntax: Syn
         const em = exactMatch(r.text, reference) ? 1 : 0;
         const es = editSimilarity(r.text.trim(), reference.trim());
         const rl = rougeL(r.text, reference);
+        if (r.text.trim()) {
+          if (structure) sums.shown++;
+          else sums.shownN++;
+        }
         if (structure) {
           sums.em += em;
           sums.es += es;
@@ -223,6 +233,10 @@ export async function evaluateCompletion(session: CompletionSession, syntax: Syn
     statementExactMatchNoStructure: sums.emN / s,
     statementEditSimilarityNoStructure: sums.esN / s,
     statementRougeLNoStructure: sums.rlN / s,
+    statementShown: sums.shown / s,
+    statementShownNoStructure: sums.shownN / s,
+    statementEditSimilarityShown: sums.shown ? sums.es / sums.shown : 0,
+    statementEditSimilarityShownNoStructure: sums.shownN ? sums.esN / sums.shownN : 0,
     latencyMsP50: percentile(latency, 50),
     latencyMsP95: percentile(latency, 95),
     identifierLatencyMsP50: percentile(idLatency, 50),
