@@ -142,6 +142,8 @@ export class TokenizerClient {
     this.pending.clear();
     this.cancel = new Int32Array(new SharedArrayBuffer(4 * cancelSlots));
     if (this.disposed) return;
+    // The fresh thread now (it reloads the tokenizer meanwhile), not on the next keystroke.
+    if (this.spec) this.ensureWorker();
     for (const [, p] of requeue) {
       if (p.timer) clearTimeout(p.timer);
       if (p.detached) continue;
@@ -214,7 +216,11 @@ export class TokenizerClient {
     if (!p) return;
     if (m.type === 'started') {
       const ms = p.job.kind === 'load' ? loadBudgetMs : this.budget(p.chars);
-      p.timer = setTimeout(() => this.overrun(m.id, ms), ms);
+      p.timer = setTimeout(() => {
+        const t0 = this.options.onSlice ? performance.now() : 0;
+        this.overrun(m.id, ms);
+        if (this.options.onSlice) this.options.onSlice(performance.now() - t0);
+      }, ms);
       return;
     }
     this.pending.delete(m.id);

@@ -19,6 +19,7 @@ import { TiktokenTokenizer, referenceTiktoken } from '../../core/tokenize/tiktok
 import { HuggingFaceTokenizer, referenceHuggingFace } from '../../core/tokenize/huggingface';
 import type { BenchGoal, BenchRow, Benchmark } from './types';
 import type { PipelineTokenizer } from '../../core/tokenize/engine';
+import { formatHostBlocking, runHostBlockingBench } from './hostBlocking';
 
 export interface RobustnessOptions {
   /** Characters of each input (default 100,000). */
@@ -261,7 +262,7 @@ export function formatRobustness(report: RobustnessReport): string {
 /** `tokenwise bench robustness`: the report as benchmark rows (same run, references side by side). */
 export const robustnessBenchmark: Benchmark = {
   name: 'robustness',
-  summary: 'Adversarial input: tokenization time of a 100k-character single run vs 100k characters of ordinary code, ours vs tiktoken / @huggingface/tokenizers.',
+  summary: 'Adversarial input: tokenization time of a 100k-character single run vs 100k characters of ordinary code, ours vs tiktoken / @huggingface/tokenizers; extension-host blocking per keystroke on adversarial files (max ms).',
   async run(ctx) {
     const chars = typeof ctx.options.chars === 'number' ? Math.max(1000, Math.floor(ctx.options.chars)) : 100_000;
     const report = runTokenizeRobustnessBench({ chars, log: ctx.progress });
@@ -280,6 +281,15 @@ export const robustnessBenchmark: Benchmark = {
       met: ratio(tok) <= 10 && report.rows.every((r) => r.idsIdentical !== false),
       value: `${ratio(tok).toFixed(1)}×`,
     }));
+    // Extension-host blocking per keystroke on adversarial files, through the token view's path (hostBlocking.ts).
+    const blocking = await runHostBlockingBench(findRoot(), { log: ctx.progress });
+    ctx.progress(formatHostBlocking(blocking));
+    for (const r of blocking) {
+      rows.push({ metric: `extension-host blocking per keystroke (max) ${r.file}`, value: r.hostMaxMs, unit: 'ms', note: `${r.tokenizer}, ${r.keystrokes} keystrokes; event-loop delay max ${r.loopDelayMaxMs.toFixed(1)} ms; answer p50 ${r.answerMedianMs.toFixed(1)} ms; ${r.outcome}` });
+      if (r.beforeMaxMs !== null) rows.push({ metric: `same keystroke re-tokenized on the host (before) ${r.file}`, value: r.beforeMaxMs, unit: 'ms' });
+    }
+    const worst = Math.max(...blocking.map((r) => r.hostMaxMs));
+    goals.push({ goal: 'extension-host blocking per keystroke on adversarial files ≤ 16 ms (one frame)', met: worst <= 16, value: `${worst.toFixed(2)} ms` });
     return { benchmark: 'robustness', info: { chars: report.chars, run: report.run, code: report.codeSource }, rows, goals };
   },
 };
