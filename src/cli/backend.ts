@@ -1,4 +1,5 @@
 /** Options and loading shared by the CLI commands that run the model (in-process, no worker). */
+import { availableParallelism } from 'node:os';
 import type { CliContext, OptionSpec } from './dispatcher';
 import { TokenwiseError } from '../core/base/errors';
 import { createCompletionSession, type CompletionSession } from '../core/completion/pipeline';
@@ -8,7 +9,7 @@ import { executionProviderSettings, type ExecutionProviderSetting } from '../cor
 export const modelOptions: Record<'model' | 'provider' | 'threads' | 'backend' | 'url' | 'remote-model' | 'tokenizer-json', OptionSpec> = {
   model: { type: 'string', valueName: 'dir', description: 'Model directory (Hugging Face ONNX layout). Default: the shipped model.' },
   provider: { type: 'string', choices: executionProviderSettings, description: 'Execution provider (default auto: CUDA, WebGPU, then CPU).' },
-  threads: { type: 'number', valueName: 'n', description: 'CPU threads (default: half the cores).' },
+  threads: { type: 'number', valueName: 'n', integer: true, min: 0, max: availableParallelism(), description: `CPU threads, at most the ${availableParallelism()} cores (default: half the cores).` },
   backend: { type: 'string', choices: backendKinds, description: 'embedded (default) or a server: openai, vllm, llamacpp, ollama (key from TOKENWISE_API_KEY).' },
   url: { type: 'string', valueName: 'url', description: 'Server URL for --backend openai|vllm|llamacpp|ollama (e.g. http://127.0.0.1:8000).' },
   'remote-model': { type: 'string', valueName: 'name', description: "The server's model name (default: the first it lists)." },

@@ -8,6 +8,11 @@ export interface OptionSpec {
   valueName?: string;
   /** Allowed values for string options. */
   choices?: readonly string[];
+  /** Number options: only integers. */
+  integer?: boolean;
+  /** Number options: inclusive bounds. */
+  min?: number;
+  max?: number;
 }
 
 export interface PositionalSpec {
@@ -26,6 +31,8 @@ export interface ParsedArgs {
 export interface CliIO {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** Resolves once stdout has room again: streamed output (tokens --json, entropy --json) waits on it. */
+  drain?(): Promise<void>;
 }
 
 export interface CliContext {
@@ -72,7 +79,8 @@ export function parseArgs(argv: readonly string[], command: CliCommand): ParsedA
     }
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq === -1 ? undefined : eq);
-    const spec = specs[name];
+    // Own properties only: `--__proto__`, `--constructor`, `--toString` are not options.
+    const spec = Object.hasOwn(specs, name) ? specs[name] : undefined;
     if (!spec) throw new TokenwiseError('usage', `Unknown option '--${name}' for '${command.name}' (see 'tokenwise ${command.name} --help').`);
     if (spec.type === 'boolean') {
       if (eq !== -1) throw new TokenwiseError('usage', `Option '--${name}' takes no value.`);
@@ -90,6 +98,9 @@ export function parseArgs(argv: readonly string[], command: CliCommand): ParsedA
     if (spec.type === 'number') {
       const n = Number(value);
       if (value.trim() === '' || !Number.isFinite(n)) throw new TokenwiseError('usage', `Option '--${name}' needs a number, got '${value}'.`);
+      if (spec.integer && !Number.isInteger(n)) throw new TokenwiseError('usage', `Option '--${name}' needs a whole number, got '${value}'.`);
+      if ((spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max))
+        throw new TokenwiseError('usage', `Option '--${name}' must be ${spec.max === undefined ? `at least ${spec.min}` : spec.min === undefined ? `at most ${spec.max}` : `between ${spec.min} and ${spec.max}`}; got '${value}'.`);
       options[name] = n;
     } else {
       if (spec.choices && !spec.choices.includes(value))

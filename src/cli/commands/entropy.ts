@@ -1,47 +1,77 @@
 /**
  * `tokenwise entropy <file>`: per-token log-probability, entropy, rank and top-k alternatives of
  * a file under the model, plus bits per byte. The engine runs in-process here (no worker: the CLI
- * has no UI thread to protect); long files are scored in windows that reuse the KV cache.
+ * has no UI thread to protect); long files are scored in windows that reuse the KV cache, a group of
+ * windows at a time, and written as they are scored (bounded memory, progress on stderr).
  */
 import type { CliCommand } from '../dispatcher';
-import { TokenwiseError } from '../../core/base/errors';
-import { printJson, readTextFile } from '../io';
+import { readTextFile } from '../io';
 import { loadModel, modelOptions } from '../backend';
-import { scoreText } from '../../core/entropy/scoreText';
+import { scoreTextStream } from '../../core/entropy/scoreText';
+import type { TextScoreToken } from '../../core/inference/types';
+
+/** Default largest file `entropy` scores (about 25 s on 2 CPU cores with the shipped model); --max-bytes lifts it. */
+export const defaultEntropyMaxBytes = 256 * 1024;
 
 export const entropyCommand: CliCommand = {
   name: 'entropy',
   summary: "Score a file with the model: per-token surprise (logprob, entropy, rank, top-k) and bits per byte.",
   positionals: [{ name: 'file', description: 'Text file to score.', required: true }],
   options: {
-    top: { type: 'number', valueName: 'k', description: 'Alternatives per token (default 5).' },
+    top: { type: 'number', valueName: 'k', integer: true, min: 0, max: 100, description: 'Alternatives per token (default 5, at most 100).' },
+    'max-bytes': { type: 'number', valueName: 'n', integer: true, min: 0, description: `Largest file to score (default ${defaultEntropyMaxBytes} = 256 KiB; 0 = no limit but 256 MiB).` },
     ...modelOptions,
   },
   details: [
-    'JSON (--json): {"model", "provider", "bitsPerByte", "tokens": [{"id", "start", "end", "logprob", "entropy",',
-    '"rank", "top": [{"id", "text", "logprob"}]}]}. start/end are UTF-16 offsets in the file text; logprob and',
-    'entropy are in nats; rank 1 = the model\'s top choice. The first token is scored after the BOS token.',
+    'JSON (--json): {"model", "provider", "tokens": [{"id", "start", "end", "logprob", "entropy", "rank", "top": [{"id",',
+    '"text", "logprob"}]}], "bitsPerByte"}, streamed as the tokens are scored. start/end are UTF-16 offsets in the file',
+    'text; logprob and entropy are in nats; rank 1 = the model\'s top choice. The first token is scored after the BOS token.',
+    'Progress goes to stderr. Memory stays bounded: tokens are scored and written a group of context windows at a time.',
   ].join('\n'),
   async run(ctx) {
     const file = ctx.args.positionals[0]!;
-    const text = readTextFile(file);
-    const top = (ctx.args.options.top as number | undefined) ?? 5;
-    if (!Number.isInteger(top) || top < 0 || top > 100) throw new TokenwiseError('usage', `--top must be an integer from 0 to 100; got ${top}.`);
-    const topK = top;
+    const maxBytesOption = (ctx.args.options['max-bytes'] as number | undefined) ?? defaultEntropyMaxBytes;
+    const text = maxBytesOption === 0 ? readTextFile(file) : readTextFile(file, maxBytesOption, 'pass --max-bytes <n> (0 = no limit) to score it anyway');
+    const topK = (ctx.args.options.top as number | undefined) ?? 5;
     const { backend } = await loadModel(ctx, 64);
     try {
-      const result = await scoreText(backend, text, { topK, signal: ctx.signal, priority: 'interactive' });
+      const info = await backend.info();
+      const t0 = performance.now();
+      let lastProgress = 0;
+      const progress = (done: number, total: number) => {
+        const now = performance.now();
+        if (done < total && now - lastProgress < 1000) return;
+        lastProgress = now;
+        ctx.io.stderr(`\r[entropy] ${done}/${total} tokens (${total ? ((100 * done) / total).toFixed(0) : 100}%), ${((now - t0) / 1000).toFixed(0)} s${done >= total ? '\n' : ''}`);
+      };
+      // Text mode keeps only the 10 most surprising tokens; JSON is written as it comes.
+      const surprising: TextScoreToken[] = [];
+      let first = true;
+      if (ctx.json) ctx.io.stdout(`{"model":${JSON.stringify(info.location)},"provider":${JSON.stringify(info.provider)},"tokens":[`);
+      const result = await scoreTextStream(backend, text, { topK, signal: ctx.signal, priority: 'interactive', onProgress: progress }, async (tokens) => {
+        if (ctx.json) {
+          if (tokens.length) ctx.io.stdout((first ? '' : ',') + tokens.map((t) => JSON.stringify(t)).join(','));
+          if (tokens.length) first = false;
+          await ctx.io.drain?.();
+          return;
+        }
+        for (const t of tokens) {
+          if (surprising.length === 10 && t.logprob >= surprising[9]!.logprob) continue;
+          surprising.push(t);
+          surprising.sort((a, b) => a.logprob - b.logprob);
+          if (surprising.length > 10) surprising.pop();
+        }
+      });
       if (ctx.json) {
-        printJson(ctx.io, result);
+        ctx.io.stdout(`],"bitsPerByte":${JSON.stringify(result.bitsPerByte)}}\n`);
         return;
       }
       const lines = [
         `model: ${result.model}`,
         `provider: ${result.provider}`,
-        `tokens: ${result.tokens.length}`,
+        `tokens: ${result.tokenCount}`,
         `bits per byte: ${result.bitsPerByte.toFixed(3)}`,
       ];
-      const surprising = [...result.tokens].sort((a, b) => a.logprob - b.logprob).slice(0, 10);
       if (surprising.length) {
         lines.push('', 'most surprising tokens:');
         for (const t of surprising) {

@@ -23,8 +23,8 @@ export const evalCommand: CliCommand = {
   positionals: [{ name: 'suite', description: 'fim (pass@1, exact match, latency), confidence (share shown vs share right per confidence threshold) or completion (CodeFill: next identifier and statement on a real repository).', required: true }],
   options: {
     data: { type: 'string', valueName: 'file', description: 'Tasks (task_id, prompt, suffix, canonical_solution, test, entry_point), .jsonl or .jsonl.gz.' },
-    limit: { type: 'number', valueName: 'n', description: 'Evaluate the first n tasks only.' },
-    timeout: { type: 'number', valueName: 'ms', description: 'Time limit for running each program (default 10000).' },
+    limit: { type: 'number', valueName: 'n', integer: true, min: 1, description: 'Evaluate the first n tasks only.' },
+    timeout: { type: 'number', valueName: 'ms', integer: true, min: 1, max: 2 ** 31 - 1, description: 'Time limit for running each program, 1 to 2147483647 (default 10000).' },
     'unsafe-no-sandbox': { type: 'boolean', description: 'Run the programs with no sandbox at all when bubblewrap is unavailable (they can then read, write and delete what you can, and reach the network).' },
     ...completionOptions,
     ...completionEvalOptions,

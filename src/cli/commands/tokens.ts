@@ -1,6 +1,6 @@
 import type { CliCommand } from '../dispatcher';
 import { TokenwiseError } from '../../core/base/errors';
-import { printJson, readTextFile } from '../io';
+import { readTextFile } from '../io';
 import { describeToken, parseTokenizerSpec, TokenFlag } from '../../core/tokenize';
 import { encodeInThread } from '../../worker/tokenizerClient';
 import { findShippedModel } from '../../core/model/modelDir';
@@ -16,6 +16,9 @@ export const cliTokenizerNames = ['o200k_base', 'cl100k_base', 'p50k_base', 'r50
 export function visibleToken(text: string): string {
   return text.replace(/[\x00-\x20\x7f]/g, (c) => (c === ' ' ? '·' : c === '\t' ? '→' : c === '\n' ? '↵' : c === '\r' ? '␍' : c === '\x7f' ? '␡' : String.fromCharCode(0x2400 + c.charCodeAt(0))));
 }
+
+/** Tokens per chunk of `tokens --json` output (a few MB of text at most). */
+export const jsonChunkTokens = 16_384;
 
 /** `tokenwise tokens <file>`: the tokens of a file with exact spans. */
 export const tokensCommand: CliCommand = {
@@ -51,10 +54,19 @@ export const tokensCommand: CliCommand = {
     const spans = encoded.spans;
     const tokenizer = { name: encoded.name, tokenBytes: (id: number) => encoded.bytes.get(id)! };
     if (ctx.json) {
-      const tokens = new Array(spans.count);
-      for (let i = 0; i < spans.count; i++)
-        tokens[i] = { id: spans.ids[i]!, start: spans.starts[i]!, end: spans.starts[i + 1]!, bytes: toHex(tokenizer.tokenBytes(spans.ids[i]!)), ...(spans.flags[i]! & TokenFlag.normalized ? { normalized: true } : {}) };
-      printJson(ctx.io, { tokenizer: tokenizer.name, count: spans.count, tokens });
+      // Streamed in chunks: one JSON string of a 50 MB file's tokens would exceed V8's string limit.
+      ctx.io.stdout(`{"tokenizer":${JSON.stringify(tokenizer.name)},"count":${spans.count},"tokens":[`);
+      let chunk: string[] = [];
+      for (let i = 0; i < spans.count; i++) {
+        const t = { id: spans.ids[i]!, start: spans.starts[i]!, end: spans.starts[i + 1]!, bytes: toHex(tokenizer.tokenBytes(spans.ids[i]!)), ...(spans.flags[i]! & TokenFlag.normalized ? { normalized: true } : {}) };
+        chunk.push((i ? ',' : '') + JSON.stringify(t));
+        if (chunk.length === jsonChunkTokens) {
+          ctx.io.stdout(chunk.join(''));
+          chunk = [];
+          await ctx.io.drain?.(); // bounded memory when stdout is slower than tokenization
+        }
+      }
+      ctx.io.stdout(chunk.join('') + ']}\n');
       return;
     }
     const bytes = spans.byteStarts[spans.count]!;

@@ -126,10 +126,15 @@ export class ModelTokenizer {
     return t;
   }
 
+  /** Whether the tokenizer has a token for `id` (a model's padded logits rows have none). */
+  hasId(id: number): boolean {
+    return this.addedContent.has(id) || (id >= 0 && id < this.tokenizer.vocabSize && this.tokenizer.hasToken(id));
+  }
+
   private displayBytes(id: number): Uint8Array {
     const content = this.addedContent.get(id);
     if (content !== undefined) return encoder.encode(content);
-    if (id < 0 || id >= this.tokenizer.vocabSize) return new Uint8Array(0);
+    if (!this.hasId(id)) return new Uint8Array(0);
     return this.tokenizer.tokenBytes(id);
   }
 
@@ -145,7 +150,7 @@ export class ModelTokenizer {
 
   /** Bytes an ordinary token stands for; undefined for special tokens and ids past the tokenizer. */
   tokenBytes(id: number): Uint8Array | undefined {
-    if (this.specialIds.has(id) || id < 0 || id >= this.tokenizer.vocabSize) return undefined;
+    if (this.specialIds.has(id) || !this.hasId(id)) return undefined;
     return this.tokenizer.tokenBytes(id);
   }
 

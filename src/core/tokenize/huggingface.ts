@@ -343,6 +343,11 @@ export class HuggingFaceTokenizer extends PipelineTokenizer {
     return this.addedById.get(id)?.content ?? this.idToToken[id];
   }
 
+  /** Whether `id` is a token of this tokenizer (its vocabulary or an added token). */
+  hasToken(id: number): boolean {
+    return this.addedById.has(id) || this.idToToken[id] !== undefined;
+  }
+
   tokenBytes(id: number): Uint8Array {
     let bytes = this.tokenBytesCache.get(id);
     if (bytes) return bytes;

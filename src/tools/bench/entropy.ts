@@ -11,6 +11,8 @@
  *   - a check that the incremental result equals scoring the edited file from scratch.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { decodeText } from '../../core/base/document';
+import { readRegularFile } from '../../core/base/files';
 import { TokenwiseError } from '../../core/base/errors';
 import { corpusStatus, heldoutPythonFiles } from '../corpus';
 import { join } from 'node:path';
@@ -39,7 +41,8 @@ function benchText(file: string | undefined, lines: number): { text: string; sou
   for (const path of candidates) {
     if (!existsSync(path)) continue;
     if (!file && corpusStatus(path).state === 'training') continue;
-    const all = readFileSync(path, 'utf8').split('\n');
+    // A named file must be text (regular, UTF-8, not binary: `--file /usr/bin/ls` is refused).
+    const all = (file ? decodeText(readRegularFile(path, { maxBytes: 256 * 1024 * 1024 }), path) : readFileSync(path, 'utf8')).split('\n');
     if (all.length < lines && !file) continue;
     return { text: all.slice(0, lines).join('\n') + '\n', source: path, heldOut: corpusStatus(path).describe };
   }

@@ -5,9 +5,9 @@
  * /usr only, private tmpfs /tmp and /work, resource limits, the whole process tree killed at the
  * timeout, nothing created on the host.
  */
-import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { TokenwiseError } from '../../core/base/errors';
+import { readRegularFile } from '../../core/base/files';
 import { runPython } from './sandbox';
 
 export interface InfillingTask {
@@ -20,13 +20,18 @@ export interface InfillingTask {
 }
 
 export function loadInfillingTasks(path: string): InfillingTask[] {
-  let raw: Buffer;
+  // A regular file (a directory, FIFO or device gets a one-line refusal naming it), bounded size.
+  const raw = readRegularFile(path, { maxBytes: 1024 * 1024 * 1024 });
+  const gzip = raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b;
+  if (path.endsWith('.gz') && !gzip) throw new TokenwiseError('input', `${path} is not a gzip file (no gzip header).`);
+  let text: string;
   try {
-    raw = readFileSync(path);
-  } catch {
-    throw new TokenwiseError('input', `Cannot read ${path}: no such file.`);
+    text = (gzip ? gunzipSync(raw, { maxOutputLength: 1024 * 1024 * 1024 }) : raw).toString('utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'Z_BUF_ERROR' ? 'truncated (unexpected end of the compressed data)' : code === 'ERR_BUFFER_TOO_LARGE' ? 'too large once decompressed (limit 1 GiB)' : `corrupt (${(error as Error).message})`;
+    throw new TokenwiseError('input', `${path} is not a valid gzip file: ${why}.`);
   }
-  const text = path.endsWith('.gz') ? gunzipSync(raw).toString('utf8') : raw.toString('utf8');
   const tasks: InfillingTask[] = [];
   text.split('\n').forEach((line, i) => {
     if (!line.trim()) return;

@@ -24,7 +24,7 @@ test('tokenwise entropy --json: the documented shape, UTF-16 spans, bits per byt
     const c = capture();
     assert.equal(await runCli(['entropy', file, '--model', fixture, '--json', '--top', '2', '--provider', 'cpu'], [entropyCommand], c.io, '1'), 0, c.err.join(''));
     const doc = JSON.parse(c.out.join('')) as { model: string; provider: string; bitsPerByte: number; tokens: { id: number; start: number; end: number; logprob: number; entropy: number; rank: number; top: { id: number; text: string; logprob: number }[] }[] };
-    assert.deepEqual(Object.keys(doc), ['model', 'provider', 'bitsPerByte', 'tokens']);
+    assert.deepEqual(Object.keys(doc), ['model', 'provider', 'tokens', 'bitsPerByte']); // streamed: bitsPerByte last
     assert.equal(doc.model, fixture);
     assert.equal(doc.provider, 'cpu');
     assert.ok(doc.bitsPerByte > 0);

@@ -104,6 +104,8 @@ export class CausalLM {
   private readonly oneId = new BigInt64Array(1);
   private readonly onePos = new BigInt64Array(1);
   private logitsScratch = new Float32Array(0);
+  /** Ids whose logits are set to -Infinity in every row (ids the tokenizer has no token for). */
+  private masked = new Int32Array(0);
   private readonly keepLast: OrtTensor;
   private readonly keepAll: OrtTensor;
   private readonly cacheBranchTrue: OrtTensor;
@@ -129,6 +131,17 @@ export class CausalLM {
     this.keepAll = makeTensor('int64', BigInt64Array.of(0n), []);
     this.cacheBranchTrue = makeTensor('bool', Uint8Array.of(1), [1]);
     this.cacheBranchFalse = makeTensor('bool', Uint8Array.of(0), [1]);
+  }
+
+  /** Never produce these ids: their logits become -Infinity in every returned row. */
+  maskIds(ids: readonly number[]): void {
+    this.masked = Int32Array.from(ids);
+  }
+
+  private applyMask(logits: Float32Array, rows: number): void {
+    if (this.masked.length === 0) return;
+    const vocab = this.layout.vocabSize;
+    for (let r = 0; r < rows; r++) for (const id of this.masked) logits[r * vocab + id] = Number.NEGATIVE_INFINITY;
   }
 
   get emptyKv(): KvState {
@@ -182,6 +195,7 @@ export class CausalLM {
       if (this.logitsScratch.length < view.length) this.logitsScratch = new Float32Array(view.length);
       logits = float16ToFloat32(view, this.logitsScratch);
     }
+    this.applyMask(logits, rows);
     const present: OrtTensor[] = this.presentNames.map((name) => out[name]!);
     return { logits, rows, present: { length: total, tensors: present } };
   }
@@ -228,6 +242,7 @@ export class CausalLM {
     const out = await runSession(this.session, feeds);
     const raw = out.logits!.data as Float32Array | Uint16Array;
     const logits = raw instanceof Float32Array ? raw : float16ToFloat32(raw);
+    this.applyMask(logits, B * width);
     return { logits, width };
   }
 

@@ -148,6 +148,18 @@ export class OnnxEngine implements InferenceBackend {
       model = new CausalLM(session, files.config);
       if (tokenizer.vocabSize > model.layout.vocabSize)
         throw new TokenwiseError('model', `tokenizer.json does not match the model: it has ${tokenizer.vocabSize} tokens but the model's vocabulary (logits) has ${model.layout.vocabSize}.`);
+      // Ids of the model's logits without a token: vocabulary padding (Qwen3: 267 of 151,936) is
+      // masked so they are never generated or ranked; more than padding is a mismatch, refused now
+      // rather than at generation.
+      const missing: number[] = [];
+      for (let id = 0; id < model.layout.vocabSize; id++) if (!tokenizer.hasId(id)) missing.push(id);
+      const padding = Math.max(128, Math.floor(model.layout.vocabSize / 100));
+      if (missing.length > padding)
+        throw new TokenwiseError('model', `tokenizer.json does not match the model: it has tokens for ${model.layout.vocabSize - missing.length} of the model's ${model.layout.vocabSize} ids (${missing.length} without a token; at most ${padding} would be vocabulary padding).`);
+      if (missing.length) {
+        model.maskIds(missing);
+        log('info', `${missing.length} of the model's ${model.layout.vocabSize} ids have no token in tokenizer.json (vocabulary padding); they are never generated.`);
+      }
       if (files.config.vocab_size && files.config.vocab_size !== model.layout.vocabSize)
         log('warn', `config.json vocab_size ${files.config.vocab_size} differs from the ONNX logits size ${model.layout.vocabSize}; using ${model.layout.vocabSize}.`);
     } catch (error) {

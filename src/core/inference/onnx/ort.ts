@@ -68,7 +68,8 @@ const simulatedUnavailable = new Set((process.env.TOKENWISE_DISABLE_PROVIDERS ??
 export async function createSession(modelFile: string, options: CreateSessionOptions): Promise<{ session: OrtSession; provider: ProviderName }> {
   const order: readonly ProviderName[] = options.provider === 'auto' ? autoProviderOrder : [options.provider];
   const cores = availableCores();
-  const threads = options.threads > 0 ? Math.floor(options.threads) : Math.max(1, Math.floor(cores / 2));
+  // At most one thread per core: more only contend (10,000 threads made the process hang at exit).
+  const threads = options.threads > 0 ? Math.min(cores, Math.floor(options.threads)) : Math.max(1, Math.floor(cores / 2));
   const failures: string[] = [];
   for (const provider of order) {
     try {

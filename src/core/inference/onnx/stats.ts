@@ -28,7 +28,7 @@ export function rowStats(logits: Float32Array, offset: number, vocab: number): {
     const d = logits[offset + i]! - max;
     const e = Math.exp(d);
     sum += e;
-    weighted += e * d;
+    if (e > 0) weighted += e * d; // masked ids (-Infinity) add nothing (0 · -∞ would be NaN)
   }
   const logSum = Math.log(sum);
   // H = -Σ p log p, p = e^(d) / sum, log p = d - log sum
