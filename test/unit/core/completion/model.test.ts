@@ -70,7 +70,8 @@ test('tokenwise complete --json prints mode, order, completion, latency and toke
   const code = await runCli(['complete', file, '--offset', '29', '--max-tokens', '6', '--model', modelDir, '--provider', 'cpu', '--json'], [completeCommand], c.io, '1');
   assert.equal(code, 0, c.err.join(''));
   const doc = JSON.parse(c.out.join('')) as Record<string, unknown>;
-  assert.deepEqual(Object.keys(doc), ['mode', 'order', 'completion', 'raw', 'multiline', 'latencyMs', 'tokens']);
+  // Optional keys: degraded, confidence (the gate's), suppressed + candidate (when the gate withheld it).
+  assert.deepEqual(Object.keys(doc).filter((k) => !['degraded', 'confidence', 'suppressed', 'candidate'].includes(k)), ['mode', 'order', 'completion', 'replace', 'raw', 'multiline', 'latencyMs', 'tokens']);
   assert.equal(doc.multiline, false, 'text right of the cursor: one line');
   assert.equal(doc.mode, 'exact');
   assert.equal(typeof doc.completion, 'string');
