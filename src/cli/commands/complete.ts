@@ -11,6 +11,8 @@ const isLowSurrogate = (c: number) => c >= 0xdc00 && c <= 0xdfff;
 import { loadCompletionSession, modelOptions } from '../backend';
 import { boundaryModes, type BoundaryMode } from '../../core/completion/boundary';
 import { complete } from '../../core/completion/pipeline';
+import { completionUnits, type CompletionUnitSetting } from '../../core/completion/unit';
+import { SyntaxService } from '../../core/syntax';
 import type { FimOrder } from '../../core/completion/prompt/templates';
 
 export const completionOptions = {
@@ -27,12 +29,15 @@ export const completeCommand: CliCommand = {
   options: {
     offset: { type: 'number', valueName: 'utf16', integer: true, min: 0, description: 'Cursor offset in UTF-16 code units (default: end of file).' },
     ...completionOptions,
+    unit: { type: 'string', choices: completionUnits, description: 'Statement completion (the editor\'s default): the unit from the syntax tree, beams, syntax stop, ranking; line: the line policy. Default: neither (one greedy line / block).' },
+    'beam-width': { type: 'number', valueName: 'n', description: 'Beams of statement completion (default 4; 1 = greedy).' },
     ...modelOptions,
   },
   details: [
     'Runs the same completion pipeline as the editor: context → prompt → boundary → decode → post-process;',
     'one line when text sits right of the offset, a block on an empty line or after a block opener.',
-    'JSON (--json): {"mode", "order", "completion", "replace", "raw", "multiline", "degraded"?, "confidence"?, "suppressed"?, "candidate"?, "latencyMs", "tokens"};',
+    'JSON (--json): {"mode", "order", "completion", "replace", "raw", "multiline", "degraded"?, "confidence"?, "suppressed"?, "candidate"?, "latencyMs", "tokens", "unit"?, "alternatives"?};',
+    'with --unit / --beam-width: statement completion as in the editor (unit = rest | statement | block | line, alternatives = the next-ranked candidates);',
     'completion = what the editor would insert (replacing `replace` characters right of the offset: auto-closed brackets it contains),',
     'raw = the model\'s middle before post-processing, confidence = geometric-mean token probability of what is shown,',
     'suppressed = why nothing is shown (confidence below --min-confidence, brackets, or a parse error where a grammar exists).',
@@ -47,7 +52,9 @@ export const completeCommand: CliCommand = {
     const session = await loadCompletionSession(ctx);
     try {
       const t0 = performance.now();
-      const result = await complete(session, {
+      const statement = ctx.args.options.unit !== undefined || ctx.args.options['beam-width'] !== undefined;
+      const syntax = statement ? new SyntaxService() : undefined;
+      const result = await complete(syntax ? { ...session, syntax } : session, {
         prefix: text.slice(0, offset),
         suffix: text.slice(offset),
         mode: (ctx.args.options.mode as BoundaryMode | undefined) ?? 'exact',
@@ -55,6 +62,9 @@ export const completeCommand: CliCommand = {
         maxNewTokens: (ctx.args.options['max-tokens'] as number | undefined) ?? 64,
         minConfidence: (ctx.args.options['min-confidence'] as number | undefined) ?? 0,
         languageId: ctx.args.positionals[0]!,
+        ...(statement
+          ? { statement: { unit: (ctx.args.options.unit as CompletionUnitSetting | undefined) ?? 'statement', beamWidth: (ctx.args.options['beam-width'] as number | undefined) ?? 4, languageId: ctx.args.positionals[0]! } }
+          : {}),
         signal: ctx.signal,
       });
       const latencyMs = performance.now() - t0;
@@ -71,6 +81,7 @@ export const completeCommand: CliCommand = {
           ...(result.suppressed ? { suppressed: result.suppressed, candidate: result.candidate } : {}),
           latencyMs,
           tokens: result.tokens.length,
+          ...(result.alternatives ? { unit: result.unit, alternatives: result.alternatives } : {}),
         });
         return;
       }
