@@ -8,6 +8,7 @@
 import activation from './activation.mjs';
 import modelEngine from './model-engine.mjs';
 import tokenView from './token-view.mjs';
+import tokenTrust from './token-trust.mjs';
 import inlineCompletion from './inline-completion.mjs';
 import statementCompletion from './statement-completion.mjs';
 import entropyView from './entropy-view.mjs';
@@ -20,6 +21,7 @@ export const scenarios = [
   activation,
   modelEngine,
   tokenView,
+  tokenTrust,
   inlineCompletion,
   statementCompletion,
   entropyView,
