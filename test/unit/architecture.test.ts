@@ -9,7 +9,7 @@ import { buildImportGraph, checkArchitecture, formatViolations, type Architectur
 import { repoRoot } from './helpers/paths';
 
 /** Core folders, lower layers first: a folder imports only from its own folder and lower layers. */
-export const coreLayers = [['base'], ['tokenize', 'syntax', 'workspace'], ['model'], ['inference'], ['completion', 'entropy'], ['metrics'], ['protocol']];
+export const coreLayers = [['base'], ['tokenize', 'syntax', 'workspace'], ['index'], ['search'], ['model'], ['inference'], ['completion', 'entropy'], ['metrics'], ['protocol']];
 
 export const rules: ArchitectureRules = {
   noTransitiveImport: { from: 'src/core', package: 'vscode' },

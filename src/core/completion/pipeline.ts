@@ -10,6 +10,7 @@ import { needsDistribution, resolveBoundary, type BoundaryMode } from './boundar
 import type { NextTokenScorer } from './boundary/exact';
 import { PrefixIndex } from './boundary/vocabulary';
 import { promptWindows } from './context/windows';
+import { renderApiContext, type ApiContext } from './context/apiContext';
 import type { CompletionTokenizer } from './prompt/encode';
 import { decodeMiddle } from './decode';
 import { postprocess } from './postprocess/postprocess';
@@ -92,6 +93,10 @@ export interface CompletionRequest {
   languageId?: string;
   /** Statement completion (unit from the syntax tree, beams, syntax stop, ranking); absent: one greedy line / block. */
   statement?: StatementOptions;
+  /** The document's URI: the worker adds the project's API signatures (`apiContext`) when it has an index. */
+  documentUri?: string;
+  /** Project API signatures put before the prefix (context/apiContext.ts), within their token budget. */
+  apiContext?: ApiContext;
   signal?: AbortSignal;
 }
 
@@ -145,16 +150,18 @@ export async function complete(session: CompletionSession, request: CompletionRe
   const unit = await statementUnit(session.syntax, request, line);
   const multiline = request.multiline ?? unit?.multiline ?? wantsMultiline(line.linePrefix, line.lineSuffix);
   const maxNewTokens = multiline ? request.maxNewTokens : Math.min(request.maxNewTokens, singleLineMaxTokens);
+  // Without a tokenizer: a conservative estimate (3 bytes per token; code averages more).
+  const countTokens = !session.textPrompts ? (text: string) => tokenizer.encode(encoder.encode(text)).length : (text: string) => Math.ceil(encoder.encode(text).length / 3);
+  const api = renderApiContext(request.apiContext, request.languageId, countTokens);
   const windows = promptWindows(request.prefix, request.suffix, {
-    budgetTokens: Math.max(16, info.maxContext - maxNewTokens - 16),
+    budgetTokens: Math.max(16, info.maxContext - maxNewTokens - 16 - (api ? countTokens(api) : 0)),
     prefixShare: 0.7,
-    // Without a tokenizer: a conservative estimate (3 bytes per token; code averages more).
-    countTokens: !session.textPrompts ? (text) => tokenizer.encode(encoder.encode(text)).length : (text) => Math.ceil(encoder.encode(text).length / 3),
+    countTokens,
   });
 
   // Prompt: the family's template (a prompt cut by the engine would lose its leading sentinel).
   const order: FimOrder = template.orders.includes(request.order) ? request.order : 'psm';
-  const segments = template.build(order, windows.prefix, windows.suffix);
+  const segments = template.build(order, api + windows.prefix, windows.suffix);
   const postprocessOptions = { linePrefix: line.linePrefix, lineSuffix: line.lineSuffix, textBelow: line.textBelow, multiline, indentUnit: request.indentUnit ?? '    ', stopStrings: template.stopTokens };
   if (session.textPrompts) return completeAsText(session, request, segments, { t0, order, multiline, maxNewTokens, signal, budget, postprocessOptions });
   const stopTokens = template.stopTokens.map((s) => tokenizer.specialId(s)).filter((id): id is number => id !== undefined);

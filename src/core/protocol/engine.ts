@@ -12,6 +12,8 @@ import type { BackendSettings } from '../inference/factory';
 import type { FileMetrics, MetricsParams } from '../metrics/types';
 import type { CandidateScore, GenerateResult, ModelInfo, ModelTokenSpan, Priority, SamplingOptions, ScoreResult } from '../inference/types';
 import type { SyntaxQueries } from '../syntax';
+import type { ApiMethods } from './api';
+export type * from './api';
 
 export type EngineSettings = BackendSettings;
 
@@ -24,7 +26,7 @@ export type IdentifierParams = Omit<IdentifierRequest, 'signal'> & { family: Fim
 /** The syntax service in the worker: `syntax.<query>` takes the query's arguments, returns its result. */
 export type SyntaxMethods = { [Q in keyof SyntaxQueries as `syntax.${Q}`]: [{ args: Parameters<SyntaxQueries[Q]> }, Awaited<ReturnType<SyntaxQueries[Q]>>] };
 
-export interface EngineMethods extends SyntaxMethods {
+export interface EngineMethods extends SyntaxMethods, ApiMethods {
   load: [EngineSettings, ModelInfo];
   unload: [Record<string, never>, { ok: true }];
   setCacheBudget: [{ mb: number }, { ok: true }];

@@ -1,0 +1,160 @@
+/**
+ * Building and updating the index from a workspace: the source scan (skip rules, size and count
+ * bounds, `.gitignore`, the edge's exclusions), binary files skipped, files parsed one at a time
+ * (each tree freed right after), progress and cancellation between files.
+ */
+import { throwIfAborted } from '../base/errors';
+import { looksBinary } from '../base/document';
+import type { SyntaxQueries } from '../syntax/service';
+import { joinUri, type WorkspaceFs } from '../workspace/fs';
+import { scanSourceFiles, type ScannedFile } from '../workspace/scan';
+import { extractFile, indexLanguageOf } from './extract';
+import { IgnoreRules } from './ignore';
+import { ProjectIndex } from './projectIndex';
+import { tsconfigRecord } from './resolve';
+
+export type IndexSyntax = SyntaxQueries & { close?(uri: string): void };
+
+const configNames = new Set(['tsconfig.json', 'jsconfig.json']);
+
+/** Files the index reads: sources of the indexed languages, minified bundles excluded, and TS/JS configs. */
+export function isIndexedName(name: string): boolean {
+  if (configNames.has(name)) return true;
+  if (/\.min\.js$|\.bundle\.js$/.test(name)) return false;
+  return indexLanguageOf(name) !== undefined;
+}
+
+export function isConfigUri(uri: string): boolean {
+  return configNames.has(uri.slice(uri.lastIndexOf('/') + 1));
+}
+
+export interface BuildOptions {
+  /** Extra exclusion by URI (`files.exclude` from the editor). */
+  exclude?(uri: string): boolean;
+  /** Default 2 MB: generated or vendored files above this are skipped. */
+  maxFileBytes?: number;
+  /** Default 20,000 files (a bound on memory). */
+  maxFiles?: number;
+  signal?: AbortSignal;
+  onProgress?(done: number, total: number): void;
+  /** Start from this index (loaded from disk): only files whose size or mtime differ are re-read. */
+  previous?: ProjectIndex;
+}
+
+export interface BuildReport {
+  index: ProjectIndex;
+  files: number;
+  /** Files parsed in this run (all of them without `previous`). */
+  parsed: number;
+  removed: number;
+  skippedLarge: number;
+  skippedBinary: number;
+  truncated: boolean;
+  ms: number;
+}
+
+/** `.gitignore` rules of the root folder (nested `.gitignore` files are read as the scan meets them). */
+async function gitignoreOf(fs: WorkspaceFs, dir: string): Promise<IgnoreRules | undefined> {
+  try {
+    const text = new TextDecoder().decode(await fs.readFile(joinUri(dir, '.gitignore')));
+    const rules = IgnoreRules.fromGitignore(dir, text);
+    return rules.size ? rules : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The files an index of `root` covers, with the skip rules and `.gitignore` applied. */
+export async function scanIndexable(fs: WorkspaceFs, root: string, options: BuildOptions = {}): Promise<{ files: ScannedFile[]; truncated: boolean; skippedLarge: number }> {
+  const ignores: IgnoreRules[] = [];
+  const rootIgnore = await gitignoreOf(fs, root);
+  if (rootIgnore) ignores.push(rootIgnore);
+  // Nested .gitignore files: read for each folder that has one (the scan lists folders first-hand).
+  const seenDirs = new Set<string>([root]);
+  const pendingDirs: Promise<void>[] = [];
+  const scan = await scanSourceFiles(fs, root, {
+    include: isIndexedName,
+    maxFileBytes: options.maxFileBytes ?? 2_000_000,
+    maxFiles: options.maxFiles ?? 20_000,
+    ...(options.signal ? { signal: options.signal } : {}),
+    exclude: (uri) => {
+      if (options.exclude?.(uri)) return true;
+      const dir = uri.slice(0, uri.lastIndexOf('/'));
+      if (!seenDirs.has(dir)) {
+        seenDirs.add(dir);
+        pendingDirs.push(gitignoreOf(fs, dir).then((r) => void (r && ignores.push(r))));
+      }
+      return ignores.some((r) => r.ignores(uri, !/\.[A-Za-z0-9]+$/.test(uri)));
+    },
+  });
+  await Promise.all(pendingDirs);
+  const files = scan.files.filter((f) => !ignores.some((r) => r.ignores(f.uri)));
+  return { files, truncated: scan.truncated, skippedLarge: scan.skippedLarge };
+}
+
+/** Reads and indexes one file (or a config); false when it is gone, binary or not indexable. */
+export async function indexFile(index: ProjectIndex, fs: WorkspaceFs, syntax: IndexSyntax, file: { uri: string; size?: number; mtime?: number; text?: string }): Promise<'indexed' | 'binary' | 'gone'> {
+  let text = file.text;
+  let size = file.size;
+  let mtime = file.mtime;
+  if (text === undefined) {
+    let bytes: Uint8Array;
+    try {
+      if (size === undefined || mtime === undefined) {
+        const stat = await fs.stat(file.uri);
+        size = stat.size;
+        mtime = stat.mtime;
+      }
+      bytes = await fs.readFile(file.uri);
+    } catch {
+      index.removeFile(file.uri);
+      index.setConfig(file.uri, undefined);
+      return 'gone';
+    }
+    if (looksBinary(bytes)) {
+      index.removeFile(file.uri);
+      return 'binary';
+    }
+    text = new TextDecoder().decode(bytes).replace(/^\uFEFF/, '');
+  }
+  if (isConfigUri(file.uri)) {
+    index.setConfig(file.uri, tsconfigRecord(file.uri, text));
+    return 'indexed';
+  }
+  try {
+    const record = await extractFile(syntax, { uri: file.uri, text, size: size ?? text.length, mtime: mtime ?? 0 });
+    if (record) index.setFile(record);
+    else index.removeFile(file.uri);
+  } catch {
+    // Too large or too slow to parse: left out of the index.
+    index.removeFile(file.uri);
+    return 'binary';
+  }
+  return 'indexed';
+}
+
+/** A full build of `root`, or an update of `options.previous` to the files on disk now. */
+export async function buildIndex(fs: WorkspaceFs, root: string, syntax: IndexSyntax, options: BuildOptions = {}): Promise<BuildReport> {
+  const t0 = performance.now();
+  const scan = await scanIndexable(fs, root, options);
+  const index = options.previous ?? new ProjectIndex(root);
+  const present = new Set(scan.files.map((f) => f.uri));
+  let removed = 0;
+  for (const uri of index.fileUris())
+    if (!present.has(uri)) {
+      index.removeFile(uri);
+      removed++;
+    }
+  const todo = scan.files.filter((f) => {
+    const old = index.file(f.uri);
+    return isConfigUri(f.uri) || !old || old.size !== f.size || old.mtime !== f.mtime;
+  });
+  let skippedBinary = 0;
+  let done = 0;
+  for (const f of todo) {
+    throwIfAborted(options.signal);
+    if ((await indexFile(index, fs, syntax, f)) === 'binary') skippedBinary++;
+    options.onProgress?.(++done, todo.length);
+  }
+  return { index, files: index.stats().files, parsed: todo.length, removed, skippedLarge: scan.skippedLarge, skippedBinary, truncated: scan.truncated, ms: performance.now() - t0 };
+}

@@ -1,0 +1,313 @@
+/**
+ * One source file → its index record, from the syntax service's declarations and imports plus a
+ * few textual reads the service does not give (local export lists, CommonJS exports, base
+ * classes, constructor-typed attributes, member-call usages). Bounded per file.
+ */
+import type { SyntaxQueries } from '../syntax/service';
+import { resolveLanguage, type SyntaxLanguage } from '../syntax/languages';
+import type { Declaration, ImportInfo } from '../syntax/types';
+import type { ApiSymbol, FileRecord, ImportRecord } from './types';
+import { wordsOf } from './words';
+
+export const extractLimits = { symbols: 4000, docChars: 600, usages: 600, usageWords: 12 };
+
+/** Languages the index reads (the others are skipped by the scan). */
+export const indexedLanguages: ReadonlySet<SyntaxLanguage> = new Set(['python', 'typescript', 'tsx', 'javascript']);
+
+export function indexLanguageOf(uri: string): SyntaxLanguage | undefined {
+  if (/\.d\.[cm]?ts$/.test(uri)) return 'typescript';
+  const language = resolveLanguage(uri);
+  return language && indexedLanguages.has(language) ? language : undefined;
+}
+
+const apiKinds = new Set(['function', 'method', 'class', 'interface', 'type', 'enum', 'variable', 'constant', 'attribute']);
+
+function symbolOf(d: Declaration, text: string): ApiSymbol | undefined {
+  if (!apiKinds.has(d.kind)) return undefined;
+  // Module level, or a member of a class directly.
+  if (d.scope === 'function') return undefined;
+  if (d.scope === 'class' && !d.container.length) return undefined;
+  const symbol: ApiSymbol = {
+    name: d.name,
+    kind: d.kind,
+    container: d.scope === 'class' ? d.container[d.container.length - 1]! : '',
+    exported: d.exported ?? true,
+    line: d.position.line,
+    character: d.position.character,
+  };
+  if (d.scope === 'file' && d.container.length) return undefined; // nested in a class of a class etc.
+  if (d.signature) {
+    symbol.signature = d.signature.text;
+    const params = d.signature.parameters.filter((p, i) => !(i === 0 && /^(self|cls|this)$/.test(p.name)));
+    symbol.params = params.map((p) => p.text);
+    if (d.signature.returnType) symbol.returnType = d.signature.returnType;
+    if (d.signature.parameters[0]?.name === 'cls') symbol.static = true;
+  }
+  const header = text.slice(d.range.start, Math.min(d.range.end, d.range.start + 200));
+  if (/^\s*(?:(?:public|private|protected|readonly|async|export)\s+)*static\b/.test(header) || /@(staticmethod|classmethod)\b/.test(text.slice(Math.max(0, d.range.start - 60), d.range.start))) symbol.static = true;
+  if (d.kind === 'attribute' && !symbol.signature) {
+    const written = header.split('\n')[0]!.trim();
+    if (written.length < 160) symbol.signature = written.replace(/[;,]$/, '');
+  }
+  if (d.doc) symbol.doc = d.doc.length > extractLimits.docChars ? d.doc.slice(0, extractLimits.docChars) : d.doc;
+  if (d.scope === 'class') symbol.exported = !d.name.startsWith('#') && !/^\s*(?:private|protected)\b/.test(header) && !(/^_[^_]/.test(d.name));
+  return symbol;
+}
+
+function importRecord(i: ImportInfo): ImportRecord | undefined {
+  if (i.form === 'dynamic' || i.form === 'use') return undefined;
+  return { form: i.form, module: i.module, names: i.names.map((n) => [n.name, n.local ?? n.alias ?? '', n.kind]) };
+}
+
+/** Interface members (`name(a: T): R;`, `name?: T;`): the syntax service lists interfaces, not their members. */
+function interfaceMembers(d: Declaration, text: string): ApiSymbol[] {
+  const body = text.slice(d.range.start, d.range.end);
+  const open = body.indexOf('{');
+  if (open < 0) return [];
+  const out: ApiSymbol[] = [];
+  let depth = 0;
+  let lineStart = open + 1;
+  for (let i = open; i < body.length; i++) {
+    const c = body[i];
+    if (c === '{' || c === '(' || c === '<' || c === '[') depth++;
+    else if (c === '}' || c === ')' || c === '>' || c === ']') depth--;
+    if ((c === ';' || c === '\n' || c === ',') && depth === 1) {
+      const member = body.slice(lineStart, i).trim();
+      const m = /^(?:readonly\s+)?([A-Za-z_$][\w$]*)\??\s*(\(|:)/.exec(member);
+      if (m) {
+        const at = d.range.start + lineStart + body.slice(lineStart, i).indexOf(m[1]!);
+        const before = text.slice(0, at);
+        const line = before.split('\n').length - 1;
+        const sym: ApiSymbol = { name: m[1]!, kind: m[2] === '(' ? 'method' : 'attribute', container: d.name, signature: member.replace(/\s+/g, ' '), exported: true, line, character: at - before.lastIndexOf('\n') - 1 };
+        const prev = /\/\*\*([\s\S]*?)\*\/\s*$/.exec(body.slice(Math.max(open, lineStart - 400), lineStart + (body.slice(lineStart, i).length - body.slice(lineStart, i).trimStart().length)));
+        if (prev) sym.doc = prev[1]!.split('\n').map((l) => l.replace(/^\s*\* ?/, '').trim()).join('\n').trim().slice(0, extractLimits.docChars);
+        if (m[2] === '(') {
+          const params = /\(([^)]*)\)/.exec(member)?.[1] ?? '';
+          sym.params = params.split(',').map((p) => p.trim()).filter(Boolean);
+        }
+        out.push(sym);
+      }
+      lineStart = i + 1;
+    }
+    if (depth === 0 && i > open) break;
+  }
+  return out;
+}
+
+const ecma = (l: SyntaxLanguage) => l !== 'python';
+
+/** Local export lists and CommonJS exports. */
+function exportNames(text: string, language: SyntaxLanguage): Array<[string, string]> {
+  if (!ecma(language)) return [];
+  const out: Array<[string, string]> = [];
+  for (const m of text.matchAll(/^\s*export\s*(?:type\s*)?\{([^}]*)\}\s*(?!\s*from)\s*;?/gm)) {
+    if (/^\s*from\b/.test(text.slice(m.index! + m[0].length))) continue;
+    for (const spec of m[1]!.split(',')) {
+      const parts = spec.trim().replace(/^type\s+/, '').split(/\s+as\s+/);
+      if (parts[0]) out.push([(parts[1] ?? parts[0]).trim(), parts[0].trim()]);
+    }
+  }
+  for (const m of text.matchAll(/^\s*export\s+default\s+([A-Za-z_$][\w$]*)\s*;?\s*$/gm)) out.push(['default', m[1]!]);
+  for (const m of text.matchAll(/^\s*export\s+default\s+(?:async\s+)?(?:function\s*\*?|(?:abstract\s+)?class)\s+([A-Za-z_$][\w$]*)/gm)) out.push(['default', m[1]!]);
+  for (const m of text.matchAll(/^\s*module\.exports\s*=\s*([A-Za-z_$][\w$]*)\s*;?\s*$/gm)) out.push(['default', m[1]!]);
+  for (const m of text.matchAll(/^\s*module\.exports\s*=\s*\{([^}]*)\}/gm))
+    for (const spec of m[1]!.split(',')) {
+      const parts = spec.split(':').map((s) => s.trim());
+      if (/^[A-Za-z_$][\w$]*$/.test(parts[0] ?? '')) out.push([parts[0]!, /^[A-Za-z_$][\w$]*$/.test(parts[1] ?? '') ? parts[1]! : parts[0]!]);
+    }
+  for (const m of text.matchAll(/^\s*(?:module\.)?exports\.([A-Za-z_$][\w$]*)\s*=\s*(?:function\s*\*?\s*)?([A-Za-z_$][\w$]*)?/gm)) out.push([m[1]!, m[2] && m[2] !== 'function' ? m[2] : m[1]!]);
+  return out;
+}
+
+/** `exports.name = function (a, b)` declares a function the syntax service sees as an assignment. */
+function commonJsFunctions(text: string, language: SyntaxLanguage, known: Set<string>): ApiSymbol[] {
+  if (!ecma(language)) return [];
+  const out: ApiSymbol[] = [];
+  for (const m of text.matchAll(/^\s*(?:module\.)?exports\.([A-Za-z_$][\w$]*)\s*=\s*(?:async\s+)?function\s*\*?\s*[A-Za-z_$]*\s*\(([^)]*)\)/gm)) {
+    if (known.has(m[1]!)) continue;
+    const before = text.slice(0, m.index! + m[0].indexOf(m[1]!, 8));
+    const line = before.split('\n').length - 1;
+    const params = m[2]!.split(',').map((p) => p.trim()).filter(Boolean);
+    out.push({ name: m[1]!, kind: 'function', container: '', signature: `${m[1]}(${params.join(', ')})`, params, exported: true, line, character: before.length - before.lastIndexOf('\n') - 1 });
+  }
+  return out;
+}
+
+function basesOf(decls: readonly Declaration[], text: string, language: SyntaxLanguage): Record<string, string[]> | undefined {
+  const out: Record<string, string[]> = {};
+  for (const d of decls) {
+    if ((d.kind !== 'class' && d.kind !== 'interface') || d.scope !== 'file') continue;
+    const header = text.slice(d.end, Math.min(d.range.end, d.end + 300));
+    let bases: string[] = [];
+    if (language === 'python') {
+      const m = /^\s*(?:\[[^\]]*\])?\s*\(([^)]*)\)\s*:/.exec(header);
+      if (m) bases = m[1]!.split(',').map((b) => b.trim()).filter((b) => b && !b.includes('='));
+    } else {
+      const m = /^\s*(?:<[^{]*?>)?\s*extends\s+([^{]*?)\s*(?:implements\b|\{)/.exec(header);
+      if (m) bases.push(...m[1]!.split(',').map((s) => s.trim().replace(/<.*$/, '')).filter(Boolean));
+      const impl = /implements\s+([^{]*)\{/.exec(header);
+      if (impl) bases.push(...impl[1]!.split(',').map((s) => s.trim().replace(/<.*$/, '')).filter(Boolean));
+    }
+    bases = bases.map((b) => b.replace(/\[.*$/, '').replace(/<.*$/, '')).filter((b) => /^[A-Za-z_$][\w$.]*$/.test(b) && b !== 'object');
+    if (bases.length) out[d.name] = bases;
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+/**
+ * The class around an offset read from the text, for text the parser could not close (the cursor
+ * in an unfinished method): the last `class X … {` whose brace is still open, or in Python the last
+ * `class X:` whose indented body the offset is in.
+ */
+export function enclosingClassByText(text: string, offset: number): { name: string } | undefined {
+  const before = text.slice(0, offset);
+  let found: string | undefined;
+  if (/^\s*(?:class|def)\s/m.test(before) && !/\{/.test(before.slice(before.search(/^\s*class\s/m)))) {
+    for (const m of before.matchAll(/^([ \t]*)class\s+([A-Za-z_]\w*)[^\n]*:\s*$/gm)) {
+      const indent = m[1]!.length;
+      const body = before.slice(m.index! + m[0].length).split('\n').filter((l) => l.trim());
+      if (body.every((l) => /^[ \t]*/.exec(l)![0].length > indent)) found = m[2];
+    }
+    return found ? { name: found } : undefined;
+  }
+  for (const m of before.matchAll(/\bclass\s+([A-Za-z_$][\w$]*)[^{;]*\{/g)) {
+    let depth = 0;
+    for (let i = m.index! + m[0].length - 1; i < before.length; i++) {
+      const c = before[i];
+      if (c === '{') depth++;
+      else if (c === '}') depth--;
+    }
+    if (depth > 0) found = m[1];
+  }
+  return found ? { name: found } : undefined;
+}
+
+/** The classes enclosing each offset, by the declarations' ranges (top-level classes only). */
+function classAt(decls: readonly Declaration[], offset: number, text?: string): string | undefined {
+  let best: Declaration | undefined;
+  for (const d of decls) if (d.kind === 'class' && d.range.start <= offset && offset < d.range.end && (!best || d.range.start > best.range.start)) best = d;
+  return best?.name ?? (text !== undefined ? enclosingClassByText(text, offset)?.name : undefined);
+}
+
+function attrTypesOf(decls: readonly Declaration[], text: string): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const m of text.matchAll(/\b(?:self|this)\.([A-Za-z_$][\w$]*)\s*(?::\s*([A-Za-z_$][\w$.]*)[^=\n]*)?=\s*(?:new\s+)?([A-Za-z_$][\w$.]*)?\s*(\()?/g)) {
+    const cls = classAt(decls, m.index!, text);
+    if (!cls) continue;
+    const type = m[2] ?? (m[4] && m[3] && /^[A-Z]/.test(m[3].split('.').pop()!) ? m[3] : undefined);
+    if (type) out[`${cls}.${m[1]}`] ??= type;
+  }
+  // Field initializers: `private readonly cache = new Lru()`, `cache = new Lru()` in a class body.
+  for (const m of text.matchAll(/^\s*(?:(?:private|public|protected|readonly|static)\s+)*#?([A-Za-z_$][\w$]*)\s*=\s*new\s+([A-Za-z_$][\w$.]*)/gm)) {
+    const cls = classAt(decls, m.index!, text);
+    if (cls) out[`${cls}.${m[1]}`] ??= m[2]!;
+  }
+  // TypeScript constructor parameter properties and typed fields: `private readonly repo: Repo`.
+  for (const m of text.matchAll(/(?:private|public|protected|readonly)\s+(?:readonly\s+)?([A-Za-z_$][\w$]*)\??\s*:\s*([A-Za-z_$][\w$.]*)/g)) {
+    const cls = classAt(decls, m.index!, text);
+    if (cls) out[`${cls}.${m[1]}`] ??= m[2]!;
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+const keywordsNotReceivers = new Set(['if', 'for', 'while', 'return', 'function', 'typeof', 'new', 'await']);
+
+/** Member-call usages: the member name and the words of its line and the line before (bounded). */
+export function memberUsages(text: string): Array<[string, string, string]> {
+  const out: Array<[string, string, string]> = [];
+  for (const m of text.matchAll(/([A-Za-z_$][\w$]*|\))\s*\.\s*([A-Za-z_$][\w$]*)\s*\(/g)) {
+    if (keywordsNotReceivers.has(m[1]!)) continue;
+    const lineStart = text.lastIndexOf('\n', m.index!);
+    const prevStart = text.lastIndexOf('\n', Math.max(0, lineStart - 1));
+    const words = [...new Set(wordsOf(text.slice(prevStart + 1, m.index!)))].slice(-extractLimits.usageWords);
+    out.push([m[2]!, words.join(' '), m[1] === ')' ? '' : wordsOf(m[1]!).join(' ')]);
+    if (out.length >= extractLimits.usages) break;
+  }
+  return out;
+}
+
+/** The index record of one file (parsed by `syntax`; its tree is closed afterwards unless `keepTree`). */
+export async function extractFile(
+  syntax: SyntaxQueries & { close?(uri: string): void },
+  file: { uri: string; text: string; size?: number; mtime?: number },
+  options: { keepTree?: boolean } = {},
+): Promise<FileRecord | undefined> {
+  const language = indexLanguageOf(file.uri);
+  if (!language) return undefined;
+  const doc = { uri: file.uri, version: 1, text: file.text, languageId: language === 'tsx' ? 'typescriptreact' : language };
+  try {
+    const [decls, imports] = [await syntax.declarations(doc), await syntax.imports(doc)];
+    return recordOf(file, language, decls, imports);
+  } finally {
+    if (!options.keepTree) syntax.close?.(file.uri);
+  }
+}
+
+/** A doc that says what the symbol does (not only tags such as `@deprecated` or `@param`). */
+function describes(doc: string | undefined): boolean {
+  return !!doc && !/^\s*@/.test(doc);
+}
+
+/**
+ * TypeScript overloads (and Python `@overload` / property setters) declare one name several
+ * times: one symbol per (class, name) is kept — the implementation's location, the first
+ * describing doc, the most complete signature.
+ */
+function mergeOverloads(symbols: ApiSymbol[]): void {
+  const first = new Map<string, ApiSymbol>();
+  let w = 0;
+  for (const s of symbols) {
+    const key = `${s.container}\u0000${s.name}`;
+    const kept = first.get(key);
+    if (!kept) {
+      first.set(key, s);
+      symbols[w++] = s;
+      continue;
+    }
+    if (!describes(kept.doc) && describes(s.doc)) kept.doc = s.doc;
+    else if (!kept.doc && s.doc) kept.doc = s.doc;
+    if ((s.params?.length ?? -1) > (kept.params?.length ?? -1) && s.signature) {
+      kept.signature = s.signature;
+      kept.params = s.params!;
+      if (s.returnType) kept.returnType = s.returnType;
+    }
+    kept.exported ||= s.exported;
+  }
+  symbols.length = w;
+}
+
+/** The record from already-computed declarations and imports. */
+export function recordOf(file: { uri: string; text: string; size?: number; mtime?: number }, language: SyntaxLanguage, decls: readonly Declaration[], imports: readonly ImportInfo[]): FileRecord {
+  const text = file.text;
+  const symbols: ApiSymbol[] = [];
+  for (const d of decls) {
+    const s = symbolOf(d, text);
+    if (s) symbols.push(s);
+    if (d.kind === 'interface' && d.scope === 'file') symbols.push(...interfaceMembers(d, text));
+    // TypeScript parameter properties: `constructor(public x: number, private readonly repo: Repo)`.
+    if (s?.name === 'constructor' && s.container && d.signature)
+      for (const p of d.signature.parameters)
+        if (/^(?:public|private|protected|readonly)\b/.test(p.text))
+          symbols.push({ name: p.name, kind: 'attribute', container: s.container, signature: p.text, exported: !/^(?:private|protected)\b/.test(p.text), line: s.line, character: s.character });
+    if (symbols.length >= extractLimits.symbols) break;
+  }
+  symbols.push(...commonJsFunctions(text, language, new Set(symbols.map((s) => s.name))));
+  mergeOverloads(symbols);
+  const record: FileRecord = {
+    uri: file.uri,
+    language,
+    size: file.size ?? text.length,
+    mtime: file.mtime ?? 0,
+    symbols,
+    imports: imports.map(importRecord).filter((i): i is ImportRecord => !!i),
+  };
+  const exports = exportNames(text, language);
+  if (exports.length) record.exportNames = exports;
+  const bases = basesOf(decls, text, language);
+  if (bases) record.bases = bases;
+  const attrTypes = attrTypesOf(decls, text);
+  if (attrTypes) record.attrTypes = attrTypes;
+  const usages = memberUsages(text);
+  if (usages.length) record.usages = usages;
+  return record;
+}

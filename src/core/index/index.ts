@@ -1,0 +1,9 @@
+/** The project API index: extraction, import resolution, persistence, receivers and member ranking. See README.md. */
+export * from './types';
+export { ProjectIndex, indexFormat, indexVersion, type Binding, type IndexStats } from './projectIndex';
+export { extractFile, recordOf, indexLanguageOf, memberUsages } from './extract';
+export { buildIndex, indexFile, scanIndexable, isIndexedName, isConfigUri, type BuildOptions, type BuildReport, type IndexSyntax } from './build';
+export { IgnoreRules } from './ignore';
+export { resolveModule, resolveEcmaModule, resolvePythonModule, tsconfigRecord, parseJsonc, joinPath, dirname } from './resolve';
+export * from './members';
+export { splitIdentifier, wordsOf } from './words';

@@ -1,0 +1,429 @@
+/**
+ * API token completion at `recv.` / `Module.`: resolve the receiver to a module or a class, list
+ * its members, rank them. Receiver resolution, in order: `this` / `self` / `cls` → the enclosing
+ * class; a call `C(…)` / `new C(…)` → an instance of C (a function → its return type); a local
+ * assignment `x = C(…)`, `x = new C()`, an annotation `x: T` or a typed parameter → T; an import
+ * binding → the module (namespace, `import a.b as c`, `from pkg import mod`) or the class; the
+ * file's own class; a chain (`self.repo.`, `mod.Class.`) member by member; else the class whose
+ * name is most like the receiver's. Ranking: typed prefix, kind, own over inherited, similarity
+ * of the code before the cursor to the code around the member's other uses in the project, and
+ * (when given) the model's likelihood of the name.
+ */
+import type { Declaration } from '../syntax/types';
+import type { Binding, ProjectIndex } from './projectIndex';
+import type { ApiSymbol, ApiTarget, SymbolRef } from './types';
+import { dice, splitIdentifier, wordsOf } from './words';
+import { enclosingClassByText } from './extract';
+
+export interface ReceiverChainPart {
+  name: string;
+  /** Called: `name(…)`. */
+  call: boolean;
+  /** `new name(…)`. */
+  construct?: boolean;
+}
+
+export interface ParsedReceiver {
+  /** The receiver as written, without the trailing dot (`self.repo`, `Config`). */
+  text: string;
+  chain: ReceiverChainPart[];
+  /** What is typed after the dot. */
+  prefix: string;
+  /** Offset of the typed prefix (where a completion replaces from). */
+  prefixStart: number;
+}
+
+/** The `recv.pre` before `offset`, or undefined when the cursor is not after a member access. */
+export function parseReceiver(text: string, offset: number): ParsedReceiver | undefined {
+  let i = offset;
+  while (i > 0 && /[\w$]/.test(text[i - 1]!)) i--;
+  const prefix = text.slice(i, offset);
+  const prefixStart = i;
+  let j = i;
+  while (j > 0 && /[ \t]/.test(text[j - 1]!)) j--;
+  if (text[j - 1] !== '.' || text[j - 2] === '.') return undefined;
+  j--;
+  const chain: ReceiverChainPart[] = [];
+  let end = j;
+  for (;;) {
+    while (j > 0 && /\s/.test(text[j - 1]!) && chain.length === 0 && j > end - 40) j--;
+    let call = false;
+    if (text[j - 1] === ')') {
+      // A call: skip the balanced argument list.
+      let depth = 0;
+      let k = j - 1;
+      for (; k >= 0; k--) {
+        if (text[k] === ')') depth++;
+        else if (text[k] === '(') {
+          depth--;
+          if (depth === 0) break;
+        }
+        if (j - k > 2000) return undefined;
+      }
+      if (k < 0) return undefined;
+      j = k;
+      call = true;
+    }
+    let s = j;
+    while (s > 0 && /[\w$]/.test(text[s - 1]!)) s--;
+    const name = text.slice(s, j);
+    if (!name || /^\d/.test(name)) return chain.length ? finish() : undefined;
+    const part: ReceiverChainPart = { name, call };
+    const before = text.slice(Math.max(0, s - 8), s);
+    if (call && /\bnew\s+$/.test(before)) part.construct = true;
+    chain.unshift(part);
+    j = s;
+    if (text[j - 1] === '.' && text[j - 2] !== '.') {
+      j--;
+      continue;
+    }
+    return finish();
+  }
+  function finish(): ParsedReceiver {
+    return { text: text.slice(j, end).replace(/\s+/g, ''), chain, prefix, prefixStart };
+  }
+}
+
+export type ResolvedBy = 'self' | 'constructor' | 'assignment' | 'annotation' | 'parameter' | 'import' | 'local' | 'chain' | 'similarity' | 'none';
+
+export interface ReceiverResolution {
+  target: ApiTarget;
+  by: ResolvedBy;
+}
+
+export interface LiveDocument {
+  uri: string;
+  /** The text the cursor is in (for the evaluation: cut at the cursor). */
+  text: string;
+  offset: number;
+  /** Declarations of the live text (the syntax service's), for enclosing classes and parameters. */
+  declarations: readonly Declaration[];
+}
+
+function innermost(decls: readonly Declaration[], offset: number, kinds: ReadonlySet<string>): Declaration | undefined {
+  let best: Declaration | undefined;
+  for (const d of decls) if (kinds.has(d.kind) && d.range.start <= offset && offset <= d.range.end && (!best || d.range.start >= best.range.start)) best = d;
+  return best;
+}
+
+const classKind = new Set(['class']);
+const functionKinds = new Set(['function', 'method']);
+
+function escapeRegex(s: string): string {
+  return s.replace(/[$.*+?^()[\]{}|\\]/g, '\\$&');
+}
+
+/** The target of a call of a binding: a class → an instance; a function → its return type. */
+function callResult(index: ProjectIndex, binding: Binding | undefined, construct: boolean): ApiTarget {
+  if (!binding || binding.kind !== 'symbol') return { kind: 'unknown' };
+  const s = binding.ref.symbol;
+  if (s.kind === 'class' || s.kind === 'interface') return { kind: 'class', uri: binding.ref.uri, name: s.name, instance: true };
+  if (!construct && s.returnType) return index.resolveType(binding.ref.uri, s.returnType);
+  return { kind: 'unknown' };
+}
+
+/** A member of a target as a binding (for walking a chain). */
+function memberOf(index: ProjectIndex, target: ApiTarget, name: string, call: boolean): ApiTarget {
+  if (target.kind === 'module') {
+    const b = index.exportsOf(target.uri).get(name);
+    return call ? callResult(index, b, false) : index.targetOf(b);
+  }
+  if (target.kind === 'class') {
+    if (call) {
+      const m = index.membersOf(target.uri, target.name).find((x) => x.symbol.name === name);
+      return m?.symbol.returnType ? index.resolveType(m.uri, m.symbol.returnType) : { kind: 'unknown' };
+    }
+    return index.attributeType(target.uri, target.name, name);
+  }
+  return { kind: 'unknown' };
+}
+
+export function resolveReceiver(index: ProjectIndex, doc: LiveDocument, receiver: ParsedReceiver): ReceiverResolution {
+  const [head, ...rest] = receiver.chain;
+  if (!head) return { target: { kind: 'unknown' }, by: 'none' };
+  let resolved = resolveHead(index, doc, head, receiver.chain.length === 1 ? receiver.prefixStart : doc.offset, 0);
+  for (const part of rest) {
+    if (resolved.target.kind === 'unknown') return { target: { kind: 'unknown' }, by: 'none' };
+    resolved = { target: memberOf(index, resolved.target, part.name, part.call), by: 'chain' };
+  }
+  return resolved;
+}
+
+function resolveHead(index: ProjectIndex, doc: LiveDocument, head: ReceiverChainPart, offset: number, depth: number): ReceiverResolution {
+  const name = head.name;
+  if (name === 'this' || name === 'self' || name === 'cls' || name === 'super') {
+    const cls = innermost(doc.declarations, offset, classKind) ?? enclosingClassByText(doc.text, offset);
+    if (!cls) return { target: { kind: 'unknown' }, by: 'none' };
+    if (name === 'super') {
+      const base = index.file(doc.uri)?.bases?.[cls.name]?.[0];
+      return { target: index.resolveType(doc.uri, base), by: 'self' };
+    }
+    return { target: { kind: 'class', uri: doc.uri, name: cls.name, instance: name !== 'cls' }, by: 'self' };
+  }
+  if (head.call) {
+    const t = callResult(index, index.bindingIn(doc.uri, name), !!head.construct);
+    if (t.kind !== 'unknown') return { target: t, by: 'constructor' };
+    const byName = head.construct || /^[A-Z]/.test(name) ? index.classNamed(name, doc.uri) : { kind: 'unknown' as const };
+    return { target: byName, by: byName.kind === 'unknown' ? 'none' : 'constructor' };
+  }
+  // The nearest assignment or annotation before the cursor, inside the enclosing function if any.
+  const fn = innermost(doc.declarations, offset, functionKinds);
+  const from = fn ? fn.range.start : 0;
+  const before = doc.text.slice(from, offset);
+  const assign = new RegExp(`(?:^|[^\\w$.])${escapeRegex(name)}\\s*(?::\\s*([^=\\n;,)]+?))?\\s*=(?![=>])\\s*(?:await\\s+)?(new\\s+)?([A-Za-z_$][\\w$.]*)?\\s*(\\(|<)?`, 'g');
+  let last: RegExpExecArray | undefined;
+  for (let m = assign.exec(before); m; m = assign.exec(before)) last = m;
+  if (last) {
+    if (last[1]) {
+      const t = index.resolveType(doc.uri, last[1]);
+      if (t.kind !== 'unknown') return { target: t, by: 'annotation' };
+    }
+    if (last[3] && depth < 3) {
+      const parts = last[3].split('.');
+      const chain: ReceiverChainPart[] = parts.map((p, i) => ({ name: p, call: i === parts.length - 1 && !!last![4], ...(i === parts.length - 1 && last![2] ? { construct: true } : {}) }));
+      let r = resolveHead(index, doc, chain[0]!, from + last.index, depth + 1);
+      for (const part of chain.slice(1)) r = r.target.kind === 'unknown' ? r : { target: memberOf(index, r.target, part.name, part.call), by: 'assignment' };
+      if (r.target.kind !== 'unknown') return { target: r.target, by: chain.length === 1 && chain[0]!.call ? 'constructor' : 'assignment' };
+    }
+  }
+  // A declaration with a type: `name: T` (TypeScript `let x: T;`, Python `x: T`).
+  const declared = new RegExp(`(?:^|[^\\w$.])(?:let|const|var)?\\s*${escapeRegex(name)}\\s*:\\s*([A-Za-z_$][\\w$.]*(?:\\[[^\\]]*\\]|<[^>]*>)?)`, 'g');
+  let typed: RegExpExecArray | undefined;
+  for (let m = declared.exec(before); m; m = declared.exec(before)) typed = m;
+  if (fn?.signature) {
+    const p = fn.signature.parameters.find((x) => x.name === name);
+    if (p?.type) {
+      const t = index.resolveType(doc.uri, p.type);
+      if (t.kind !== 'unknown') return { target: t, by: 'parameter' };
+    }
+  }
+  if (typed) {
+    const t = index.resolveType(doc.uri, typed[1]);
+    if (t.kind !== 'unknown') return { target: t, by: 'annotation' };
+  }
+  const binding = index.bindingIn(doc.uri, name);
+  if (binding) {
+    const t = index.targetOf(binding, false);
+    if (t.kind !== 'unknown') return { target: t, by: binding.kind === 'symbol' && binding.ref.uri === doc.uri ? 'local' : 'import' };
+  }
+  // A class declared anywhere with exactly this name (`Config.` with Config from a star import).
+  if (/^[A-Z]/.test(name)) {
+    const t = index.classNamed(name, doc.uri, false);
+    if (t.kind !== 'unknown') return { target: t, by: 'similarity' };
+  }
+  return { target: similarClass(index, name, doc.uri), by: 'similarity' };
+}
+
+/** The class whose name is most like a variable's (`user_repo` → `UserRepository`); unknown below a threshold. */
+export function similarClass(index: ProjectIndex, variable: string, nearUri: string): ApiTarget {
+  const words = splitIdentifier(variable).filter((w) => w.length > 1);
+  if (!words.length) return { kind: 'unknown' };
+  let best: string | undefined;
+  let bestScore = 0;
+  for (const cls of index.classNames()) {
+    const cw = splitIdentifier(cls);
+    let hit = 0;
+    for (const w of words) if (cw.some((c) => c === w || (w.length >= 3 && (c.startsWith(w) || w.startsWith(c)) && c.length >= 3))) hit++;
+    const score = (2 * hit) / (words.length + cw.length);
+    if (score > bestScore || (score === bestScore && best && cls.length < best.length)) {
+      best = cls;
+      bestScore = score;
+    }
+  }
+  return best && bestScore >= 0.5 ? index.classNamed(best, nearUri, true) : { kind: 'unknown' };
+}
+
+export interface MemberCandidate {
+  /** What is inserted: the member's name (or the exported alias). */
+  label: string;
+  ref: SymbolRef;
+  inherited: boolean;
+  /** A submodule (`from pkg import mod` targets, Python package members). */
+  module?: string;
+  /** A member of the resolved receiver (rather than of the whole-project fallback). */
+  resolved?: boolean;
+}
+
+const dunder = /^__\w+__$/;
+
+/** The members of a target, unranked. */
+export function candidatesOf(index: ProjectIndex, target: ApiTarget): MemberCandidate[] {
+  if (target.kind === 'module') {
+    const out: MemberCandidate[] = [];
+    const record = index.file(target.uri);
+    const python = record?.language === 'python';
+    // Names a module imports and re-exports rank below its own (a package's __init__ / index file re-exports on purpose).
+    const facade = /\/(__init__\.pyi?|index\.[cm]?[jt]sx?)$/.test(target.uri);
+    for (const [label, b] of index.exportsOf(target.uri)) {
+      if (label === 'default' || (python && /^__\w+__$/.test(label))) continue;
+      if (b.kind === 'symbol') out.push({ label, ref: b.ref, inherited: !facade && b.ref.uri !== target.uri });
+      else out.push({ label, ref: { uri: b.uri, symbol: { name: label, kind: 'module', container: '', exported: true, line: 0, character: 0 } }, inherited: !facade, module: b.uri });
+    }
+    return out;
+  }
+  if (target.kind === 'class') {
+    return index
+      .membersOf(target.uri, target.name)
+      .filter((m) => m.symbol.name !== 'constructor' && !(dunder.test(m.symbol.name) && m.symbol.name !== '__call__'))
+      .map((m) => ({ label: m.symbol.name, ref: { uri: m.uri, symbol: m.symbol }, inherited: m.inherited }));
+  }
+  return [];
+}
+
+/** Every member-like symbol of the project (the fallback when the receiver is unknown). */
+export function allMemberCandidates(index: ProjectIndex): MemberCandidate[] {
+  const out: MemberCandidate[] = [];
+  const seen = new Set<string>();
+  for (const ref of index.allSymbols()) {
+    const s = ref.symbol;
+    if (s.kind === 'class' || s.kind === 'interface' || s.kind === 'type' || dunder.test(s.name) || s.name === 'constructor' || seen.has(s.name)) continue;
+    seen.add(s.name);
+    out.push({ label: s.name, ref, inherited: false });
+  }
+  return out;
+}
+
+export interface RankedMember extends MemberCandidate {
+  score: number;
+  /** Parts of the score, for inspection and tuning. */
+  parts: { kind: number; usage: number; model: number; prefix: number };
+}
+
+export interface RankContext {
+  prefix: string;
+  /** Code just before the receiver (a few lines): compared with the code around the member's other uses. */
+  contextText: string;
+  receiver: ParsedReceiver;
+  resolution: ReceiverResolution;
+  /** The file whose own usages are left out of the usage similarity (the current file). */
+  uri: string;
+}
+
+export const rankWeights = { usage: 1.0, popularity: 0.08, receiver: 0.3, echo: 0.6, model: 0.6, resolved: 0.5 };
+
+/** Plural and verb endings off (`errors` ~ `error`, `parsed` ~ `parse`). */
+function stemWord(w: string): string {
+  return w.length > 4 ? w.replace(/(?:ies|es|s|ed|ing)$/, '') : w;
+}
+
+function kindScore(s: ApiSymbol, resolution: ReceiverResolution, inherited: boolean, label: string): number {
+  const onModule = resolution.target.kind === 'module';
+  let v = s.kind === 'method' || s.kind === 'function' ? 0.3 : s.kind === 'attribute' || s.kind === 'variable' || s.kind === 'constant' ? 0.15 : onModule && s.kind === 'class' ? 0.25 : 0.1;
+  if (inherited) v -= onModule ? 0.25 : 0.08;
+  const selfLike = resolution.by === 'self';
+  if (/^_[^_]/.test(label) || label.startsWith('#')) v -= selfLike ? 0.05 : 0.4;
+  if (resolution.target.kind === 'class') {
+    if (!resolution.target.instance && s.static) v += 0.2;
+    if (resolution.target.instance && s.static) v -= 0.1;
+  }
+  if (s.kind === 'module') v = inherited ? 0 : 0.12;
+  return v;
+}
+
+/** Ranks candidates by prefix, kind and usage similarity (the model's likelihood is added by `addModelScores`). */
+export function rankMembers(index: ProjectIndex, candidates: readonly MemberCandidate[], ctx: RankContext): RankedMember[] {
+  const p = ctx.prefix.toLowerCase();
+  const contextWords = new Set(wordsOf(ctx.contextText));
+  const last = ctx.receiver.chain[ctx.receiver.chain.length - 1];
+  const receiverWords = new Set(last ? wordsOf(last.name) : []);
+  const lineStart = ctx.contextText.lastIndexOf('\n') + 1;
+  const lineWords = new Set(wordsOf(ctx.contextText.slice(lineStart).replace(/[\w$.]*$/, '')).map(stemWord));
+  const out: RankedMember[] = [];
+  for (const c of candidates) {
+    const lower = c.label.toLowerCase();
+    let prefix = 0;
+    if (p) {
+      if (c.label.startsWith(ctx.prefix)) prefix = 0.3;
+      else if (lower.startsWith(p)) prefix = 0.2;
+      else if (splitIdentifier(c.label).some((w) => w.startsWith(p))) prefix = 0;
+      else continue;
+    }
+    const usages = index.usagesOf(c.label, ctx.uri);
+    let usage = 0;
+    if (usages.length) {
+      let best = 0;
+      let sum = 0;
+      let sameReceiver = 0;
+      for (const [words, receiver] of usages) {
+        const d = contextWords.size ? dice(contextWords, words) : 0;
+        best = Math.max(best, d);
+        sum += d;
+        if (receiver.size && receiverWords.size && dice(receiverWords, receiver) >= 0.5) sameReceiver++;
+      }
+      usage =
+        rankWeights.usage * (0.6 * best + 0.4 * (sum / usages.length)) +
+        rankWeights.popularity * Math.log1p(index.usageCount(c.label, ctx.uri)) +
+        rankWeights.receiver * Math.min(1, sameReceiver / 3);
+    }
+    // The member's name echoed by the line it is written in (`const tokens = await service.` → `tokens`).
+    let echo = 0;
+    if (lineWords.size) {
+      const nameWords = splitIdentifier(c.label).map(stemWord);
+      let hit = 0;
+      for (const w of nameWords) if (lineWords.has(w) || (w.length >= 3 && [...lineWords].some((l) => l.length >= 4 && (l.startsWith(w) || w.startsWith(l))))) hit++;
+      echo = rankWeights.echo * (nameWords.length ? hit / nameWords.length : 0);
+    }
+    usage += echo;
+    const kind = kindScore(c.ref.symbol, ctx.resolution, c.inherited, c.label) + (c.resolved ? rankWeights.resolved * (ctx.resolution.by === 'similarity' ? 0.4 : 1) : 0);
+    out.push({ ...c, score: prefix + kind + usage, parts: { kind, usage, model: 0, prefix } });
+  }
+  out.sort((a, b) => b.score - a.score || (a.label < b.label ? -1 : 1));
+  return out;
+}
+
+/**
+ * Scores of candidate names by the model (log-probabilities of each name right after the
+ * context); the caller supplies it (the backend's `scoreCandidates`).
+ */
+export type NameScorer = (contextText: string, names: readonly string[], signal?: AbortSignal) => Promise<number[]>;
+
+/** Adds the model's likelihood (softmax over the top `topN` candidates) and re-sorts. */
+export async function addModelScores(ranked: RankedMember[], contextText: string, scorer: NameScorer, topN = 24, signal?: AbortSignal): Promise<RankedMember[]> {
+  const head = ranked.slice(0, topN);
+  if (head.length < 2) return ranked;
+  const logprobs = await scorer(contextText, head.map((r) => r.label), signal);
+  const max = Math.max(...logprobs);
+  const exps = logprobs.map((l) => Math.exp(l - max));
+  const total = exps.reduce((a, b) => a + b, 0);
+  head.forEach((r, i) => {
+    r.parts.model = rankWeights.model * (exps[i]! / total);
+    r.score += r.parts.model;
+  });
+  return [...head.sort((a, b) => b.score - a.score || (a.label < b.label ? -1 : 1)), ...ranked.slice(topN)];
+}
+
+export interface MemberCompletion {
+  receiver: string;
+  prefix: string;
+  prefixStart: number;
+  resolvedBy: ResolvedBy;
+  target: ApiTarget;
+  items: RankedMember[];
+}
+
+/** The whole member completion at a cursor (without the model: see `addModelScores`). */
+export function completeMembers(index: ProjectIndex, doc: LiveDocument, options: { fallbackToAll?: boolean; limit?: number } = {}): MemberCompletion | undefined {
+  const receiver = parseReceiver(doc.text, doc.offset);
+  if (!receiver) return undefined;
+  const resolution = resolveReceiver(index, doc, receiver);
+  let candidates = candidatesOf(index, resolution.target);
+  let resolvedBy = resolution.by;
+  const weak = resolvedBy === 'similarity';
+  if (options.fallbackToAll && (weak || !candidates.length)) {
+    // A guessed class: its members first, then every member of the project.
+    const own = new Set(candidates.map((c) => c.label));
+    candidates = [...candidates.map((c) => ({ ...c, resolved: true })), ...allMemberCandidates(index).filter((c) => !own.has(c.label))];
+    if (!own.size) resolvedBy = 'none';
+  } else candidates = candidates.map((c) => ({ ...c, resolved: true }));
+  const lineStart = doc.text.lastIndexOf('\n', receiver.prefixStart - 1);
+  const contextStart = Math.max(0, nthLineBefore(doc.text, lineStart, 2));
+  const contextText = doc.text.slice(contextStart, receiver.prefixStart);
+  const items = rankMembers(index, candidates, { prefix: receiver.prefix, contextText, receiver, resolution, uri: doc.uri });
+  return { receiver: receiver.text, prefix: receiver.prefix, prefixStart: receiver.prefixStart, resolvedBy, target: resolution.target, items: options.limit ? items.slice(0, options.limit) : items };
+}
+
+function nthLineBefore(text: string, from: number, n: number): number {
+  let i = from;
+  for (let k = 0; k < n && i > 0; k++) i = text.lastIndexOf('\n', i - 1);
+  return i + 1;
+}

@@ -1,0 +1,489 @@
+/**
+ * The project API index: file records (the only state) and lookup tables kept in step with them
+ * file by file, so an incremental update gives exactly what a full rebuild gives. Answers module
+ * resolution, module exports (re-exports, default exports, CommonJS, Python packages), class
+ * members with inherited ones, type names → classes, and member usages for ranking.
+ * Serialized as versioned JSON; anything that does not validate is rejected (the caller rebuilds).
+ */
+import { resolveModule, dirname, type ResolverView } from './resolve';
+import type { ApiSymbol, ApiTarget, FileRecord, SymbolRef, TsConfigRecord } from './types';
+
+export const indexFormat = 'tokenwise-api-index';
+/** Bump when FileRecord or what extraction writes into it changes: older files are rebuilt. */
+export const indexVersion = 1;
+
+/** What a name exported by a module, or bound by an import, stands for. */
+export type Binding = { kind: 'symbol'; ref: SymbolRef } | { kind: 'module'; uri: string };
+
+export interface IndexStats {
+  files: number;
+  symbols: number;
+  usages: number;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function pull<K, V>(map: Map<K, V[]>, key: K, test: (v: V) => boolean): void {
+  const list = map.get(key);
+  if (!list) return;
+  const kept = list.filter((v) => !test(v));
+  if (kept.length) map.set(key, kept);
+  else map.delete(key);
+}
+
+const classKinds = new Set(['class', 'interface']);
+
+export class ProjectIndex implements ResolverView {
+  private readonly files = new Map<string, FileRecord>();
+  private readonly configs = new Map<string, TsConfigRecord>();
+  /** Class / interface symbols by name. */
+  private readonly classes = new Map<string, SymbolRef[]>();
+  /** Every symbol by name. */
+  private readonly byName = new Map<string, SymbolRef[]>();
+  /** Member-call usages by member name: [uri, words]. */
+  private readonly usages = new Map<string, Array<[uri: string, words: ReadonlySet<string>, receiver: ReadonlySet<string>]>>();
+  /** Folders above top-level Python packages (derived from the files, computed on use). */
+  private pyRoots: string[] | undefined;
+  private symbolCount = 0;
+  private totalUsages = 0;
+  private exportCache = new Map<string, Map<string, Binding>>();
+
+  constructor(readonly root: string) {}
+
+  // ---- state ----
+
+  setFile(record: FileRecord): void {
+    this.removeFile(record.uri);
+    this.files.set(record.uri, record);
+    for (const symbol of record.symbols) {
+      const ref = { uri: record.uri, symbol };
+      push(this.byName, symbol.name, ref);
+      if (classKinds.has(symbol.kind) && !symbol.container) push(this.classes, symbol.name, ref);
+    }
+    for (const [member, words, receiver] of record.usages ?? []) push(this.usages, member, [record.uri, wordSet(words), wordSet(receiver)] as [string, ReadonlySet<string>, ReadonlySet<string>]);
+    this.symbolCount += record.symbols.length;
+    this.totalUsages += record.usages?.length ?? 0;
+    if (record.language === 'python') this.pyRoots = undefined;
+    this.exportCache.clear();
+  }
+
+  removeFile(uri: string): boolean {
+    const old = this.files.get(uri);
+    if (!old) return false;
+    const mine = (r: SymbolRef) => r.uri === uri;
+    for (const symbol of old.symbols) {
+      pull(this.byName, symbol.name, mine);
+      pull(this.classes, symbol.name, mine);
+    }
+    for (const [member] of old.usages ?? []) pull(this.usages, member, (u) => u[0] === uri);
+    this.symbolCount -= old.symbols.length;
+    this.totalUsages -= old.usages?.length ?? 0;
+    if (old.language === 'python') this.pyRoots = undefined;
+    this.files.delete(uri);
+    this.exportCache.clear();
+    return true;
+  }
+
+  setConfig(configUri: string, record: TsConfigRecord | undefined): void {
+    this.configs.delete(dirname(configUri));
+    if (record) this.configs.set(record.dir, record);
+    this.exportCache.clear();
+  }
+
+  file(uri: string): FileRecord | undefined {
+    return this.overlay?.uri === uri ? this.overlay : this.files.get(uri);
+  }
+
+  private overlay: FileRecord | undefined;
+
+  /**
+   * Runs `fn` with `record` standing in for its file's record in lookups (the live text of the
+   * document being edited), without touching the tables or the export cache.
+   */
+  withOverlay<T>(record: FileRecord, fn: () => T): T {
+    const previous = this.overlay;
+    this.overlay = record;
+    try {
+      return fn();
+    } finally {
+      this.overlay = previous;
+    }
+  }
+
+  fileUris(): string[] {
+    return [...this.files.keys()];
+  }
+
+  *allSymbols(): Iterable<SymbolRef> {
+    for (const record of this.files.values()) for (const symbol of record.symbols) yield { uri: record.uri, symbol };
+  }
+
+  symbolsNamed(name: string): readonly SymbolRef[] {
+    return this.byName.get(name) ?? [];
+  }
+
+  stats(): IndexStats {
+    return { files: this.files.size, symbols: this.symbolCount, usages: this.totalUsages };
+  }
+
+  // ---- ResolverView ----
+
+  has(uri: string): boolean {
+    return this.files.has(uri);
+  }
+
+  tsconfigFor(dir: string): TsConfigRecord | undefined {
+    for (let d = dir; d; ) {
+      const found = this.configs.get(d);
+      if (found) return found;
+      const up = dirname(d);
+      if (up === d || up.length < this.root.length - 1) break;
+      d = up;
+    }
+    return undefined;
+  }
+
+  /** The folder above the topmost package holding a Python file (by `__init__.py` files in the index). */
+  private pythonRootOf(uri: string): string {
+    let dir = dirname(uri);
+    while (this.files.has(`${dir}/__init__.py`) || this.files.has(`${dir}/__init__.pyi`)) {
+      const up = dirname(dir);
+      if (up === dir) break;
+      dir = up;
+    }
+    return dir;
+  }
+
+  pythonRoots(fromUri: string): string[] {
+    if (!this.pyRoots) {
+      const found = new Set<string>();
+      for (const r of this.files.values()) if (r.language === 'python') found.add(this.pythonRootOf(r.uri));
+      this.pyRoots = [...found].sort();
+    }
+    return [...new Set([this.pythonRootOf(fromUri), this.root, `${this.root}/src`, `${this.root}/lib`, ...this.pyRoots])];
+  }
+
+  resolveImport(fromUri: string, module: string): string | undefined {
+    const record = this.file(fromUri);
+    const language = record?.language ?? (fromUri.endsWith('.py') ? 'python' : 'typescript');
+    return resolveModule(this, language, fromUri, module);
+  }
+
+  // ---- exports and bindings ----
+
+  /** What a module exports, by name (re-exports followed; `default` included; Python: its top-level names and imports). */
+  exportsOf(uri: string, seen: Set<string> = new Set()): Map<string, Binding> {
+    const live = this.overlay?.uri === uri;
+    const cached = live ? undefined : this.exportCache.get(uri);
+    if (cached) return cached;
+    const out = new Map<string, Binding>();
+    const record = this.file(uri);
+    if (!record || seen.has(uri)) return out;
+    seen.add(uri);
+    const python = record.language === 'python';
+    const local = new Map<string, ApiSymbol>();
+    for (const s of record.symbols) if (!s.container && !local.has(s.name)) local.set(s.name, s);
+    for (const s of local.values()) if (s.exported || python) out.set(s.name, { kind: 'symbol', ref: { uri, symbol: s } });
+    if (python) {
+      for (const imp of record.imports)
+        for (const [name, localName, kind] of imp.names) {
+          if (!localName || out.has(localName) || kind === 'star') continue;
+          const b = this.bindingOfImport(uri, imp.form, imp.module, name, kind, seen);
+          if (b) out.set(localName, b);
+        }
+      for (const imp of record.imports)
+        if (imp.names.some((n) => n[2] === 'star')) {
+          const target = this.resolveImport(uri, imp.module);
+          if (target) for (const [k, v] of this.exportsOf(target, new Set(seen))) if (!out.has(k) && !k.startsWith('_')) out.set(k, v);
+        }
+    } else {
+      for (const [exported, localName] of record.exportNames ?? []) {
+        const sym = local.get(localName);
+        if (sym) {
+          out.set(exported, { kind: 'symbol', ref: { uri, symbol: sym } });
+          continue;
+        }
+        const b = this.importedBinding(uri, localName, seen);
+        if (b) out.set(exported, b);
+      }
+      for (const imp of record.imports) {
+        if (imp.form !== 'export-from') continue;
+        const target = this.resolveImport(uri, imp.module);
+        if (!target) continue;
+        for (const [name, alias, kind] of imp.names) {
+          if (kind === 'star') {
+            for (const [k, v] of this.exportsOf(target, new Set(seen))) if (k !== 'default' && !out.has(k)) out.set(k, v);
+          } else if (kind === 'namespace') {
+            if (alias) out.set(alias, { kind: 'module', uri: target });
+          } else {
+            const b = this.exportsOf(target, new Set(seen)).get(name);
+            if (b) out.set(alias || name, b);
+          }
+        }
+      }
+    }
+    if (seen.size === 1 && !live) this.exportCache.set(uri, out);
+    return out;
+  }
+
+  private bindingOfImport(fromUri: string, form: string, module: string, name: string, kind: string, seen: Set<string> = new Set()): Binding | undefined {
+    const target = this.resolveImport(fromUri, module);
+    if (kind === 'namespace' || kind === 'module') {
+      if (form === 'import' && kind === 'module') {
+        // `import a.b.c` binds `a`; `import a.b as c` binds the module a.b itself.
+        return target ? { kind: 'module', uri: target } : undefined;
+      }
+      if (!target) return undefined;
+      if (form === 'require') {
+        // `const X = require('./m')` where m does `module.exports = X`.
+        const exports = this.exportsOf(target, new Set(seen));
+        const def = exports.get('default');
+        const rec = this.file(target);
+        if (def && rec?.exportNames?.some(([e]) => e === 'default') && !rec.exportNames.some(([e]) => e !== 'default')) return def;
+      }
+      return { kind: 'module', uri: target };
+    }
+    if (form === 'from') {
+      const fromTarget = target ? this.exportsOf(target, new Set(seen)).get(name) : undefined;
+      if (fromTarget) return fromTarget;
+      // `from pkg import mod`: a submodule.
+      const sub = this.resolveImport(fromUri, module.endsWith('.') ? `${module}${name}` : `${module}.${name}`);
+      return sub ? { kind: 'module', uri: sub } : undefined;
+    }
+    if (!target) return undefined;
+    return this.exportsOf(target, new Set(seen)).get(name);
+  }
+
+  /** What a local name of a file is bound to by its imports (undefined when not imported, or imported from outside the project). */
+  importedBinding(fromUri: string, localName: string, seen: Set<string> = new Set()): Binding | undefined {
+    const record = this.file(fromUri);
+    if (!record) return undefined;
+    for (const imp of record.imports) {
+      if (imp.form === 'export-from') continue;
+      for (const [name, local, kind] of imp.names) {
+        if (local !== localName) continue;
+        if (imp.form === 'import' && kind === 'module' && name.includes('.') && local === name.split('.')[0]) {
+          // `import a.b` binds `a`: the package a.
+          const top = this.resolveImport(fromUri, localName);
+          return top ? { kind: 'module', uri: top } : undefined;
+        }
+        return this.bindingOfImport(fromUri, imp.form, imp.module, name, kind, seen);
+      }
+    }
+    return undefined;
+  }
+
+  /** A name as seen from a file: its own top-level declaration, else an import. */
+  bindingIn(fromUri: string, name: string): Binding | undefined {
+    const record = this.file(fromUri);
+    // An import first: `const u = require('./u')` also declares the constant u.
+    const imported = this.importedBinding(fromUri, name);
+    if (imported) return imported;
+    const own = record?.symbols.find((s) => s.name === name && !s.container);
+    return own ? { kind: 'symbol', ref: { uri: fromUri, symbol: own } } : undefined;
+  }
+
+  // ---- classes ----
+
+  /** A target for a binding: modules stay modules; classes become class targets (static access). */
+  targetOf(binding: Binding | undefined, instance = false): ApiTarget {
+    if (!binding) return { kind: 'unknown' };
+    if (binding.kind === 'module') return { kind: 'module', uri: binding.uri };
+    const s = binding.ref.symbol;
+    if (classKinds.has(s.kind)) return { kind: 'class', uri: binding.ref.uri, name: s.name, instance };
+    return { kind: 'unknown' };
+  }
+
+  /** A type as written (`Optional[Repo]`, `Promise<Repo>`, `models.Repo`, `Repo | None`) seen from a file → a class. */
+  resolveType(fromUri: string, typeText: string | undefined): ApiTarget {
+    if (!typeText) return { kind: 'unknown' };
+    let t = typeText.trim().replace(/^['"]|['"]$/g, '');
+    for (;;) {
+      const m = /^(?:typing\.)?(?:Optional|Readonly|Promise|Awaited|Type|type|ClassVar|Final|Annotated)\s*[[<]\s*(.*)[\]>]\s*$/.exec(t);
+      if (!m) break;
+      t = m[1]!.split(',')[0]!.trim();
+    }
+    t = t.split('|').map((s) => s.trim()).find((s) => s && s !== 'None' && s !== 'null' && s !== 'undefined') ?? '';
+    // Collections of a class are not the class.
+    if (/\[\s*\]$/.test(t) || /^(?:typing\.)?(?:Array|ReadonlyArray|Set|Map|Record|Iterable|Iterator|AsyncIterable|Generator|list|List|dict|Dict|set|Set|tuple|Tuple|Sequence|Mapping|frozenset)\s*[[<]/.test(t)) return { kind: 'unknown' };
+    const name = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*/.exec(t)?.[0];
+    if (!name) return { kind: 'unknown' };
+    const parts = name.split('.');
+    let binding = this.bindingIn(fromUri, parts[0]!);
+    for (const part of parts.slice(1)) {
+      if (binding?.kind !== 'module') {
+        binding = undefined;
+        break;
+      }
+      binding = this.exportsOf(binding.uri).get(part);
+    }
+    const target = this.targetOf(binding, true);
+    if (target.kind !== 'unknown') return target;
+    return this.classNamed(parts[parts.length - 1]!, fromUri, true);
+  }
+
+  /** A class by name anywhere in the project (the one nearest `nearUri` by shared path when several). */
+  classNamed(name: string, nearUri: string, instance = true): ApiTarget {
+    const refs = this.classes.get(name);
+    if (!refs?.length) return { kind: 'unknown' };
+    let best = refs[0]!;
+    let bestShared = -1;
+    for (const r of refs) {
+      let i = 0;
+      while (i < r.uri.length && r.uri[i] === nearUri[i]) i++;
+      if (i > bestShared) {
+        best = r;
+        bestShared = i;
+      }
+    }
+    return { kind: 'class', uri: best.uri, name: best.symbol.name, instance };
+  }
+
+  /** Class names, for the name-similarity fallback. */
+  classNames(): string[] {
+    return [...this.classes.keys()];
+  }
+
+  /** The live record when it declares the class (an unfinished text may not), else the indexed one. */
+  private recordDeclaring(uri: string, className: string): FileRecord | undefined {
+    const live = this.file(uri);
+    if (live && live !== this.files.get(uri) && !live.symbols.some((s) => s.name === className && !s.container)) return this.files.get(uri) ?? live;
+    return live;
+  }
+
+  /** Members of a class, own first, then inherited (bases resolved from the class's file), each name once. */
+  membersOf(uri: string, className: string, depth = 0, seen: Set<string> = new Set()): Array<SymbolRef & { inherited: boolean }> {
+    const key = `${uri}#${className}`;
+    if (seen.has(key) || depth > 5) return [];
+    seen.add(key);
+    const record = this.recordDeclaring(uri, className);
+    if (!record) return [];
+    const out: Array<SymbolRef & { inherited: boolean }> = [];
+    const names = new Set<string>();
+    for (const s of record.symbols)
+      if (s.container === className && !names.has(s.name)) {
+        names.add(s.name);
+        out.push({ uri, symbol: s, inherited: depth > 0 });
+      }
+    for (const base of record.bases?.[className] ?? []) {
+      const t = this.resolveType(uri, base);
+      if (t.kind !== 'class') continue;
+      for (const m of this.membersOf(t.uri, t.name, depth + 1, seen))
+        if (!names.has(m.symbol.name)) {
+          names.add(m.symbol.name);
+          out.push({ ...m, inherited: true });
+        }
+    }
+    return out;
+  }
+
+  /** The type of a class's attribute (`self.repo = Repo()`), inherited ones included. */
+  attributeType(uri: string, className: string, attr: string, depth = 0): ApiTarget {
+    const record = this.recordDeclaring(uri, className);
+    if (!record || depth > 5) return { kind: 'unknown' };
+    const written = this.file(uri)?.attrTypes?.[`${className}.${attr}`] ?? record.attrTypes?.[`${className}.${attr}`];
+    if (written) return this.resolveType(uri, written);
+    const member = record.symbols.find((s) => s.container === className && s.name === attr);
+    if (member?.returnType) return this.resolveType(uri, member.returnType);
+    // A typed field or interface property: `model: CausalLM`, `readonly cache?: Lru<K, V>;`.
+    const declared = member && member.kind !== 'method' ? /^[^:=(]*?\??\s*:\s*([^=;]+)/.exec(member.signature ?? '')?.[1] : undefined;
+    if (declared) {
+      const t = this.resolveType(uri, declared.trim());
+      if (t.kind !== 'unknown') return t;
+    }
+    for (const base of record.bases?.[className] ?? []) {
+      const t = this.resolveType(uri, base);
+      if (t.kind === 'class') {
+        const found = this.attributeType(t.uri, t.name, attr, depth + 1);
+        if (found.kind !== 'unknown') return found;
+      }
+    }
+    return { kind: 'unknown' };
+  }
+
+  /** Usages of a member name across the project: [words around the call, receiver words]; other files only when `exceptUri`. */
+  usagesOf(member: string, exceptUri?: string, limit = 64): Array<[words: ReadonlySet<string>, receiver: ReadonlySet<string>]> {
+    const list = this.usages.get(member);
+    if (!list) return [];
+    const out: Array<[ReadonlySet<string>, ReadonlySet<string>]> = [];
+    for (const [uri, words, receiver] of list) {
+      if (uri === exceptUri) continue;
+      out.push([words, receiver]);
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
+  /** How many calls of a member name the project has (other files only when `exceptUri`). */
+  usageCount(member: string, exceptUri?: string): number {
+    const list = this.usages.get(member);
+    if (!list) return 0;
+    let n = 0;
+    for (const [uri] of list) if (uri !== exceptUri) n++;
+    return n;
+  }
+
+  // ---- persistence ----
+
+  serialize(): string {
+    const files = [...this.files.values()].sort((a, b) => (a.uri < b.uri ? -1 : 1));
+    const configs = [...this.configs.values()].sort((a, b) => (a.dir < b.dir ? -1 : 1));
+    return JSON.stringify({ format: indexFormat, version: indexVersion, root: this.root, configs, files });
+  }
+
+  /** The index from `serialize()`'s text, or a reason it cannot be trusted (other format or version, other root, damaged). */
+  static deserialize(text: string, root: string): ProjectIndex | { rejected: string } {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return { rejected: 'not valid JSON' };
+    }
+    const data = json as { format?: unknown; version?: unknown; root?: unknown; configs?: unknown; files?: unknown };
+    if (!data || typeof data !== 'object' || data.format !== indexFormat) return { rejected: 'not a Tokenwise API index' };
+    if (data.version !== indexVersion) return { rejected: `format version ${String(data.version)}, expected ${indexVersion}` };
+    if (data.root !== root) return { rejected: 'built for another folder' };
+    if (!Array.isArray(data.files) || !Array.isArray(data.configs)) return { rejected: 'damaged (no file list)' };
+    const index = new ProjectIndex(root);
+    for (const f of data.files) {
+      if (!validRecord(f)) return { rejected: 'damaged (invalid file record)' };
+      index.setFile(f);
+    }
+    for (const c of data.configs) {
+      if (!c || typeof c !== 'object' || typeof (c as TsConfigRecord).dir !== 'string') return { rejected: 'damaged (invalid config)' };
+      index.configs.set((c as TsConfigRecord).dir, c as TsConfigRecord);
+    }
+    return index;
+  }
+}
+
+const emptySet: ReadonlySet<string> = new Set();
+function wordSet(words: string): ReadonlySet<string> {
+  return words ? new Set(words.split(' ')) : emptySet;
+}
+
+function validSymbol(s: unknown): s is ApiSymbol {
+  const v = s as ApiSymbol;
+  return !!v && typeof v === 'object' && typeof v.name === 'string' && typeof v.kind === 'string' && typeof v.container === 'string' && typeof v.line === 'number' && typeof v.character === 'number' && typeof v.exported === 'boolean';
+}
+
+function validRecord(f: unknown): f is FileRecord {
+  const r = f as FileRecord;
+  return (
+    !!r &&
+    typeof r === 'object' &&
+    typeof r.uri === 'string' &&
+    typeof r.language === 'string' &&
+    typeof r.size === 'number' &&
+    typeof r.mtime === 'number' &&
+    Array.isArray(r.symbols) &&
+    r.symbols.every(validSymbol) &&
+    Array.isArray(r.imports) &&
+    r.imports.every((i) => i && typeof i.module === 'string' && Array.isArray(i.names)) &&
+    (r.usages === undefined || (Array.isArray(r.usages) && r.usages.every((u) => Array.isArray(u) && typeof u[0] === 'string' && typeof u[1] === 'string')))
+  );
+}

@@ -1,0 +1,149 @@
+/**
+ * Import resolution against the indexed files (no file-system access: the index knows which
+ * files exist). TypeScript / JavaScript: relative paths with or without extensions (`.js` written
+ * for a `.ts` file too), folder `index` files, `package.json`-less bare specifiers through the
+ * nearest `tsconfig.json` / `jsconfig.json` `baseUrl` and `paths`. Python: absolute modules from
+ * the source roots (the workspace root, `src/`, and the folder above each top-level package),
+ * relative imports (`.`, `..pkg.mod`), packages (`__init__.py`). URIs are strings with `/`.
+ */
+import type { SyntaxLanguage } from '../syntax/languages';
+import type { TsConfigRecord } from './types';
+
+export function dirname(uri: string): string {
+  const i = uri.lastIndexOf('/');
+  return i < 0 ? '' : uri.slice(0, i);
+}
+
+/** Joins a relative path onto a folder URI, resolving `.` and `..` (never above the URI's authority). */
+export function joinPath(dir: string, rel: string): string {
+  const m = /^([a-zA-Z][\w+.-]*:\/\/[^/]*)?(.*)$/.exec(dir)!;
+  const head = m[1] ?? '';
+  const parts = m[2]!.split('/');
+  for (const seg of rel.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') {
+      if (parts.length > 1) parts.pop();
+    } else parts.push(seg);
+  }
+  return head + parts.join('/');
+}
+
+const ecmaExtensions = ['.ts', '.tsx', '.d.ts', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+
+export interface ResolverView {
+  has(uri: string): boolean;
+  /** The nearest config at or above a folder. */
+  tsconfigFor(dir: string): TsConfigRecord | undefined;
+  /** Source roots for absolute Python imports. */
+  pythonRoots(fromUri: string): string[];
+}
+
+function tryEcmaFile(view: ResolverView, base: string): string | undefined {
+  if (view.has(base) && /\.[cm]?[jt]sx?$/.test(base)) return base;
+  const noJs = base.replace(/\.([cm]?)js(x?)$/, '');
+  if (noJs !== base) for (const ext of ['.ts', '.tsx', '.mts', '.cts', '.d.ts']) if (view.has(noJs + ext)) return noJs + ext;
+  for (const ext of ecmaExtensions) if (view.has(base + ext)) return base + ext;
+  for (const ext of ecmaExtensions) if (view.has(`${base}/index${ext}`)) return `${base}/index${ext}`;
+  return undefined;
+}
+
+function matchPattern(pattern: string, spec: string): string | undefined {
+  const star = pattern.indexOf('*');
+  if (star < 0) return pattern === spec ? '' : undefined;
+  const before = pattern.slice(0, star);
+  const after = pattern.slice(star + 1);
+  if (spec.length >= before.length + after.length && spec.startsWith(before) && spec.endsWith(after)) return spec.slice(before.length, spec.length - after.length);
+  return undefined;
+}
+
+export function resolveEcmaModule(view: ResolverView, fromUri: string, spec: string): string | undefined {
+  if (spec.startsWith('./') || spec.startsWith('../') || spec === '.' || spec === '..') return tryEcmaFile(view, joinPath(dirname(fromUri), spec));
+  if (spec.startsWith('/')) return undefined;
+  const config = view.tsconfigFor(dirname(fromUri));
+  if (!config) return undefined;
+  const base = config.baseUrl ?? config.dir;
+  if (config.paths) {
+    // The longest matching prefix wins, as in TypeScript.
+    const matches = Object.entries(config.paths)
+      .map(([pattern, targets]) => ({ pattern, targets, star: matchPattern(pattern, spec) }))
+      .filter((m) => m.star !== undefined)
+      .sort((a, b) => b.pattern.indexOf('*') - a.pattern.indexOf('*'));
+    for (const m of matches)
+      for (const target of m.targets) {
+        const found = tryEcmaFile(view, joinPath(base, target.replace('*', m.star!)));
+        if (found) return found;
+      }
+  }
+  if (config.baseUrl) return tryEcmaFile(view, joinPath(config.baseUrl, spec));
+  return undefined;
+}
+
+function tryPython(view: ResolverView, base: string): string | undefined {
+  for (const candidate of [`${base}.py`, `${base}.pyi`, `${base}/__init__.py`, `${base}/__init__.pyi`]) if (view.has(candidate)) return candidate;
+  return undefined;
+}
+
+/** A Python module (`a.b`, `.m`, `..pkg.m`, `.`) imported from `fromUri`, or undefined (not in the project). */
+export function resolvePythonModule(view: ResolverView, fromUri: string, module: string): string | undefined {
+  const dots = /^\.*/.exec(module)![0].length;
+  const rest = module.slice(dots).split('.').filter(Boolean).join('/');
+  if (dots > 0) {
+    let dir = dirname(fromUri);
+    for (let i = 1; i < dots; i++) dir = dirname(dir);
+    return rest ? tryPython(view, `${dir}/${rest}`) : tryPython(view, dir);
+  }
+  for (const root of view.pythonRoots(fromUri)) {
+    const found = tryPython(view, `${root}/${rest}`);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+export function resolveModule(view: ResolverView, language: SyntaxLanguage, fromUri: string, module: string): string | undefined {
+  return language === 'python' ? resolvePythonModule(view, fromUri, module) : resolveEcmaModule(view, fromUri, module);
+}
+
+/** Strips comments and trailing commas from JSONC (tsconfig.json) and parses it; undefined when it is not valid. */
+export function parseJsonc(text: string): unknown {
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (inString) {
+      out += c;
+      if (c === '\\') out += text[++i] ?? '';
+      else if (c === '"') inString = false;
+    } else if (c === '"') {
+      inString = true;
+      out += c;
+    } else if (c === '/' && text[i + 1] === '/') {
+      while (i < text.length && text[i] !== '\n') i++;
+      out += '\n';
+    } else if (c === '/' && text[i + 1] === '*') {
+      i = text.indexOf('*/', i + 2);
+      if (i < 0) break;
+      i++;
+    } else out += c;
+  }
+  try {
+    return JSON.parse(out.replace(/,(\s*[}\]])/g, '$1'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** A tsconfig / jsconfig's resolution settings (`extends` is not followed). */
+export function tsconfigRecord(configUri: string, text: string): TsConfigRecord | undefined {
+  const json = parseJsonc(text) as { compilerOptions?: { baseUrl?: unknown; paths?: unknown } } | undefined;
+  if (!json || typeof json !== 'object') return undefined;
+  const dir = dirname(configUri);
+  const record: TsConfigRecord = { dir };
+  const options = json.compilerOptions ?? {};
+  if (typeof options.baseUrl === 'string') record.baseUrl = joinPath(dir, options.baseUrl);
+  if (options.paths && typeof options.paths === 'object') {
+    const paths: Record<string, string[]> = {};
+    for (const [k, v] of Object.entries(options.paths as Record<string, unknown>)) if (Array.isArray(v)) paths[k] = v.filter((t): t is string => typeof t === 'string');
+    record.paths = paths;
+  }
+  return record;
+}

@@ -1,0 +1,75 @@
+/**
+ * The project API index as plain, serializable data: one record per source file (its API
+ * symbols, imports, exports and member-call usages), from which everything else — module
+ * resolution, class members, re-exports, search — is derived. Offsets are UTF-16 units.
+ */
+import type { DeclarationKind } from '../syntax/types';
+import type { SyntaxLanguage } from '../syntax/languages';
+
+/** One API symbol: a module-level function / class / variable, or a member of a class. */
+export interface ApiSymbol {
+  name: string;
+  kind: DeclarationKind;
+  /** The enclosing class (methods, attributes); '' at module level. */
+  container: string;
+  /** Header as written, whitespace-collapsed: `def load(path: str, *, strict=False) -> Config`. */
+  signature?: string;
+  /** Parameters (`self` / `this` parameters left out), as written. */
+  params?: string[];
+  returnType?: string;
+  /** Doc comment / docstring, cut to a bound. */
+  doc?: string;
+  exported: boolean;
+  /** Static members, class methods (called on the class rather than an instance). */
+  static?: boolean;
+  /** Zero-based line and UTF-16 column of the name. */
+  line: number;
+  character: number;
+}
+
+/** An import as the index keeps it (resolution happens on demand against the indexed files). */
+export interface ImportRecord {
+  form: 'import' | 'from' | 'es' | 'export-from' | 'require';
+  module: string;
+  /** [exported name, local name, kind]; kind as in the syntax service (`named`, `default`, `namespace`, `star`, `module`). */
+  names: Array<[name: string, local: string, kind: string]>;
+}
+
+export interface FileRecord {
+  uri: string;
+  language: SyntaxLanguage;
+  size: number;
+  mtime: number;
+  symbols: ApiSymbol[];
+  imports: ImportRecord[];
+  /** Local exports without a source: `export { a as b }`, `export default x`, `module.exports = { … }`: [exported, local]. */
+  exportNames?: Array<[exported: string, local: string]>;
+  /** Base classes as written, by class name. */
+  bases?: Record<string, string[]>;
+  /** Types of attributes assigned from a constructor (`self.repo = Repo(…)`, `this.repo = new Repo()`): `Class.attr` → `Repo`. */
+  attrTypes?: Record<string, string>;
+  /** Member-call usages `x.name(`: [member name, words of the surrounding code, words of the receiver]. Bounded per file. */
+  usages?: Array<[member: string, words: string, receiver: string]>;
+}
+
+/** A `tsconfig.json` / `jsconfig.json` as module resolution needs it. */
+export interface TsConfigRecord {
+  /** URI of the folder holding the config. */
+  dir: string;
+  /** `compilerOptions.baseUrl`, resolved to a folder URI. */
+  baseUrl?: string;
+  /** `compilerOptions.paths`: pattern → substitutions (relative to baseUrl, or to the config's folder). */
+  paths?: Record<string, string[]>;
+}
+
+/** A symbol with where it lives. */
+export interface SymbolRef {
+  uri: string;
+  symbol: ApiSymbol;
+}
+
+/** What a receiver (`recv.`) or a name resolves to. */
+export type ApiTarget =
+  | { kind: 'module'; uri: string }
+  | { kind: 'class'; uri: string; name: string; instance: boolean }
+  | { kind: 'unknown' };

@@ -1,0 +1,90 @@
+/**
+ * Worker protocol methods of the project API index (worker/apiService.ts): open / update /
+ * remove / save / status, member completion, search. Plain structured-cloneable data.
+ */
+import type { ResolvedBy } from '../index/members';
+
+export interface ApiOpenParams {
+  /** Workspace folder URI. `file:` folders are read by the worker itself; others through `api.update` texts. */
+  root: string;
+  /** Where the index is stored (a file path in the extension's storage); absent: not persisted. */
+  storagePath?: string;
+  /** `files.exclude`-style globs (relative to the root). */
+  exclude?: string[];
+  maxFiles?: number;
+  maxFileBytes?: number;
+  /** Prompt tokens for API signatures in completions (0: none; default 128). */
+  contextTokens?: number;
+  /** Add the model's likelihood of member names to the ranking. */
+  modelRanking?: boolean;
+}
+
+export interface ApiOpenResult {
+  files: number;
+  symbols: number;
+  usages: number;
+  /** The stored index was valid and was brought up to date (rather than built from scratch). */
+  fromStorage: boolean;
+  /** Why a stored index was not used. */
+  rebuiltBecause?: string;
+  /** Files parsed in this run. */
+  parsed: number;
+  ms: number;
+}
+
+export interface ApiStatus {
+  state: 'closed' | 'indexing' | 'ready';
+  /** First index: files parsed so far / to parse. */
+  done: number;
+  total: number;
+  files: number;
+  symbols: number;
+}
+
+/** A symbol as the editor shows it. */
+export interface ApiMember {
+  /** What is inserted (an exported alias may differ from the declared name). */
+  label: string;
+  name: string;
+  kind: string;
+  container: string;
+  signature?: string;
+  params: string[];
+  returnType?: string;
+  doc?: string;
+  uri: string;
+  line: number;
+  character: number;
+}
+
+export interface ApiMembersParams {
+  uri: string;
+  text: string;
+  offset: number;
+  languageId?: string;
+  version?: number;
+  limit?: number;
+}
+
+export interface ApiMembersResult {
+  receiver: string;
+  prefix: string;
+  prefixStart: number;
+  resolvedBy: ResolvedBy;
+  items: Array<ApiMember & { score: number; inherited: boolean }>;
+}
+
+export type ApiSearchItem = ApiMember & { score: number };
+
+export interface ApiMethods {
+  'api.open': [ApiOpenParams, ApiOpenResult];
+  'api.status': [Record<string, never>, ApiStatus];
+  /** Changed or created files; `text` for virtual workspaces (the worker reads `file:` URIs itself). */
+  'api.update': [{ files: Array<{ uri: string; text?: string }> }, ApiStatus];
+  /** Deleted files or folders. */
+  'api.remove': [{ uris: string[] }, ApiStatus];
+  'api.save': [Record<string, never>, { bytes: number }];
+  /** Members at `recv.` (undefined when the cursor is not after a member access or there is no index). */
+  'api.members': [ApiMembersParams, ApiMembersResult | undefined];
+  'api.search': [{ query: string; limit?: number }, ApiSearchItem[]];
+}

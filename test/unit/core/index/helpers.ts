@@ -1,0 +1,26 @@
+/** Builds the API index of a fixture folder with the real syntax service and node:fs. */
+import { join } from 'node:path';
+import { SyntaxService } from '../../../../src/core/syntax';
+import { buildIndex, recordOf, indexLanguageOf, type ProjectIndex } from '../../../../src/core/index';
+import { completeMembers, type MemberCompletion } from '../../../../src/core/index/members';
+import { nodeWorkspaceFs } from '../../../../src/cli/workspaceFs';
+import { fixturesDir } from '../../helpers/paths';
+
+export const tsRoot = join(fixturesDir, 'api/ts');
+export const pyRoot = join(fixturesDir, 'api/py');
+export const syntax = new SyntaxService();
+
+export async function indexOf(root: string): Promise<ProjectIndex> {
+  return (await buildIndex(nodeWorkspaceFs, root, syntax)).index;
+}
+
+/** Member completion at the end of `text` as if it were the file `uri` being edited. */
+export async function membersAt(index: ProjectIndex, uri: string, text: string): Promise<MemberCompletion | undefined> {
+  const language = indexLanguageOf(uri)!;
+  const doc = { uri, version: Math.floor(Math.random() * 1e9), text, languageId: language === 'tsx' ? 'typescriptreact' : language };
+  const declarations = await syntax.declarations(doc);
+  const live = recordOf({ uri, text }, language, declarations, await syntax.imports(doc));
+  return index.withOverlay(live, () => completeMembers(index, { uri, text, offset: text.length, declarations }));
+}
+
+export const labels = (c: MemberCompletion | undefined) => (c?.items ?? []).map((i) => i.label);

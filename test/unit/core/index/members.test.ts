@@ -1,0 +1,76 @@
+/** Receiver resolution and member ranking at `recv.` on fixture projects (real syntax service). */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { indexOf, labels, membersAt, pyRoot, tsRoot } from './helpers';
+import { parseReceiver } from '../../../../src/core/index/members';
+
+test('parseReceiver: chains, calls, typed prefix', () => {
+  const r = parseReceiver('x = self.repo.fi', 16)!;
+  assert.equal(r.text, 'self.repo');
+  assert.equal(r.prefix, 'fi');
+  assert.deepEqual(r.chain.map((c) => c.name), ['self', 'repo']);
+  const c = parseReceiver('new Vector(1, f(2)).', 20)!;
+  assert.deepEqual(c.chain, [{ name: 'Vector', call: true, construct: true }]);
+  assert.equal(parseReceiver('a = 1.5', 7), undefined);
+  assert.equal(parseReceiver('x = y ', 6), undefined);
+});
+
+test('TypeScript receivers: constructor assignment, this, import alias, static class, default import, require', async () => {
+  const index = await indexOf(tsRoot);
+  const app = join(tsRoot, 'src/app.ts');
+  const head = "import { Vector, plus } from '@lib/index';\nimport * as m from './lib/math';\nimport Logger from './lib/logger';\nconst u = require('./cjs/util');\n";
+  const v = await membersAt(index, app, `${head}const v = new Vector(1, 2);\nv.`);
+  assert.equal(v?.resolvedBy, 'constructor');
+  assert.deepEqual(labels(v).sort(), ['length', 'origin', 'scale', 'x', 'y'].sort());
+  assert.notEqual(labels(v)[0], 'origin', 'a static member is not first on an instance');
+  const mod = await membersAt(index, app, `${head}m.`);
+  assert.equal(mod?.resolvedBy, 'import');
+  assert.deepEqual(labels(mod).sort(), ['Vector', 'add']);
+  const stat = await membersAt(index, app, `${head}Vector.`);
+  assert.equal(labels(stat)[0], 'origin', 'static members first on the class');
+  const self = await membersAt(index, app, `${head}class Shapes extends Vector {\n  area() {\n    return this.`);
+  assert.equal(self?.resolvedBy, 'self');
+  assert.ok(labels(self).includes('length') && labels(self).includes('area'), `inherited and own: ${labels(self)}`);
+  const typed = await membersAt(index, app, `${head}function f(log: Logger) {\n  log.in`);
+  assert.ok(typed?.resolvedBy === 'parameter' || typed?.resolvedBy === 'annotation', typed?.resolvedBy);
+  assert.deepEqual(labels(typed), ['info'], 'typed prefix filters');
+  const cjs = await membersAt(index, app, `${head}u.`);
+  assert.deepEqual(labels(cjs).sort(), ['capitalize', 'slugify']);
+  const field = await membersAt(index, app, `${head}class S {\n  private readonly log = new Logger();\n  run() { this.log.`);
+  assert.equal(labels(field)[0], 'info');
+});
+
+test('Python receivers: self, self.attr from a constructor, module alias, classmethod, annotation, name similarity', async () => {
+  const index = await indexOf(pyRoot);
+  const tools = join(pyRoot, 'pkg/sub/tools.py');
+  const head = 'from ..core import Engine, load_config as read_settings\n\n\n';
+  const attr = await membersAt(index, tools, `${head}class Garage:\n    def __init__(self):\n        self.engine = Engine(3)\n\n    def open(self):\n        self.engine.`);
+  assert.equal(attr?.resolvedBy, 'chain');
+  assert.ok(labels(attr).includes('start') && labels(attr).includes('stop') && !labels(attr).includes('__init__'));
+  const ann = await membersAt(index, tools, `${head}def run(e: Engine):\n    e.st`);
+  assert.equal(ann?.resolvedBy, 'parameter');
+  assert.deepEqual(labels(ann).sort(), ['start', 'stop']);
+  const app = join(pyRoot, 'app.py');
+  const mod = await membersAt(index, app, 'import pkg.sub.tools as t\nt.');
+  assert.deepEqual(labels(mod).slice(0, 2).sort(), ['Garage', 'make_engine'], `own definitions before re-exported imports: ${labels(mod)}`);
+  const ret = await membersAt(index, app, 'import pkg.sub.tools as t\ne = t.make_engine()\ne.');
+  assert.ok(labels(ret).includes('start'), 'a function call → its return type');
+  const sim = await membersAt(index, app, 'def f(engine):\n    engine.');
+  assert.equal(sim?.resolvedBy, 'similarity');
+  assert.ok(labels(sim).includes('start'));
+  const cls = await membersAt(index, app, 'from pkg import Motor\nMotor.');
+  assert.equal(labels(cls)[0], 'default', 'a classmethod first on the class');
+});
+
+test('ranking: usage similarity and the name echoed by the line decide between members', async () => {
+  const index = await indexOf(pyRoot);
+  const tools = join(pyRoot, 'pkg/sub/tools.py');
+  const head = 'from ..core import Engine\n\n\n';
+  const echo = await membersAt(index, tools, `${head}e = Engine(1)\nstopped = e.`);
+  assert.equal(labels(echo)[0], 'stop');
+  // tools.py's own `self.engine.start()` is a usage seen from other files.
+  const app = join(pyRoot, 'app.py');
+  const used = await membersAt(index, app, 'from pkg.core import Engine\nengine = Engine(1)\nengine.');
+  assert.equal(labels(used)[0], 'start', `the member used elsewhere with this receiver ranks first: ${labels(used)}`);
+});

@@ -1,0 +1,74 @@
+/** Import resolution per language, on fixture projects indexed with the real syntax service. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { indexOf, pyRoot, tsRoot } from './helpers';
+import { IgnoreRules, parseJsonc, joinPath } from '../../../../src/core/index';
+
+const ts = (p: string) => join(tsRoot, p);
+const py = (p: string) => join(pyRoot, p);
+
+test('TypeScript: relative paths, index files, tsconfig paths (JSONC), .js written for .ts', async () => {
+  const index = await indexOf(tsRoot);
+  const app = ts('src/app.ts');
+  assert.equal(index.resolveImport(app, './lib/math'), ts('src/lib/math.ts'));
+  assert.equal(index.resolveImport(app, './lib/math.js'), ts('src/lib/math.ts'));
+  assert.equal(index.resolveImport(app, './lib'), ts('src/lib/index.ts'));
+  assert.equal(index.resolveImport(app, '@lib/index'), ts('src/lib/index.ts'));
+  assert.equal(index.resolveImport(app, '@lib/logger'), ts('src/lib/logger.ts'));
+  assert.equal(index.resolveImport(app, 'react'), undefined);
+  assert.deepEqual(parseJsonc('{"a": [1, 2,], // x\n "b": "//not a comment" /* y */}'), { a: [1, 2], b: '//not a comment' });
+});
+
+test('TypeScript: re-exports (star, renamed, default as), default exports, CommonJS', async () => {
+  const index = await indexOf(tsRoot);
+  const barrel = index.exportsOf(ts('src/lib/index.ts'));
+  assert.ok(barrel.has('add') && barrel.has('Vector'), 'export * from');
+  const plus = barrel.get('plus');
+  assert.equal(plus?.kind === 'symbol' && plus.ref.symbol.name, 'add', 'export { add as plus }');
+  const logger = barrel.get('Logger');
+  assert.equal(logger?.kind === 'symbol' && logger.ref.symbol.kind, 'class', 'export { default as Logger }');
+  assert.equal(barrel.has('default'), false, 'export * does not re-export default');
+  const def = index.exportsOf(ts('src/lib/logger.ts')).get('default');
+  assert.equal(def?.kind === 'symbol' && def.ref.symbol.name, 'Logger');
+  const cjs = index.exportsOf(ts('src/cjs/util.js'));
+  assert.ok(cjs.has('slugify') && cjs.has('capitalize'), [...cjs.keys()].join());
+  // Bindings of the app's imports.
+  const app = ts('src/app.ts');
+  const vector = index.importedBinding(app, 'Vector');
+  assert.equal(vector?.kind === 'symbol' && vector.ref.uri, ts('src/lib/math.ts'));
+  assert.deepEqual(index.importedBinding(app, 'm'), { kind: 'module', uri: ts('src/lib/math.ts') });
+  assert.deepEqual(index.importedBinding(app, 'u'), { kind: 'module', uri: ts('src/cjs/util.js') });
+  const log = index.importedBinding(app, 'Logger');
+  assert.equal(log?.kind === 'symbol' && log.ref.symbol.name, 'Logger');
+});
+
+test('Python: absolute and relative imports, packages, `from m import x as y`, `import a.b as c`, submodules', async () => {
+  const index = await indexOf(pyRoot);
+  const app = py('app.py');
+  const tools = py('pkg/sub/tools.py');
+  assert.equal(index.resolveImport(app, 'pkg'), py('pkg/__init__.py'));
+  assert.equal(index.resolveImport(app, 'pkg.sub.tools'), tools);
+  assert.equal(index.resolveImport(tools, '..core'), py('pkg/core.py'));
+  assert.equal(index.resolveImport(tools, '.'), py('pkg/sub/__init__.py'));
+  assert.equal(index.resolveImport(app, 'os.path'), undefined);
+  assert.deepEqual(index.importedBinding(app, 't'), { kind: 'module', uri: tools }, 'import a.b as c');
+  assert.deepEqual(index.importedBinding(app, 'tools'), { kind: 'module', uri: tools }, 'from pkg.sub import tools (a submodule)');
+  assert.deepEqual(index.importedBinding(app, 'pkg'), { kind: 'module', uri: py('pkg/__init__.py') }, 'import pkg.core binds pkg');
+  const motor = index.importedBinding(app, 'Motor');
+  assert.equal(motor?.kind === 'symbol' && `${motor.ref.uri}:${motor.ref.symbol.name}`, `${py('pkg/core.py')}:Engine`, 'a re-export through __init__.py with an alias');
+  const settings = index.importedBinding(tools, 'read_settings');
+  assert.equal(settings?.kind === 'symbol' && settings.ref.symbol.name, 'load_config', 'from ..core import load_config as read_settings');
+});
+
+test('ignore rules: .gitignore semantics', () => {
+  const rules = IgnoreRules.fromGitignore('/r', '# c\n*.log\n/build\ngen/\n!keep.log\nsrc/**/tmp\n');
+  assert.equal(rules.ignores('/r/a/x.log'), true);
+  assert.equal(rules.ignores('/r/keep.log'), false);
+  assert.equal(rules.ignores('/r/build/a.ts'), true);
+  assert.equal(rules.ignores('/r/src/build/a.ts'), false, 'anchored');
+  assert.equal(rules.ignores('/r/x/gen/a.ts'), true);
+  assert.equal(rules.ignores('/r/src/a/b/tmp/c.py'), true);
+  assert.equal(rules.ignores('/r/src/a.py'), false);
+  assert.equal(joinPath('file:///a/b', '../c/./d'), 'file:///a/c/d');
+});
