@@ -8,6 +8,7 @@ import { complete, createCompletionSession, type CompletionSession } from '../co
 import { completeIdentifiers } from '../core/completion/identifiers';
 import { loadBackend, type LoadedModel } from '../core/inference/factory';
 import { SyntaxService } from '../core/syntax';
+import { createApiHandlers } from './apiHandlers';
 import { createMetricsHandler } from './metrics';
 import type { InferenceBackend, RequestOptions } from '../core/inference/types';
 import type { CompletionParams, EngineMethod, EngineMethods, HostToWorker, ParamsOf, RequestMessage, ResultOf, SerializedError, WorkerToHost } from '../core/protocol/engine';
@@ -43,12 +44,13 @@ export function createWorkerHandler(post: (message: WorkerToHost) => void, searc
   let loadError: string | undefined;
   /** Completion sessions of the loaded model, by FIM family setting. */
   let sessions = new Map<string, Promise<CompletionSession>>();
-  const running = new Map<number, { controller: AbortController; done: Promise<void> }>();
+  const running = new Map<number, { controller: AbortController; done: Promise<void>; method: EngineMethod }>();
   /** One syntax service for the worker's features (trees cached per document, freed on dispose). */
   let syntaxService: SyntaxService | undefined;
   const syntax = () => (syntaxService ??= new SyntaxService());
   const metrics = createMetricsHandler(() => loading.catch(() => undefined), searchFrom);
   const log = (level: LogLevel, message: string) => post({ type: 'log', level, message });
+  const api = createApiHandlers(syntax, log, () => loading.catch(() => undefined));
 
   async function model(): Promise<LoadedModel> {
     const m = await loading;
@@ -57,7 +59,8 @@ export function createWorkerHandler(post: (message: WorkerToHost) => void, searc
   }
   const backend = async (): Promise<InferenceBackend> => (await model()).backend;
   const cancelOthers = (id: number) => {
-    for (const [otherId, r] of running) if (otherId !== id) r.controller.abort();
+    // Requests that do not use the model (the API index, the syntax service) keep running.
+    for (const [otherId, r] of running) if (otherId !== id && !/^(api|syntax)\./.test(r.method)) r.controller.abort();
   };
 
   /** The completion session of the loaded model for a FIM family setting. */
@@ -129,9 +132,11 @@ export function createWorkerHandler(post: (message: WorkerToHost) => void, searc
     'syntax.checkInsertion': ({ args }) => syntax().checkInsertion(...args),
     'syntax.parsesCleanly': ({ args }) => syntax().parsesCleanly(...args),
     metrics: (params, ctx) => metrics.measure(params, ctx.signal),
+    ...api.handlers,
     async complete({ family, ...request }, ctx) {
       // The worker's syntax service serves the statement stages (unit, syntax stop, ranking).
-      return complete({ ...(await completionSession(family)), syntax: syntax() }, { ...request, signal: ctx.signal });
+      const apiContext = await api.contextFor(request);
+      return complete({ ...(await completionSession(family)), syntax: syntax() }, { ...request, ...(apiContext ? { apiContext } : {}), signal: ctx.signal });
     },
     async completeIdentifiers({ family, ...request }, ctx) {
       return completeIdentifiers(await completionSession(family), syntax(), { ...request, signal: ctx.signal });
@@ -163,7 +168,7 @@ export function createWorkerHandler(post: (message: WorkerToHost) => void, searc
           },
         )
         .finally(() => running.delete(message.id));
-      running.set(message.id, { controller, done });
+      running.set(message.id, { controller, done, method: message.method });
     },
     async idle() {
       await Promise.all([...running.values()].map((r) => r.done));

@@ -1,0 +1,78 @@
+/** The worker's API index service: build, persist (gzip, versioned), reopen from storage, reject a damaged store, update, answer. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { SyntaxService } from '../../../src/core/syntax';
+import { ApiService } from '../../../src/worker/apiService';
+import { createWorkerHandler } from '../../../src/worker/handler';
+import type { WorkerToHost } from '../../../src/core/protocol/engine';
+import { fixturesDir } from '../helpers/paths';
+
+test('open builds and stores; a second open loads from storage; a damaged store is rebuilt; updates and queries', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tw-apisvc-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  cpSync(join(fixturesDir, 'api/py'), join(dir, 'ws'), { recursive: true });
+  const root = pathToFileURL(join(dir, 'ws')).href;
+  const storagePath = join(dir, 'storage', 'api-index.json.gz');
+  const syntax = new SyntaxService();
+  const logs: string[] = [];
+  const first = new ApiService(() => syntax, (_l, m) => logs.push(m));
+  const built = await first.open({ root, storagePath }, new AbortController().signal);
+  assert.equal(built.fromStorage, false);
+  assert.ok(built.files >= 5 && built.symbols > 5, JSON.stringify(built));
+  const second = new ApiService(() => syntax, () => {});
+  const reopened = await second.open({ root, storagePath }, new AbortController().signal);
+  assert.equal(reopened.fromStorage, true);
+  assert.equal(reopened.parsed, 0);
+  assert.equal(reopened.symbols, built.symbols);
+  writeFileSync(storagePath, 'not gzip');
+  const third = new ApiService(() => syntax, (_l, m) => logs.push(m));
+  const rebuilt = await third.open({ root, storagePath }, new AbortController().signal);
+  assert.equal(rebuilt.fromStorage, false);
+  assert.match(rebuilt.rebuiltBecause ?? '', /unreadable/);
+  // Queries: members at `e.` of a typed parameter, search.
+  const app = `${root}/app.py`;
+  const text = 'from pkg.core import Engine\n\ndef run(e: Engine):\n    e.';
+  const members = await third.members({ uri: app, text, offset: text.length, languageId: 'python' });
+  assert.deepEqual(members?.items.map((i) => i.label).sort(), ['default', 'power', 'start', 'stop']);
+  assert.equal(third.find('parse the configuration file')[0]?.name, 'load_config');
+  // An edit that adds a function, then a delete.
+  writeFileSync(join(dir, 'ws/pkg/extra.py'), 'def shiny_new_helper(x):\n    """Polish the widget."""\n');
+  await third.update([{ uri: `${root}/pkg/extra.py` }]);
+  assert.equal(third.find('polish the widget')[0]?.name, 'shiny_new_helper');
+  third.remove([`${root}/pkg`]);
+  assert.equal(third.find('polish the widget').length, 0);
+  assert.equal(third.status().files, 1, 'only app.py is left');
+  // Virtual workspaces: the host sends the texts.
+  const virtual = new ApiService(() => syntax, () => {});
+  await virtual.open({ root: 'vscode-vfs://github/o/r' }, new AbortController().signal);
+  await virtual.update([{ uri: 'vscode-vfs://github/o/r/m.py', text: 'def fetch_rows(query):\n    """Run a query."""\n' }]);
+  assert.equal(virtual.find('run a query')[0]?.name, 'fetch_rows');
+  syntax.dispose();
+});
+
+test('the worker handler answers api.* requests (no model needed)', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tw-apih-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  cpSync(join(fixturesDir, 'api/ts'), dir, { recursive: true });
+  const messages: WorkerToHost[] = [];
+  const handler = createWorkerHandler((m) => messages.push(m));
+  t.after(() => handler.dispose());
+  const root = pathToFileURL(dir).href;
+  handler.onMessage({ type: 'request', id: 1, method: 'api.open', params: { root }, priority: 'background' });
+  await handler.idle();
+  const text = "import * as m from './lib/math';\nm.";
+  handler.onMessage({ type: 'request', id: 2, method: 'api.members', params: { uri: `${root}/src/app.ts`, text, offset: text.length, languageId: 'typescript' }, priority: 'interactive' });
+  handler.onMessage({ type: 'request', id: 3, method: 'api.search', params: { query: 'turn a title into a url slug' }, priority: 'interactive' });
+  await handler.idle();
+  const response = (id: number) => messages.find((m) => m.type === 'response' && m.id === id) as Extract<WorkerToHost, { type: 'response' }>;
+  assert.equal(response(1).ok, true, JSON.stringify(response(1)));
+  const members = response(2).ok ? (response(2) as { result: { items: Array<{ label: string; signature?: string }> } }).result.items : [];
+  assert.deepEqual(members.map((i) => i.label).sort(), ['Vector', 'add']);
+  assert.match(members.find((i) => i.label === 'add')!.signature!, /add\(a: number, b: number\): number/);
+  const hits = response(3).ok ? (response(3) as { result: Array<{ name: string }> }).result : [];
+  assert.equal(hits[0]?.name, 'slugify');
+});
