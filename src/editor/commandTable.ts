@@ -27,6 +27,7 @@ export const commandTable = [
   { id: 'tokenwise.toggleHeatmap', title: 'Toggle Entropy Heat Map', needsModel: true, subject: 'the entropy heat map' },
   { id: 'tokenwise.showMetrics', title: 'Show Compression Metrics' },
   { id: 'tokenwise.setApiKey', title: 'Set API Key…' },
+  { id: 'tokenwise.findApi', title: 'Find API…' },
 ] as const satisfies readonly CommandDeclaration[];
 
 export type CommandId = (typeof commandTable)[number]['id'];

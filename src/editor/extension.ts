@@ -13,6 +13,7 @@ import { describeError } from '../core/base/errors';
 import { registerTokenView } from './tokenView';
 import { registerEngine, type EngineClient } from './engine';
 import { registerInlineCompletion } from './completion/inlineCompletion';
+import { registerApiCompletion } from './apiCompletion';
 import { registerIdentifierCompletion } from './completion/identifiers';
 import { registerEntropyView } from './heatmap';
 import { registerMetricsPanel } from './metrics';
@@ -74,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): void {
     );
     engineScope.track(engine.state.kind);
     surface('inline completion', () => registerInlineCompletion(context, services, engine));
+    surface('API completion', () => context.subscriptions.push(registerApiCompletion(context, services, engine)));
     surface('identifier completion', () => registerIdentifierCompletion(context, services, engine));
     surface('the entropy heat map', () => registerEntropyView(context, services, engine, tokenView));
     surface('the compression metrics panel', () => registerMetricsPanel(context, services, engine));

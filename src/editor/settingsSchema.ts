@@ -27,7 +27,7 @@ export function settingTargetInEffect(inspect: { workspaceFolderValue?: unknown;
 }
 
 /** The areas a surface listens to (settings.ts `onDidChangeSettings`). */
-export const settingsAreas = ['tokens', 'engine', 'completion', 'heatmap', 'metrics'] as const;
+export const settingsAreas = ['tokens', 'engine', 'completion', 'heatmap', 'metrics', 'api'] as const;
 export type SettingsArea = (typeof settingsAreas)[number];
 
 export type SettingScope = 'application' | 'machine' | 'machine-overridable' | 'window' | 'resource' | 'language-overridable';
@@ -189,6 +189,11 @@ export const settingsSchema = {
   'metrics.reference': enumSetting<MetricsReference>('metrics', references, 'o200k_base', { scope: 'resource' }),
   'metrics.extraTokenizers': stringListSetting('metrics', [], { scope: 'machine', userOnly: true }),
   'metrics.bitsPerByte': booleanSetting('metrics', true, { scope: 'resource' }),
+  // ---- api (project API index: member completion, Find API…, signatures in the prompt) ----
+  'api.enabled': booleanSetting('api', true, { scope: 'window' }),
+  'api.maxFiles': numberSetting('api', 20_000, { scope: 'window', integer: true, minimum: 100, maximum: 200_000 }),
+  'api.contextTokens': numberSetting('api', 128, { scope: 'window', integer: true, minimum: 0, maximum: 2048 }),
+  'api.modelRanking': booleanSetting('api', false, { scope: 'window' }),
 } as const satisfies Record<string, Setting<unknown>>;
 
 export type SettingKey = keyof typeof settingsSchema;

@@ -72,7 +72,7 @@ export function registerInlineCompletion(context: vscode.ExtensionContext, servi
         const editor = vscode.window.visibleTextEditors.find((e) => e.document === document);
         const indentUnit = editor && editor.options.insertSpaces === false ? '\t' : ' '.repeat(Number(editor?.options.tabSize ?? 4));
         const result = await engine.complete(
-          { prefix, suffix, mode: settings.mode, order: settings.order, maxNewTokens: settings.maxTokens, indentUnit, timeBudgetMs: settings.timeoutMs, minConfidence: settings.minConfidence, languageId: document.languageId, ...statementOptions(settings, document), signal: controller.signal },
+          { prefix, suffix, mode: settings.mode, order: settings.order, maxNewTokens: settings.maxTokens, indentUnit, timeBudgetMs: settings.timeoutMs, minConfidence: settings.minConfidence, languageId: document.languageId, documentUri: document.uri.toString(), ...statementOptions(settings, document), signal: controller.signal },
           settings.family,
         );
         debounce.record(performance.now() - t0);

@@ -11,6 +11,7 @@ import tokenView from './token-view.mjs';
 import tokenTrust from './token-trust.mjs';
 import inlineCompletion from './inline-completion.mjs';
 import statementCompletion from './statement-completion.mjs';
+import apiCompletion from './api-completion.mjs';
 import entropyView from './entropy-view.mjs';
 import badModel from './bad-model.mjs';
 import remoteCompletion from './remote-completion.mjs';
@@ -24,6 +25,7 @@ export const scenarios = [
   tokenTrust,
   inlineCompletion,
   statementCompletion,
+  apiCompletion,
   entropyView,
   badModel,
   remoteCompletion,
