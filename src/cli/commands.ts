@@ -5,6 +5,7 @@ import { benchCommand } from './commands/bench';
 import { completeCommand } from './commands/complete';
 import { evalCommand } from './commands/eval';
 import { syntaxCommand } from './commands/syntax';
+import { apiSearchCommand } from './commands/apiSearch';
 import { metricsCommand } from './commands/metrics';
 import { serveCommand } from './commands/serve';
 
@@ -19,6 +20,7 @@ export const cliCommands: CliCommand[] = [
   evalCommand,
   benchCommand,
   syntaxCommand,
+  apiSearchCommand,
   serveCommand,
   metricsCommand,
 ];

@@ -16,6 +16,7 @@ import { confidenceCurve, confidenceSamples } from '../../tools/eval/confidence'
 import { defaultMinConfidence } from '../../core/completion/gate';
 import { loadCompletionSession, modelOptions } from '../backend';
 import { completionEvalDetails, completionEvalOptions, runCompletionEval } from './evalCompletion';
+import { apiEvalDetails, apiEvalOptions, runApiEval } from './evalApi';
 
 export const evalCommand: CliCommand = {
   name: 'eval',
@@ -28,6 +29,7 @@ export const evalCommand: CliCommand = {
     'unsafe-no-sandbox': { type: 'boolean', description: 'Run the programs with no sandbox at all when bubblewrap is unavailable (they can then read, write and delete what you can, and reach the network).' },
     ...completionOptions,
     ...completionEvalOptions,
+    ...apiEvalOptions,
     ...modelOptions,
   },
   details: [
@@ -47,11 +49,13 @@ export const evalCommand: CliCommand = {
     'JSON: {"tasks", "model", "curve": [{"threshold", "shown", "precision", "shownCount", "rightCount"}]}. No program is run.',
     'Data: HumanEval-infilling (github.com/openai/human-eval-infilling, MIT); not in the shipped model\'s training corpus.',
     ...completionEvalDetails,
+    ...apiEvalDetails,
   ].join('\n'),
   async run(ctx) {
     const suite = ctx.args.positionals[0];
     if (suite === 'completion') return runCompletionEval(ctx);
-    if (suite !== 'fim' && suite !== 'confidence') throw new TokenwiseError('usage', `Unknown suite '${suite}'; available: fim, confidence, completion.`);
+    if (suite === 'api') return runApiEval(ctx);
+    if (suite !== 'fim' && suite !== 'confidence') throw new TokenwiseError('usage', `Unknown suite '${suite}'; available: fim, confidence, completion, api.`);
     const data = ctx.args.options.data as string | undefined;
     if (!data) throw new TokenwiseError('usage', `'eval ${suite}' needs --data <file>.`);
     let tasks = loadInfillingTasks(data);

@@ -1,0 +1,79 @@
+/**
+ * `tokenwise eval api --repo <dir> [--limit N] [--conv-limit N] [--model-ranking] [--rerank] [--json]`:
+ * the APIEval-style evaluation of repository API completion (src/tools/eval/apiEval.ts).
+ */
+import { resolve } from 'node:path';
+import type { CliContext, OptionSpec } from '../dispatcher';
+import { printJson } from '../io';
+import { TokenwiseError } from '../../core/base/errors';
+import { SyntaxService } from '../../core/syntax';
+import { evaluateApi, type ApiEvalOptions } from '../../tools/eval/apiEval';
+import { corpusStatus } from '../../tools/corpus';
+import { nodeWorkspaceFs } from '../workspaceFs';
+import { loadModel } from '../backend';
+import type { QueryScorer } from '../../core/search/rerank';
+import type { NameScorer } from '../../core/index';
+
+export const apiEvalOptions: Record<'conv-limit' | 'model-ranking' | 'rerank', OptionSpec> = {
+  'conv-limit': { type: 'number', valueName: 'n', integer: true, min: 1, description: 'api: most conversational cases (default 500).' },
+  'model-ranking': { type: 'boolean', description: "api: add the model's likelihood of each member name to the ranking (loads the model)." },
+  rerank: { type: 'boolean', description: 'api: re-rank the conversational search hits by the model (loads the model).' },
+};
+
+export const apiEvalDetails = [
+  '',
+  'eval api --repo <dir> [--limit N] [--conv-limit N] [--model-ranking] [--rerank]: APIEval-style, on a real repository.',
+  'Token completion: call sites `x.member(` / `module.fn(` whose member is defined in the repository in another file',
+  '(not in the call-site file; not a built-in method name; the receiver not imported from outside the repository); the',
+  'file is cut right after the dot (member and everything after hidden, its own usages left out); the member completion',
+  'ranks the candidates. Conversational: query = first sentence of a documented function / method / class, its own doc',
+  'left out of its score. Cases are spread evenly over the repository (default N = 500 each).',
+  'JSON: {"repo", "heldOut", "files", "symbols", "indexMs", "indexBytes", "cases", "accuracyAt1", "accuracyAt5", "mrr",',
+  '"byResolution", "convCases", "convAccuracyAt1", "convAccuracyAt5", "model", "caseMs"}.',
+];
+
+const encoder = new TextEncoder();
+
+export async function runApiEval(ctx: CliContext): Promise<void> {
+  const repo = ctx.args.options.repo as string | undefined;
+  if (!repo) throw new TokenwiseError('usage', "'eval api' needs --repo <dir>.");
+  const root = resolve(repo);
+  const syntax = new SyntaxService();
+  const o = ctx.args.options;
+  const model = o['model-ranking'] || o.rerank ? await loadModel(ctx) : undefined;
+  try {
+    const options: ApiEvalOptions = { limit: (o.limit as number | undefined) ?? 500, convLimit: (o['conv-limit'] as number | undefined) ?? 500, signal: ctx.signal };
+    if (model?.tokenizer && model.backend.scoreCandidates) {
+      const tokenizer = model.tokenizer;
+      const backend = model.backend;
+      const score = async (context: string, names: readonly string[], signal?: AbortSignal) =>
+        (await backend.scoreCandidates!(tokenizer.encode(encoder.encode(context)).slice(-256), names.map((n) => tokenizer.encode(encoder.encode(n))), signal ? { signal } : {})).map((s) => s.logprob);
+      if (o['model-ranking']) options.nameScorer = score satisfies NameScorer;
+      if (o.rerank) options.queryScorer = ((query, names, signal) => score(`# ${query}\n`, names, signal)) satisfies QueryScorer;
+    }
+    options.onProgress = (phase, done, total) => {
+      if (!ctx.json && (done === total || done % 25 === 0)) ctx.io.stderr(`\r${phase} ${done}/${total}   `);
+    };
+    const report = await evaluateApi(nodeWorkspaceFs, root, syntax, options);
+    const training = corpusStatus(`${root}/x.py`).state === 'training' || corpusStatus(`${root}/x.ts`).state === 'training';
+    const heldOut = !training;
+    if (ctx.json) {
+      printJson(ctx.io, { repo: root, heldOut, ...report });
+      return;
+    }
+    const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+    ctx.io.stderr('\n');
+    ctx.io.stdout(
+      [
+        `eval api: ${root} — ${heldOut ? "held out (no source of the shipped model's training corpus, models/corpus_manifest.json)" : 'IN the training corpus of the shipped model'}`,
+        `index: ${report.files} files, ${report.symbols} symbols, built in ${(report.indexMs / 1000).toFixed(2)} s, ${(report.indexBytes / 1024).toFixed(0)} KiB serialized`,
+        `token completion: ${report.cases} cases, accuracy@1 ${pct(report.accuracyAt1)}, accuracy@5 ${pct(report.accuracyAt5)}, MRR ${report.mrr.toFixed(3)}${report.model.members ? ' (with model ranking)' : ''}, ${report.caseMs.toFixed(1)} ms/case`,
+        `  by receiver resolution: ${Object.entries(report.byResolution).map(([k, v]) => `${k} ${v.cases} (@1 ${pct(v.accuracyAt1)})`).join(', ')}`,
+        `conversational: ${report.convCases} cases, accuracy@1 ${pct(report.convAccuracyAt1)}, accuracy@5 ${pct(report.convAccuracyAt5)}${report.model.conversational ? ' (re-ranked by the model)' : ''}`,
+      ].join('\n') + '\n',
+    );
+  } finally {
+    syntax.dispose();
+    await model?.backend.dispose();
+  }
+}

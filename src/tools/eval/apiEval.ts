@@ -1,0 +1,230 @@
+/**
+ * `tokenwise eval api`: an APIEval-style evaluation of repository API completion on a real
+ * repository.
+ *
+ * Token completion: every call site `x.member(` / `module.fn(` whose member is defined in the
+ * repository in another file than the call site (and not in the call-site file itself) is a
+ * case. The member name and everything after it are hidden: the call-site file is cut right
+ * after the dot, its index record is replaced by the record of the cut text, and its own usages
+ * are left out of the usage similarity. The member completion (receiver resolution, ranking;
+ * optionally the model's likelihood) returns a ranked list; accuracy@1/@5 and MRR (1/rank, 0
+ * when absent) of the hidden name.
+ *
+ * Conversational: every documented function / method / class; the query is the first sentence
+ * of its doc comment; the target is scored without its own doc text; accuracy@1/@5 over the
+ * BM25 ranking (optionally re-ranked by the model).
+ */
+import { throwIfAborted } from '../../core/base/errors';
+import { looksBinary } from '../../core/base/document';
+import type { SyntaxService } from '../../core/syntax';
+import type { WorkspaceFs } from '../../core/workspace/fs';
+import { buildIndex, indexLanguageOf, recordOf, type ProjectIndex } from '../../core/index';
+import { addModelScores, completeMembers, type NameScorer, type ResolvedBy } from '../../core/index/members';
+import { ApiSearch, firstSentence } from '../../core/search/bm25';
+import { rerankHits, type QueryScorer } from '../../core/search/rerank';
+
+export interface ApiEvalOptions {
+  /** Most token-completion cases (spread evenly over the repository's call sites). Default 500. */
+  limit?: number;
+  /** Most conversational cases. Default 500. */
+  convLimit?: number;
+  /** The model's likelihood of member names (adds it to the ranking). */
+  nameScorer?: NameScorer;
+  /** The model's likelihood for conversational re-ranking. */
+  queryScorer?: QueryScorer;
+  signal?: AbortSignal;
+  onProgress?(phase: string, done: number, total: number): void;
+}
+
+export interface ApiEvalReport {
+  files: number;
+  symbols: number;
+  indexMs: number;
+  indexBytes: number;
+  cases: number;
+  accuracyAt1: number;
+  accuracyAt5: number;
+  mrr: number;
+  /** Cases by how the receiver was resolved, with accuracy@1 in each group. */
+  byResolution: Record<string, { cases: number; accuracyAt1: number }>;
+  convCases: number;
+  convAccuracyAt1: number;
+  convAccuracyAt5: number;
+  /** Whether the model took part (member names / conversational re-ranking). */
+  model: { members: boolean; conversational: boolean };
+  caseMs: number;
+}
+
+interface CallCase {
+  uri: string;
+  /** Offset right after the dot. */
+  dot: number;
+  member: string;
+}
+
+function spread<T>(items: T[], limit: number): T[] {
+  if (items.length <= limit) return items;
+  const out: T[] = [];
+  const step = items.length / limit;
+  for (let i = 0; i < limit; i++) out.push(items[Math.floor(i * step)]!);
+  return out;
+}
+
+/** Whether an offset sits in a comment or a string on its line (a cheap line-local test). */
+function inCommentOrString(text: string, offset: number, python: boolean): boolean {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const line = text.slice(lineStart, offset);
+  if (python ? /#/.test(line.replace(/(["'])(?:\\.|(?!\1).)*\1/g, '')) : /\/\/|^\s*\*|\/\*/.test(line.replace(/(["'`])(?:\\.|(?!\1).)*\1/g, ''))) return true;
+  const quotes = line.replace(/\\./g, '').match(/["'`]/g)?.length ?? 0;
+  return quotes % 2 === 1;
+}
+
+export async function readText(fs: WorkspaceFs, uri: string): Promise<string | undefined> {
+  try {
+    const bytes = await fs.readFile(uri);
+    return looksBinary(bytes) ? undefined : new TextDecoder().decode(bytes).replace(/^\uFEFF/, '');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Method names of the languages' built-in types and common library objects: a call `x.push(` is
+ * not a local API call even when the repository happens to define a `push` somewhere.
+ */
+function builtinMemberNames(): Set<string> {
+  const names = new Set<string>();
+  const protos: unknown[] = [Object.prototype, Array.prototype, String.prototype, Number.prototype, Map.prototype, Set.prototype, WeakMap.prototype, Promise.prototype, RegExp.prototype, Date.prototype, Function.prototype, Uint8Array.prototype, Object.getPrototypeOf(Uint8Array.prototype), Error.prototype];
+  const statics: unknown[] = [Object, Array, String, Number, Math, JSON, Promise, Reflect, Date, Symbol, BigInt, Atomics, console, performance, globalThis];
+  for (const p of [...protos, ...statics]) for (const n of Object.getOwnPropertyNames(p)) names.add(n);
+  for (const n of [
+    // Python str / bytes / list / dict / set / file / int methods, logging, re matches, asyncio, unittest.
+    'append', 'extend', 'insert', 'remove', 'pop', 'clear', 'copy', 'count', 'index', 'reverse', 'sort', 'keys', 'values', 'items', 'get', 'setdefault', 'update', 'popitem', 'fromkeys', 'add', 'discard', 'union', 'intersection', 'difference', 'issubset', 'issuperset',
+    'join', 'split', 'rsplit', 'splitlines', 'strip', 'lstrip', 'rstrip', 'startswith', 'endswith', 'find', 'rfind', 'replace', 'lower', 'upper', 'title', 'capitalize', 'format', 'format_map', 'encode', 'decode', 'isdigit', 'isalpha', 'isalnum', 'isspace', 'isupper', 'islower', 'zfill', 'partition', 'rpartition', 'casefold', 'expandtabs', 'center', 'ljust', 'rjust', 'translate', 'maketrans', 'hex', 'fromhex',
+    'read', 'readline', 'readlines', 'write', 'writelines', 'close', 'flush', 'seek', 'tell', 'fileno',
+    'info', 'debug', 'warning', 'warn', 'error', 'exception', 'critical', 'log', 'group', 'groups', 'groupdict', 'start', 'end', 'span', 'match', 'search', 'sub', 'findall', 'finditer', 'fullmatch',
+    'assertEqual', 'assertTrue', 'assertFalse', 'assertIn', 'assertRaises', 'assertIsNone', 'assertIsNotNone', 'to_bytes', 'from_bytes', 'bit_length',
+  ])
+    names.add(n);
+  return names;
+}
+
+const memberKinds = new Set(['method', 'function', 'attribute', 'constant', 'variable', 'class']);
+
+export const builtins = builtinMemberNames();
+const globalReceivers = new Set(['console', 'Math', 'JSON', 'Object', 'Array', 'Promise', 'Reflect', 'Number', 'String', 'Date', 'process', 'performance', 'globalThis', 'window', 'document', 'Buffer', 'os', 'sys', 're', 'json', 'math', 'str', 'dict', 'list', 'set', 'int', 'super']);
+
+/** Local names a file imports from outside the repository (their members are not local APIs). */
+function externalNames(index: ProjectIndex, uri: string): Set<string> {
+  const out = new Set<string>();
+  const record = index.file(uri)!;
+  for (const imp of record.imports) {
+    if (imp.form === 'export-from') continue;
+    if (index.resolveImport(uri, imp.module)) continue;
+    // `from . import x` where x is a submodule resolves through the package; only unresolvable modules count.
+    for (const [, local] of imp.names) if (local) out.add(local);
+  }
+  return out;
+}
+
+async function callCases(index: ProjectIndex, fs: WorkspaceFs): Promise<{ cases: CallCase[]; texts: Map<string, string> }> {
+  const cases: CallCase[] = [];
+  const texts = new Map<string, string>();
+  for (const uri of index.fileUris().sort()) {
+    const record = index.file(uri)!;
+    const text = await readText(fs, uri);
+    if (!text) continue;
+    texts.set(uri, text);
+    const own = new Set(record.symbols.map((s) => s.name));
+    const external = externalNames(index, uri);
+    for (const m of text.matchAll(/([A-Za-z_$][\w$]*|\))(\s*\.\s*)([A-Za-z_$][\w$]*)\s*\(/g)) {
+      const member = m[3]!;
+      if (own.has(member) || member === 'constructor' || /^__\w+__$/.test(member) || builtins.has(member)) continue;
+      if (external.has(m[1]!) || globalReceivers.has(m[1]!)) continue;
+      const defined = index.symbolsNamed(member).some((r) => r.uri !== uri && memberKinds.has(r.symbol.kind));
+      if (!defined) continue;
+      const dot = m.index! + m[1]!.length + m[2]!.length;
+      if (inCommentOrString(text, dot, record.language === 'python')) continue;
+      cases.push({ uri, dot, member });
+    }
+  }
+  return { cases, texts };
+}
+
+export async function evaluateApi(fs: WorkspaceFs, root: string, syntax: SyntaxService, options: ApiEvalOptions = {}): Promise<ApiEvalReport> {
+  const built = await buildIndex(fs, root, syntax, { ...(options.signal ? { signal: options.signal } : {}), onProgress: (d, t) => options.onProgress?.('index', d, t) });
+  const index = built.index;
+  const indexBytes = new TextEncoder().encode(index.serialize()).length;
+
+  // ---- token completion ----
+  const { cases: all, texts } = await callCases(index, fs);
+  const cases = spread(all, options.limit ?? 500);
+  let at1 = 0;
+  let at5 = 0;
+  let rr = 0;
+  const groups = new Map<ResolvedBy, { cases: number; hits: number }>();
+  const t0 = performance.now();
+  let version = 1;
+  for (const [n, c] of cases.entries()) {
+    throwIfAborted(options.signal);
+    const original = index.file(c.uri)!;
+    const text = texts.get(c.uri)!.slice(0, c.dot);
+    const language = indexLanguageOf(c.uri)!;
+    const doc = { uri: c.uri, version: version++, text, languageId: language === 'tsx' ? 'typescriptreact' : language };
+    const declarations = await syntax.declarations(doc);
+    const imports = await syntax.imports(doc);
+    const live = recordOf({ uri: c.uri, text, size: original.size, mtime: original.mtime }, language, declarations, imports);
+    const completion = index.withOverlay(live, () => completeMembers(index, { uri: c.uri, text, offset: text.length, declarations }, { fallbackToAll: true }));
+    let items = completion?.items ?? [];
+    if (options.nameScorer && items.length > 1) items = await addModelScores(items, text.slice(-1500), options.nameScorer, 24, options.signal);
+    const ranked = { items, by: completion?.resolvedBy ?? 'none' };
+    const rank = ranked.items.findIndex((i) => i.label === c.member) + 1;
+    if (rank === 1) at1++;
+    if (rank >= 1 && rank <= 5) at5++;
+    if (rank >= 1) rr += 1 / rank;
+    const g = groups.get(ranked.by) ?? { cases: 0, hits: 0 };
+    g.cases++;
+    if (rank === 1) g.hits++;
+    groups.set(ranked.by, g);
+    options.onProgress?.('token', n + 1, cases.length);
+  }
+  for (const uri of new Set(cases.map((c) => c.uri))) syntax.close(uri);
+  const caseMs = cases.length ? (performance.now() - t0) / cases.length : 0;
+
+  // ---- conversational ----
+  const search = new ApiSearch(index);
+  const documented = [...index.allSymbols()]
+    .filter((r) => (r.symbol.kind === 'function' || r.symbol.kind === 'method' || r.symbol.kind === 'class') && r.symbol.doc && !/^__\w+__$/.test(r.symbol.name))
+    .map((r) => ({ ref: r, query: firstSentence(r.symbol.doc!) }))
+    .filter((c) => c.query.split(/\s+/).length >= 3);
+  const conv = spread(documented, options.convLimit ?? 500);
+  let c1 = 0;
+  let c5 = 0;
+  for (const [n, c] of conv.entries()) {
+    throwIfAborted(options.signal);
+    let hits = search.search(c.query, { limit: 20, excludeDocOf: c.ref });
+    if (options.queryScorer) hits = await rerankHits(hits, c.query, options.queryScorer, options.signal);
+    const rank = hits.findIndex((h) => h.ref.uri === c.ref.uri && h.ref.symbol === c.ref.symbol) + 1;
+    if (rank === 1) c1++;
+    if (rank >= 1 && rank <= 5) c5++;
+    options.onProgress?.('conversational', n + 1, conv.length);
+  }
+
+  const ratio = (a: number, b: number) => (b ? a / b : 0);
+  return {
+    files: index.stats().files,
+    symbols: index.stats().symbols,
+    indexMs: built.ms,
+    indexBytes,
+    cases: cases.length,
+    accuracyAt1: ratio(at1, cases.length),
+    accuracyAt5: ratio(at5, cases.length),
+    mrr: ratio(rr, cases.length),
+    byResolution: Object.fromEntries([...groups].map(([k, g]) => [k, { cases: g.cases, accuracyAt1: ratio(g.hits, g.cases) }])),
+    convCases: conv.length,
+    convAccuracyAt1: ratio(c1, conv.length),
+    convAccuracyAt5: ratio(c5, conv.length),
+    model: { members: !!options.nameScorer, conversational: !!options.queryScorer },
+    caseMs,
+  };
+}
