@@ -12,6 +12,7 @@ import { engineBenchmark } from '../../tools/bench/engine';
 import { entropyBenchmark } from '../../tools/bench/entropy';
 import { fimBenchmark } from '../../tools/bench/fim';
 import { robustnessBenchmark } from '../../tools/bench/robustness';
+import { stormBenchmark } from '../../tools/bench/storm';
 import { completionBenchmark } from '../../tools/bench/completion';
 import { syntaxBenchmark } from '../../tools/bench/syntax';
 import { statementBenchmark } from '../../tools/bench/statement';
@@ -23,11 +24,11 @@ import type { Benchmark } from '../../tools/bench/types';
 export type { BenchContext, BenchGoal, BenchResult, BenchRow, Benchmark } from '../../tools/bench/types';
 
 /** The benchmark table: one entry per benchmark. */
-export const benchmarks: Benchmark[] = [tokensBenchmark, engineBenchmark, entropyBenchmark, fimBenchmark, completionBenchmark, syntaxBenchmark, robustnessBenchmark, metricsBenchmark, remoteBenchmark, statementBenchmark];
+export const benchmarks: Benchmark[] = [tokensBenchmark, engineBenchmark, entropyBenchmark, fimBenchmark, completionBenchmark, syntaxBenchmark, robustnessBenchmark, stormBenchmark, metricsBenchmark, remoteBenchmark, statementBenchmark];
 
 export const benchCommand: CliCommand = {
   name: 'bench',
-  summary: 'Run a benchmark: tokens, engine, entropy, fim, completion, syntax, robustness, metrics, remote, statement.',
+  summary: 'Run a benchmark: tokens, engine, entropy, fim, completion, syntax, robustness, storm, metrics, remote, statement.',
   positionals: [{ name: 'benchmark', description: 'Which benchmark to run (default: all of them, one after the other).', required: false }],
   options: {
     mb: { type: 'number', description: 'Corpus size in MB (default 6; metrics: 50).' },
@@ -43,6 +44,8 @@ export const benchCommand: CliCommand = {
     lines: { type: 'number', valueName: 'n', description: 'syntax: lines of the generated file (default 10,000).' },
     seed: { type: 'number', valueName: 'n', description: 'syntax: seed of the generated file and the edits.' },
     chars: { type: 'number', valueName: 'n', description: 'robustness: characters of each input (default 100,000).' },
+    requests: { type: 'number', valueName: 'n', integer: true, min: 0, description: 'storm, robustness: overlapping engine requests of the storm (default 7,500; robustness: 0 = no storm).' },
+    'ort-arena': { type: 'boolean', description: "storm: ONNX Runtime's own memory defaults (CPU arena and memory patterns on), for comparison." },
     'unsafe-no-sandbox': { type: 'boolean', description: 'fim: run the programs with no sandbox when bubblewrap is unavailable (see `eval --help`).' },
   },
   get details() {

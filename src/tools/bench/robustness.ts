@@ -20,6 +20,7 @@ import { HuggingFaceTokenizer, referenceHuggingFace } from '../../core/tokenize/
 import type { BenchGoal, BenchRow, Benchmark } from './types';
 import type { PipelineTokenizer } from '../../core/tokenize/engine';
 import { formatHostBlocking, runHostBlockingBench } from './hostBlocking';
+import { runStormPair } from './storm';
 
 export interface RobustnessOptions {
   /** Characters of each input (default 100,000). */
@@ -290,6 +291,9 @@ export const robustnessBenchmark: Benchmark = {
     }
     const worst = Math.max(...blocking.map((r) => r.hostMaxMs));
     goals.push({ goal: 'extension-host blocking per keystroke on adversarial files ≤ 16 ms (one frame)', met: worst <= 16, value: `${worst.toFixed(2)} ms` });
+    // Memory under load (storm.ts): RSS after the same request storm with ONNX Runtime's defaults and with the engine's settings.
+    const requests = typeof ctx.options.requests === 'number' ? ctx.options.requests : 7500;
+    if (requests > 0) rows.push(...(await runStormPair(requests, ctx.progress)));
     return { benchmark: 'robustness', info: { chars: report.chars, run: report.run, code: report.codeSource }, rows, goals };
   },
 };

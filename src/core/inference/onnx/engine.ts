@@ -27,7 +27,7 @@ import type {
 import { PrefixKvCache } from './kvCache';
 import { CausalLM, type KvState } from './causalLM';
 import { readModelFiles, resolveModelDir } from '../../model/modelDir';
-import { createSession, releaseSession } from './ort';
+import { createSession, releaseSession, type OrtMemoryOptions } from './ort';
 import { StepScheduler } from '../scheduler';
 import { pickToken, positionStats, rng, rowStats, topK, type PositionStats } from './stats';
 import { ModelTokenizer } from '../../model/tokenizer';
@@ -47,6 +47,8 @@ export interface EngineOptions {
   /** Where to start looking for the shipped model (defaults to this module's directory). */
   searchFrom?: string;
   log?: (level: LogLevel, message: string) => void;
+  /** ONNX Runtime memory options (default `ortMemoryOptions()`: arena and memory patterns off). */
+  memory?: OrtMemoryOptions;
 }
 
 interface Job {
@@ -141,6 +143,7 @@ export class OnnxEngine implements InferenceBackend {
     const { session, provider } = await createSession(files.onnxFile, {
       provider: options.provider ?? 'auto',
       threads: options.threads ?? 0,
+      ...(options.memory ? { memory: options.memory } : {}),
       log: (m) => logProvider(log, options.provider ?? 'auto', m),
     });
     let model: CausalLM;
