@@ -48,8 +48,10 @@ const SETTINGS = {
   'chat.commandCenter.enabled': false,
   'workbench.colorTheme': 'Default Dark Modern',
   // VS Code's default editor settings otherwise (auto-closing brackets and quotes, auto-indent,
-  // the word-suggest popup): completion is tested as users get it. Settings JSON is inserted with
-  // insertText, which no auto-closing rewrites.
+  // the word-suggest popup): completion is tested on Python and TypeScript as users get it. Only
+  // the settings.json editors, where scenarios insert JSON, leave what is inserted alone.
+  '[json]': { 'editor.autoClosingBrackets': 'never', 'editor.autoClosingQuotes': 'never', 'editor.autoIndent': 'none', 'editor.formatOnType': false, 'editor.quickSuggestions': { other: 'off', comments: 'off', strings: 'off' } },
+  '[jsonc]': { 'editor.autoClosingBrackets': 'never', 'editor.autoClosingQuotes': 'never', 'editor.autoIndent': 'none', 'editor.formatOnType': false, 'editor.quickSuggestions': { other: 'off', comments: 'off', strings: 'off' } },
   // The shipped 4M-parameter model rarely reaches the default confidence gate; the gate has its
   // own unit tests, so the e2e scenarios see every suggestion that passes the parse check.
   'tokenwise.completion.minConfidence': 0,
