@@ -9,6 +9,8 @@
  *            logprobs incl. -1; logprob_token_ids; prompt_logprobs; echo; stop, stop_token_ids;
  *            return_tokens_as_token_ids), POST /tokenize {prompt}, POST /detokenize, GET /health.
  * llama.cpp: POST /completion (prompt text / ids / list; n_predict; n_probs; stream; return_tokens),
+ *            POST /infill (input_prefix, input_suffix, input_extra, prompt, and every /completion
+ *            option; the FIM prompt from the model's FIM tokens, repo-level with FIM_REP/FIM_SEP),
  *            POST /tokenize {content, with_pieces}, POST /detokenize, GET /props, GET /health.
  * Binds 127.0.0.1 unless told otherwise; optional bearer token (all but /health).
  */
@@ -454,6 +456,55 @@ export async function startServer(model: LoadedEmbeddedModel, options: ServeOpti
     sendJson(res, 200, Array.isArray(body.prompt) && all.length > 1 ? results : results[0]);
   }
 
+  /**
+   * `/infill` (llama.cpp tools/server/README.md): with FIM_REP and FIM_SEP tokens the repo-level
+   * pattern `<FIM_REP>myproject\n<FIM_SEP>{filename}\n{text}…<FIM_SEP>filename\n<FIM_PRE>…`,
+   * otherwise `[input_extra]<FIM_PRE>[input_prefix]<FIM_SUF>[input_suffix]<FIM_MID>[prompt]`.
+   * The prompt keeps the end of the prefix and the start of the suffix when it must be cut.
+   */
+  const fimId = (...names: string[]) => names.map((n) => tok.specialId(n)).find((id): id is number => id !== undefined);
+  const fim = {
+    pre: fimId('<|fim_prefix|>', '<fim_prefix>', '<PRE>', '<｜fim▁begin｜>', '<fim-prefix>'),
+    suf: fimId('<|fim_suffix|>', '<fim_suffix>', '<SUF>', '<｜fim▁hole｜>', '<fim-suffix>'),
+    mid: fimId('<|fim_middle|>', '<fim_middle>', '<MID>', '<｜fim▁end｜>', '<fim-middle>'),
+    rep: fimId('<|repo_name|>', '<reponame>'),
+    sep: fimId('<|file_sep|>', '<file_sep>'),
+  };
+  async function llamaInfill(body: Record<string, unknown>, res: ServerResponse, signal: AbortSignal): Promise<void> {
+    if (fim.pre === undefined || fim.suf === undefined || fim.mid === undefined) throw bad('Infill is not supported by this model: prefix, suffix or middle token is missing');
+    const text = (v: unknown, name: string): string => {
+      if (v === undefined || v === null) return '';
+      if (typeof v !== 'string') throw bad(`"${name}" must be a string`);
+      return v;
+    };
+    const prefix = text(body.input_prefix, 'input_prefix');
+    const suffix = text(body.input_suffix, 'input_suffix');
+    const after = text(body.prompt, 'prompt');
+    if (body.input_extra !== undefined && !Array.isArray(body.input_extra)) throw bad('"input_extra" must be an array of {"filename": string, "text": string}');
+    const extra: number[] = [];
+    const repo = fim.rep !== undefined && fim.sep !== undefined;
+    if (repo) extra.push(fim.rep!, ...tok.encodeText('myproject\n'));
+    for (const chunk of (body.input_extra as unknown[] | undefined) ?? []) {
+      if (!chunk || typeof chunk !== 'object') throw bad('"input_extra" must be an array of {"filename": string, "text": string}');
+      const c = chunk as { filename?: unknown; text?: unknown };
+      if ((c.text !== undefined && typeof c.text !== 'string') || (c.filename !== undefined && typeof c.filename !== 'string')) throw bad('"input_extra" must be an array of {"filename": string, "text": string}');
+      if (repo) extra.push(fim.sep!, ...tok.encodeText(`${(c.filename as string | undefined) ?? 'tmp'}\n`));
+      extra.push(...tok.encodeText((c.text as string | undefined) ?? ''));
+    }
+    if (repo) extra.push(fim.sep!, ...tok.encodeText('filename\n'));
+    let pre = tok.encodeText(prefix);
+    let suf = tok.encodeText(suffix);
+    const mid = tok.encodeText(after);
+    const nPredict = int(body.n_predict, 'n_predict', -1);
+    const room = info.maxContext - Math.max(0, nPredict < 0 ? Math.floor(info.maxContext / 4) : nPredict) - 3 - mid.length;
+    // Prefix first (three quarters of the room), then the suffix, then the extra context.
+    pre = pre.slice(Math.max(0, pre.length - Math.max(0, Math.floor((room * 3) / 4))));
+    suf = suf.slice(0, Math.max(0, room - pre.length));
+    const extraKept = extra.slice(Math.max(0, extra.length - Math.max(0, room - pre.length - suf.length)));
+    const ids = [...extraKept, fim.pre, ...pre, fim.suf, ...suf, fim.mid, ...mid];
+    return llamaCompletion({ ...body, prompt: ids }, res, signal);
+  }
+
   // ---- routing ------------------------------------------------------------------------------------
 
   function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -499,6 +550,8 @@ export async function startServer(model: LoadedEmbeddedModel, options: ServeOpti
       case '/completion':
       case '/completions':
         return llamaCompletion(body, res, signal);
+      case '/infill':
+        return llamaInfill(body, res, signal);
       case '/tokenize': {
         if (typeof body.content === 'string') {
           // llama.cpp: {content, add_special, with_pieces} → {tokens}

@@ -163,7 +163,7 @@ export async function complete(session: CompletionSession, request: CompletionRe
   const order: FimOrder = template.orders.includes(request.order) ? request.order : 'psm';
   const segments = template.build(order, api + windows.prefix, windows.suffix);
   const postprocessOptions = { linePrefix: line.linePrefix, lineSuffix: line.lineSuffix, textBelow: line.textBelow, multiline, indentUnit: request.indentUnit ?? '    ', stopStrings: template.stopTokens };
-  if (session.textPrompts) return completeAsText(session, request, segments, { t0, order, multiline, maxNewTokens, signal, budget, postprocessOptions });
+  if (session.textPrompts) return completeAsText(session, request, segments, { t0, order, multiline, maxNewTokens, signal, budget, postprocessOptions, prefix: api + windows.prefix, suffix: windows.suffix });
   const stopTokens = template.stopTokens.map((s) => tokenizer.specialId(s)).filter((id): id is number => id !== undefined);
 
   // Boundary: exact and heal need next-token logprobs — the full distribution, or (remote
@@ -224,10 +224,10 @@ async function completeAsText(
   session: CompletionSession,
   request: CompletionRequest,
   segments: readonly PromptSegment[],
-  c: { t0: number; order: FimOrder; multiline: boolean; maxNewTokens: number; signal: AbortSignal | undefined; budget: AbortSignal | undefined; postprocessOptions: Parameters<typeof postprocess>[1] },
+  c: { t0: number; order: FimOrder; multiline: boolean; maxNewTokens: number; signal: AbortSignal | undefined; budget: AbortSignal | undefined; postprocessOptions: Parameters<typeof postprocess>[1]; prefix: string; suffix: string },
 ): Promise<CompletionResult> {
   const { backend, info, template } = session;
-  if (!backend.generateText) throw new TokenwiseError('model', `${info.name}: completion needs the model's tokenizer.json (tokenwise.remote.tokenizerPath).`);
+  if (!backend.generateText && !backend.infillText) throw new TokenwiseError('model', `${info.name}: completion needs the model's tokenizer.json (tokenwise.remote.tokenizerPath).`);
   const specials = segments.filter((s): s is Extract<PromptSegment, { kind: 'special' }> => s.kind === 'special').map((s) => s.token);
   const guard = (text: string) => specials.reduce((t, sp) => t.split(sp).join(sp.slice(0, 1) + '\u200b' + sp.slice(1)), text);
   const prompt = segments.map((s) => (s.kind === 'special' ? s.token : guard(s.text))).join('');
@@ -235,7 +235,10 @@ async function completeAsText(
   let raw = '';
   let finishReason: CompletionResult['finishReason'] = 'stop';
   try {
-    const out = await backend.generateText(prompt, { maxNewTokens: c.maxNewTokens, stopStrings: template.stopTokens, priority: 'interactive', ...(c.signal ? { signal: c.signal } : {}) });
+    const options = { maxNewTokens: c.maxNewTokens, stopStrings: template.stopTokens, priority: 'interactive' as const, ...(c.signal ? { signal: c.signal } : {}) };
+    // A server that renders FIM itself (llama.cpp /infill) uses the model's own FIM tokens and order
+    // (also when the family is unknown from the model name).
+    const out = backend.infillText ? await backend.infillText({ prefix: c.prefix, suffix: c.suffix, extra: [] }, options) : await backend.generateText!(prompt, options);
     raw = out.text;
     finishReason = out.finishReason;
   } catch (error) {

@@ -251,6 +251,11 @@ export interface InferenceBackend {
    * prompt (special tokens written as their content) and stops at the stop strings.
    */
   generateText?(prompt: string, options: TextGenerateOptions): Promise<{ text: string; finishReason: FinishReason; firstTokenMs: number }>;
+  /**
+   * Fill-in-the-middle rendered by the server with the model's own FIM tokens (llama.cpp
+   * `/infill`), for remote models without a local tokenizer; `extra` are chunks of other files.
+   */
+  infillText?(parts: { prefix: string; suffix: string; extra: ReadonlyArray<{ filename: string; text: string }> }, options: TextGenerateOptions): Promise<{ text: string; finishReason: FinishReason; firstTokenMs: number }>;
   /** Capability `beamSearch`. */
   generateBeams?(ids: readonly number[], options: BeamOptions): Promise<BeamResult>;
   /** Capability `candidateScoring`. */

@@ -183,3 +183,46 @@ test('the bearer token: a wrong key is a one-line 401 with the server message an
   assert.match(error.message, /^GET http:\/\/127\.0\.0\.1:\d+\/v1\/models: HTTP 401: Invalid API Key$/);
   assert.doesNotMatch(error.message, /wrong-secret-key/);
 });
+
+test('llama.cpp /infill: without a tokenizer.json completion goes through /infill (the server renders FIM) and equals embedded naive', async () => {
+  const embedded = await embeddedPromise;
+  const lines: string[] = [];
+  const server = await startServer(await servedPromise, { port: 0, log: (l) => lines.push(l) });
+  try {
+    const m = await loadBackend({ backend: 'llamacpp', url: server.url, model: '', kvCacheMB: 0, timeoutMs: 20_000 }, { fetch: globalThis.fetch });
+    connections.push(m);
+    assert.equal(typeof m.backend.infillText, 'function');
+    assert.doesNotMatch(String((await m.backend.info()).details.notes), /infill unavailable/);
+    const vllm = await connect('vllm', {});
+    assert.equal(vllm.backend.infillText, undefined, 'vLLM has no /infill');
+    const local = await createCompletionSession(embedded.backend, embedded.tokenizer);
+    const session = await createCompletionSession(m.backend, null);
+    for (const p of [
+      { prefix: 'def compute_total(items):\n    total = 0\n    for item in items:\n        total += ', suffix: '\n    return total\n' },
+      { prefix: 'import os\n\ndef read_file(path):\n    with open(path) as f:\n        return ', suffix: '\n' },
+    ]) {
+      const want = await complete(local, { ...p, mode: 'naive', order: 'psm', maxNewTokens: 16 });
+      lines.length = 0;
+      const got = await complete(session, { ...p, mode: 'naive', order: 'psm', maxNewTokens: 16 });
+      assert.equal(got.raw, want.raw);
+      assert.ok(lines.some((l) => /^POST \/infill 200/.test(l)), lines.join('\n'));
+      assert.ok(!lines.some((l) => /^POST \/completion/.test(l)), 'no text /completion');
+    }
+  } finally {
+    await server.close();
+  }
+});
+
+test('tokenwise serve /infill follows the documented prompt: [input_extra]<FIM_PRE>prefix<FIM_SUF>suffix<FIM_MID>prompt, cache_prompt/id_slot accepted', async () => {
+  const server = await serverPromise;
+  const post = (body: unknown) => fetch(`${server.url}/infill`, { method: 'POST', headers: { authorization: 'Bearer test-key-123', 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const r = await post({ input_prefix: 'def add(a, b):\n    return ', input_suffix: '\n', input_extra: [{ filename: 'util.py', text: 'X = 1\n' }], prompt: 'a', n_predict: 4, temperature: 0, cache_prompt: true, id_slot: 0 });
+  assert.equal(r.status, 200);
+  const json = (await r.json()) as { content: string; prompt: string; stop: boolean; tokens_predicted: number };
+  assert.equal(json.prompt, 'X = 1\n<|fim_prefix|>def add(a, b):\n    return <|fim_suffix|>\n<|fim_middle|>a');
+  assert.equal(json.stop, true);
+  assert.ok(json.tokens_predicted <= 4);
+  const badExtra = await post({ input_prefix: 'x', input_extra: 'not a list' });
+  assert.equal(badExtra.status, 400);
+  assert.match(((await badExtra.json()) as { error: { message: string } }).error.message, /input_extra/);
+});

@@ -63,6 +63,7 @@ export class RemoteBackend implements InferenceBackend {
   readonly nextLogprobs?: (ids: readonly number[], options?: RequestOptions) => Promise<Float32Array>;
   readonly tokenLogprobs?: (ids: readonly number[], candidates: readonly number[], options?: RequestOptions) => Promise<number[]>;
   readonly batchLogprobs?: (queries: readonly LogprobQuery[], options?: RequestOptions) => Promise<Float32Array[]>;
+  readonly infillText?: InferenceBackend['infillText'];
 
   constructor(private readonly options: RemoteBackendOptions) {
     const { probe, server } = options;
@@ -95,6 +96,18 @@ export class RemoteBackend implements InferenceBackend {
     };
     if (distribution) {
       this.nextLogprobs = async (ids, o) => (await this.server.distributions!([this.contextFor(ids, 1)], options.vocabSize, this.signal(o)))[0]!;
+    }
+    if (probe.infill && server.infill) {
+      this.infillText = async (parts, o) => {
+        const r = await this.server.infill!(parts, {
+          maxNewTokens: Math.max(1, Math.floor(o.maxNewTokens)),
+          stopTokenIds: this.options.eosTokenIds,
+          stopStrings: o.stopStrings,
+          ...(o.sampling ? { sampling: o.sampling } : {}),
+          signal: this.signal(o),
+        });
+        return { text: r.text, finishReason: r.finishReason, firstTokenMs: r.firstTokenMs };
+      };
     }
     if (listed) {
       this.batchLogprobs = (queries, o) => this.batch(queries, o);

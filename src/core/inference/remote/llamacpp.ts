@@ -8,14 +8,21 @@
  * - `POST /tokenize` `{content, add_special, with_pieces}` → `{tokens: [{id, piece}]}` (a piece that is
  *   not valid UTF-8 comes as a byte list); `POST /detokenize` `{tokens}` → `{content}`.
  * - `GET /props` → `default_generation_settings.n_ctx`; `GET /v1/models` → `data[].meta.n_vocab`.
+ * - `POST /infill` `{input_prefix, input_suffix, input_extra: [{filename, text}], prompt}` plus every
+ *   `/completion` option: the server renders the FIM prompt with the model's own FIM tokens (the
+ *   repo-level pattern when the model has FIM_REP / FIM_SEP). Used for completion when there is no
+ *   local tokenizer (token-id prompts need one); `cache_prompt` and a fixed `id_slot` keep the
+ *   slot's KV cache across keystrokes. A model without FIM tokens answers an error (probed).
  */
 import { TokenwiseError } from '../../base/errors';
 import { HttpError, type HttpClient } from './http';
 import { malformed } from './openai';
-import { isRecord, type LogprobQuery, type RemoteGenerateOptions, type RemoteGeneration, type RemotePrompt, type RemoteServer, type ServerProbe } from './types';
+import { isRecord, type LogprobQuery, type RemoteGenerateOptions, type RemoteGeneration, type RemoteInfill, type RemotePrompt, type RemoteServer, type ServerProbe } from './types';
 
 const encoder = new TextEncoder();
 const completion = 'POST /completion';
+/** The slot infill requests pin (llama.vscode does the same): its KV cache is reused across keystrokes. */
+const infillSlot = 0;
 
 /** Prompts per `/completion` request when asking for whole distributions (each answer is n_vocab entries). */
 const distributionBatch = 8;
@@ -63,6 +70,15 @@ export class LlamaCppServer implements RemoteServer {
         notes.push(`no full distribution (${error.message})`);
       }
     } else notes.push('exact and heal boundary modes unavailable: the vocabulary size is unknown (GET /v1/models meta.n_vocab)');
+    // /infill: a warm-up request (n_predict 0) answers when the model has FIM tokens.
+    let infill = false;
+    try {
+      await this.http.json<unknown>('POST', '/infill', { input_prefix: 'def f(', input_suffix: '):\n', input_extra: [], n_predict: 0, cache_prompt: true, id_slot: infillSlot }, opts);
+      infill = true;
+    } catch (error) {
+      if (!(error instanceof TokenwiseError) || error.kind === 'cancelled') throw error;
+      notes.push(`POST /infill unavailable (${error instanceof HttpError ? `HTTP ${error.status}: ${error.serverMessage}` : error.message}): without a tokenizer.json completion renders the FIM template as text`);
+    }
     if (!distribution) notes.push('completion uses naive prompts; heat map unavailable');
     else notes.push('heat map: one n_probs request per scored token (batched), exact ranks and entropy');
     return {
@@ -78,6 +94,7 @@ export class LlamaCppServer implements RemoteServer {
       exactRank: distribution,
       entropy: distribution,
       prefixCache: true,
+      infill,
       notes,
       details: { server: 'llama.cpp', ...(nCtx ? { n_ctx: nCtx } : {}), ...(this.nVocab ? { n_vocab: this.nVocab } : {}), ...(typeof props.total_slots === 'number' ? { slots: props.total_slots } : {}) },
     };
@@ -106,7 +123,28 @@ export class LlamaCppServer implements RemoteServer {
     return r.content;
   }
 
-  async generate(prompt: RemotePrompt, options: RemoteGenerateOptions): Promise<RemoteGeneration> {
+  generate(prompt: RemotePrompt, options: RemoteGenerateOptions): Promise<RemoteGeneration> {
+    return this.streamCompletion('/completion', { prompt: prompt.ids.length ? prompt.ids : prompt.text }, options);
+  }
+
+  /** `/infill`: the server renders the FIM prompt (prefix, suffix, other files) with the model's tokens. */
+  infill(parts: RemoteInfill, options: RemoteGenerateOptions): Promise<RemoteGeneration> {
+    return this.streamCompletion(
+      '/infill',
+      {
+        input_prefix: parts.prefix,
+        input_suffix: parts.suffix,
+        input_extra: parts.extra.map((c) => ({ filename: c.filename, text: c.text })),
+        prompt: '',
+        id_slot: infillSlot,
+        ...(options.stopStrings.length ? { stop: [...options.stopStrings] } : {}),
+      },
+      options,
+    );
+  }
+
+  private async streamCompletion(path: '/completion' | '/infill', fields: Record<string, unknown>, options: RemoteGenerateOptions): Promise<RemoteGeneration> {
+    const where = `POST ${path}`;
     const t0 = performance.now();
     let firstTokenMs = -1;
     const tokens: number[] = [];
@@ -116,9 +154,9 @@ export class LlamaCppServer implements RemoteServer {
     const s = options.sampling;
     const greedy = !(s?.temperature && s.temperature > 0);
     await this.http.stream(
-      '/completion',
+      path,
       {
-        prompt: prompt.ids.length ? prompt.ids : prompt.text,
+        ...fields,
         n_predict: options.maxNewTokens,
         temperature: greedy ? 0 : s!.temperature,
         ...(greedy ? { top_k: 1 } : { top_k: s?.topK ?? 0, top_p: s?.topP ?? 1 }),
@@ -128,11 +166,11 @@ export class LlamaCppServer implements RemoteServer {
         stream: true,
       },
       (event) => {
-        if (!isRecord(event)) return malformed(completion, 'event is not an object');
+        if (!isRecord(event)) return malformed(where, 'event is not an object');
         const fresh: number[] = [];
         if (Array.isArray(event.tokens))
           for (const id of event.tokens) {
-            if (typeof id !== 'number') return malformed(completion, 'tokens are not ids');
+            if (typeof id !== 'number') return malformed(where, 'tokens are not ids');
             if (stop.has(id)) {
               tokens.push(...fresh);
               if (fresh.length) options.onTokens?.(fresh);
@@ -146,7 +184,10 @@ export class LlamaCppServer implements RemoteServer {
           tokens.push(...fresh);
           options.onTokens?.(fresh);
         }
-        if (typeof event.content === 'string') text += event.content;
+        if (typeof event.content === 'string') {
+          if (firstTokenMs < 0 && event.content) firstTokenMs = performance.now() - t0;
+          text += event.content;
+        }
         if (event.stop === true) {
           finishReason = event.stop_type === 'limit' ? 'length' : 'stop';
           return false;

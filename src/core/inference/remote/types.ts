@@ -33,6 +33,10 @@ export interface ServerProbe {
   /** Scores report the entropy of each prediction (needs the full distribution per position). */
   entropy: boolean;
   prefixCache: boolean;
+  /** The server renders FIM prompts itself from prefix / suffix / other files (llama.cpp `/infill`). */
+  infill?: boolean;
+  /** Logprobs of generated tokens (top-k per position; Ollama `logprobs` / `top_logprobs`). */
+  generationLogprobs?: boolean;
   /** What degrades and why, one line each (shown in the log and the status bar tooltip). */
   notes: string[];
   details: Record<string, string | number>;
@@ -51,8 +55,18 @@ export interface RemoteGenerateOptions {
   stopStrings: readonly string[];
   sampling?: SamplingOptions;
   signal?: AbortSignal;
+  /** Also report the logprob of each generated token (servers that give them). */
+  logprobs?: boolean;
   /** Token ids as they stream in (servers that report ids). */
   onTokens?: (ids: number[]) => void;
+}
+
+/** A fill-in-the-middle request the server renders with the model's own FIM tokens. */
+export interface RemoteInfill {
+  prefix: string;
+  suffix: string;
+  /** Chunks of other files, put before the prefix (llama.cpp `input_extra`). */
+  extra: ReadonlyArray<{ filename: string; text: string }>;
 }
 
 export interface RemoteGeneration {
@@ -61,6 +75,10 @@ export interface RemoteGeneration {
   text: string;
   finishReason: FinishReason;
   firstTokenMs: number;
+  /** Logprob of each generated token, when asked for (`logprobs`) and the server gives them. */
+  logprobs?: number[];
+  /** The bytes of each generated token, as the server reports them with its logprobs. */
+  tokenBytes?: Uint8Array[];
 }
 
 export type { LogprobQuery };
@@ -72,6 +90,8 @@ export interface RemoteServer {
   tokenize?(text: string, signal?: AbortSignal): Promise<{ ids: number[]; pieces: Uint8Array[] | null }>;
   detokenize?(ids: readonly number[], signal?: AbortSignal): Promise<string>;
   generate(prompt: RemotePrompt, options: RemoteGenerateOptions): Promise<RemoteGeneration>;
+  /** Fill-in-the-middle rendered by the server (the probe found `infill`). */
+  infill?(parts: RemoteInfill, options: RemoteGenerateOptions): Promise<RemoteGeneration>;
   /** Full next-token distributions of several prompts (as few requests as the server allows), natural-log, `vocab` long. */
   distributions?(prompts: readonly (readonly number[])[], vocab: number, signal?: AbortSignal): Promise<Float32Array[]>;
   /** Sparse next-token logprobs (candidates + top-k; -Infinity elsewhere), `vocab` long. */
