@@ -4,16 +4,56 @@
 //   (the code below it is untouched when accepted);
 // - "Show Next Inline Suggestion" cycles to another candidate (a beam's alternative).
 // The file is reverted after each part.
-import { updateMachineSettings } from '../lib/settings.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Edits the profile's User settings through VS Code's own settings.json editor (resource settings apply from there). */
+async function updateUserSettings(t, change) {
+  const file = join(t.userDataDir, 'User', 'settings.json');
+  const settings = JSON.parse(readFileSync(file, 'utf8'));
+  change(settings);
+  await t.wb.runCommand('Preferences: Open User Settings (JSON)');
+  const editor = t.page.locator('.part.editor .monaco-editor[data-uri$="User/settings.json"]').first();
+  await editor.locator('.view-lines').waitFor({ state: 'visible', timeout: 15_000 });
+  await editor.locator('.view-lines').click();
+  await t.page.keyboard.press('Control+A');
+  await t.page.keyboard.press('Delete');
+  // One line, then whatever the editor added after it (auto-closed brackets, auto-indent) removed.
+  await t.page.keyboard.insertText(JSON.stringify(settings));
+  await t.page.keyboard.press('Control+Shift+End');
+  await t.page.keyboard.press('Delete');
+  await t.page.keyboard.press('Control+S');
+  await t.waitFor(() => {
+    try {
+      return JSON.stringify(JSON.parse(readFileSync(file, 'utf8'))) === JSON.stringify(settings);
+    } catch {
+      return false;
+    }
+  }, { timeoutMs: 10_000, message: 'User settings.json was not saved with the new value' });
+  await t.wb.runCommand('View: Close Editor');
+}
 
 const nbsp = /\u00a0/g;
 
 async function ghostText(editor) {
   return editor.evaluate((root) => {
     const inline = [...root.querySelectorAll('.view-lines .ghost-text-decoration')].map((p) => p.textContent ?? '').join('');
-    const below = [...root.querySelectorAll('.ghost-text .view-line')].map((p) => p.textContent ?? '');
+    // Lines after the first are a view zone (VS Code 1.100: `.suggest-preview-text .view-line`).
+    const below = [...root.querySelectorAll('.suggest-preview-text .view-line, .ghost-text .view-line')].map((p) => p.textContent ?? '');
     return [inline, ...below].join('\n');
   });
+}
+
+/** The ghost text once it has stopped changing (the first line shows before the lines below it). */
+async function stableGhostText(t, editor, { differentFrom, timeoutMs, message }) {
+  let last;
+  let same = 0;
+  return t.waitFor(async () => {
+    const g = (await ghostText(editor)).replace(nbsp, ' ');
+    same = g === last ? same + 1 : 0;
+    last = g;
+    return g.trim() && g !== differentFrom && same >= 3 ? g : false;
+  }, { timeoutMs, message });
 }
 
 async function editorLines(editor) {
@@ -38,17 +78,14 @@ export default {
     let editor;
     await t.step('the model is ready; settings for a busy CPU and the shipped model', async () => {
       await t.waitForLog(/execution provider:?\s+(cpu|cuda|webgpu)\b(?!\s+unavailable)/i, { timeoutMs: 60_000 });
-      // The Remote Settings command appears once the remote side is fully up: retry until it does.
-      await t.waitFor(
-        () =>
-          updateMachineSettings(t, (s) => {
-            // Beams of 64 tokens on a busy CPU take longer than the default 500 ms cap.
-            s['tokenwise.completion.timeoutMs'] = 8000;
-            // The shipped model is rarely confident; the gate would hide what this scenario looks at.
-            s['tokenwise.completion.minConfidence'] = 0;
-          }).then(() => true),
-        { timeoutMs: 60_000, intervalMs: 2000, message: 'could not write the Remote Settings' },
-      );
+      await updateUserSettings(t, (s) => {
+        // Beams of 64 tokens on a busy CPU take longer than the default 500 ms cap.
+        s['tokenwise.completion.timeoutMs'] = 8000;
+        // The shipped model is rarely confident; the gate would hide what this scenario looks at.
+        s['tokenwise.completion.minConfidence'] = 0;
+        // The class body below is inserted as text; auto-indent would indent it twice.
+        s['editor.autoIndent'] = 'none';
+      });
       editor = await t.wb.openFile('shapes.py');
     });
 
@@ -78,17 +115,14 @@ export default {
     await t.step('an empty line starting a class body: a multi-line suggestion that stays inside the block', async () => {
       await editor.locator('.view-lines').click();
       await t.page.keyboard.press('Control+End');
-      // The cursor before `print(...)`, on the first line of a new class body (inserted as text: no auto-indent or auto-close).
+      // The cursor before `print(...)`, on the first line of a new class body (inserted as text, auto-indent off).
       await t.page.keyboard.press('ArrowUp');
       await t.page.keyboard.press('Home');
       await t.page.keyboard.insertText('class Square(Rectangle):\n    \n\n\n');
       for (let i = 0; i < 3; i++) await t.page.keyboard.press('ArrowUp');
       await t.page.keyboard.press('End');
       await t.wb.runCommand('Trigger Inline Suggestion');
-      first = await t.waitFor(async () => {
-        const g = (await ghostText(editor)).replace(nbsp, ' ');
-        return g.trim() ? g : false;
-      }, { timeoutMs: 60_000, message: 'no ghost text on the empty line of the class body' });
+      first = await stableGhostText(t, editor, { timeoutMs: 60_000, message: 'no ghost text on the empty line of the class body' });
       t.log(`ghost text: ${JSON.stringify(first)}`);
       await t.screenshot('block-suggestion');
       const lines = first.split('\n');
@@ -97,12 +131,10 @@ export default {
       if (outside !== undefined) throw new Error(`the suggestion leaves the class body at ${JSON.stringify(outside)}`);
     });
 
-    await t.step('Show Next Inline Suggestion cycles to another candidate', async () => {
-      await t.wb.runCommand('Show Next Inline Suggestion');
-      const next = await t.waitFor(async () => {
-        const g = (await ghostText(editor)).replace(nbsp, ' ');
-        return g.trim() && g !== first ? g : false;
-      }, { timeoutMs: 30_000, message: `the ghost text stayed ${JSON.stringify(first)} after Show Next Inline Suggestion` });
+    await t.step('Show Next Inline Suggestion (Alt+]) cycles to another candidate', async () => {
+      // Its default keybinding (the command palette would take the focus and hide the ghost text).
+      await t.page.keyboard.press('Alt+BracketRight');
+      const next = await stableGhostText(t, editor, { differentFrom: first, timeoutMs: 30_000, message: `the ghost text stayed ${JSON.stringify(first)} after Show Next Inline Suggestion` });
       t.log(`next candidate: ${JSON.stringify(next)}`);
       await t.screenshot('next-candidate');
     });
@@ -125,9 +157,10 @@ export default {
     await t.step('revert the file and the setting', async () => {
       await t.page.keyboard.press('Escape');
       await t.wb.runCommand('File: Revert File');
-      await updateMachineSettings(t, (s) => {
+      await updateUserSettings(t, (s) => {
         delete s['tokenwise.completion.timeoutMs'];
         delete s['tokenwise.completion.minConfidence'];
+        delete s['editor.autoIndent'];
       });
     });
   },
