@@ -46,6 +46,7 @@ export const benchCommand: CliCommand = {
     chars: { type: 'number', valueName: 'n', description: 'robustness: characters of each input (default 100,000).' },
     requests: { type: 'number', valueName: 'n', integer: true, min: 0, description: 'storm, robustness: overlapping engine requests of the storm (default 7,500; robustness: 0 = no storm).' },
     'ort-arena': { type: 'boolean', description: "storm: ONNX Runtime's own memory defaults (CPU arena and memory patterns on), for comparison." },
+    via: { type: 'string', choices: ['engine', 'worker'], description: "storm: send the requests to the engine in this process (default) or through the inference worker, as the editor does." },
     'unsafe-no-sandbox': { type: 'boolean', description: 'fim: run the programs with no sandbox when bubblewrap is unavailable (see `eval --help`).' },
   },
   get details() {

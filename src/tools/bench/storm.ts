@@ -14,6 +14,12 @@ import { findShippedModel } from '../../core/model/modelDir';
 import { mulberry32 } from '../../core/base/numbers';
 import { CancelledError } from '../../core/base/errors';
 import { ortMemoryOptions, type OrtMemoryOptions } from '../../core/inference/onnx/ort';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { defaultBackendSettings } from '../../core/inference/factory';
+import type { InferenceBackend } from '../../core/inference/types';
+import { WorkerClient, type WorkerLike } from '../../worker/client';
 
 export interface StormOptions {
   requests?: number;
@@ -21,8 +27,10 @@ export interface StormOptions {
   modelDir?: string;
   threads?: number;
   kvCacheMB?: number;
-  /** ONNX Runtime memory options for this run (default: the engine's). */
+  /** ONNX Runtime memory options for this run (default: the engine's; in-process runs only). */
   memory?: OrtMemoryOptions;
+  /** `worker`: the requests go through the inference worker as the editor's do (structured-clone copies, host-side queues). */
+  via?: 'engine' | 'worker';
   log?: (line: string) => void;
 }
 
@@ -39,6 +47,7 @@ export interface StormReport {
   kvCacheMB: number;
   memory: OrtMemoryOptions;
   seconds: number;
+  via: 'engine' | 'worker';
 }
 
 const mb = (bytes: number) => bytes / 2 ** 20;
@@ -48,14 +57,18 @@ export async function runStorm(options: StormOptions = {}): Promise<StormReport>
   const concurrency = options.concurrency ?? 32;
   const modelDir = options.modelDir ?? findShippedModel();
   const memory = options.memory ?? ortMemoryOptions();
-  const engine = await OnnxEngine.load({ ...(modelDir ? { modelDir } : {}), provider: 'cpu', threads: options.threads ?? Math.min(2, availableParallelism()), kvCacheMB: options.kvCacheMB ?? 64, memory });
+  const threads = options.threads ?? Math.min(2, availableParallelism());
+  const kvCacheMB = options.kvCacheMB ?? (options.via === 'worker' ? 256 : 64);
+  const local = options.via === 'worker' ? undefined : await OnnxEngine.load({ ...(modelDir ? { modelDir } : {}), provider: 'cpu', threads, kvCacheMB, memory });
+  const client = local ? undefined : await workerClient({ modelPath: modelDir ?? '', threads, kvCacheMB });
+  const engine: InferenceBackend = local ?? client!;
   const gc = (globalThis as { gc?: () => void }).gc;
   try {
-    const vocab = engine.infoSync.vocabSize;
+    const vocab = (await engine.info()).vocabSize;
     const random = mulberry32(18);
     // A token stream for prompts: several "files", so prompts share prefixes as edits of a file do.
     const files = Array.from({ length: 8 }, () => Array.from({ length: 1200 }, () => Math.floor(random() * (vocab - 10))));
-    await engine.nextLogprobs(files[0]!.slice(0, 16));
+    await engine.nextLogprobs!(files[0]!.slice(0, 16));
     gc?.();
     const rssAfterLoad = process.memoryUsage().rss;
     let peak = rssAfterLoad;
@@ -73,7 +86,7 @@ export async function runStorm(options: StormOptions = {}): Promise<StormReport>
       try {
         if (kind < 0.4) await engine.score(file.slice(0, 32 + Math.floor(r() * 900)), { topK: 5, signal: controller.signal, priority: 'background' });
         else if (kind < 0.8) await engine.generate(file.slice(0, 16 + Math.floor(r() * 480)), { maxNewTokens: 1 + Math.floor(r() * 8), stopTokens: [], signal: controller.signal });
-        else await engine.nextLogprobs(file.slice(0, 16 + Math.floor(r() * 480)), { signal: controller.signal });
+        else await engine.nextLogprobs!(file.slice(0, 16 + Math.floor(r() * 480)), { signal: controller.signal });
       } catch (error) {
         if (error instanceof CancelledError) cancelled++;
         else failed++;
@@ -92,20 +105,30 @@ export async function runStorm(options: StormOptions = {}): Promise<StormReport>
     await new Promise((resolve) => setTimeout(resolve, 200));
     const usage = process.memoryUsage();
     const rssAfter = usage.rss;
-    return { requests, cancelled, failed, rssAfterLoadMB: mb(rssAfterLoad), rssPeakMB: mb(Math.max(peak, rssAfter)), rssAfterMB: mb(rssAfter), heapUsedMB: mb(usage.heapUsed), arrayBuffersMB: mb(usage.arrayBuffers), kvCacheMB: mb(engine.cache.bytesUsed), memory, seconds };
+    return { requests, cancelled, failed, rssAfterLoadMB: mb(rssAfterLoad), rssPeakMB: mb(Math.max(peak, rssAfter)), rssAfterMB: mb(rssAfter), heapUsedMB: mb(usage.heapUsed), arrayBuffersMB: mb(usage.arrayBuffers), kvCacheMB: local ? mb(local.cache.bytesUsed) : NaN, memory, seconds, via: options.via ?? 'engine' };
   } finally {
     await engine.dispose();
   }
 }
 
+/** The inference worker as the editor starts it (the bundle's dist/worker.js, or the source through tsx). */
+async function workerClient(settings: { modelPath: string; threads: number; kvCacheMB: number }): Promise<WorkerClient> {
+  const bundled = join(__dirname, 'worker.js');
+  const source = join(__dirname, '../../worker/main.ts');
+  const create = existsSync(bundled) ? () => new Worker(bundled) : () => new Worker(`require('tsx/cjs'); require(${JSON.stringify(source)});`, { eval: true });
+  const client = new WorkerClient({ createWorker: () => create() as unknown as WorkerLike, log: () => {} });
+  await client.load({ ...defaultBackendSettings, ...settings, executionProvider: 'cpu' });
+  return client;
+}
+
 /** `tokenwise bench storm`: one storm in this process (`--ort-arena`: ONNX Runtime's own defaults, arena and memory patterns on). */
 export const stormBenchmark: Benchmark = {
   name: 'storm',
-  summary: 'Memory under load: RSS after 7,500 overlapping engine requests, ~half cancelled (--requests, --ort-arena for ORT\'s defaults).',
+  summary: 'Memory under load: RSS after 7,500 overlapping engine requests, ~half cancelled (--requests, --ort-arena for ORT\'s defaults, --via worker for the editor\'s path).',
   async run(ctx) {
     const o = ctx.options;
     const memory: OrtMemoryOptions = o['ort-arena'] === true ? { cpuArena: true, memPattern: true } : ortMemoryOptions();
-    const r = await runStorm({ ...(typeof o.requests === 'number' ? { requests: o.requests } : {}), ...(typeof o.model === 'string' ? { modelDir: o.model } : {}), memory, log: ctx.progress });
+    const r = await runStorm({ ...(typeof o.requests === 'number' ? { requests: o.requests } : {}), ...(typeof o.model === 'string' ? { modelDir: o.model } : {}), memory, via: o.via === 'worker' ? 'worker' : 'engine', log: ctx.progress });
     return stormResult(r);
   },
 };
@@ -114,7 +137,7 @@ function stormResult(r: StormReport): BenchResult {
   const label = `arena ${r.memory.cpuArena ? 'on' : 'off'}, memory patterns ${r.memory.memPattern ? 'on' : 'off'}`;
   return {
     benchmark: 'storm',
-    info: { requests: r.requests, cancelled: r.cancelled, failed: r.failed, seconds: +r.seconds.toFixed(1), ort: label },
+    info: { requests: r.requests, cancelled: r.cancelled, failed: r.failed, seconds: +r.seconds.toFixed(1), ort: label, via: r.via === 'worker' ? 'the inference worker (as the editor), KV budget 256 MB' : 'the engine in this process' },
     rows: stormRows(r, ''),
     goals: [{ goal: 'no request fails (other than cancelled)', met: r.failed === 0, value: `${r.failed} failed` }],
   };
