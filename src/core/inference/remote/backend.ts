@@ -147,6 +147,20 @@ export class RemoteBackend implements InferenceBackend {
     return this.server.distributions!(qs.map((q) => q.tokens), vocab, signal);
   }
 
+  private bytesIndex: Map<string, number> | null = null;
+  /** The tokenizer's id for a token's bytes (built once, on first use). */
+  private idOfBytes(bytes: Uint8Array): number | undefined {
+    if (!this.tokenizer) return undefined;
+    if (!this.bytesIndex) {
+      this.bytesIndex = new Map();
+      for (let id = this.tokenizer.vocabSize - 1; id >= 0; id--) {
+        const b = this.tokenizer.tokenBytes(id);
+        if (b) this.bytesIndex.set(String.fromCharCode(...b), id);
+      }
+    }
+    return this.bytesIndex.get(String.fromCharCode(...bytes));
+  }
+
   private text(id: number): string {
     return this.tokenizer ? this.tokenizer.tokenText(id) : '';
   }
@@ -230,6 +244,7 @@ export class RemoteBackend implements InferenceBackend {
         stopStrings,
         ...(options.sampling ? { sampling: options.sampling } : {}),
         signal,
+        ...(options.logprobs && this.options.probe.generationLogprobs ? { logprobs: true } : {}),
         onTokens: (fresh) => {
           for (const id of fresh) {
             if (streamed >= maxNew) return;
@@ -241,13 +256,25 @@ export class RemoteBackend implements InferenceBackend {
       },
     );
     let tokens = result.tokens;
+    let logprobs: number[] | undefined;
+    if (!tokens && result.tokenBytes && result.logprobs && this.tokenizer) {
+      // Text-only servers that report each token's bytes with its logprob (Ollama): the exact ids.
+      const ids = result.tokenBytes.map((b) => this.idOfBytes(b));
+      if (ids.every((id): id is number => id !== undefined) && this.tokenizer.decode(ids) === result.text) {
+        tokens = ids;
+        logprobs = result.logprobs;
+        for (const id of tokens) options.onToken?.(id);
+      }
+    }
     if (!tokens) {
       // Text-only servers: the local tokenizer's reading of the text (a stop string is cut by the server).
       tokens = this.tokenizer ? this.tokenizer.encodeText(result.text) : this.server.tokenize ? (await this.server.tokenize(result.text, signal)).ids : [];
       for (const id of tokens) options.onToken?.(id);
     }
     if (tokens.length > maxNew) tokens = tokens.slice(0, maxNew);
+    if (!logprobs && result.logprobs && result.tokens && result.logprobs.length >= tokens.length) logprobs = result.logprobs;
     return {
+      ...(options.logprobs && logprobs ? { logprobs: logprobs.slice(0, tokens.length) } : {}),
       tokens,
       text: this.tokenizer ? this.tokenizer.decode(tokens) : result.text,
       finishReason: tokens.length >= maxNew ? 'length' : result.finishReason,

@@ -3,8 +3,12 @@
  * by Tokenwise past the model's template; `stream` answers are NDJSON lines
  * (`{response, done}`, the last with `done: true` and `done_reason`); `options.num_predict`,
  * `temperature`, `top_k`, `top_p`, `seed`, `stop`. `POST /api/show` gives the template, the
- * parameters and `model_info["<arch>.context_length"]`. No tokenize endpoint and no logprobs in the
- * documented API: the boundary modes and the heat map need what Ollama does not give.
+ * parameters and `model_info["<arch>.context_length"]`. Recent versions (docs/openapi.yaml,
+ * GenerateRequest / Logprob) take `logprobs: true` and `top_logprobs: N` and answer `logprobs:
+ * [{token, logprob, bytes, top_logprobs: [{token, logprob, bytes}]}]` for the generated tokens
+ * (probed at connect time; older versions ignore the fields). No tokenize endpoint and no prompt
+ * logprobs: the boundary modes and the heat map need what Ollama does not give; generated-token
+ * logprobs feed the completion's confidence gate and, with the bytes, the exact token ids.
  */
 import { TokenwiseError } from '../../base/errors';
 import type { HttpClient } from './http';
@@ -13,6 +17,7 @@ import { isRecord, type RemoteGenerateOptions, type RemoteGeneration, type Remot
 
 export class OllamaServer implements RemoteServer {
   readonly kind = 'ollama' as const;
+  private logprobs = false;
 
   constructor(
     private readonly http: HttpClient,
@@ -32,9 +37,24 @@ export class OllamaServer implements RemoteServer {
     const maxContext = numCtx ? Number(numCtx[1]) : trained ? Math.min(trained, 2048) : 2048;
     const template = typeof show.template === 'string' ? show.template : '';
     const notes = [
-      'exact and heal boundary modes unavailable (no token logprobs): completion uses naive prompts (raw: true)',
+      'exact and heal boundary modes unavailable (no next-token distribution or listed-token logprobs): completion uses naive prompts (raw: true)',
       'heat map unavailable: Ollama gives no prompt logprobs',
     ];
+    // Generated-token logprobs: one token with logprobs asked for; versions without them leave the field out.
+    this.logprobs = false;
+    try {
+      const r = await this.http.json<unknown>(
+        'POST',
+        '/api/generate',
+        { model: this.model, prompt: 'def', raw: true, stream: false, logprobs: true, top_logprobs: 1, options: { num_predict: 1, temperature: 0 } },
+        { signal, idempotent: true, timeoutMs: 60_000 },
+      );
+      this.logprobs = isRecord(r) && Array.isArray(r.logprobs) && r.logprobs.some((e) => isRecord(e) && typeof e.logprob === 'number');
+      if (!this.logprobs) notes.push('no generated-token logprobs (this Ollama version ignores `logprobs`; recent versions give them): no confidence gate');
+    } catch (error) {
+      if (!(error instanceof TokenwiseError) || error.kind === 'cancelled') throw error;
+      notes.push(`no generated-token logprobs (${error.message})`);
+    }
     if (!numCtx) notes.push(`context: ${maxContext} tokens (Ollama's num_ctx; set PARAMETER num_ctx in the Modelfile for more)`);
     const details = isRecord(show.details) ? show.details : {};
     return {
@@ -47,6 +67,7 @@ export class OllamaServer implements RemoteServer {
       candidates: false,
       promptLogprobs: false,
       maxTopK: 0,
+      generationLogprobs: this.logprobs,
       exactRank: false,
       entropy: false,
       prefixCache: true,
@@ -65,6 +86,10 @@ export class OllamaServer implements RemoteServer {
     let firstTokenMs = -1;
     let text = '';
     let finishReason: 'stop' | 'length' = 'stop';
+    const wantLogprobs = options.logprobs === true && this.logprobs;
+    const logprobs: number[] = [];
+    const tokenBytes: Uint8Array[] = [];
+    const encoder = new TextEncoder();
     const s = options.sampling;
     const greedy = !(s?.temperature && s.temperature > 0);
     await this.http.stream(
@@ -74,6 +99,7 @@ export class OllamaServer implements RemoteServer {
         prompt: prompt.text,
         raw: true,
         stream: true,
+        ...(wantLogprobs ? { logprobs: true } : {}),
         options: {
           num_predict: options.maxNewTokens,
           temperature: greedy ? 0 : s!.temperature,
@@ -89,6 +115,12 @@ export class OllamaServer implements RemoteServer {
           if (firstTokenMs < 0) firstTokenMs = performance.now() - t0;
           text += event.response;
         }
+        if (wantLogprobs && Array.isArray(event.logprobs))
+          for (const e of event.logprobs) {
+            if (!isRecord(e) || typeof e.logprob !== 'number' || typeof e.token !== 'string') return malformed('POST /api/generate', 'a logprobs entry is not {token, logprob}');
+            logprobs.push(e.logprob);
+            tokenBytes.push(Array.isArray(e.bytes) && e.bytes.every((b) => Number.isInteger(b)) ? Uint8Array.from(e.bytes as number[]) : encoder.encode(e.token));
+          }
         if (event.done === true) {
           finishReason = event.done_reason === 'length' ? 'length' : 'stop';
           return false;
@@ -97,6 +129,8 @@ export class OllamaServer implements RemoteServer {
       },
       { signal: options.signal },
     );
-    return { tokens: null, text, finishReason, firstTokenMs: firstTokenMs < 0 ? performance.now() - t0 : firstTokenMs };
+    const result: RemoteGeneration = { tokens: null, text, finishReason, firstTokenMs: firstTokenMs < 0 ? performance.now() - t0 : firstTokenMs };
+    if (wantLogprobs && logprobs.length) Object.assign(result, { logprobs, tokenBytes });
+    return result;
   }
 }
