@@ -5,6 +5,7 @@ import { TokenwiseError } from '../core/base/errors';
 import { createCompletionSession, type CompletionSession } from '../core/completion/pipeline';
 import { backendKinds, loadBackend, type BackendKind, type BackendSettings, type LoadedModel } from '../core/inference/factory';
 import { executionProviderSettings, type ExecutionProviderSetting } from '../core/inference/types';
+import { createHttpTransport } from '../worker/httpTransport';
 
 export const modelOptions: Record<'model' | 'provider' | 'threads' | 'backend' | 'url' | 'remote-model' | 'tokenizer-json', OptionSpec> = {
   model: { type: 'string', valueName: 'dir', description: 'Model directory (Hugging Face ONNX layout). Default: the shipped model.' },
@@ -38,7 +39,7 @@ export function backendSettingsFrom(ctx: CliContext, kvCacheMB = 128): BackendSe
 }
 
 export function loadModel(ctx: CliContext, kvCacheMB = 128): Promise<LoadedModel> {
-  return loadBackend(backendSettingsFrom(ctx, kvCacheMB), { fetch: globalThis.fetch, log: (level, message) => level !== 'info' && ctx.io.stderr(`[${level}] ${message}\n`) });
+  return loadBackend(backendSettingsFrom(ctx, kvCacheMB), { fetch: createHttpTransport(), log: (level, message) => level !== 'info' && ctx.io.stderr(`[${level}] ${message}\n`) });
 }
 
 /** Loads the model and the completion session for it; the caller disposes `session.backend`. */

@@ -6,7 +6,8 @@
 import { TokenwiseError, describeError, isOutOfMemory, type LogLevel } from '../core/base/errors';
 import { complete, createCompletionSession, type CompletionSession } from '../core/completion/pipeline';
 import { completeIdentifiers } from '../core/completion/identifiers';
-import { loadBackend, type LoadedModel } from '../core/inference/factory';
+import { isRemoteSettings, loadBackend, type LoadedModel } from '../core/inference/factory';
+import { createHttpTransport } from './httpTransport';
 import { SyntaxService } from '../core/syntax';
 import { createApiHandlers } from './apiHandlers';
 import { createMetricsHandler } from './metrics';
@@ -84,7 +85,7 @@ export function createWorkerHandler(post: (message: WorkerToHost) => void, searc
       sessions = new Map();
       const next = (async () => {
         await (await previous.catch(() => undefined))?.backend.dispose().catch(() => {});
-        return loadBackend(settings, { log, fetch: globalThis.fetch, ...(searchFrom ? { searchFrom } : {}) });
+        return loadBackend(settings, { log, fetch: createHttpTransport(isRemoteSettings(settings) ? settings.proxy : undefined), ...(searchFrom ? { searchFrom } : {}) });
       })();
       loadError = undefined;
       loading = next.catch((error: unknown) => {

@@ -21,6 +21,7 @@ export const rules: ArchitectureRules = {
     { package: 'tiktoken', importer: 'src/core/tokenize/tiktoken.ts' },
     { package: '@huggingface/tokenizers', importer: 'src/core/tokenize/huggingface.ts' },
     { package: '@vscode/tree-sitter-wasm', importer: 'src/core/syntax/runtime.ts' },
+    { package: 'undici', importer: 'src/worker/httpTransport.ts' },
   ],
   layers: { root: 'src/core', order: coreLayers },
   forbiddenImports: [

@@ -31,6 +31,16 @@ export interface EmbeddedBackendSettings extends CommonBackendSettings {
   threads: number;
 }
 
+/** An HTTP proxy for the remote backends (VS Code's `http.proxy`, `http.proxyStrictSSL`, `http.noProxy`). */
+export interface ProxySettings {
+  /** Proxy URL (`http://proxy:3128`); empty: the environment's HTTPS_PROXY / HTTP_PROXY / NO_PROXY. */
+  url: string;
+  /** Verify TLS certificates (of the proxy and the server). */
+  strictSSL: boolean;
+  /** Hosts reached directly (`localhost`, `.corp.example`, `10.0.0.5:8000`, `*`). */
+  noProxy: string[];
+}
+
 /** A model served over HTTP (vLLM, llama.cpp server, Ollama, any OpenAI-compatible endpoint). */
 export interface RemoteBackendSettings extends CommonBackendSettings {
   backend: RemoteKind;
@@ -46,6 +56,8 @@ export interface RemoteBackendSettings extends CommonBackendSettings {
   timeoutMs?: number;
   /** Most requests in flight to the server (default 4). */
   maxConcurrent?: number;
+  /** The editor's proxy settings; the edge turns them into its HTTP transport (core does no IO). */
+  proxy?: ProxySettings;
 }
 
 export type BackendSettings = EmbeddedBackendSettings | RemoteBackendSettings;

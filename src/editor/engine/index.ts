@@ -10,6 +10,7 @@ import type { Services } from '../services';
 import { onDidChangeSettings, readEngineSettings } from '../settings';
 import type { EngineSettings } from '../../core/protocol/engine';
 import type { ModelInfo } from '../../core/inference/types';
+import type { ProxySettings } from '../../core/inference/factory';
 import { assertNever } from '../../core/base/errors';
 import { WorkerClient, type EngineState, type WorkerLike } from '../../worker/client';
 
@@ -40,6 +41,18 @@ export async function readSettings(secrets?: vscode.SecretStorage): Promise<Engi
     kvCacheMB: s.kvCacheMB,
     ...(apiKey ? { apiKey } : {}),
     ...(s.remoteTokenizerPath ? { tokenizerPath: s.remoteTokenizerPath } : {}),
+    proxy: proxySettings(),
+  };
+}
+
+/** VS Code's proxy settings (`http.proxy`, `http.proxyStrictSSL`, `http.noProxy`) for the worker's HTTP transport; an empty `http.proxy` leaves HTTPS_PROXY / HTTP_PROXY / NO_PROXY to apply. */
+export function proxySettings(config: Pick<vscode.WorkspaceConfiguration, 'get'> = vscode.workspace.getConfiguration('http')): ProxySettings {
+  const url = config.get<string>('proxy');
+  const noProxy = config.get<unknown>('noProxy');
+  return {
+    url: typeof url === 'string' ? url.trim() : '',
+    strictSSL: config.get<boolean>('proxyStrictSSL') !== false,
+    noProxy: Array.isArray(noProxy) ? noProxy.filter((h): h is string => typeof h === 'string') : [],
   };
 }
 
@@ -130,6 +143,10 @@ export function registerEngine(context: vscode.ExtensionContext, services: Servi
     onDidChangeSettings('engine', (change) => {
       if ((['modelPath', 'executionProvider', 'engine.threads', 'backend', 'remote.url', 'remote.model', 'remote.tokenizerPath'] as const).some((k) => change.affects(k))) void load();
       else if (change.affects('engine.kvCacheMB')) void client.setCacheBudget(readEngineSettings().kvCacheMB).catch(() => {});
+    }),
+    // A changed proxy reconnects a remote backend through it.
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (['http.proxy', 'http.proxyStrictSSL', 'http.noProxy'].some((k) => e.affectsConfiguration(k)) && readEngineSettings().backend !== 'embedded') void load();
     }),
     // A new API key reconnects a remote backend.
     context.secrets.onDidChange((e) => {
