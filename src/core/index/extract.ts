@@ -49,9 +49,33 @@ function symbolOf(d: Declaration, text: string): ApiSymbol | undefined {
     const written = header.split('\n')[0]!.trim();
     if (written.length < 160) symbol.signature = written.replace(/[;,]$/, '');
   }
+  if (!symbol.returnType && (d.kind === 'function' || d.kind === 'method')) {
+    const returned = returnedClass(text.slice(d.range.start, Math.min(d.range.end, d.range.start + 20000)), symbol.container);
+    if (returned) symbol.returns = returned;
+  }
   if (d.doc) symbol.doc = d.doc.length > extractLimits.docChars ? d.doc.slice(0, extractLimits.docChars) : d.doc;
   if (d.scope === 'class') symbol.exported = !d.name.startsWith('#') && !/^\s*(?:private|protected)\b/.test(header) && !(/^_[^_]/.test(d.name));
   return symbol;
+}
+
+/**
+ * The class an unannotated function returns, read from its body: every `return Foo(…)` /
+ * `return new Foo(…)` (a capitalized callee) names the same class, `return self` / `return this` /
+ * `return cls(…)` → the enclosing class. Undefined when the returns disagree or say nothing.
+ */
+export function returnedClass(body: string, container: string): string | undefined {
+  let found: string | undefined;
+  for (const m of body.matchAll(/\breturn\s+(?:await\s+)?(?:(new)\s+)?([A-Za-z_$][\w$.]*)\s*(\(|<|;|\n|$)/g)) {
+    const name = m[2]!;
+    let cls: string | undefined;
+    if (name === 'self' || name === 'this') cls = m[3] === '(' ? undefined : container || undefined;
+    else if (name === 'cls' && m[3] === '(') cls = container || undefined;
+    else if ((m[3] === '(' || m[3] === '<') && (m[1] || /^[A-Z]/.test(name.split('.').pop()!)) && !/^(?:Error|TypeError|ValueError|Promise|Object|Array|Set|Map|String|Number|Boolean|Symbol|Date|RegExp)$/.test(name)) cls = name;
+    if (!cls) continue;
+    if (found && found !== cls) return undefined;
+    found = cls;
+  }
+  return found;
 }
 
 function importRecord(i: ImportInfo): ImportRecord | undefined {
@@ -189,12 +213,25 @@ function classAt(decls: readonly Declaration[], offset: number, text?: string): 
   return best?.name ?? (text !== undefined ? enclosingClassByText(text, offset)?.name : undefined);
 }
 
+/** The type of a parameter of the function around `offset`: its annotation, else the class of a `Foo()` / `new Foo()` default. */
+function parameterType(decls: readonly Declaration[], offset: number, name: string): string | undefined {
+  let fn: Declaration | undefined;
+  for (const d of decls) if ((d.kind === 'function' || d.kind === 'method') && d.range.start <= offset && offset < d.range.end && (!fn || d.range.start > fn.range.start)) fn = d;
+  const p = fn?.signature?.parameters.find((x) => x.name === name);
+  if (!p) return undefined;
+  if (p.type && /^[\s'"]*[A-Za-z_$]/.test(p.type)) return p.type.trim();
+  const def = p.default && /^(?:new\s+)?([A-Za-z_$][\w$.]*)\s*\(/.exec(p.default.trim());
+  return def && /^[A-Z]/.test(def[1]!.split('.').pop()!) ? def[1] : undefined;
+}
+
 function attrTypesOf(decls: readonly Declaration[], text: string): Record<string, string> | undefined {
   const out: Record<string, string> = {};
   for (const m of text.matchAll(/\b(?:self|this)\.([A-Za-z_$][\w$]*)\s*(?::\s*([A-Za-z_$][\w$.]*)[^=\n]*)?=\s*(?:new\s+)?([A-Za-z_$][\w$.]*)?\s*(\()?/g)) {
     const cls = classAt(decls, m.index!, text);
     if (!cls) continue;
-    const type = m[2] ?? (m[4] && m[3] && /^[A-Z]/.test(m[3].split('.').pop()!) ? m[3] : undefined);
+    let type: string | undefined = m[2] ?? (m[4] && m[3] && /^[A-Z]/.test(m[3].split('.').pop()!) ? m[3] : undefined);
+    // `self.repo = repo` with `repo: Repo` or `repo=Repo()` a parameter of the enclosing function.
+    if (!type && !m[4] && m[3] && !m[3].includes('.')) type = parameterType(decls, m.index!, m[3]);
     if (type) out[`${cls}.${m[1]}`] ??= type;
   }
   // Field initializers: `private readonly cache = new Lru()`, `cache = new Lru()` in a class body.

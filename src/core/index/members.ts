@@ -84,7 +84,7 @@ export function parseReceiver(text: string, offset: number): ParsedReceiver | un
   }
 }
 
-export type ResolvedBy = 'self' | 'constructor' | 'assignment' | 'annotation' | 'parameter' | 'import' | 'local' | 'chain' | 'similarity' | 'none';
+export type ResolvedBy = 'self' | 'constructor' | 'assignment' | 'annotation' | 'parameter' | 'isinstance' | 'loop' | 'import' | 'local' | 'chain' | 'usage' | 'similarity' | 'none';
 
 export interface ReceiverResolution {
   target: ApiTarget;
@@ -118,7 +118,8 @@ function callResult(index: ProjectIndex, binding: Binding | undefined, construct
   if (!binding || binding.kind !== 'symbol') return { kind: 'unknown' };
   const s = binding.ref.symbol;
   if (s.kind === 'class' || s.kind === 'interface') return { kind: 'class', uri: binding.ref.uri, name: s.name, instance: true };
-  if (!construct && s.returnType) return index.resolveType(binding.ref.uri, s.returnType);
+  const returned = s.returnType ?? s.returns;
+  if (!construct && returned) return index.resolveType(binding.ref.uri, returned);
   return { kind: 'unknown' };
 }
 
@@ -131,7 +132,8 @@ function memberOf(index: ProjectIndex, target: ApiTarget, name: string, call: bo
   if (target.kind === 'class') {
     if (call) {
       const m = index.membersOf(target.uri, target.name).find((x) => x.symbol.name === name);
-      return m?.symbol.returnType ? index.resolveType(m.uri, m.symbol.returnType) : { kind: 'unknown' };
+      const returned = m?.symbol.returnType ?? m?.symbol.returns;
+      return m && returned ? index.resolveType(m.uri, returned) : { kind: 'unknown' };
     }
     return index.attributeType(target.uri, target.name, name);
   }
@@ -142,11 +144,28 @@ export function resolveReceiver(index: ProjectIndex, doc: LiveDocument, receiver
   const [head, ...rest] = receiver.chain;
   if (!head) return { target: { kind: 'unknown' }, by: 'none' };
   let resolved = resolveHead(index, doc, head, receiver.chain.length === 1 ? receiver.prefixStart : doc.offset, 0);
-  for (const part of rest) {
-    if (resolved.target.kind === 'unknown') return { target: { kind: 'unknown' }, by: 'none' };
+  for (const [i, part] of rest.entries()) {
+    if (resolved.target.kind === 'unknown') break;
     resolved = { target: memberOf(index, resolved.target, part.name, part.call), by: 'chain' };
+    if (resolved.target.kind === 'unknown' && i === rest.length - 1) break;
   }
-  return resolved;
+  if (resolved.target.kind !== 'unknown') return resolved;
+  // An untyped chain (`self._backend.`, `ctx.req.`): the last name, by where else it is used.
+  const last = receiver.chain[receiver.chain.length - 1]!;
+  if (rest.length && !last.call) return byUsage(index, doc.uri, last.name) ?? { target: { kind: 'unknown' }, by: 'none' };
+  return resolved.by === 'similarity' || rest.length ? { target: resolved.target, by: rest.length ? 'none' : resolved.by } : resolved;
+}
+
+/**
+ * Usage co-occurrence: the class that defines most of the members called on receivers of the
+ * same name elsewhere in the project (`backend.`, `self._backend.` → the class with
+ * `openssl_assert`, `_bn_to_int`, …).
+ */
+function byUsage(index: ProjectIndex, uri: string, name: string): ReceiverResolution | undefined {
+  const words = wordsOf(name).join(' ');
+  if (!words || words === 'self' || words === 'this') return undefined;
+  const found = index.classByUsage(words, uri);
+  return found ? { target: found.target, by: 'usage' } : undefined;
 }
 
 function resolveHead(index: ProjectIndex, doc: LiveDocument, head: ReceiverChainPart, offset: number, depth: number): ReceiverResolution {
@@ -173,6 +192,19 @@ function resolveHead(index: ProjectIndex, doc: LiveDocument, head: ReceiverChain
   const assign = new RegExp(`(?:^|[^\\w$.])${escapeRegex(name)}\\s*(?::\\s*([^=\\n;,)]+?))?\\s*=(?![=>])\\s*(?:await\\s+)?(new\\s+)?([A-Za-z_$][\\w$.]*)?\\s*(\\(|<)?`, 'g');
   let last: RegExpExecArray | undefined;
   for (let m = assign.exec(before); m; m = assign.exec(before)) last = m;
+  // `isinstance(name, Foo)` after the last assignment narrows to Foo (Python).
+  const narrowed = [...before.matchAll(new RegExp(`\\bisinstance\\(\\s*${escapeRegex(name)}\\s*,\\s*\\(?\\s*([A-Za-z_][\\w.]*)`, 'g'))].pop();
+  if (narrowed && (!last || narrowed.index! > last.index)) {
+    const t = index.resolveType(doc.uri, narrowed[1]);
+    if (t.kind !== 'unknown') return { target: t, by: 'isinstance' };
+  }
+  // `for name in items` / `for (const name of items)` over a container whose element type is written.
+  const loop = [...before.matchAll(new RegExp(`\\bfor\\s*(?:\\(\\s*(?:const|let|var)\\s+)?${escapeRegex(name)}\\s+(?:in|of)\\s+((?:self\\.|this\\.)?[A-Za-z_$][\\w$]*)\\s*[:)]`, 'g'))].pop();
+  if (loop && (!last || loop.index! > last.index)) {
+    const element = elementType(containerType(index, doc, fn, before, loop[1]!));
+    const t = element ? index.resolveType(doc.uri, element) : { kind: 'unknown' as const };
+    if (t.kind !== 'unknown') return { target: t, by: 'loop' };
+  }
   if (last) {
     if (last[1]) {
       const t = index.resolveType(doc.uri, last[1]);
@@ -180,7 +212,15 @@ function resolveHead(index: ProjectIndex, doc: LiveDocument, head: ReceiverChain
     }
     if (last[3] && depth < 3) {
       const parts = last[3].split('.');
-      const chain: ReceiverChainPart[] = parts.map((p, i) => ({ name: p, call: i === parts.length - 1 && !!last![4], ...(i === parts.length - 1 && last![2] ? { construct: true } : {}) }));
+      let chain: ReceiverChainPart[] = parts.map((p, i) => ({ name: p, call: i === parts.length - 1 && !!last![4], ...(i === parts.length - 1 && last![2] ? { construct: true } : {}) }));
+      // The whole right-hand side when it is a chain of calls: `Store().new_cart()`, `new Store().newCart()`.
+      const rhsStart = last.index + last[0].length - last[3].length - (last[4]?.length ?? 0);
+      const rhs = /^[^\n;]*/.exec(before.slice(rhsStart))![0].trimEnd();
+      const parsed = rhs.length < 300 && /[)\w$]$/.test(rhs) ? parseReceiver(`${rhs}.`, rhs.length + 1) : undefined;
+      if (parsed && parsed.chain.length > chain.length && parsed.text === rhs.replace(/\s+/g, '')) {
+        chain = parsed.chain;
+        if (last[2]) chain[0] = { ...chain[0]!, construct: true };
+      }
       let r = resolveHead(index, doc, chain[0]!, from + last.index, depth + 1);
       for (const part of chain.slice(1)) r = r.target.kind === 'unknown' ? r : { target: memberOf(index, r.target, part.name, part.call), by: 'assignment' };
       if (r.target.kind !== 'unknown') return { target: r.target, by: chain.length === 1 && chain[0]!.call ? 'constructor' : 'assignment' };
@@ -194,6 +234,12 @@ function resolveHead(index: ProjectIndex, doc: LiveDocument, head: ReceiverChain
     const p = fn.signature.parameters.find((x) => x.name === name);
     if (p?.type) {
       const t = index.resolveType(doc.uri, p.type);
+      if (t.kind !== 'unknown') return { target: t, by: 'parameter' };
+    }
+    // A default value `cart=Cart()` / `cart = new Cart()`.
+    const def = p?.default ? /^(?:new\s+)?([A-Za-z_$][\w$.]*)\s*\(/.exec(p.default.trim()) : null;
+    if (def && /^[A-Z]/.test(def[1]!.split('.').pop()!)) {
+      const t = index.resolveType(doc.uri, def[1]);
       if (t.kind !== 'unknown') return { target: t, by: 'parameter' };
     }
   }
@@ -211,7 +257,34 @@ function resolveHead(index: ProjectIndex, doc: LiveDocument, head: ReceiverChain
     const t = index.classNamed(name, doc.uri, false);
     if (t.kind !== 'unknown') return { target: t, by: 'similarity' };
   }
-  return { target: similarClass(index, name, doc.uri), by: 'similarity' };
+  return byUsage(index, doc.uri, name) ?? { target: similarClass(index, name, doc.uri), by: 'similarity' };
+}
+
+/** The type written for a container: a parameter's annotation, a `name: T` declaration, a class field (`self.items`). */
+function containerType(index: ProjectIndex, doc: LiveDocument, fn: Declaration | undefined, before: string, container: string): string | undefined {
+  const attr = /^(?:self|this)\.(.+)$/.exec(container);
+  if (attr) {
+    const cls = innermost(doc.declarations, doc.offset, classKind) ?? enclosingClassByText(doc.text, doc.offset);
+    if (!cls) return undefined;
+    const written = index.file(doc.uri)?.attrTypes?.[`${cls.name}.${attr[1]}`];
+    if (written) return written;
+    const member = index.membersOf(doc.uri, cls.name).find((m) => m.symbol.name === attr[1]);
+    return member ? /^[^:=(]*?\??\s*:\s*([^=;]+)/.exec(member.symbol.signature ?? '')?.[1]?.trim() : undefined;
+  }
+  const p = fn?.signature?.parameters.find((x) => x.name === container);
+  if (p?.type) return p.type;
+  const declared = [...before.matchAll(new RegExp(`(?:^|[^\\w$.])(?:let|const|var)?\\s*${escapeRegex(container)}\\s*:\\s*([A-Za-z_$][\\w$.]*(?:\\[[^\\]\\n]*\\]|<[^>\\n]*>)?(?:\\[\\])?)`, 'g'))].pop();
+  return declared?.[1]?.trim();
+}
+
+/** The element type of a written container type: `List[Foo]`, `Sequence[Foo]`, `Foo[]`, `Array<Foo>`, `Iterable<Foo>`. */
+export function elementType(type: string | undefined): string | undefined {
+  if (!type) return undefined;
+  const t = type.trim().replace(/^['"]|['"]$/g, '');
+  const array = /^([A-Za-z_$][\w$.]*)\s*\[\s*\]$/.exec(t);
+  if (array) return array[1];
+  const generic = /^(?:typing\.)?(?:List|list|Sequence|Iterable|Iterator|Set|set|FrozenSet|frozenset|Collection|Tuple|tuple|Array|ReadonlyArray|AsyncIterable|Generator)\s*[[<]\s*([A-Za-z_$][\w$.]*)\s*(?:,\s*\.\.\.\s*)?[\]>,]/.exec(t);
+  return generic?.[1];
 }
 
 /** The class whose name is most like a variable's (`user_repo` → `UserRepository`); unknown below a threshold. */
@@ -299,7 +372,7 @@ export interface RankContext {
   uri: string;
 }
 
-export const rankWeights = { usage: 1.0, popularity: 0.08, receiver: 0.3, echo: 0.6, model: 0.6, resolved: 0.5 };
+export const rankWeights = { usage: 1.0, popularity: 0.08, receiver: 0.3, echo: 0.6, model: 0.6, resolved: 0.5, usageResolved: 0.8 };
 
 /** Plural and verb endings off (`errors` ~ `error`, `parsed` ~ `parse`). */
 function stemWord(w: string): string {
@@ -364,7 +437,7 @@ export function rankMembers(index: ProjectIndex, candidates: readonly MemberCand
       echo = rankWeights.echo * (nameWords.length ? hit / nameWords.length : 0);
     }
     usage += echo;
-    const kind = kindScore(c.ref.symbol, ctx.resolution, c.inherited, c.label) + (c.resolved ? rankWeights.resolved * (ctx.resolution.by === 'similarity' ? 0.4 : 1) : 0);
+    const kind = kindScore(c.ref.symbol, ctx.resolution, c.inherited, c.label) + (c.resolved ? rankWeights.resolved * (ctx.resolution.by === 'similarity' ? 0.4 : ctx.resolution.by === 'usage' ? rankWeights.usageResolved : 1) : 0);
     out.push({ ...c, score: prefix + kind + usage, parts: { kind, usage, model: 0, prefix } });
   }
   out.sort((a, b) => b.score - a.score || (a.label < b.label ? -1 : 1));
@@ -408,7 +481,7 @@ export function completeMembers(index: ProjectIndex, doc: LiveDocument, options:
   const resolution = resolveReceiver(index, doc, receiver);
   let candidates = candidatesOf(index, resolution.target);
   let resolvedBy = resolution.by;
-  const weak = resolvedBy === 'similarity';
+  const weak = resolvedBy === 'similarity' || resolvedBy === 'usage';
   if (options.fallbackToAll && (weak || !candidates.length)) {
     // A guessed class: its members first, then every member of the project.
     const own = new Set(candidates.map((c) => c.label));

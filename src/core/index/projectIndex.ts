@@ -10,7 +10,7 @@ import type { ApiSymbol, ApiTarget, FileRecord, SymbolRef, TsConfigRecord } from
 
 export const indexFormat = 'tokenwise-api-index';
 /** Bump when FileRecord or what extraction writes into it changes: older files are rebuilt. */
-export const indexVersion = 1;
+export const indexVersion = 2;
 
 /** What a name exported by a module, or bound by an import, stands for. */
 export type Binding = { kind: 'symbol'; ref: SymbolRef } | { kind: 'module'; uri: string };
@@ -46,6 +46,8 @@ export class ProjectIndex implements ResolverView {
   private readonly byName = new Map<string, SymbolRef[]>();
   /** Member-call usages by member name: [uri, words]. */
   private readonly usages = new Map<string, Array<[uri: string, words: ReadonlySet<string>, receiver: ReadonlySet<string>]>>();
+  /** Member calls by receiver words (`self._backend.x(` and `backend.x(` → `backend`): [uri, member]. */
+  private readonly byReceiver = new Map<string, Array<[uri: string, member: string]>>();
   /** Folders above top-level Python packages (derived from the files, computed on use). */
   private pyRoots: string[] | undefined;
   private symbolCount = 0;
@@ -64,7 +66,10 @@ export class ProjectIndex implements ResolverView {
       push(this.byName, symbol.name, ref);
       if (classKinds.has(symbol.kind) && !symbol.container) push(this.classes, symbol.name, ref);
     }
-    for (const [member, words, receiver] of record.usages ?? []) push(this.usages, member, [record.uri, wordSet(words), wordSet(receiver)] as [string, ReadonlySet<string>, ReadonlySet<string>]);
+    for (const [member, words, receiver] of record.usages ?? []) {
+      push(this.usages, member, [record.uri, wordSet(words), wordSet(receiver)] as [string, ReadonlySet<string>, ReadonlySet<string>]);
+      if (receiver) push(this.byReceiver, receiver, [record.uri, member] as [string, string]);
+    }
     this.symbolCount += record.symbols.length;
     this.totalUsages += record.usages?.length ?? 0;
     if (record.language === 'python') this.pyRoots = undefined;
@@ -79,7 +84,10 @@ export class ProjectIndex implements ResolverView {
       pull(this.byName, symbol.name, mine);
       pull(this.classes, symbol.name, mine);
     }
-    for (const [member] of old.usages ?? []) pull(this.usages, member, (u) => u[0] === uri);
+    for (const [member, , receiver] of old.usages ?? []) {
+      pull(this.usages, member, (u) => u[0] === uri);
+      if (receiver) pull(this.byReceiver, receiver, (u) => u[0] === uri);
+    }
     this.symbolCount -= old.symbols.length;
     this.totalUsages -= old.usages?.length ?? 0;
     if (old.language === 'python') this.pyRoots = undefined;
@@ -388,7 +396,8 @@ export class ProjectIndex implements ResolverView {
     const written = this.file(uri)?.attrTypes?.[`${className}.${attr}`] ?? record.attrTypes?.[`${className}.${attr}`];
     if (written) return this.resolveType(uri, written);
     const member = record.symbols.find((s) => s.container === className && s.name === attr);
-    if (member?.returnType) return this.resolveType(uri, member.returnType);
+    const returned = member?.returnType ?? member?.returns;
+    if (returned) return this.resolveType(uri, returned);
     // A typed field or interface property: `model: CausalLM`, `readonly cache?: Lru<K, V>;`.
     const declared = member && member.kind !== 'method' ? /^[^:=(]*?\??\s*:\s*([^=;]+)/.exec(member.signature ?? '')?.[1] : undefined;
     if (declared) {
@@ -416,6 +425,63 @@ export class ProjectIndex implements ResolverView {
       if (out.length >= limit) break;
     }
     return out;
+  }
+
+  /**
+   * Members called on receivers with these words (`backend`: `self._backend.x(`, `backend.y(`)
+   * elsewhere in the project, with their counts; the live record's own calls (before the cursor)
+   * count, the indexed record of `exceptUri` does not.
+   */
+  membersCalledOn(receiverWords: string, exceptUri?: string): Map<string, number> {
+    const out = new Map<string, number>();
+    // Calls nearer the cursor's file (sharing more folders below the root) weigh more: a name means the same thing within a package.
+    const near = exceptUri ?? '';
+    for (const [uri, member] of this.byReceiver.get(receiverWords) ?? []) if (uri !== exceptUri) out.set(member, (out.get(member) ?? 0) + this.proximity(uri, near));
+    const live = exceptUri !== undefined && this.overlay?.uri === exceptUri ? this.overlay : undefined;
+    for (const [member, , receiver] of live?.usages ?? []) if (receiver === receiverWords) out.set(member, (out.get(member) ?? 0) + this.proximity(near, near));
+    return out;
+  }
+
+  /** 1 + folders two files share below the index root: 1 for files in unrelated folders. */
+  proximity(a: string, b: string): number {
+    if (!b) return 1;
+    const pa = a.slice(this.root.length).split('/').slice(0, -1);
+    const pb = b.slice(this.root.length).split('/').slice(0, -1);
+    let i = 0;
+    while (i < pa.length && i < pb.length && pa[i] === pb[i]) i++;
+    return 1 + Math.max(0, i - 1);
+  }
+
+  /**
+   * The class a receiver name stands for, by usage co-occurrence: the class (own and inherited
+   * members) that defines most of the members called on that name elsewhere in the project
+   * (calls weighted by folder proximity; ties → the class with fewer members (the more
+   * specific declaration), then the one nearer the file). `coverage` is the share of the calls its
+   * members explain.
+   */
+  classByUsage(receiverWords: string, exceptUri?: string): { target: ApiTarget; coverage: number; distinct: number } | undefined {
+    const called = this.membersCalledOn(receiverWords, exceptUri);
+    if (!called.size) return undefined;
+    const total = [...called.values()].reduce((a, b) => a + b, 0);
+    const classes = new Map<string, { uri: string; name: string }>();
+    for (const member of called.keys())
+      for (const r of this.byName.get(member) ?? []) if (r.symbol.container) classes.set(`${r.uri}#${r.symbol.container}`, { uri: r.uri, name: r.symbol.container });
+    let best: { uri: string; name: string; score: number; distinct: number; size: number; near: number } | undefined;
+    for (const c of classes.values()) {
+      if (!this.classes.get(c.name)?.some((r) => r.uri === c.uri)) continue;
+      const names = new Set(this.membersOf(c.uri, c.name).map((m) => m.symbol.name));
+      let score = 0;
+      let distinct = 0;
+      for (const [m, n] of called)
+        if (names.has(m)) {
+          score += n;
+          distinct++;
+        }
+      const near = exceptUri ? this.proximity(c.uri, exceptUri) : 0;
+      if (!best || score > best.score || (score === best.score && (names.size < best.size || (names.size === best.size && near > best.near)))) best = { ...c, score, distinct, size: names.size, near };
+    }
+    if (!best || !best.score) return undefined;
+    return { target: { kind: 'class', uri: best.uri, name: best.name, instance: true }, coverage: best.score / total, distinct: best.distinct };
   }
 
   /** How many calls of a member name the project has (other files only when `exceptUri`). */

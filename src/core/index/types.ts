@@ -17,6 +17,8 @@ export interface ApiSymbol {
   /** Parameters (`self` / `this` parameters left out), as written. */
   params?: string[];
   returnType?: string;
+  /** Return type read from an unannotated body: the class of a returned `Foo(…)` / `new Foo()` (`return self` → the class). */
+  returns?: string;
   /** Doc comment / docstring, cut to a bound. */
   doc?: string;
   exported: boolean;

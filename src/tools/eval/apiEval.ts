@@ -34,6 +34,10 @@ export interface ApiEvalOptions {
   queryScorer?: QueryScorer;
   signal?: AbortSignal;
   onProgress?(phase: string, done: number, total: number): void;
+  /** Each token-completion case as it is scored (inspection). */
+  onCase?(c: { uri: string; line: number; member: string; receiver: string; by: ResolvedBy; rank: number; top: string[] }): void;
+  /** Each conversational case as it is scored (inspection). */
+  onConvCase?(c: { name: string; query: string; rank: number; top: string[] }): void;
 }
 
 export interface ApiEvalReport {
@@ -186,6 +190,7 @@ export async function evaluateApi(fs: WorkspaceFs, root: string, syntax: SyntaxS
     g.cases++;
     if (rank === 1) g.hits++;
     groups.set(ranked.by, g);
+    options.onCase?.({ uri: c.uri, line: text.split('\n').length, member: c.member, receiver: completion?.receiver ?? '', by: ranked.by, rank, top: ranked.items.slice(0, 5).map((i) => i.label) });
     options.onProgress?.('token', n + 1, cases.length);
   }
   for (const uri of new Set(cases.map((c) => c.uri))) syntax.close(uri);
@@ -207,6 +212,7 @@ export async function evaluateApi(fs: WorkspaceFs, root: string, syntax: SyntaxS
     const rank = hits.findIndex((h) => h.ref.uri === c.ref.uri && h.ref.symbol === c.ref.symbol) + 1;
     if (rank === 1) c1++;
     if (rank >= 1 && rank <= 5) c5++;
+    options.onConvCase?.({ name: `${c.ref.symbol.container ? c.ref.symbol.container + '.' : ''}${c.ref.symbol.name}`, query: c.query, rank, top: hits.slice(0, 5).map((h) => h.ref.symbol.name) });
     options.onProgress?.('conversational', n + 1, conv.length);
   }
 

