@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { Services } from '../services';
+import { modelTokenizerDescription, modelTokenizerSpec, type ModelTokenizerSettings } from './modelTokenizer';
 import { onDidChangeSettings, readSetting, readTokensSettings, updateSettingInEffect, updateUserSetting, type TokenizerChoice } from '../settings';
 import { describeError } from '../../core/base/errors';
 import { describeToken, parseTokenizerSpec, TokenFlag, tiktokenEncodingNames, type TokenizerSpec } from '../../core/tokenize';
@@ -24,6 +25,10 @@ export interface TokenViewStatus {
   readonly enabled: boolean;
 }
 
+function modelTokenizerSettings(): ModelTokenizerSettings {
+  return { backend: readSetting('backend'), modelPath: readSetting('modelPath'), remoteModel: readSetting('remote.model'), remoteTokenizerPath: readSetting('remote.tokenizerPath'), shippedModel: findShippedModel() };
+}
+
 /** The tokenizer the settings ask for; throws a one-line error when it cannot be resolved. */
 function resolveSpec(): TokenizerSpec {
   const { tokenizer: choice, customTokenizerPath } = readTokensSettings();
@@ -31,7 +36,7 @@ function resolveSpec(): TokenizerSpec {
     if (!customTokenizerPath) throw new Error('tokenwise.tokenizer is "custom" but tokenwise.customTokenizerPath is empty.');
     return parseTokenizerSpec(customTokenizerPath);
   }
-  if (choice === 'model') return parseTokenizerSpec('model', { modelDir: readSetting('modelPath') || findShippedModel() });
+  if (choice === 'model') return modelTokenizerSpec(modelTokenizerSettings());
   return parseTokenizerSpec(choice);
 }
 
@@ -311,8 +316,7 @@ class TokenView implements vscode.Disposable {
     const items: Item[] = tiktokenEncodingNames
       .filter((n) => n !== 'gpt2' && n !== 'p50k_edit')
       .map((n) => ({ label: n, value: n as TokenizerChoice, description: n === 'o200k_base' ? 'OpenAI (GPT-4o and later)' : n === 'cl100k_base' ? 'OpenAI (GPT-4, GPT-3.5)' : 'OpenAI' }));
-    const modelDir = readSetting('modelPath') || findShippedModel();
-    items.push({ label: 'model', value: 'model', description: modelDir ? `tokenizer.json of ${modelDir}` : 'no model found' });
+    items.push({ label: 'model', value: 'model', description: modelTokenizerDescription(modelTokenizerSettings()) });
     const custom = readSetting('customTokenizerPath');
     items.push({ label: 'Custom tokenizer.json…', value: 'custom', description: custom || 'choose a file' });
     for (const item of items) if (item.value === current) item.detail = 'current';
@@ -376,7 +380,7 @@ export function registerTokenView(context: vscode.ExtensionContext, services: Se
     vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length > 0 && view.onEdit(e)),
     vscode.workspace.onDidCloseTextDocument((doc) => view.forget(doc)),
     onDidChangeSettings(['tokens', 'engine'], (change) => {
-      if (change.affects('tokenizer') || change.affects('customTokenizerPath') || change.affects('modelPath')) void view.reloadTokenizer();
+      if (change.affects('tokenizer') || change.affects('customTokenizerPath') || change.affects('modelPath') || change.affects('backend') || change.affects('remote.tokenizerPath') || change.affects('remote.model')) void view.reloadTokenizer();
       else if (change.affects('tokens.showWhitespace') || change.affects('tokens.maxFileSize')) view.refreshAll();
     }),
   );
