@@ -20,6 +20,7 @@ import type { AddressInfo } from 'node:net';
 import { describeError, TokenwiseError } from '../../core/base/errors';
 import type { LoadedEmbeddedModel } from '../../core/inference/factory';
 import type { ModelInfo } from '../../core/inference/types';
+import { mulberry32 } from '../../core/base/numbers';
 
 export interface ServeOptions {
   port: number;
@@ -73,16 +74,6 @@ interface Step {
   dist: Float32Array | null;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function argmax(row: Float32Array): number {
   let best = 0;

@@ -6,22 +6,8 @@
  * Separators (`_`, `$`) and leading whitespace belong to no sub-word: they never make a token
  * impure by themselves (see tokens.ts).
  */
-import type { SyntaxToken, TokenType } from '../syntax';
+import { identifierTokenTypes, type SyntaxToken } from '../syntax';
 
-/** Syntax token types that are identifiers. */
-export const identifierTokenTypes: ReadonlySet<TokenType> = new Set<TokenType>([
-  'FUNCTION_CALL',
-  'METHOD_CALL',
-  'ATTRIBUTE',
-  'PARAMETER',
-  'LOCAL_VARIABLE',
-  'GLOBAL_VARIABLE',
-  'CLASS_NAME',
-  'FUNCTION_NAME',
-  'MODULE',
-  'LIBRARY',
-  'ALIAS',
-]);
 
 export interface Identifier {
   /** UTF-16 offsets in the document. */

@@ -7,7 +7,7 @@ export * from './types';
 export { measureText, languageOf, loadComparisonTokenizers, tokenizerDisplayName, defaultTokenizers, defaultReference, type MeasureOptions, type MetricsModel, type TextInput } from './measure';
 export { summarize, summarizeByLanguage, fileRow, MetricsAccumulator } from './summary';
 export { tokenizerCounts, countLines, codePoints } from './tokens';
-export { identifiersFromSyntax, subwords, subwordRanges, identifierTokenTypes, type Identifier } from './identifiers';
+export { identifiersFromSyntax, subwords, subwordRanges, type Identifier } from './identifiers';
 export { defaultCompressors, unavailableCompressors, gzip9, brotli11, type Compressor } from './compression';
 export { metricsModelFor, modelDirOf } from './model';
 export { decodeFlopsPerToken, flopsConfig, informationCapacity, paperNumeratorBias, paperGenLength, type FlopsConfig } from './capacity';

@@ -207,3 +207,6 @@ export interface ParseInfo {
   parseMs: number;
   hasError: boolean;
 }
+
+/** Token types that are identifiers (names), as opposed to keywords, literals, comments and punctuation. */
+export const identifierTokenTypes: ReadonlySet<TokenType> = new Set<TokenType>(['FUNCTION_CALL', 'METHOD_CALL', 'ATTRIBUTE', 'PARAMETER', 'LOCAL_VARIABLE', 'GLOBAL_VARIABLE', 'CLASS_NAME', 'FUNCTION_NAME', 'MODULE', 'LIBRARY', 'ALIAS']);

@@ -7,36 +7,21 @@
  * Both go through the same worker and model; prompts are cut mid-word in this repository's own
  * TypeScript sources, which the shipped model never saw (its corpus: models/corpus_manifest.json).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { mulberry32, percentile } from '../../core/base/numbers';
 import { boundaryModes, type BoundaryMode } from '../../core/completion/boundary';
 import { complete, createCompletionSession } from '../../core/completion/pipeline';
 import { defaultBackendSettings } from '../../core/inference/factory';
 import type { ExecutionProviderSetting } from '../../core/inference/types';
 import { ModelTokenizer } from '../../core/model/tokenizer';
-import { WorkerClient, type WorkerLike } from '../../worker/client';
+import { benchWorkerClient, repoRoot, typeScriptSources } from './workerPrompts';
 import { corpusStatus, heldoutPythonFiles } from '../corpus';
 import type { BenchGoal, BenchRow, Benchmark } from './types';
 
-function repoRoot(): string {
-  for (const dir of [process.cwd(), join(__dirname, '..'), join(__dirname, '..', '..', '..')]) if (existsSync(join(dir, 'src/core'))) return dir;
-  throw new Error('bench completion reads prompts from this repository\'s src/ (run it from the repository).');
-}
-
-function sources(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir).sort()) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) sources(path, out);
-    else if (name.endsWith('.ts')) out.push(path);
-  }
-  return out;
-}
-
 /** Cursor positions inside identifiers (after ≥ 2 characters of the word), deterministic. */
 export function midWordPrompts(root: string, count: number, seed = 7): { prefix: string; suffix: string; where: string }[] {
-  const files = sources(join(root, 'src/core'));
+  const files = typeScriptSources(join(root, 'src/core'));
   const rand = mulberry32(seed);
   const prompts: { prefix: string; suffix: string; where: string }[] = [];
   for (let tries = 0; prompts.length < count && tries < count * 50; tries++) {
@@ -51,23 +36,15 @@ export function midWordPrompts(root: string, count: number, seed = 7): { prefix:
   return prompts;
 }
 
-function workerFile(): { file: string; eval: boolean } {
-  const bundled = join(__dirname, 'worker.js');
-  if (existsSync(bundled)) return { file: bundled, eval: false };
-  // From source (tsx): the TypeScript entry through tsx's loader.
-  return { file: `require('tsx/cjs'); require(${JSON.stringify(join(repoRoot(), 'src/worker/main.ts'))});`, eval: true };
-}
-
 export const completionBenchmark: Benchmark = {
   name: 'completion',
   summary: 'Inline completion latency through the worker: pipeline beside the model (now) vs model calls crossing the thread (before), per boundary mode.',
   async run(ctx) {
     const opts = ctx.options;
     const n = typeof opts.limit === 'number' ? Math.max(1, Math.floor(opts.limit)) : 40;
-    const root = repoRoot();
+    const root = repoRoot('completion');
     const prompts = midWordPrompts(root, n);
-    const w = workerFile();
-    const client = new WorkerClient({ createWorker: () => new Worker(w.file, { eval: w.eval }) as unknown as WorkerLike, log: () => {} });
+    const client = benchWorkerClient(root);
     const rows: BenchRow[] = [];
     const goals: BenchGoal[] = [];
     const cacheMB = defaultBackendSettings.kvCacheMB;

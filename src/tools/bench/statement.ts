@@ -5,34 +5,19 @@
  * repository's own TypeScript sources (never in the shipped model's corpus:
  * models/corpus_manifest.json); greedy (beam width 1) vs beam width 4.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { mulberry32, percentile } from '../../core/base/numbers';
 import { cardinalPoint } from '../../core/completion/identifiers';
 import { defaultBackendSettings } from '../../core/inference/factory';
 import type { ExecutionProviderSetting } from '../../core/inference/types';
-import { WorkerClient, type WorkerLike } from '../../worker/client';
+import { benchWorkerClient, repoRoot, typeScriptSources } from './workerPrompts';
 import { assertOutsideCorpus } from './syntax';
 import type { BenchGoal, BenchRow, Benchmark } from './types';
 
-function repoRoot(): string {
-  for (const dir of [process.cwd(), join(__dirname, '..'), join(__dirname, '..', '..', '..')]) if (existsSync(join(dir, 'src/core'))) return dir;
-  throw new Error("bench statement reads prompts from this repository's src/ (run it from the repository).");
-}
-
-function sources(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir).sort()) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) sources(path, out);
-    else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) out.push(path);
-  }
-  return out;
-}
-
 /** Cursor positions right before an identifier at a cardinal point (after `.`, `(`, `return `…), deterministic. */
 export function cardinalPrompts(root: string, count: number, seed = 11): { prefix: string; suffix: string; where: string }[] {
-  const files = sources(join(root, 'src/core'));
+  const files = typeScriptSources(join(root, 'src/core'));
   const rand = mulberry32(seed);
   const out: { prefix: string; suffix: string; where: string }[] = [];
   for (let tries = 0; out.length < count && tries < count * 50; tries++) {
@@ -51,22 +36,15 @@ export function cardinalPrompts(root: string, count: number, seed = 11): { prefi
   return out;
 }
 
-function workerFile(): { file: string; eval: boolean } {
-  const bundled = join(__dirname, 'worker.js');
-  if (existsSync(bundled)) return { file: bundled, eval: false };
-  return { file: `require('tsx/cjs'); require(${JSON.stringify(join(repoRoot(), 'src/worker/main.ts'))});`, eval: true };
-}
-
 export const statementBenchmark: Benchmark = {
   name: 'statement',
   summary: 'Statement completion and ranked identifier list latency through the worker (p50/p95), greedy vs beam width 4, at cardinal points of held-out code.',
   async run(ctx) {
     const opts = ctx.options;
     const n = typeof opts.limit === 'number' ? Math.max(1, Math.floor(opts.limit)) : 40;
-    const root = repoRoot();
+    const root = repoRoot('statement');
     const prompts = cardinalPrompts(root, n);
-    const w = workerFile();
-    const client = new WorkerClient({ createWorker: () => new Worker(w.file, { eval: w.eval }) as unknown as WorkerLike, log: () => {} });
+    const client = benchWorkerClient(root);
     const rows: BenchRow[] = [];
     const goals: BenchGoal[] = [];
     try {

@@ -14,12 +14,11 @@ import { findShippedModel } from '../../core/model/modelDir';
 import { mulberry32 } from '../../core/base/numbers';
 import { CancelledError } from '../../core/base/errors';
 import { ortMemoryOptions, type OrtMemoryOptions } from '../../core/inference/onnx/ort';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { defaultBackendSettings } from '../../core/inference/factory';
 import type { InferenceBackend } from '../../core/inference/types';
-import { WorkerClient, type WorkerLike } from '../../worker/client';
+import type { WorkerClient } from '../../worker/client';
+import { benchWorkerClient } from './workerPrompts';
 
 export interface StormOptions {
   requests?: number;
@@ -111,12 +110,9 @@ export async function runStorm(options: StormOptions = {}): Promise<StormReport>
   }
 }
 
-/** The inference worker as the editor starts it (the bundle's dist/worker.js, or the source through tsx). */
+/** The inference worker as the editor starts it, with the model loaded. */
 async function workerClient(settings: { modelPath: string; threads: number; kvCacheMB: number }): Promise<WorkerClient> {
-  const bundled = join(__dirname, 'worker.js');
-  const source = join(__dirname, '../../worker/main.ts');
-  const create = existsSync(bundled) ? () => new Worker(bundled) : () => new Worker(`require('tsx/cjs'); require(${JSON.stringify(source)});`, { eval: true });
-  const client = new WorkerClient({ createWorker: () => create() as unknown as WorkerLike, log: () => {} });
+  const client = benchWorkerClient(join(__dirname, '../../..'));
   await client.load({ ...defaultBackendSettings, ...settings, executionProvider: 'cpu' });
   return client;
 }
