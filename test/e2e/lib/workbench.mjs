@@ -105,6 +105,32 @@ export class Workbench {
     return editor;
   }
 
+  /**
+   * Opens a file by its absolute path (outside the workspace too) through "File: Open File...",
+   * which shows VS Code's simple file dialog in the quick input, and waits until its editor shows text.
+   */
+  async openPath(path, timeoutMs = 20_000) {
+    const name = path.split('/').pop();
+    const title = 'File: Open File...';
+    await this.paletteEntries(title, [title]);
+    await this.quickInput().locator('.monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: /^\s*File: Open File\.\.\.\s*$/ }) }).first().click();
+    const input = this.quickInput().locator('input').first();
+    await waitFor(async () => (await input.inputValue().catch(() => '')).startsWith('/'), { timeoutMs: 10_000, message: 'the file dialog did not open' });
+    // The dialog fills in its start folder asynchronously: type the path until it sticks, then OK.
+    await waitFor(async () => {
+      if ((await input.inputValue().catch(() => '')) !== path) await input.fill(path);
+      await new Promise((r) => setTimeout(r, 300));
+      const visible = await this.quickInput().locator('.monaco-list-row', { hasText: name }).count();
+      return visible > 0 && (await input.inputValue().catch(() => '')) === path;
+    }, { timeoutMs: 15_000, message: `could not type ${path} into the file dialog` });
+    await this.quickInput().locator('.monaco-button', { hasText: /^\s*OK\s*$/ }).first().click();
+    const editor = this.editor(name);
+    await editor.locator('.view-lines .view-line').first().waitFor({ state: 'visible', timeout: timeoutMs }).catch(() => {
+      throw new Error(`the editor of ${path} did not show text`);
+    });
+    return editor;
+  }
+
   /** The visible code editor whose model URI ends with `relativePath`. */
   editor(relativePath) {
     return this.page.locator(`.part.editor .monaco-editor[data-uri$="/${relativePath}"], .part.editor [data-uri$="/${relativePath}"] .monaco-editor`)
@@ -191,11 +217,25 @@ export class Workbench {
     return items.filter((i) => i.text || i.label);
   }
 
-  /** Runs "View: Close All Editors" and dismisses widgets, to start a scenario from a clean editor area. */
+  /**
+   * Runs "View: Close All Editors" and dismisses widgets, to start a scenario from a clean editor
+   * area. A scenario that failed half-way may leave a modified file: its "Do you want to save the
+   * changes…?" dialog would block every later scenario (F1 no longer opens the palette), so its
+   * changes are discarded ("Don't Save"), never written to the fixture.
+   */
   async reset() {
     await this.page.keyboard.press('Escape').catch(() => {});
     await this.closeQuickInput().catch(() => {});
+    const dirty = await this.page.locator('.part.editor .tab.dirty').count().catch(() => 0);
     await this.runCommand('View: Close All Editors').catch(() => {});
+    const dialog = this.page.locator('.monaco-dialog-box');
+    for (let i = 0; i < dirty; i++) {
+      // One dialog per modified file (or one listing them all).
+      const shown = await dialog.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
+      if (!shown) break;
+      await dialog.locator('.monaco-button', { hasText: /^\s*Don.t Save\s*$/ }).first().click().catch(() => this.page.keyboard.press('Escape'));
+      await dialog.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => {});
+    }
     await this.page.mouse.move(5, 5).catch(() => {});
   }
 }
