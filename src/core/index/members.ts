@@ -372,7 +372,7 @@ export interface RankContext {
   uri: string;
 }
 
-export const rankWeights = { usage: 1.0, popularity: 0.08, receiver: 0.3, echo: 0.6, model: 0.6, resolved: 0.5, usageResolved: 0.8 };
+export const rankWeights = { usage: 1.0, popularity: 0.08, receiver: 0.3, echo: 0.6, model: 0.6, resolved: 0.5, usageResolved: 0.8, context: 0.3, sameReceiver: 0.3 };
 
 /** Plural and verb endings off (`errors` ~ `error`, `parsed` ~ `parse`). */
 function stemWord(w: string): string {
@@ -401,6 +401,11 @@ export function rankMembers(index: ProjectIndex, candidates: readonly MemberCand
   const receiverWords = new Set(last ? wordsOf(last.name) : []);
   const lineStart = ctx.contextText.lastIndexOf('\n') + 1;
   const lineWords = new Set(wordsOf(ctx.contextText.slice(lineStart).replace(/[\w$.]*$/, '')).map(stemWord));
+  // Words of the code before the receiver (a few lines), for the member name's similarity to its surroundings.
+  const nearWords = new Set(wordsOf(ctx.contextText.replace(/[\w$.]*$/, '')).map(stemWord));
+  // How often each member is called on a receiver of this name elsewhere (usage frequency on the same receiver).
+  const onReceiver = last && !last.call && ctx.resolution.target.kind !== 'module' ? index.membersCalledOn(wordsOf(last.name).join(' '), ctx.uri) : new Map<string, number>();
+  const maxOnReceiver = Math.max(1, ...onReceiver.values());
   const out: RankedMember[] = [];
   for (const c of candidates) {
     const lower = c.label.toLowerCase();
@@ -437,6 +442,14 @@ export function rankMembers(index: ProjectIndex, candidates: readonly MemberCand
       echo = rankWeights.echo * (nameWords.length ? hit / nameWords.length : 0);
     }
     usage += echo;
+    if (nearWords.size) {
+      const nameWords = splitIdentifier(c.label).filter((w) => w.length > 1).map(stemWord);
+      let hit = 0;
+      for (const w of nameWords) if (nearWords.has(w)) hit++;
+      usage += rankWeights.context * (nameWords.length ? hit / nameWords.length : 0);
+    }
+    const calls = onReceiver.get(c.label);
+    if (calls) usage += rankWeights.sameReceiver * (Math.log1p(calls) / Math.log1p(maxOnReceiver));
     const kind = kindScore(c.ref.symbol, ctx.resolution, c.inherited, c.label) + (c.resolved ? rankWeights.resolved * (ctx.resolution.by === 'similarity' ? 0.4 : ctx.resolution.by === 'usage' ? rankWeights.usageResolved : 1) : 0);
     out.push({ ...c, score: prefix + kind + usage, parts: { kind, usage, model: 0, prefix } });
   }

@@ -71,3 +71,13 @@ test('TypeScript: returned `new Foo()`, field assigned from a typed constructor 
   assert.equal(loop?.resolvedBy, 'loop');
   assert.deepEqual(labels(loop).sort(), ['addItem', 'checkout']);
 });
+
+test('ranking: members called on the same receiver name elsewhere, and the member named by the surrounding code', async () => {
+  const index = await indexOf(pyRoot);
+  const app = join(pyRoot, 'app.py');
+  // service.py calls check_client and check_nonce on `self.validator`; save_token is never called there.
+  const freq = await membersAt(index, app, 'from shop.models import Validator\n\n\ndef f(validator: Validator):\n    validator.');
+  assert.notEqual(labels(freq)[0], 'save_token', labels(freq).join());
+  const near = await membersAt(index, app, 'from shop.models import Validator\n\n\ndef f(validator: Validator, token):\n    token = dict(token)\n    validator.');
+  assert.equal(labels(near)[0], 'save_token', labels(near).join());
+});
