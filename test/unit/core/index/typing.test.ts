@@ -78,6 +78,6 @@ test('ranking: members called on the same receiver name elsewhere, and the membe
   // service.py calls check_client and check_nonce on `self.validator`; save_token is never called there.
   const freq = await membersAt(index, app, 'from shop.models import Validator\n\n\ndef f(validator: Validator):\n    validator.');
   assert.notEqual(labels(freq)[0], 'save_token', labels(freq).join());
-  const near = await membersAt(index, app, 'from shop.models import Validator\n\n\ndef f(validator: Validator, token):\n    token = dict(token)\n    validator.');
+  const near = await membersAt(index, app, 'from shop.models import Validator\n\n\ndef f(v: Validator, token):\n    token = dict(token)\n    v.');
   assert.equal(labels(near)[0], 'save_token', labels(near).join());
 });
