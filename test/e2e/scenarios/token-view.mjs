@@ -1,6 +1,9 @@
 // The token view: decorations on token boundaries, a hover with the token id, and a status bar
-// token count equal to the CLI's (`tokenwise tokens <file> --json`).
+// token count equal to the CLI's (`tokenwise tokens <file> --json`); lowering
+// tokenwise.tokens.maxFileSize below an open file's size switches it to the near-view count at once.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { updateMachineSettings } from '../lib/settings.mjs';
 
 const TOGGLE = 'Tokenwise: Toggle Token Boundaries';
 /** "Tokens: 123", "123 tokens", "$(symbol) 1,234 tokens · o200k_base"… */
@@ -37,7 +40,7 @@ async function waitForDecorations(t, editor, baseline, what) {
 }
 
 async function expectStatusCount(t, file, what) {
-  const expected = cliCount(t, join(t.fixtureDir, file));
+  const expected = cliCount(t, file.startsWith('/') ? file : join(t.fixtureDir, file));
   const found = await t.waitFor(async () => {
     const s = statusCount(await t.wb.statusBarTexts());
     return s && s.count === expected ? s : false;
@@ -106,6 +109,29 @@ export default {
       t.log(`status bar: ${await selectTokenizer('cl100k_base')}`);
       await t.screenshot('select-tokenizer-cl100k');
       t.log(`status bar: ${await selectTokenizer('o200k_base')}`);
+    });
+    await t.step('lowering tokens.maxFileSize applies to a file already open: "near view (large file)" without reopening', async () => {
+      // Issue 17 item 7: the limit used to apply only after closing and reopening the file.
+      const dir = join(t.resultsDir, 'tokens-large'); // a folder of its own: the file dialog lists it at once
+      const file = join(dir, 'tokens-large.py');
+      mkdirSync(dir, { recursive: true });
+      const shapes = readFileSync(join(t.fixtureDir, 'shapes.py'), 'utf8');
+      writeFileSync(file, Array.from({ length: 75 }, () => shapes).join('\n')); // ~60 KB: under the default 1 MB limit, over 10,000
+      await t.wb.openPath(file);
+      await expectStatusCount(t, file, 'the whole of tokens-large.py (under the default limit)');
+      await updateMachineSettings(t, (s) => { s['tokenwise.tokens.maxFileSize'] = 10_000; });
+      // The settings editor is closed again: tokens-large.py is the active editor, never reopened.
+      const partial = await t.waitFor(async () => (await t.wb.statusBarTexts()).find((i) => /Tokens: \d[\d,]* near view \(large file\)/.test(i.text))?.text ?? false, {
+        timeoutMs: 15_000, message: 'the status bar does not switch to "near view (large file)" for the open file after lowering tokenwise.tokens.maxFileSize',
+      }).catch(async (error) => {
+        error.message += `; status bar: ${JSON.stringify((await t.wb.statusBarTexts()).map((i) => i.text))}`;
+        throw error;
+      });
+      t.log(`status bar after lowering the limit: ${partial}`);
+      await t.screenshot('max-file-size-lowered');
+      await updateMachineSettings(t, (s) => { delete s['tokenwise.tokens.maxFileSize']; });
+      await expectStatusCount(t, file, 'tokens-large.py once the limit is back to its default');
+      await t.wb.runCommand('View: Close Editor');
     });
     await t.step(`run "${TOGGLE}" again: the decorations go away`, async () => {
       await t.wb.runCommand(TOGGLE);
