@@ -204,7 +204,8 @@ export function userSettingsLabel(): string {
 export async function openSetting(key: SettingKey): Promise<unknown> {
   if (settingsSchema[key].userOnly && userSettingsAreRemote()) {
     try {
-      return await vscode.commands.executeCommand('workbench.action.openRemoteSettings', `${settingsSection}.${key}`);
+      // Unlike openSettings, openRemoteSettings reads only an options object: a query string is dropped.
+      return await vscode.commands.executeCommand('workbench.action.openRemoteSettings', { query: `${settingsSection}.${key}` });
     } catch {
       return vscode.commands.executeCommand('workbench.action.openRemoteSettingsFile');
     }
