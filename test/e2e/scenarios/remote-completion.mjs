@@ -43,6 +43,10 @@ export default {
           s['tokenwise.backend'] = 'vllm';
           s['tokenwise.remote.url'] = url;
           s['tokenwise.remote.tokenizerPath'] = join(model, 'tokenizer.json');
+          // The test's server is the shipped model on one shared CPU thread, one HTTP round trip
+          // per beam step (~2.4 s for this statement completion): the default 500 ms cap would cut
+          // every beam and show nothing.
+          s['tokenwise.completion.timeoutMs'] = 8000;
         });
         await t.waitForLog(new RegExp(`remote: vllm at ${url.replace(/[.]/g, '\\.')}, model tokenwise-code-small`), { timeoutMs: 60_000 });
         await t.waitForLog(/remote: tokenizer\.json agrees with the server/, { timeoutMs: 10_000 });
@@ -62,6 +66,12 @@ export default {
         // Indented by VS Code's auto-indent (default settings); mid-word where the shipped model's
         // suggestion parses (`return val` → `ue`), so the completion gate lets it through.
         await t.page.keyboard.type('return val', { delay: 60 });
+        // The word-suggest popup (on by default) now offers Tokenwise's ranked `value`; with it
+        // selected the inline completion extends `value`, after which the model has nothing to
+        // add (`return value` ends the line), so no ghost text would show. Close the popup and ask
+        // for the inline suggestion (Alt+\), as a user does: the completion of `val` itself.
+        await t.page.keyboard.press('Escape');
+        await t.page.keyboard.press('Alt+Backslash');
         const shown = await t.waitFor(async () => {
           const g = (await ghostText(editor)).replace(nbsp, ' ');
           return g.trim() ? g : false;
@@ -85,9 +95,22 @@ export default {
           delete s['tokenwise.backend'];
           delete s['tokenwise.remote.url'];
           delete s['tokenwise.remote.tokenizerPath'];
+          delete s['tokenwise.completion.timeoutMs'];
         });
         await t.waitFor(() => (t.extensionLog().match(/execution provider: cpu/g) ?? []).length > count, { timeoutMs: 45_000, message: 'the embedded model did not come back' });
       });
+    } catch (error) {
+      // Never leave Tokenwise pointed at a server that is about to stop: every later scenario
+      // that needs the model (the metrics panel's bits per byte) would fail too.
+      await t.page.keyboard.press('Escape').catch(() => {});
+      await t.wb.runCommand('File: Revert File').catch(() => {});
+      await updateMachineSettings(t, (s) => {
+        delete s['tokenwise.backend'];
+        delete s['tokenwise.remote.url'];
+        delete s['tokenwise.remote.tokenizerPath'];
+        delete s['tokenwise.completion.timeoutMs'];
+      }).catch(() => {});
+      throw error;
     } finally {
       server.kill('SIGINT');
     }
