@@ -8,7 +8,7 @@
  *               file), names that exist nowhere weighted down;
  * under a time budget: what is ready when it runs out is returned.
  */
-import { throwIfAborted } from '../../base/errors';
+import { CancelledError, throwIfAborted } from '../../base/errors';
 import type { SyntaxQueries } from '../../syntax';
 import { resolveLanguage } from '../../syntax/languages';
 import { promptWindows } from '../context/windows';
@@ -74,6 +74,22 @@ export async function completeIdentifiers(session: CompletionSession, syntax: Sy
   const t0 = performance.now();
   const budgetMs = request.timeBudgetMs ?? 150;
   const left = () => budgetMs - (performance.now() - t0);
+  // The budget is a signal too, so model calls stop inside it and what is ready is returned.
+  const budget = AbortSignal.timeout(Math.max(1, Math.floor(budgetMs)));
+  const within = request.signal ? AbortSignal.any([request.signal, budget]) : budget;
+  let partial = false;
+  /** Runs `work` under the budget; undefined (and a partial result) when the budget ran out first. */
+  const inBudget = async <T>(work: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof CancelledError && budget.aborted && !request.signal?.aborted) {
+        partial = true;
+        return undefined;
+      }
+      throw error;
+    }
+  };
   const maxItems = request.maxItems ?? 10;
   const structure = request.structure !== false;
   const { backend, info, tokenizer, template } = session;
@@ -116,19 +132,28 @@ export async function completeIdentifiers(session: CompletionSession, syntax: Sy
   const context = [...encodeSegments(before, tokenizer), ...encodeSegments(after, tokenizer)];
   const tailText = decoder.decode(tail);
   const names = new Map<string, { fromModel: boolean }>();
-  const options = { priority: 'interactive' as const, ...(request.signal ? { signal: request.signal } : {}) };
-  let partial = false;
+  const options = { priority: 'interactive' as const, signal: within };
   if (info.capabilities.distribution && backend.nextLogprobs) {
     // The next-name distribution after the tail, exactly: every cover of the tail (its last token
     // reaching past the cursor) and the tokens after the tail's own encoding.
     const scorer = { nextLogprobs: (ids: readonly number[], signal?: AbortSignal) => backend.nextLogprobs!(ids, { priority: 'interactive', ...(signal ? { signal } : {}) }) };
-    const set = await computeCovers(context, tail, tokenizer, session.index, scorer, request.signal);
-    const firsts: { tokens: number[]; text: string; logprob: number }[] = set.covers.map((c) => ({ tokens: c.tokens, text: decoder.decode(c.remainder), logprob: c.logprob }));
-    const next = set.canonical.next;
-    const order = [...next.keys()].sort((a, b) => next[b]! - next[a]!).slice(0, 200);
-    for (const id of order) {
-      const bytes = tokenizer.tokenBytes(id);
-      if (bytes) firsts.push({ tokens: [...set.canonical.tokens, id], text: decoder.decode(bytes), logprob: set.canonical.logprob + next[id]! });
+    // Enumerating the covers takes at most 60 % of the budget; the rest is for scoring.
+    const coverBudget = AbortSignal.any([within, AbortSignal.timeout(Math.max(1, Math.floor(0.6 * left())))]);
+    let set: Awaited<ReturnType<typeof computeCovers>> | undefined;
+    try {
+      set = await computeCovers(context, tail, tokenizer, session.index, scorer, coverBudget);
+    } catch (error) {
+      if (!(error instanceof CancelledError) || request.signal?.aborted) throw error;
+      partial = true; // out of time: the declared names are what is ready
+    }
+    const firsts: { tokens: number[]; text: string; logprob: number }[] = (set?.covers ?? []).map((c) => ({ tokens: c.tokens, text: decoder.decode(c.remainder), logprob: c.logprob }));
+    if (set) {
+      const next = set.canonical.next;
+      const order = [...next.keys()].sort((a, b) => next[b]! - next[a]!).slice(0, 200);
+      for (const id of order) {
+        const bytes = tokenizer.tokenBytes(id);
+        if (bytes) firsts.push({ tokens: [...set.canonical.tokens, id], text: decoder.decode(bytes), logprob: set.canonical.logprob + next[id]! });
+      }
     }
     firsts.sort((a, b) => b.logprob - a.logprob);
     const picked: typeof firsts = [];
@@ -152,7 +177,8 @@ export async function completeIdentifiers(session: CompletionSession, syntax: Sy
           partial = true;
           break;
         }
-        const more = await backend.generate([...context, ...f.tokens], { maxNewTokens: 3, stopTokens: [], lookahead: 0, ...options });
+        const more = await inBudget(() => backend.generate([...context, ...f.tokens], { maxNewTokens: 3, stopTokens: [], lookahead: 0, ...options }));
+        if (!more) break;
         rest = identChars.exec(f.text + more.text)![0];
       }
       const name = typed + rest;
@@ -166,8 +192,8 @@ export async function completeIdentifiers(session: CompletionSession, syntax: Sy
   const list = [...names.keys()];
   let logprobs: (number | undefined)[] = list.map(() => undefined);
   if (list.length && info.capabilities.candidateScoring && backend.scoreCandidates && left() > 0) {
-    const scores = await backend.scoreCandidates(context, list.map((n) => tokenizer.encode(encoder.encode(tailText + n.slice(typed.length)))), options);
-    logprobs = scores.map((s) => s.logprob);
+    const scores = await inBudget(() => backend.scoreCandidates!(context, list.map((n) => tokenizer.encode(encoder.encode(tailText + n.slice(typed.length)))), options));
+    if (scores) logprobs = scores.map((s) => s.logprob);
   } else if (list.length) partial = true;
   const items: IdentifierItem[] = list.map((name, i) => {
     const known = declared.get(name);
