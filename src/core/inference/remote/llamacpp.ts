@@ -215,7 +215,7 @@ export class LlamaCppServer implements RemoteServer {
       results.forEach((result, position) => {
         if (!isRecord(result)) return malformed(completion, 'a result is not an object');
         const index = typeof result.index === 'number' && group.length > 1 ? result.index : position;
-        const probs = result.completion_probabilities;
+        const probs = probabilitiesOf(result);
         if (!Array.isArray(probs) || !isRecord(probs[0]) || !Array.isArray(probs[0].top_logprobs) || !rows[index])
           return malformed(completion, 'no completion_probabilities[0].top_logprobs (n_probs)');
         for (const p of probs[0].top_logprobs) {
@@ -232,4 +232,12 @@ export class LlamaCppServer implements RemoteServer {
   sparse(queries: readonly LogprobQuery[], vocab: number, signal?: AbortSignal): Promise<Float32Array[]> {
     return this.distributions(queries.map((q) => q.tokens), vocab, signal);
   }
+}
+
+/**
+ * The per-token list of a `/completion` result: `completion_probabilities` as the README's text names
+ * it (and servers send), or `probs` as its schema block writes it.
+ */
+function probabilitiesOf(result: Record<string, unknown>): unknown {
+  return result.completion_probabilities ?? result.probs;
 }

@@ -32,7 +32,9 @@ export class OllamaServer implements RemoteServer {
     const ctxKey = Object.keys(info).find((k) => k.endsWith('.context_length'));
     const trained = ctxKey && typeof info[ctxKey] === 'number' ? (info[ctxKey] as number) : null;
     const params = typeof show.parameters === 'string' ? show.parameters : '';
-    const numCtx = /(?:^|\n)\s*num_ctx\s+(\d+)/.exec(params);
+    // `parameters` lists them one per line; the Modelfile as `PARAMETER num_ctx N` (docs/api.md shows the two disagreeing).
+    const modelfile = typeof show.modelfile === 'string' ? show.modelfile : '';
+    const numCtx = /(?:^|\n)\s*num_ctx\s+(\d+)/.exec(params) ?? /(?:^|\n)\s*PARAMETER\s+num_ctx\s+(\d+)/i.exec(modelfile);
     // Ollama runs with num_ctx (default 2048 in older versions, 4096 later) unless the model sets it.
     const maxContext = numCtx ? Number(numCtx[1]) : trained ? Math.min(trained, 2048) : 2048;
     const template = typeof show.template === 'string' ? show.template : '';

@@ -1,7 +1,9 @@
 /**
- * Contract tests: each client against response bodies transcribed from its server's
- * documentation (test/fixtures/remote/*.json, each naming its source), replayed by a loopback
- * server. The clients were written from the same documentation; `tokenwise serve` independently.
+ * Contract tests: each client against response bodies from its server's documentation
+ * (test/fixtures/remote/*.json), replayed by a loopback server. Each body names its source (repo +
+ * path or URL, and the section) and says whether it is the documentation's example copied verbatim
+ * or, where the documentation has no example body, transcribed from the documented fields. The
+ * clients were written from the same documentation; `tokenwise serve` independently.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { HttpClient } from '../../../../../src/core/inference/remote/http';
 import { VllmServer } from '../../../../../src/core/inference/remote/vllm';
 import { LlamaCppServer } from '../../../../../src/core/inference/remote/llamacpp';
@@ -18,12 +21,23 @@ import { spansFromPieces } from '../../../../../src/core/inference/remote/backen
 import { tokenStringBytes } from '../../../../../src/core/inference/remote/tokenStrings';
 import { fixturesDir } from '../../../helpers/paths';
 
+/** One recorded body: where it comes from, whether it is the documentation's own example, and when it answers. */
+interface Entry {
+  source: string;
+  /** "verbatim" (possibly with a named JSON fix) or "no example body; fields from <section>". */
+  documented: string;
+  /** Request fields that select this body (the first entry that matches answers; none = any request). */
+  when?: Record<string, unknown>;
+  body: unknown;
+}
 interface Fixture {
   source: string;
-  responses: Record<string, unknown>;
-  stream: string;
+  responses: Record<string, Entry | Entry[]>;
+  stream: Entry & { body: string };
 }
+const names = ['vllm', 'llamacpp', 'ollama', 'openai'] as const;
 const load = (name: string) => JSON.parse(readFileSync(join(fixturesDir, 'remote', `${name}.json`), 'utf8')) as Fixture;
+const entries = (f: Fixture) => [...Object.values(f.responses).flat(), f.stream];
 
 const servers: Array<{ close(): void }> = [];
 after(() => servers.forEach((s) => s.close()));
@@ -34,7 +48,7 @@ async function body(req: IncomingMessage): Promise<Record<string, unknown>> {
   return text ? (JSON.parse(text) as Record<string, unknown>) : {};
 }
 
-/** Replays a fixture: streaming requests get `stream`; variants are picked by the request's fields. */
+/** Replays a fixture: streaming requests get `stream`; otherwise the first entry for the route whose `when` matches. */
 async function replay(f: Fixture): Promise<{ http: HttpClient; requests: Array<{ key: string; body: Record<string, unknown> }> }> {
   const requests: Array<{ key: string; body: Record<string, unknown> }> = [];
   const server = createServer((req, res) => {
@@ -43,14 +57,14 @@ async function replay(f: Fixture): Promise<{ http: HttpClient; requests: Array<{
       requests.push({ key, body: b });
       if (b.stream === true) {
         res.writeHead(200, { 'content-type': 'text/event-stream' });
-        return void res.end(f.stream);
+        return void res.end(f.stream.body);
       }
-      const variant = b.prompt_logprobs !== undefined ? '#prompt_logprobs' : '#batch';
-      let answer = f.responses[key + variant] ?? f.responses[key];
-      if (answer === undefined) {
+      const entry = [f.responses[key] ?? []].flat().find((e) => Object.entries(e.when ?? {}).every(([k, v]) => isDeepStrictEqual(b[k], v)));
+      if (entry === undefined) {
         res.writeHead(404, { 'content-type': 'application/json' });
         return void res.end('{"error":{"message":"not in the fixture"}}');
       }
+      let answer = entry.body;
       // llama.cpp answers one result per prompt (an object for a single prompt).
       if (Array.isArray(answer) && key === 'POST /completion') answer = Array.isArray(b.prompt) && Array.isArray(b.prompt[0]) ? answer.slice(0, b.prompt.length) : answer[0];
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -62,8 +76,20 @@ async function replay(f: Fixture): Promise<{ http: HttpClient; requests: Array<{
   return { http: new HttpClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, transport: globalThis.fetch }), requests };
 }
 
-test('every fixture names its source', () => {
-  for (const name of ['vllm', 'llamacpp', 'ollama', 'openai']) assert.match(load(name).source, /documentation|API reference/, name);
+test('every recorded body names its source and says whether the documentation has it verbatim', () => {
+  for (const name of names) {
+    const f = load(name);
+    assert.match(f.source, /documentation|API reference/, name);
+    for (const e of entries(f)) {
+      assert.match(e.source, /(\w[\w.-]*\/[\w.-]+ \S+\.(md|yaml|py)|https:\/\/platform\.openai\.com\/\S+)/, `${name}: ${e.source} names a repo + path or a URL`);
+      assert.match(e.documented, /^(verbatim|no example body)/, `${name}: ${e.source}`);
+    }
+  }
+  // What the documentation has examples for is copied, not transcribed.
+  const verbatim = (name: string, key: string) => [load(name).responses[key]!].flat().some((e) => e.documented.startsWith('verbatim'));
+  assert.ok(verbatim('llamacpp', 'GET /props') && verbatim('llamacpp', 'GET /v1/models') && verbatim('llamacpp', 'POST /tokenize'));
+  assert.ok(verbatim('ollama', 'POST /api/show') && load('ollama').stream.documented.startsWith('verbatim'));
+  assert.ok(verbatim('openai', 'GET /v1/models') && verbatim('openai', 'POST /v1/completions'));
 });
 
 test('vLLM: tokenize with token_strs, detokenize, prompt_logprobs rows, batched choices by index, token_id streaming', async () => {
@@ -104,54 +130,65 @@ test('vLLM: a listed id missing from the answer is an error, not a silent -Infin
   await assert.rejects(new VllmServer(http, '').sparse([{ tokens: [1], candidates: [1234], topK: 1 }, { tokens: [2], candidates: [], topK: 1 }], 2000), /left out the logprob of listed token 1234/);
 });
 
-test('llama.cpp: probe from /props and /v1/models meta, n_probs distributions, byte pieces, token streaming', async () => {
+test('llama.cpp: probe from the documented /props and /v1/models, n_probs distributions (completion_probabilities or probs), documented /tokenize pieces, token streaming', async () => {
   const { http, requests } = await replay(load('llamacpp'));
   const llama = new LlamaCppServer(http, '');
   const probe = await llama.probe();
-  assert.equal(probe.maxContext, 8192);
-  assert.equal(probe.vocabSize, 6);
-  assert.equal(probe.model, 'qwen2.5-coder-1.5b-q8_0.gguf');
+  assert.equal(probe.maxContext, 1024, 'default_generation_settings.n_ctx');
+  assert.equal(probe.vocabSize, 128256, 'data[0].meta.n_vocab');
+  assert.equal(probe.model, '../models/Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf', 'data[0].id');
   assert.equal(probe.distribution, true);
+  assert.equal(probe.infill, false, 'no /infill in the fixture');
   const probeRequest = requests.find((r) => r.key === 'POST /completion')!.body;
-  assert.equal(probeRequest.n_probs, 6, 'n_probs = n_vocab');
+  assert.equal(probeRequest.n_probs, 128256, 'n_probs = n_vocab');
   assert.equal(probeRequest.n_predict, 1);
+  assert.deepEqual(probeRequest.prompt, [123, 456, 789], 'the probe prompt is the ids /tokenize gave');
   const [r0, r1] = await llama.distributions([[1], [1, 2]], 6);
   assert.deepEqual(Array.from(r0!), [-1.9, -Infinity, -Infinity, -Infinity, -4, -0.2].map(Math.fround));
-  assert.equal(r1![1], Math.fround(-2.5));
-  const tok = await llama.tokenize('größe');
-  assert.deepEqual(tok.ids, [1, 2, 3, 4]);
-  assert.deepEqual(spansFromPieces('größe', tok.ids, tok.pieces!).map((s) => [s.start, s.end]), [[0, 2], [2, 3], [3, 4], [4, 5]]);
-  assert.equal(await llama.detokenize([1, 2, 3, 4]), 'größe');
+  assert.deepEqual(Array.from(r1!), [-0.1, -2.5, -Infinity, -Infinity, -Infinity, -Infinity].map(Math.fround), 'the result written with "probs"');
+  // The README's two /tokenize examples.
+  const hello = await llama.tokenize('Hello world!');
+  assert.deepEqual(hello.ids, [123, 456, 789]);
+  assert.deepEqual(spansFromPieces('Hello world!', hello.ids, hello.pieces!).map((s) => [s.start, s.end]), [[0, 5], [5, 11], [11, 12]]);
+  const accent = await llama.tokenize('á');
+  assert.deepEqual(accent.ids, [198, 164]);
+  assert.deepEqual(accent.pieces!.map((p) => Array.from(p)), [[0xc3], [0xa1]], 'byte-list pieces');
+  assert.deepEqual(Buffer.concat(accent.pieces!), Buffer.from('á'));
+  assert.equal(await llama.detokenize([123, 456, 789]), 'Hello world!');
   const gen = await llama.generate({ ids: [1, 2], text: '' }, { maxNewTokens: 8, stopTokenIds: [], stopStrings: [] });
   assert.deepEqual(gen.tokens, [4, 5]);
   assert.equal(gen.text, 'return');
   assert.equal(gen.finishReason, 'stop');
+  assert.equal(gen.logprobs, undefined, 'no logprobs unless asked');
   const g = requests.at(-1)!.body;
   assert.deepEqual(g.prompt, [1, 2], 'token-id prompt');
   assert.equal(g.cache_prompt, true);
+  assert.equal(g.n_probs, undefined);
 });
 
-test('Ollama: num_ctx from /api/show parameters, the template\'s suffix support, raw NDJSON generation', async () => {
+test('Ollama: the documented /api/show (num_ctx from the Modelfile, a template without .Suffix) and the documented NDJSON stream', async () => {
   const { http, requests } = await replay(load('ollama'));
-  const ollama = new OllamaServer(http, 'qwen2.5-coder:1.5b-base');
+  const ollama = new OllamaServer(http, 'llama3.2');
   const probe = await ollama.probe();
-  assert.equal(probe.maxContext, 8192);
-  assert.equal(probe.details.suffixInTemplate, 'yes');
+  assert.equal(probe.maxContext, 4096, 'PARAMETER num_ctx 4096 in modelfile (parameters has none)');
+  assert.equal(probe.details.suffixInTemplate, 'no');
   assert.equal(probe.distribution, false);
-  const gen = await ollama.generate({ ids: [], text: '<|fim_prefix|>def f():\n    <|fim_suffix|>\n<|fim_middle|>' }, { maxNewTokens: 2, stopTokenIds: [], stopStrings: ['<|endoftext|>'] });
-  assert.equal(gen.text, 'return x');
-  assert.equal(gen.finishReason, 'length');
+  assert.equal(probe.generationLogprobs, false, 'no non-streaming /api/generate body: no logprobs');
+  const gen = await ollama.generate({ ids: [], text: '[INST] why is the sky blue? [/INST]' }, { maxNewTokens: 2, stopTokenIds: [], stopStrings: ['</s>'] });
+  assert.equal(gen.text, 'The');
+  assert.equal(gen.finishReason, 'stop', 'done without done_reason');
   const sent = requests.at(-1)!.body as { raw: boolean; options: { num_predict: number; stop: string[] } };
   assert.equal(sent.raw, true);
   assert.equal(sent.options.num_predict, 2);
-  assert.deepEqual(sent.options.stop, ['<|endoftext|>']);
+  assert.deepEqual(sent.options.stop, ['</s>']);
 });
 
-test('OpenAI-compatible: echo + logprobs probe, prompt logprobs with ranks capped at top 5, SSE text', async () => {
-  const { http, requests } = await replay(load('openai'));
+test('OpenAI-compatible: model from the documented list, echo + logprobs probe, prompt logprobs with ranks capped at top 5, the documented SSE chunk', async () => {
+  const fixture = load('openai');
+  const { http, requests } = await replay(fixture);
   const openai = new OpenAIServer(http, '');
   const probe = await openai.probe();
-  assert.equal(probe.model, 'davinci-002');
+  assert.equal(probe.model, 'model-id-0');
   assert.equal(probe.promptLogprobs, true);
   assert.equal(probe.maxTopK, 5);
   const rows = await openai.promptLogprobs({ ids: [10, 11, 12], text: 'x = 1' }, 5);
@@ -160,12 +197,19 @@ test('OpenAI-compatible: echo + logprobs probe, prompt logprobs with ranks cappe
     [12, -2.25, 2, 3],
   ]);
   await assert.rejects(openai.promptLogprobs({ ids: [10, 11], text: 'x = 1' }, 5), /tokenized the text into 3 tokens, the local tokenizer into 2/);
-  const gen = await openai.generate({ ids: [], text: 'def f():' }, { maxNewTokens: 4, stopTokenIds: [], stopStrings: ['<|endoftext|>'] });
-  assert.equal(gen.text, 'return x');
-  assert.equal(gen.finishReason, 'stop');
+  const gen = await openai.generate({ ids: [], text: 'Say this is a test' }, { maxNewTokens: 7, stopTokenIds: [], stopStrings: ['<|endoftext|>'] });
+  assert.equal(gen.text, 'This');
   const sent = requests.at(-1)!.body;
-  assert.equal(sent.prompt, 'def f():');
+  assert.equal(sent.prompt, 'Say this is a test');
   assert.equal(sent.suffix, undefined);
+  // The documented one-shot body (logprobs: null) as the echo answer: no prompt logprobs, and a clear error.
+  const plain = await replay({ ...fixture, responses: { ...fixture.responses, 'POST /v1/completions': [fixture.responses['POST /v1/completions']!].flat().filter((e) => !e.when) } });
+  const other = new OpenAIServer(plain.http, 'gpt-3.5-turbo-instruct');
+  const p2 = await other.probe();
+  assert.equal(p2.promptLogprobs, false);
+  assert.ok(p2.notes.some((n) => /heat map unavailable/.test(n)));
+  assert.ok(p2.notes.some((n) => /does not list model 'gpt-3.5-turbo-instruct'/.test(n)), p2.notes.join('; '));
+  await assert.rejects(other.promptLogprobs({ ids: [1, 2], text: 'Say this is a test' }, 5), /no logprobs/);
 });
 
 test('raw vocabulary strings: GPT-2 byte-level, SentencePiece and byte fallback', () => {
