@@ -379,6 +379,8 @@ export async function startServer(model: LoadedEmbeddedModel, options: ServeOpti
   async function llamaCompletion(body: Record<string, unknown>, res: ServerResponse, signal: AbortSignal): Promise<void> {
     const all = prompts(body.prompt ?? '');
     const nProbs = Math.min(int(body.n_probs, 'n_probs', 0), vocab); // clamped to the vocabulary
+    // README: with post_sampling_probs the entries carry `prob` / `top_probs` after the sampler chain; only the pre-sampling logprobs are served here.
+    if (body.post_sampling_probs === true) throw bad('post_sampling_probs: true is not supported by tokenwise serve (it reports logprob / top_logprobs before sampling)');
     const stream = body.stream === true;
     const returnTokens = body.return_tokens === true;
     const nPredict = int(body.n_predict, 'n_predict', -1);

@@ -75,6 +75,27 @@ test('greedy generation over vLLM and llama.cpp equals the embedded engine (same
   }
 });
 
+test('generated-token logprobs over vLLM (logprobs: 1) and llama.cpp (n_probs: 1) equal the embedded engine within 1e-4', async () => {
+  const embedded = await embeddedPromise;
+  const ids = embedded.tokenizer.encodeText('def add(a, b):\n    return ');
+  const want = await embedded.backend.generate(ids, { maxNewTokens: 12, logprobs: true });
+  assert.equal(want.logprobs!.length, want.tokens.length);
+  for (const kind of ['vllm', 'llamacpp'] as const) {
+    const m = await connect(kind);
+    const got = await m.backend.generate(ids, { maxNewTokens: 12, logprobs: true });
+    assert.deepEqual(got.tokens, want.tokens, kind);
+    assert.equal(got.logprobs?.length, want.tokens.length, `${kind}: one logprob per token`);
+    got.logprobs!.forEach((lp, i) => assert.ok(Math.abs(lp - want.logprobs![i]!) <= 1e-4, `${kind} token ${i}: ${lp} vs ${want.logprobs![i]}`));
+    assert.ok(got.logprobs!.every((lp) => lp <= 0) && got.logprobs!.some((lp) => lp < -1e-3), `${kind}: real logprobs, not zeros`);
+    const plain = await m.backend.generate(ids, { maxNewTokens: 4 });
+    assert.equal(plain.logprobs, undefined, `${kind}: none unless asked`);
+  }
+  const server = await serverPromise;
+  const r = await fetch(`${server.url}/completion`, { method: 'POST', headers: { authorization: 'Bearer test-key-123', 'content-type': 'application/json' }, body: JSON.stringify({ prompt: ids, n_predict: 1, n_probs: 1, post_sampling_probs: true }) });
+  assert.equal(r.status, 400);
+  assert.match(await r.text(), /post_sampling_probs/);
+});
+
 test('exact and heal over HTTP equal the embedded pipeline on prompts that end mid-word', async () => {
   const embedded = await embeddedPromise;
   const local = await createCompletionSession(embedded.backend, embedded.tokenizer);

@@ -95,6 +95,8 @@ export class LlamaCppServer implements RemoteServer {
       entropy: distribution,
       prefixCache: true,
       infill,
+      // `n_probs` is a /completion (and /infill) option on every version: generated tokens' logprobs.
+      generationLogprobs: true,
       notes,
       details: { server: 'llama.cpp', ...(nCtx ? { n_ctx: nCtx } : {}), ...(this.nVocab ? { n_vocab: this.nVocab } : {}), ...(typeof props.total_slots === 'number' ? { slots: props.total_slots } : {}) },
     };
@@ -148,6 +150,8 @@ export class LlamaCppServer implements RemoteServer {
     const t0 = performance.now();
     let firstTokenMs = -1;
     const tokens: number[] = [];
+    // `n_probs: 1` with `post_sampling_probs: false`: each event's `completion_probabilities` holds its tokens' logprobs.
+    const logprobs: number[] = [];
     let text = '';
     let finishReason: 'stop' | 'length' = 'stop';
     const stop = new Set(options.stopTokenIds);
@@ -163,19 +167,27 @@ export class LlamaCppServer implements RemoteServer {
         ...(s?.seed !== undefined ? { seed: s.seed } : {}),
         return_tokens: true,
         cache_prompt: true,
+        ...(options.logprobs ? { n_probs: 1, post_sampling_probs: false } : {}),
         stream: true,
       },
       (event) => {
         if (!isRecord(event)) return malformed(where, 'event is not an object');
         const fresh: number[] = [];
+        const probs = options.logprobs ? probabilitiesOf(event) : undefined;
         if (Array.isArray(event.tokens))
-          for (const id of event.tokens) {
+          for (const [i, id] of event.tokens.entries()) {
             if (typeof id !== 'number') return malformed(where, 'tokens are not ids');
             if (stop.has(id)) {
               tokens.push(...fresh);
               if (fresh.length) options.onTokens?.(fresh);
               finishReason = 'stop';
               return false;
+            }
+            if (options.logprobs) {
+              const p = Array.isArray(probs) ? probs[i] : undefined;
+              if (!isRecord(p) || typeof p.logprob !== 'number') return malformed(where, `no completion_probabilities[${i}].logprob for token ${id} (n_probs)`);
+              if (typeof p.id === 'number' && p.id !== id) return malformed(where, `completion_probabilities[${i}] is token ${p.id}, not ${id}`);
+              logprobs.push(p.logprob);
             }
             fresh.push(id);
           }
@@ -196,7 +208,7 @@ export class LlamaCppServer implements RemoteServer {
       },
       { signal: options.signal },
     );
-    return { tokens, text, finishReason, firstTokenMs: firstTokenMs < 0 ? performance.now() - t0 : firstTokenMs };
+    return { tokens, text, finishReason, firstTokenMs: firstTokenMs < 0 ? performance.now() - t0 : firstTokenMs, ...(options.logprobs ? { logprobs } : {}) };
   }
 
   async distributions(prompts: readonly (readonly number[])[], vocab: number, signal?: AbortSignal): Promise<Float32Array[]> {

@@ -101,6 +101,8 @@ export class VllmServer implements RemoteServer {
       exactRank: true,
       entropy: false,
       prefixCache: true,
+      // Every generation streams `logprobs: 1` (the chosen ids come from it): their logprobs too.
+      generationLogprobs: true,
       notes,
       details: { server: 'vLLM', ...(maxContext ? { max_model_len: maxContext } : {}) },
     };
@@ -123,6 +125,8 @@ export class VllmServer implements RemoteServer {
     const t0 = performance.now();
     let firstTokenMs = -1;
     const tokens: number[] = [];
+    // `logprobs: 1` gives each chosen token's logprob (`token_logprobs`, raw model logprobs by default).
+    const logprobs: number[] = [];
     let text = '';
     let finishReason: 'stop' | 'length' = 'stop';
     const stop = new Set(options.stopTokenIds);
@@ -146,7 +150,7 @@ export class VllmServer implements RemoteServer {
         const lp = choice.logprobs;
         const fresh: number[] = [];
         if (isRecord(lp) && Array.isArray(lp.tokens))
-          for (const t of lp.tokens) {
+          for (const [i, t] of lp.tokens.entries()) {
             const id = tokenIdOf(String(t));
             if (id === null) return malformed(completions, `token '${String(t).slice(0, 20)}' is not token_id:N`);
             if (stop.has(id)) {
@@ -154,6 +158,11 @@ export class VllmServer implements RemoteServer {
               if (fresh.length) options.onTokens?.(fresh);
               tokens.push(...fresh);
               return false;
+            }
+            if (options.logprobs) {
+              const value = Array.isArray(lp.token_logprobs) ? lp.token_logprobs[i] : undefined;
+              if (typeof value !== 'number') return malformed(completions, `token_logprobs[${i}] is not a number`);
+              logprobs.push(value);
             }
             fresh.push(id);
           }
@@ -168,7 +177,7 @@ export class VllmServer implements RemoteServer {
       },
       { signal: options.signal },
     );
-    return { tokens, text, finishReason, firstTokenMs: firstTokenMs < 0 ? performance.now() - t0 : firstTokenMs };
+    return { tokens, text, finishReason, firstTokenMs: firstTokenMs < 0 ? performance.now() - t0 : firstTokenMs, ...(options.logprobs ? { logprobs } : {}) };
   }
 
   /** One request, one choice per prompt (`index` orders them). */

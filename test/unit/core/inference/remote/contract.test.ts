@@ -92,7 +92,7 @@ test('every recorded body names its source and says whether the documentation ha
   assert.ok(verbatim('openai', 'GET /v1/models') && verbatim('openai', 'POST /v1/completions'));
 });
 
-test('vLLM: tokenize with token_strs, detokenize, prompt_logprobs rows, batched choices by index, token_id streaming', async () => {
+test('vLLM: tokenize with token_strs, detokenize, prompt_logprobs rows, batched choices by index, token_id streaming with token_logprobs', async () => {
   const { http, requests } = await replay(load('vllm'));
   const vllm = new VllmServer(http, 'Qwen/Qwen2.5-Coder-1.5B');
   const tok = await vllm.tokenize('def foo\n   ');
@@ -120,9 +120,18 @@ test('vLLM: tokenize with token_strs, detokenize, prompt_logprobs rows, batched 
   assert.deepEqual(streamed, [470, 856]);
   assert.equal(gen.text, ' return x');
   assert.equal(gen.finishReason, 'length');
+  assert.equal(gen.logprobs, undefined, 'no logprobs unless asked');
   const g = requests.at(-1)!.body;
   assert.equal(g.suffix, undefined, 'never sends suffix');
   assert.deepEqual(g.stop_token_ids, [0]);
+  assert.equal(g.logprobs, 1);
+  // Asked for: each chosen token's token_logprobs entry.
+  const withLp = await vllm.generate({ ids: [1, 2, 3], text: '' }, { maxNewTokens: 2, stopTokenIds: [0], stopStrings: [], logprobs: true });
+  assert.deepEqual(withLp.tokens, [470, 856]);
+  assert.deepEqual(withLp.logprobs, [-0.1, -0.3]);
+  // A stop token ends the stream before its logprob is counted.
+  const stopped = await vllm.generate({ ids: [1, 2, 3], text: '' }, { maxNewTokens: 2, stopTokenIds: [856], stopStrings: [], logprobs: true });
+  assert.deepEqual([stopped.tokens, stopped.logprobs], [[470], [-0.1]]);
 });
 
 test('vLLM: a listed id missing from the answer is an error, not a silent -Infinity', async () => {
@@ -130,7 +139,7 @@ test('vLLM: a listed id missing from the answer is an error, not a silent -Infin
   await assert.rejects(new VllmServer(http, '').sparse([{ tokens: [1], candidates: [1234], topK: 1 }, { tokens: [2], candidates: [], topK: 1 }], 2000), /left out the logprob of listed token 1234/);
 });
 
-test('llama.cpp: probe from the documented /props and /v1/models, n_probs distributions (completion_probabilities or probs), documented /tokenize pieces, token streaming', async () => {
+test('llama.cpp: probe from the documented /props and /v1/models, n_probs distributions (completion_probabilities or probs), documented /tokenize pieces, token streaming with completion_probabilities logprobs', async () => {
   const { http, requests } = await replay(load('llamacpp'));
   const llama = new LlamaCppServer(http, '');
   const probe = await llama.probe();
@@ -164,6 +173,14 @@ test('llama.cpp: probe from the documented /props and /v1/models, n_probs distri
   assert.deepEqual(g.prompt, [1, 2], 'token-id prompt');
   assert.equal(g.cache_prompt, true);
   assert.equal(g.n_probs, undefined);
+  // Asked for: n_probs 1 (pre-sampling) and each event's completion_probabilities[].logprob.
+  const withLp = await llama.generate({ ids: [1, 2], text: '' }, { maxNewTokens: 8, stopTokenIds: [], stopStrings: [], logprobs: true });
+  assert.deepEqual(withLp.tokens, [4, 5]);
+  assert.deepEqual(withLp.logprobs, [-0.25, -0.125]);
+  const lpRequest = requests.at(-1)!.body;
+  assert.equal(lpRequest.n_probs, 1);
+  assert.equal(lpRequest.post_sampling_probs, false);
+  assert.equal((await llama.probe()).generationLogprobs, true);
 });
 
 test('Ollama: the documented /api/show (num_ctx from the Modelfile, a template without .Suffix) and the documented NDJSON stream', async () => {
