@@ -187,8 +187,8 @@ export function registerApiCompletion(context: vscode.ExtensionContext, services
         const item = new vscode.CompletionItem({ label: m.label, detail: m.params.length || m.kind === 'method' || m.kind === 'function' ? `(${m.params.join(', ')})` : '', description: `Tokenwise · API · ${where}` }, kindOf[m.kind] ?? vscode.CompletionItemKind.Property);
         item.detail = m.signature ?? m.label;
         item.documentation = documentation(m);
-        // Ranked order, ahead of word-based and other providers' items.
-        item.sortText = `!${String(i).padStart(2, '0')}`;
+        // Ranked order, ahead of word-based items and of the model-ranked identifiers (`!1…`).
+        item.sortText = `!0${String(i).padStart(2, '0')}`;
         item.filterText = m.label;
         item.range = range;
         item.preselect = i === 0;

@@ -43,8 +43,9 @@ const why: Record<IdentifierItem['source'], string> = {
 export function identifierItems(items: readonly IdentifierItem[], range: vscode.Range): vscode.CompletionItem[] {
   return items.map((item, i) => {
     const c = new vscode.CompletionItem({ label: item.name, description: `Tokenwise · ${why[item.source]}` }, kinds[item.kind]);
-    // Ahead of word-based suggestions with the same match score, in rank order.
-    c.sortText = `!${String(i).padStart(2, '0')}`;
+    // Ahead of word-based suggestions with the same match score, in rank order; after the project
+    // API's resolved members (`!0…`, editor/apiCompletion), which are known to exist on the receiver.
+    c.sortText = `!1${String(i).padStart(2, '0')}`;
     c.range = range;
     c.preselect = i === 0;
     c.detail = item.detail ?? `${item.kind === 'unknown' ? 'name' : item.kind} · ${why[item.source]}`;

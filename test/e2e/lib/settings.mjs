@@ -37,3 +37,30 @@ export async function updateMachineSettings(t, change) {
   }, { timeoutMs: 10_000, message: 'settings.json was not saved with the new value' });
   await t.wb.runCommand('View: Close Editor');
 }
+
+/** Edits the profile's User settings through VS Code's own settings.json editor (resource settings apply from there). */
+export async function updateUserSettings(t, change) {
+  const file = join(t.userDataDir, 'User', 'settings.json');
+  const settings = JSON.parse(readFileSync(file, 'utf8'));
+  change(settings);
+  await t.wb.runCommand('Preferences: Open User Settings (JSON)');
+  const editor = t.page.locator('.part.editor .monaco-editor[data-uri$="User/settings.json"]').first();
+  await editor.locator('.view-lines').waitFor({ state: 'visible', timeout: 15_000 });
+  await editor.locator('.view-lines').click();
+  await t.page.keyboard.press('Control+A');
+  await t.page.keyboard.press('Delete');
+  // One line, then whatever the editor added after it (auto-closed brackets, auto-indent) removed.
+  await t.page.keyboard.insertText(JSON.stringify(settings));
+  await t.page.keyboard.press('Control+Shift+End');
+  await t.page.keyboard.press('Delete');
+  await t.page.keyboard.press('Control+S');
+  await t.waitFor(() => {
+    try {
+      return JSON.stringify(JSON.parse(readFileSync(file, 'utf8'))) === JSON.stringify(settings);
+    } catch {
+      return false;
+    }
+  }, { timeoutMs: 10_000, message: 'User settings.json was not saved with the new value' });
+  await t.wb.runCommand('View: Close Editor');
+}
+

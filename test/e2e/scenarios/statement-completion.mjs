@@ -4,34 +4,7 @@
 //   (the code below it is untouched when accepted);
 // - "Show Next Inline Suggestion" cycles to another candidate (a beam's alternative).
 // The file is reverted after each part.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-
-/** Edits the profile's User settings through VS Code's own settings.json editor (resource settings apply from there). */
-async function updateUserSettings(t, change) {
-  const file = join(t.userDataDir, 'User', 'settings.json');
-  const settings = JSON.parse(readFileSync(file, 'utf8'));
-  change(settings);
-  await t.wb.runCommand('Preferences: Open User Settings (JSON)');
-  const editor = t.page.locator('.part.editor .monaco-editor[data-uri$="User/settings.json"]').first();
-  await editor.locator('.view-lines').waitFor({ state: 'visible', timeout: 15_000 });
-  await editor.locator('.view-lines').click();
-  await t.page.keyboard.press('Control+A');
-  await t.page.keyboard.press('Delete');
-  // One line, then whatever the editor added after it (auto-closed brackets, auto-indent) removed.
-  await t.page.keyboard.insertText(JSON.stringify(settings));
-  await t.page.keyboard.press('Control+Shift+End');
-  await t.page.keyboard.press('Delete');
-  await t.page.keyboard.press('Control+S');
-  await t.waitFor(() => {
-    try {
-      return JSON.stringify(JSON.parse(readFileSync(file, 'utf8'))) === JSON.stringify(settings);
-    } catch {
-      return false;
-    }
-  }, { timeoutMs: 10_000, message: 'User settings.json was not saved with the new value' });
-  await t.wb.runCommand('View: Close Editor');
-}
+import { updateUserSettings } from '../lib/settings.mjs';
 
 const nbsp = /\u00a0/g;
 
@@ -83,8 +56,6 @@ export default {
         s['tokenwise.completion.timeoutMs'] = 8000;
         // The shipped model is rarely confident; the gate would hide what this scenario looks at.
         s['tokenwise.completion.minConfidence'] = 0;
-        // The class body below is inserted as text; auto-indent would indent it twice.
-        s['editor.autoIndent'] = 'none';
       });
       editor = await t.wb.openFile('shapes.py');
     });
@@ -115,12 +86,18 @@ export default {
     await t.step('an empty line starting a class body: a multi-line suggestion that stays inside the block', async () => {
       await editor.locator('.view-lines').click();
       await t.page.keyboard.press('Control+End');
-      // The cursor before `print(...)`, on the first line of a new class body (inserted as text, auto-indent off).
+      // Typed as a user does, with VS Code's default auto-indent: three empty lines above
+      // `print(...)`, a class header on the first, Enter — the cursor lands indented on the first
+      // line of the new class body, two empty lines and `print(...)` below.
       await t.page.keyboard.press('ArrowUp');
       await t.page.keyboard.press('Home');
-      await t.page.keyboard.insertText('class Square(Rectangle):\n    \n\n\n');
+      for (let i = 0; i < 3; i++) await t.page.keyboard.press('Enter');
       for (let i = 0; i < 3; i++) await t.page.keyboard.press('ArrowUp');
-      await t.page.keyboard.press('End');
+      await t.page.keyboard.type('class Square(Rectangle):', { delay: 20 });
+      await t.page.keyboard.press('Enter');
+      const typedLines = await editorLines(editor);
+      const header = typedLines.findIndex((l) => l.startsWith('class Square(Rectangle):'));
+      if (header < 0 || typedLines[header + 1] !== '    ') throw new Error(`auto-indent did not open the class body: ${JSON.stringify(typedLines.slice(header, header + 4))}`);
       await t.wb.runCommand('Trigger Inline Suggestion');
       first = await stableGhostText(t, editor, { timeoutMs: 60_000, message: 'no ghost text on the empty line of the class body' });
       t.log(`ghost text: ${JSON.stringify(first)}`);
@@ -160,7 +137,6 @@ export default {
       await updateUserSettings(t, (s) => {
         delete s['tokenwise.completion.timeoutMs'];
         delete s['tokenwise.completion.minConfidence'];
-        delete s['editor.autoIndent'];
       });
     });
   },
