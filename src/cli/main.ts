@@ -8,7 +8,11 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   throw error;
 });
-process.on('SIGINT', () => controller.abort());
+// Ctrl-C cancels the command (exit 130); a second Ctrl-C while it winds down exits at once.
+process.on('SIGINT', () => {
+  if (controller.signal.aborted) process.exit(130);
+  controller.abort();
+});
 
 const io = {
   stdout: (text: string) => void process.stdout.write(text),

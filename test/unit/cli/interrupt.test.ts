@@ -24,10 +24,15 @@ test('tokens: SIGINT during a catastrophic regex ends the CLI with exit code 130
   );
   let stderr = '';
   let sentAt = 0;
+  let scheduled = false;
   child.stderr.on('data', (d: Buffer) => {
     stderr += d.toString();
-    // The thread is up; it loads the tiny tokenizer and enters the regex within a few ms.
-    if (!sentAt && stderr.includes('worker online')) setTimeout(() => ((sentAt = performance.now()), child.kill('SIGINT')), 300);
+    // The thread is up; it loads the tiny tokenizer and enters the regex within a few ms. One
+    // SIGINT only (a second one could land while the process is already exiting).
+    if (!scheduled && stderr.includes('worker online')) {
+      scheduled = true;
+      setTimeout(() => ((sentAt = performance.now()), child.kill('SIGINT')), 300);
+    }
   });
   // Watchdog of the test itself: a CLI that never starts a thread or ignores SIGINT is killed after 20 s.
   const guard = setTimeout(() => child.kill('SIGKILL'), 20_000);
