@@ -45,7 +45,8 @@ async function expectStatusCount(t, file, what) {
     const s = statusCount(await t.wb.statusBarTexts());
     return s && s.count === expected ? s : false;
   }, {
-    timeoutMs: 15_000,
+    // Re-tokenizing a 60 KB file in the tokenizer thread after a settings change can take a while on a busy CI machine.
+    timeoutMs: 45_000,
     message: () => `the status bar shows no token count equal to the CLI's ${expected} for ${what}`,
   }).catch(async (error) => {
     error.message += `; status bar: ${JSON.stringify((await t.wb.statusBarTexts()).map((i) => i.text))}`;
@@ -122,7 +123,7 @@ export default {
       await updateMachineSettings(t, (s) => { s['tokenwise.tokens.maxFileSize'] = 10_000; });
       // The settings editor is closed again: tokens-large.py is the active editor, never reopened.
       const partial = await t.waitFor(async () => (await t.wb.statusBarTexts()).find((i) => /Tokens: \d[\d,]* near view \(large file\)/.test(i.text))?.text ?? false, {
-        timeoutMs: 15_000, message: 'the status bar does not switch to "near view (large file)" for the open file after lowering tokenwise.tokens.maxFileSize',
+        timeoutMs: 45_000, message: 'the status bar does not switch to "near view (large file)" for the open file after lowering tokenwise.tokens.maxFileSize',
       }).catch(async (error) => {
         error.message += `; status bar: ${JSON.stringify((await t.wb.statusBarTexts()).map((i) => i.text))}`;
         throw error;
