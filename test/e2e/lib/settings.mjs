@@ -3,48 +3,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/**
- * Rewrites the remote machine's settings: under code-server the extension runs "remotely", and
- * machine-scoped settings (model paths) are only read from there.
- */
-export async function updateMachineSettings(t, change) {
-  const file = join(t.userDataDir, 'Machine', 'settings.json');
-  let settings = {};
+function readSettings(file) {
   try {
-    settings = JSON.parse(readFileSync(file, 'utf8'));
+    return JSON.parse(readFileSync(file, 'utf8'));
   } catch {
-    // not created yet
+    return {}; // not created yet
   }
-  change(settings);
-  const labels = await t.wb.paletteEntries('Open Remote Settings (JSON)');
-  const title = labels.find((l) => /Open Remote Settings \(JSON\)/.test(l));
-  if (!title) throw new Error(`no "Open Remote Settings (JSON)" command: ${JSON.stringify(labels)}`);
-  await t.wb.closeQuickInput();
-  await t.wb.runCommand(title);
-  const editor = t.page.locator('.part.editor .monaco-editor[data-uri$="settings.json"]').first();
-  await editor.locator('.view-lines').waitFor({ state: 'visible', timeout: 15_000 });
-  await editor.locator('.view-lines').click();
-  await t.page.keyboard.press('Control+A');
-  await t.page.keyboard.press('Delete');
-  await t.page.keyboard.insertText(JSON.stringify(settings, null, 2) + '\n');
-  await t.page.keyboard.press('Control+S');
-  await t.waitFor(() => {
-    try {
-      return JSON.stringify(JSON.parse(readFileSync(file, 'utf8'))) === JSON.stringify(settings);
-    } catch {
-      return false;
-    }
-  }, { timeoutMs: 10_000, message: 'settings.json was not saved with the new value' });
-  await t.wb.runCommand('View: Close Editor');
 }
 
-/** Edits the profile's User settings through VS Code's own settings.json editor (resource settings apply from there). */
-export async function updateUserSettings(t, change) {
-  const file = join(t.userDataDir, 'User', 'settings.json');
-  const settings = JSON.parse(readFileSync(file, 'utf8'));
-  change(settings);
-  await t.wb.runCommand('Preferences: Open User Settings (JSON)');
-  const editor = t.page.locator('.part.editor .monaco-editor[data-uri$="User/settings.json"]').first();
+/** Replaces the text of the open settings.json editor with `settings`, saves, waits for the file, closes it. */
+async function saveInEditor(t, uriSuffix, file, settings, what) {
+  const editor = t.page.locator(`.part.editor .monaco-editor[data-uri$="${uriSuffix}"]`).first();
   await editor.locator('.view-lines').waitFor({ state: 'visible', timeout: 15_000 });
   await editor.locator('.view-lines').click();
   await t.page.keyboard.press('Control+A');
@@ -54,13 +23,31 @@ export async function updateUserSettings(t, change) {
   await t.page.keyboard.press('Control+Shift+End');
   await t.page.keyboard.press('Delete');
   await t.page.keyboard.press('Control+S');
-  await t.waitFor(() => {
-    try {
-      return JSON.stringify(JSON.parse(readFileSync(file, 'utf8'))) === JSON.stringify(settings);
-    } catch {
-      return false;
-    }
-  }, { timeoutMs: 10_000, message: 'User settings.json was not saved with the new value' });
+  await t.waitFor(() => JSON.stringify(readSettings(file)) === JSON.stringify(settings), { timeoutMs: 10_000, message: `${what} was not saved with the new value` });
   await t.wb.runCommand('View: Close Editor');
 }
 
+/**
+ * Rewrites the remote machine's settings: under code-server the extension runs "remotely", and
+ * machine-scoped settings (model paths) are only read from there.
+ */
+export async function updateMachineSettings(t, change) {
+  const file = join(t.userDataDir, 'Machine', 'settings.json');
+  const settings = readSettings(file);
+  change(settings);
+  const labels = await t.wb.paletteEntries('Open Remote Settings (JSON)');
+  const title = labels.find((l) => /Open Remote Settings \(JSON\)/.test(l));
+  if (!title) throw new Error(`no "Open Remote Settings (JSON)" command: ${JSON.stringify(labels)}`);
+  await t.wb.closeQuickInput();
+  await t.wb.runCommand(title);
+  await saveInEditor(t, 'settings.json', file, settings, 'settings.json');
+}
+
+/** Edits the profile's User settings through VS Code's own settings.json editor (resource settings apply from there). */
+export async function updateUserSettings(t, change) {
+  const file = join(t.userDataDir, 'User', 'settings.json');
+  const settings = readSettings(file);
+  change(settings);
+  await t.wb.runCommand('Preferences: Open User Settings (JSON)');
+  await saveInEditor(t, 'User/settings.json', file, settings, 'User settings.json');
+}

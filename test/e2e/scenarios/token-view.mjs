@@ -10,6 +10,12 @@ const TOGGLE = 'Tokenwise: Toggle Token Boundaries';
 const STATUS_COUNT = /\btokens?\s*:?\s*(\d[\d,]*)\b|\b(\d[\d,]*)\s+tokens?\b/i;
 
 function statusCount(items) {
+  // The token view's own item first: another item's label (the completion status: "… 8 tokens …")
+  // must not be taken for the token count.
+  for (const { text } of items) {
+    const m = /^Tokens: (\d[\d,]*)/.exec(text);
+    if (m) return { count: Number(m[1].replace(/,/g, '')), text };
+  }
   for (const { text, label } of items) {
     for (const s of [text, label]) {
       const m = STATUS_COUNT.exec(s);
