@@ -6,6 +6,7 @@ import { TokenwiseError, type Log } from '../base/errors';
 import type { ModelTokenizer } from '../model/tokenizer';
 import { OnnxEngine } from './onnx/engine';
 import { connectRemote } from './remote/connect';
+import type { ChatCapability, InstructSetting } from './remote/chat';
 import type { HttpTransport } from './remote/http';
 import { remoteKinds, type RemoteKind } from './remote/types';
 import type { ExecutionProviderSetting, InferenceBackend } from './types';
@@ -58,6 +59,8 @@ export interface RemoteBackendSettings extends CommonBackendSettings {
   maxConcurrent?: number;
   /** The editor's proxy settings; the edge turns them into its HTTP transport (core does no IO). */
   proxy?: ProxySettings;
+  /** Whether the served model is instruction-tuned (chat): `auto` (default) asks the server on first use. */
+  instruct?: InstructSetting;
 }
 
 export type BackendSettings = EmbeddedBackendSettings | RemoteBackendSettings;
@@ -79,6 +82,8 @@ export interface LoadedModel {
   clearCache(): void;
   /** Bytes the prefix cache holds now. */
   cacheBytes(): number;
+  /** Chat with the served model (`/v1/chat/completions`), remote backends unless `instruct` is off. */
+  chat?: ChatCapability;
 }
 
 export interface LoadEnvironment {
@@ -100,7 +105,7 @@ export async function loadBackend(settings: BackendSettings, env: LoadEnvironmen
   if (isRemoteSettings(settings)) {
     if (!env.fetch) throw new TokenwiseError('internal', 'A remote backend needs an HTTP transport (LoadEnvironment.fetch).');
     const remote = await connectRemote(settings, { fetch: env.fetch, ...(env.log ? { log: env.log } : {}) });
-    return { backend: remote.backend, tokenizer: remote.tokenizer, setCacheBudget: () => {}, clearCache: () => {}, cacheBytes: () => 0 };
+    return { backend: remote.backend, tokenizer: remote.tokenizer, setCacheBudget: () => {}, clearCache: () => {}, cacheBytes: () => 0, ...(remote.chat ? { chat: remote.chat } : {}) };
   }
   const engine = await OnnxEngine.load({
     modelDir: settings.modelPath || undefined,

@@ -5,6 +5,7 @@
  */
 import { TokenwiseError } from '../base/errors';
 import { LineIndex, SyntaxContext, pointAt } from './context';
+import { readCallExpression } from './calls';
 import { collectDeclarations } from './declarations';
 import { collectImports, importBindings } from './imports';
 import { resolveLanguage, type SyntaxLanguage } from './languages';
@@ -12,6 +13,7 @@ import { loadLanguage, wasmHeapBytes, type LoadedLanguage, type TsEdit, type TsT
 import { errorsIn, positionInfo, statementAt, treeString } from './structure';
 import { collectTokens } from './tokens';
 import type {
+  CallExpressionInfo,
   Declaration,
   ImportInfo,
   InsertionCheck,
@@ -166,6 +168,20 @@ export class SyntaxService implements SyntaxQueries {
     const tree = this.runParse(loaded, text, null, language);
     try {
       return errorsIn(tree, new LineIndex(''), range).length === 0;
+    } finally {
+      tree.delete();
+    }
+  }
+
+  /** The one call expression `text` consists of (optionally awaited or assigned), or why it is not one. */
+  async callExpression(text: string, language: string): Promise<{ call: CallExpressionInfo } | { problem: string }> {
+    const lang = resolveLanguage(language);
+    if (!lang) throw new TokenwiseError('input', `No syntax support for '${language}'.`);
+    const loaded = await loadLanguage(lang);
+    this.checkSize(text, language);
+    const tree = this.runParse(loaded, text, null, language);
+    try {
+      return readCallExpression(lang, tree);
     } finally {
       tree.delete();
     }

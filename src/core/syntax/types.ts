@@ -210,3 +210,30 @@ export interface ParseInfo {
 
 /** Token types that are identifiers (names), as opposed to keywords, literals, comments and punctuation. */
 export const identifierTokenTypes: ReadonlySet<TokenType> = new Set<TokenType>(['FUNCTION_CALL', 'METHOD_CALL', 'ATTRIBUTE', 'PARAMETER', 'LOCAL_VARIABLE', 'GLOBAL_VARIABLE', 'CLASS_NAME', 'FUNCTION_NAME', 'MODULE', 'LIBRARY', 'ALIAS']);
+
+/** One argument of a call as written. */
+export interface CallArgument {
+  /** `keyword`: Python `name=value`; `spread`: `*xs` / `...xs`; `keywordSpread`: `**kw`. */
+  kind: 'positional' | 'keyword' | 'spread' | 'keywordSpread';
+  /** The keyword's name (keyword arguments). */
+  name?: string;
+  text: string;
+}
+
+/** A call expression read from a snippet (`syntax.callExpression`). */
+export interface CallExpressionInfo {
+  /** The call as written (without `await` or an assignment around it). */
+  text: string;
+  start: number;
+  end: number;
+  /** The callee as written, whitespace removed: `inv.restock`, `Config.load`, `parse`. */
+  callee: string;
+  /** The callee without its last name (`inv`, `self.repo`, `make()`); '' for a bare name. */
+  receiver: string;
+  /** The called name. */
+  name: string;
+  /** `new C(…)`. */
+  construct: boolean;
+  awaited: boolean;
+  args: CallArgument[];
+}

@@ -100,7 +100,7 @@ export function weightOf(known: KnownName | undefined, attribute: boolean): numb
 }
 
 /** Builds the scope model of the document at the cursor from the syntax service's declarations and imports. */
-export async function scopeModel(syntax: SyntaxQueries, doc: SyntaxDocument, offset: number): Promise<ScopeModel | undefined> {
+export async function scopeModel(syntax: Pick<SyntaxQueries, 'declarations' | 'imports'>, doc: SyntaxDocument, offset: number): Promise<ScopeModel | undefined> {
   const language = resolveLanguage(doc.languageId ?? doc.uri);
   if (!language) return undefined;
   const [declarations, imports] = await Promise.all([syntax.declarations(doc), syntax.imports(doc)]);

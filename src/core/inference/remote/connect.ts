@@ -9,6 +9,7 @@ import { TokenwiseError, type Log } from '../../base/errors';
 import { ModelTokenizer } from '../../model/tokenizer';
 import type { RemoteBackendSettings } from '../factory';
 import { RemoteBackend } from './backend';
+import { RemoteChat } from './chat';
 import { HttpClient, type HttpTransport } from './http';
 import { LlamaCppServer } from './llamacpp';
 import { OllamaServer } from './ollama';
@@ -55,7 +56,7 @@ function loadTokenizer(path: string): { tokenizer: ModelTokenizer; generation: R
 
 const idList = (v: unknown): number[] => (Array.isArray(v) ? v.filter((x): x is number => Number.isInteger(x)) : Number.isInteger(v) ? [v as number] : []);
 
-export async function connectRemote(settings: RemoteBackendSettings, env: RemoteEnvironment): Promise<{ backend: RemoteBackend; tokenizer: ModelTokenizer | null }> {
+export async function connectRemote(settings: RemoteBackendSettings, env: RemoteEnvironment): Promise<{ backend: RemoteBackend; tokenizer: ModelTokenizer | null; chat?: RemoteChat }> {
   const log = env.log ?? (() => {});
   const http = new HttpClient({
     baseUrl: settings.url,
@@ -117,5 +118,7 @@ export async function connectRemote(settings: RemoteBackendSettings, env: Remote
   const can = [caps.distribution ? 'full distribution' : '', caps.tokenLogprobs ? 'token logprobs' : '', probe.promptLogprobs ? 'prompt logprobs' : '', probe.tokenize ? 'tokenize' : '', caps.prefixCache ? 'prefix cache' : ''].filter(Boolean);
   log('info', `remote: ${server.kind} at ${http.baseUrl}, model ${probe.model}, context ${maxContext}, vocab ${vocabSize || '?'}, tokenizer ${tokenizer ? 'tokenizer.json' : 'server'}; ${can.join(', ') || 'generation only'}`);
   for (const note of probe.notes) log('info', `remote: ${note}`);
-  return { backend, tokenizer };
+  // Chat (instruction-tuned models) is probed on first use, not here: most uses never chat.
+  const instruct = settings.instruct ?? 'auto';
+  return { backend, tokenizer, ...(instruct === 'off' ? {} : { chat: new RemoteChat(server.kind, http, probe.model, instruct) }) };
 }
