@@ -3,7 +3,9 @@
  * by Tokenwise past the model's template; `stream` answers are NDJSON lines
  * (`{response, done}`, the last with `done: true` and `done_reason`); `options.num_predict`,
  * `temperature`, `top_k`, `top_p`, `seed`, `stop`. `POST /api/show` gives the template, the
- * parameters and `model_info["<arch>.context_length"]`. Recent versions (docs/openapi.yaml,
+ * parameters and `model_info["<arch>.context_length"]`. `GET /api/version` names the
+ * version (logprobs need a recent one); when `/api/show` does not know the model, `GET /api/tags`
+ * lists the ones the server has. Recent versions (docs/openapi.yaml,
  * GenerateRequest / Logprob) take `logprobs: true` and `top_logprobs: N` and answer `logprobs:
  * [{token, logprob, bytes, top_logprobs: [{token, logprob, bytes}]}]` for the generated tokens
  * (probed at connect time; older versions ignore the fields). No tokenize endpoint and no prompt
@@ -11,7 +13,7 @@
  * logprobs feed the completion's confidence gate and, with the bytes, the exact token ids.
  */
 import { TokenwiseError } from '../../base/errors';
-import type { HttpClient } from './http';
+import { HttpError, type HttpClient } from './http';
 import { malformed } from './openai';
 import { isRecord, type RemoteGenerateOptions, type RemoteGeneration, type RemotePrompt, type RemoteServer, type ServerProbe } from './types';
 
@@ -26,7 +28,15 @@ export class OllamaServer implements RemoteServer {
 
   async probe(signal?: AbortSignal): Promise<ServerProbe> {
     if (!this.model) throw new TokenwiseError('usage', 'Set the Ollama model name (tokenwise.remote.model / --remote-model), e.g. qwen2.5-coder:1.5b-base.');
-    const show = await this.http.json<unknown>('POST', '/api/show', { model: this.model }, { signal, idempotent: true, timeoutMs: 15_000 });
+    const opts = { signal, idempotent: true, timeoutMs: 15_000 };
+    const version = await this.version(signal);
+    let show: unknown;
+    try {
+      show = await this.http.json<unknown>('POST', '/api/show', { model: this.model }, opts);
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 404) throw await this.missingModel(error, signal);
+      throw error;
+    }
     if (!isRecord(show)) return malformed('POST /api/show', 'not an object');
     const info = isRecord(show.model_info) ? show.model_info : {};
     const ctxKey = Object.keys(info).find((k) => k.endsWith('.context_length'));
@@ -76,11 +86,37 @@ export class OllamaServer implements RemoteServer {
       notes,
       details: {
         server: 'Ollama',
+        ...(version ? { version } : {}),
         ...(typeof details.family === 'string' ? { family: details.family } : {}),
         ...(typeof details.parameter_size === 'string' ? { parameters: details.parameter_size } : {}),
         suffixInTemplate: template.includes('.Suffix') ? 'yes' : 'no',
       },
     };
+  }
+
+  /** `GET /api/version` → `{version}` (shown in the details: logprobs need a recent version); '' when the server does not say. */
+  private async version(signal?: AbortSignal): Promise<string> {
+    try {
+      const r = await this.http.json<unknown>('GET', '/api/version', undefined, { signal, idempotent: true, timeoutMs: 15_000 });
+      return isRecord(r) && typeof r.version === 'string' ? r.version : '';
+    } catch (error) {
+      if (error instanceof HttpError) return '';
+      throw error;
+    }
+  }
+
+  /** A model `/api/show` does not know: name the ones `GET /api/tags` lists, so the fix is one setting away. */
+  private async missingModel(notFound: HttpError, signal?: AbortSignal): Promise<TokenwiseError> {
+    let names: string[];
+    try {
+      const r = await this.http.json<unknown>('GET', '/api/tags', undefined, { signal, idempotent: true, timeoutMs: 15_000 });
+      const models = isRecord(r) && Array.isArray(r.models) ? r.models.filter(isRecord) : [];
+      names = models.map((m) => (typeof m.name === 'string' ? m.name : typeof m.model === 'string' ? m.model : '')).filter(Boolean);
+    } catch (error) {
+      if (error instanceof HttpError) return notFound;
+      throw error;
+    }
+    return new TokenwiseError('usage', `Ollama has no model '${this.model}' (${notFound.serverMessage}); it has ${names.join(', ') || 'none'}. Run \`ollama pull ${this.model}\` or set tokenwise.remote.model to one of those.`);
   }
 
   async generate(prompt: RemotePrompt, options: RemoteGenerateOptions): Promise<RemoteGeneration> {

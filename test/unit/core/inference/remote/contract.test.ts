@@ -1,9 +1,10 @@
 /**
- * Contract tests: each client against response bodies from its server's documentation
- * (test/fixtures/remote/*.json), replayed by a loopback server. Each body names its source (repo +
- * path or URL, and the section) and says whether it is the documentation's example copied verbatim
- * or, where the documentation has no example body, transcribed from the documented fields. The
- * clients were written from the same documentation; `tokenwise serve` independently.
+ * Contract tests: each client against response bodies from its server's own documentation
+ * (test/fixtures/remote/*.json), replayed by a real HTTP server on loopback. Every entry names its
+ * source (repository, path, commit, heading, URL) and says whether it is the documentation's example
+ * copied verbatim or, where the documentation has no example body, transcribed from the documented
+ * fields (and why). The clients were written from the same documentation; `tokenwise serve`
+ * independently (its shapes are checked against these bodies in test/unit/cli/serve-contract.test.ts).
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +13,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { HttpClient } from '../../../../../src/core/inference/remote/http';
+import { HttpClient, HttpError } from '../../../../../src/core/inference/remote/http';
 import { VllmServer } from '../../../../../src/core/inference/remote/vllm';
 import { LlamaCppServer } from '../../../../../src/core/inference/remote/llamacpp';
 import { OllamaServer } from '../../../../../src/core/inference/remote/ollama';
@@ -21,53 +22,76 @@ import { spansFromPieces } from '../../../../../src/core/inference/remote/backen
 import { tokenStringBytes } from '../../../../../src/core/inference/remote/tokenStrings';
 import { fixturesDir } from '../../../helpers/paths';
 
-/** One recorded body: where it comes from, whether it is the documentation's own example, and when it answers. */
+interface Source {
+  repo: string;
+  path: string;
+  commit: string;
+  heading: string;
+  url: string;
+}
+/** One recorded body: where it comes from, whether it is the documentation's own example, and which requests it answers. */
 interface Entry {
-  source: string;
-  /** "verbatim" (possibly with a named JSON fix) or "no example body; fields from <section>". */
-  documented: string;
-  /** Request fields that select this body (the first entry that matches answers; none = any request). */
+  source: Source;
+  verbatim: boolean;
+  /** Verbatim only: what JSON forced (comments removed, a missing comma, YAML written as JSON). */
+  edits?: string;
+  /** Not verbatim: why (the documentation has no example body for this). */
+  reason?: string;
+  /** Request fields that select this entry (the first match answers; none = any request). */
   when?: Record<string, unknown>;
+  status?: number;
+  /** JSON, or the raw text of a stream (SSE `data:` events or NDJSON lines). */
   body: unknown;
 }
 interface Fixture {
-  source: string;
-  responses: Record<string, Entry | Entry[]>;
-  stream: Entry & { body: string };
+  server: string;
+  documentation: string;
+  responses: Record<string, Entry[]>;
 }
 const names = ['vllm', 'llamacpp', 'ollama', 'openai'] as const;
-const load = (name: string) => JSON.parse(readFileSync(join(fixturesDir, 'remote', `${name}.json`), 'utf8')) as Fixture;
-const entries = (f: Fixture) => [...Object.values(f.responses).flat(), f.stream];
+type Name = (typeof names)[number];
+const load = (name: Name) => JSON.parse(readFileSync(join(fixturesDir, 'remote', `${name}.json`), 'utf8')) as Fixture;
+const entryKey = (name: Name, route: string, index: number) => `${name} ${route} #${index}`;
 
+/** Entries a replay answered with (the last test checks that every verbatim one went through a client). */
+const answered = new Set<string>();
 const servers: Array<{ close(): void }> = [];
 after(() => servers.forEach((s) => s.close()));
 
-async function body(req: IncomingMessage): Promise<Record<string, unknown>> {
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
   let text = '';
   for await (const c of req) text += c;
   return text ? (JSON.parse(text) as Record<string, unknown>) : {};
 }
 
-/** Replays a fixture: streaming requests get `stream`; otherwise the first entry for the route whose `when` matches. */
-async function replay(f: Fixture): Promise<{ http: HttpClient; requests: Array<{ key: string; body: Record<string, unknown> }> }> {
+/**
+ * Replays a fixture: each request gets the first entry of its route whose `when` matches, or the
+ * entry `force` names for that route ('none': the route answers 404, as a server without it).
+ */
+async function replay(name: Name, force: Record<string, number | 'none'> = {}): Promise<{ http: HttpClient; requests: Array<{ key: string; body: Record<string, unknown> }> }> {
+  const f = load(name);
   const requests: Array<{ key: string; body: Record<string, unknown> }> = [];
   const server = createServer((req, res) => {
-    void body(req).then((b) => {
-      const key = `${req.method} ${req.url}`;
-      requests.push({ key, body: b });
-      if (b.stream === true) {
-        res.writeHead(200, { 'content-type': 'text/event-stream' });
-        return void res.end(f.stream.body);
-      }
-      const entry = [f.responses[key] ?? []].flat().find((e) => Object.entries(e.when ?? {}).every(([k, v]) => isDeepStrictEqual(b[k], v)));
+    void readJson(req).then((b) => {
+      const route = `${req.method} ${req.url}`;
+      requests.push({ key: route, body: b });
+      const list = f.responses[route] ?? [];
+      const forced = force[route];
+      const index = forced === 'none' ? -1 : forced ?? list.findIndex((e) => Object.entries(e.when ?? {}).every(([k, v]) => isDeepStrictEqual(b[k], v)));
+      const entry = list[index];
       if (entry === undefined) {
         res.writeHead(404, { 'content-type': 'application/json' });
         return void res.end('{"error":{"message":"not in the fixture"}}');
       }
+      answered.add(entryKey(name, route, index));
+      if (typeof entry.body === 'string') {
+        res.writeHead(entry.status ?? 200, { 'content-type': entry.body.startsWith('data:') ? 'text/event-stream' : 'application/x-ndjson' });
+        return void res.end(entry.body);
+      }
       let answer = entry.body;
       // llama.cpp answers one result per prompt (an object for a single prompt).
-      if (Array.isArray(answer) && key === 'POST /completion') answer = Array.isArray(b.prompt) && Array.isArray(b.prompt[0]) ? answer.slice(0, b.prompt.length) : answer[0];
-      res.writeHead(200, { 'content-type': 'application/json' });
+      if (Array.isArray(answer) && route === 'POST /completion') answer = Array.isArray(b.prompt) && Array.isArray(b.prompt[0]) ? answer.slice(0, b.prompt.length) : answer[0];
+      res.writeHead(entry.status ?? 200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(answer));
     });
   });
@@ -76,24 +100,46 @@ async function replay(f: Fixture): Promise<{ http: HttpClient; requests: Array<{
   return { http: new HttpClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, transport: globalThis.fetch }), requests };
 }
 
-test('every recorded body names its source and says whether the documentation has it verbatim', () => {
+test('every recorded body names its source (repo, path, commit, heading, URL) and is verbatim, or says why the documentation has none', () => {
+  const withVerbatim: string[] = [];
   for (const name of names) {
     const f = load(name);
-    assert.match(f.source, /documentation|API reference/, name);
-    for (const e of entries(f)) {
-      assert.match(e.source, /(\w[\w.-]*\/[\w.-]+ \S+\.(md|yaml|py)|https:\/\/platform\.openai\.com\/\S+)/, `${name}: ${e.source} names a repo + path or a URL`);
-      assert.match(e.documented, /^(verbatim|no example body)/, `${name}: ${e.source}`);
+    assert.ok(f.server && f.documentation, name);
+    for (const [route, list] of Object.entries(f.responses)) {
+      assert.match(route, /^(GET|POST) \/\S+$/, `${name}: ${route}`);
+      assert.ok(Array.isArray(list) && list.length > 0, `${name} ${route}`);
+      list.forEach((e, i) => {
+        const where = entryKey(name, route, i);
+        assert.match(e.source.repo, /^[\w.-]+\/[\w.-]+$/, where);
+        assert.match(e.source.path, /\.(md|yaml)$/, where);
+        assert.match(e.source.commit, /^[0-9a-f]{40}$/, where);
+        assert.ok(e.source.heading.length > 5, where);
+        assert.ok(e.source.url.startsWith(`https://github.com/${e.source.repo}/blob/${e.source.commit}/${e.source.path}`) || e.source.url.startsWith('https://platform.openai.com/docs/api-reference/'), `${where}: ${e.source.url}`);
+        assert.equal(typeof e.verbatim, 'boolean', where);
+        if (e.verbatim) assert.equal(e.reason, undefined, `${where}: a verbatim body needs no reason`);
+        else assert.ok(typeof e.reason === 'string' && e.reason.length > 20 && e.edits === undefined, `${where}: a transcribed body says why`);
+        if (e.when?.stream === true) assert.equal(typeof e.body, 'string', `${where}: a stream is recorded as its raw text`);
+      });
+      if (list.some((e) => e.verbatim)) withVerbatim.push(`${name} ${route}`);
     }
   }
-  // What the documentation has examples for is copied, not transcribed.
-  const verbatim = (name: string, key: string) => [load(name).responses[key]!].flat().some((e) => e.documented.startsWith('verbatim'));
-  assert.ok(verbatim('llamacpp', 'GET /props') && verbatim('llamacpp', 'GET /v1/models') && verbatim('llamacpp', 'POST /tokenize'));
-  assert.ok(verbatim('ollama', 'POST /api/show') && load('ollama').stream.documented.startsWith('verbatim'));
-  assert.ok(verbatim('openai', 'GET /v1/models') && verbatim('openai', 'POST /v1/completions'));
+  // Where the documentation has an example body it is copied; vLLM's pages have none for these endpoints.
+  assert.deepEqual(withVerbatim.sort(), [
+    'llamacpp GET /health',
+    'llamacpp GET /props',
+    'llamacpp GET /v1/models',
+    'llamacpp POST /tokenize',
+    'ollama GET /api/tags',
+    'ollama GET /api/version',
+    'ollama POST /api/generate',
+    'ollama POST /api/show',
+    'openai GET /v1/models',
+    'openai POST /v1/completions',
+  ]);
 });
 
 test('vLLM: tokenize with token_strs, detokenize, prompt_logprobs rows, batched choices by index, token_id streaming with token_logprobs', async () => {
-  const { http, requests } = await replay(load('vllm'));
+  const { http, requests } = await replay('vllm');
   const vllm = new VllmServer(http, 'Qwen/Qwen2.5-Coder-1.5B');
   const tok = await vllm.tokenize('def foo\n   ');
   assert.deepEqual(tok.ids, [750, 2060, 5331]);
@@ -135,27 +181,41 @@ test('vLLM: tokenize with token_strs, detokenize, prompt_logprobs rows, batched 
 });
 
 test('vLLM: a listed id missing from the answer is an error, not a silent -Infinity', async () => {
-  const { http } = await replay(load('vllm'));
+  const { http } = await replay('vllm');
   await assert.rejects(new VllmServer(http, '').sparse([{ tokens: [1], candidates: [1234], topK: 1 }, { tokens: [2], candidates: [], topK: 1 }], 2000), /left out the logprob of listed token 1234/);
 });
 
-test('llama.cpp: probe from the documented /props and /v1/models, n_probs distributions (completion_probabilities or probs), documented /tokenize pieces, token streaming with completion_probabilities logprobs', async () => {
-  const { http, requests } = await replay(load('llamacpp'));
+test('vLLM client on the OpenAI reference bodies vLLM mirrors: the documented model list (no max_model_len), no extras, the documented stream chunk', async () => {
+  const { http } = await replay('openai');
+  const vllm = new VllmServer(http, '');
+  const probe = await vllm.probe();
+  assert.equal(probe.model, 'model-id-0');
+  assert.equal(probe.maxContext, null, 'the reference lists no context length');
+  assert.deepEqual([probe.tokenize, probe.distribution, probe.candidates, probe.promptLogprobs], [false, false, false, false]);
+  assert.ok(probe.notes.some((n) => /no \/tokenize \(not in the fixture\)/.test(n)), probe.notes.join('; '));
+  const gen = await vllm.generate({ ids: [], text: 'Say this is a test' }, { maxNewTokens: 7, stopTokenIds: [], stopStrings: [] });
+  assert.deepEqual([gen.tokens, gen.text], [[], 'This']);
+});
+
+test('llama.cpp: probe from the documented /props and /v1/models, /infill warm-up, n_probs distributions (completion_probabilities or probs), the documented /tokenize examples, streaming', async () => {
+  const { http, requests } = await replay('llamacpp');
   const llama = new LlamaCppServer(http, '');
   const probe = await llama.probe();
   assert.equal(probe.maxContext, 1024, 'default_generation_settings.n_ctx');
   assert.equal(probe.vocabSize, 128256, 'data[0].meta.n_vocab');
   assert.equal(probe.model, '../models/Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf', 'data[0].id');
+  assert.equal(probe.details.slots, 1, 'total_slots');
   assert.equal(probe.distribution, true);
-  assert.equal(probe.infill, false, 'no /infill in the fixture');
+  assert.equal(probe.infill, true, 'the /infill warm-up answered');
   const probeRequest = requests.find((r) => r.key === 'POST /completion')!.body;
   assert.equal(probeRequest.n_probs, 128256, 'n_probs = n_vocab');
   assert.equal(probeRequest.n_predict, 1);
   assert.deepEqual(probeRequest.prompt, [123, 456, 789], 'the probe prompt is the ids /tokenize gave');
+  assert.equal(requests.find((r) => r.key === 'POST /infill')!.body.n_predict, 0);
   const [r0, r1] = await llama.distributions([[1], [1, 2]], 6);
   assert.deepEqual(Array.from(r0!), [-1.9, -Infinity, -Infinity, -Infinity, -4, -0.2].map(Math.fround));
   assert.deepEqual(Array.from(r1!), [-0.1, -2.5, -Infinity, -Infinity, -Infinity, -Infinity].map(Math.fround), 'the result written with "probs"');
-  // The README's two /tokenize examples.
+  // The README's /tokenize examples: pieces as text, and as a byte list when not valid UTF-8.
   const hello = await llama.tokenize('Hello world!');
   assert.deepEqual(hello.ids, [123, 456, 789]);
   assert.deepEqual(spansFromPieces('Hello world!', hello.ids, hello.pieces!).map((s) => [s.start, s.end]), [[0, 5], [5, 11], [11, 12]]);
@@ -164,45 +224,69 @@ test('llama.cpp: probe from the documented /props and /v1/models, n_probs distri
   assert.deepEqual(accent.pieces!.map((p) => Array.from(p)), [[0xc3], [0xa1]], 'byte-list pieces');
   assert.deepEqual(Buffer.concat(accent.pieces!), Buffer.from('á'));
   assert.equal(await llama.detokenize([123, 456, 789]), 'Hello world!');
-  const gen = await llama.generate({ ids: [1, 2], text: '' }, { maxNewTokens: 8, stopTokenIds: [], stopStrings: [] });
-  assert.deepEqual(gen.tokens, [4, 5]);
-  assert.equal(gen.text, 'return');
-  assert.equal(gen.finishReason, 'stop');
-  assert.equal(gen.logprobs, undefined, 'no logprobs unless asked');
-  const g = requests.at(-1)!.body;
-  assert.deepEqual(g.prompt, [1, 2], 'token-id prompt');
-  assert.equal(g.cache_prompt, true);
-  assert.equal(g.n_probs, undefined);
-  // Asked for: n_probs 1 (pre-sampling) and each event's completion_probabilities[].logprob.
-  const withLp = await llama.generate({ ids: [1, 2], text: '' }, { maxNewTokens: 8, stopTokenIds: [], stopStrings: [], logprobs: true });
-  assert.deepEqual(withLp.tokens, [4, 5]);
-  assert.deepEqual(withLp.logprobs, [-0.25, -0.125]);
-  const lpRequest = requests.at(-1)!.body;
-  assert.equal(lpRequest.n_probs, 1);
-  assert.equal(lpRequest.post_sampling_probs, false);
-  assert.equal((await llama.probe()).generationLogprobs, true);
+  const streamed: number[] = [];
+  const gen = await llama.generate({ ids: [1, 2, 3], text: '' }, { maxNewTokens: 4, stopTokenIds: [], stopStrings: [], logprobs: true, onTokens: (ids) => streamed.push(...ids) });
+  assert.deepEqual([gen.tokens, streamed, gen.text, gen.finishReason], [[4, 5], [4, 5], 'return', 'stop'], 'stop_type eos');
+  assert.deepEqual(gen.logprobs, [-0.25, -0.125]);
+  const infill = await llama.infill({ prefix: 'def f(', suffix: '):\n', extra: [{ filename: 'a.py', text: 'x = 1\n' }] }, { maxNewTokens: 2, stopTokenIds: [], stopStrings: [] });
+  assert.deepEqual([infill.tokens, infill.text, infill.finishReason], [[7, 8], 'a, b', 'length'], 'stop_type limit');
+  const sent = requests.at(-1)!.body;
+  assert.deepEqual([sent.input_prefix, sent.input_suffix, sent.input_extra, sent.id_slot, sent.cache_prompt, sent.stream], ['def f(', '):\n', [{ filename: 'a.py', text: 'x = 1\n' }], 0, true, true]);
 });
 
-test('Ollama: the documented /api/show (num_ctx from the Modelfile, a template without .Suffix) and the documented NDJSON stream', async () => {
-  const { http, requests } = await replay(load('ollama'));
+test('llama.cpp: the README\'s /tokenize answer without pieces (a server that ignores with_pieces), and its documented 503 "Loading model" body as the error message', async () => {
+  const { http } = await replay('llamacpp', { 'POST /tokenize': 0, 'GET /health': 1 });
+  const plain = await new LlamaCppServer(http, '').tokenize('Hello world!');
+  assert.deepEqual([plain.ids, plain.pieces], [[123, 456, 789], null]);
+  const loading = await http.json('GET', '/health', undefined).then(
+    () => assert.fail('503 is an error'),
+    (error: unknown) => error,
+  );
+  assert.ok(loading instanceof HttpError);
+  assert.deepEqual([loading.status, loading.serverMessage], [503, 'Loading model']);
+  assert.match(loading.message, /GET http:\/\/127\.0\.0\.1:\d+\/health: HTTP 503: Loading model$/);
+});
+
+test('Ollama (docs/api.md): /api/version, /api/show (num_ctx from the Modelfile, a template without .Suffix), the non-streaming answer without logprobs, the NDJSON stream', async () => {
+  const { http, requests } = await replay('ollama');
   const ollama = new OllamaServer(http, 'llama3.2');
   const probe = await ollama.probe();
+  assert.equal(probe.details.version, '0.12.6');
   assert.equal(probe.maxContext, 4096, 'PARAMETER num_ctx 4096 in modelfile (parameters has none)');
-  assert.equal(probe.details.suffixInTemplate, 'no');
+  assert.deepEqual([probe.details.family, probe.details.parameters, probe.details.suffixInTemplate], ['llama', '8.0B', 'no']);
   assert.equal(probe.distribution, false);
-  assert.equal(probe.generationLogprobs, false, 'no non-streaming /api/generate body: no logprobs');
+  assert.equal(probe.generationLogprobs, false, 'the documented answer has no logprobs');
+  assert.deepEqual(requests.map((r) => r.key), ['GET /api/version', 'POST /api/show', 'POST /api/generate']);
+  assert.deepEqual([requests[2]!.body.stream, requests[2]!.body.logprobs, requests[2]!.body.raw], [false, true, true]);
   const gen = await ollama.generate({ ids: [], text: '[INST] why is the sky blue? [/INST]' }, { maxNewTokens: 2, stopTokenIds: [], stopStrings: ['</s>'] });
   assert.equal(gen.text, 'The');
   assert.equal(gen.finishReason, 'stop', 'done without done_reason');
-  const sent = requests.at(-1)!.body as { raw: boolean; options: { num_predict: number; stop: string[] } };
-  assert.equal(sent.raw, true);
-  assert.equal(sent.options.num_predict, 2);
-  assert.deepEqual(sent.options.stop, ['</s>']);
+  const sent = requests.at(-1)!.body as { raw: boolean; stream: boolean; options: { num_predict: number; stop: string[] } };
+  assert.deepEqual([sent.raw, sent.stream, sent.options.num_predict, sent.options.stop], [true, true, 2, ['</s>']]);
 });
 
-test('OpenAI-compatible: model from the documented list, echo + logprobs probe, prompt logprobs with ranks capped at top 5, the documented SSE chunk', async () => {
-  const fixture = load('openai');
-  const { http, requests } = await replay(fixture);
+test('Ollama (docs/openapi.yaml): /api/show with num_ctx in parameters and no template, the generate example with done_reason; a model the server lacks names the models /api/tags lists', async () => {
+  const { http } = await replay('ollama');
+  const probe = await new OllamaServer(http, 'gemma4').probe();
+  assert.equal(probe.maxContext, 2048, 'num_ctx 2048 in parameters (model_info says 131072 trained)');
+  assert.deepEqual([probe.details.family, probe.details.parameters, probe.details.suffixInTemplate], ['gemma4', '8.0B', 'no']);
+  assert.equal(probe.generationLogprobs, false);
+  const gen = await new OllamaServer(http, 'gemma4').generate({ ids: [], text: 'Why is the sky blue?' }, { maxNewTokens: 2, stopTokenIds: [], stopStrings: [] });
+  assert.equal(gen.text, 'The', 'stream requests get the documented stream');
+  for (const [tags, listed] of [
+    [0, 'codellama:13b, llama3:latest'],
+    [1, 'gemma4'],
+  ] as const) {
+    const missing = await replay('ollama', { 'POST /api/show': 'none', 'GET /api/tags': tags });
+    await assert.rejects(
+      new OllamaServer(missing.http, 'qwen2.5-coder:1.5b-base').probe(),
+      (error: Error) => error.message === `Ollama has no model 'qwen2.5-coder:1.5b-base' (not in the fixture); it has ${listed}. Run \`ollama pull qwen2.5-coder:1.5b-base\` or set tokenwise.remote.model to one of those.`,
+    );
+  }
+});
+
+test('OpenAI-compatible: model from the documented list, echo + logprobs probe, prompt logprobs with ranks capped at top 5, the documented SSE chunk and one-shot body', async () => {
+  const { http, requests } = await replay('openai');
   const openai = new OpenAIServer(http, '');
   const probe = await openai.probe();
   assert.equal(probe.model, 'model-id-0');
@@ -220,12 +304,12 @@ test('OpenAI-compatible: model from the documented list, echo + logprobs probe, 
   assert.equal(sent.prompt, 'Say this is a test');
   assert.equal(sent.suffix, undefined);
   // The documented one-shot body (logprobs: null) as the echo answer: no prompt logprobs, and a clear error.
-  const plain = await replay({ ...fixture, responses: { ...fixture.responses, 'POST /v1/completions': [fixture.responses['POST /v1/completions']!].flat().filter((e) => !e.when) } });
-  const other = new OpenAIServer(plain.http, 'gpt-3.5-turbo-instruct');
+  const plain = await replay('openai', { 'POST /v1/completions': 2 });
+  const other = new OpenAIServer(plain.http, 'VAR_model_id');
   const p2 = await other.probe();
   assert.equal(p2.promptLogprobs, false);
   assert.ok(p2.notes.some((n) => /heat map unavailable/.test(n)));
-  assert.ok(p2.notes.some((n) => /does not list model 'gpt-3.5-turbo-instruct'/.test(n)), p2.notes.join('; '));
+  assert.ok(p2.notes.some((n) => /does not list model 'VAR_model_id'/.test(n)), p2.notes.join('; '));
   await assert.rejects(other.promptLogprobs({ ids: [1, 2], text: 'Say this is a test' }, 5), /no logprobs/);
 });
 
@@ -236,4 +320,17 @@ test('raw vocabulary strings: GPT-2 byte-level, SentencePiece and byte fallback'
   assert.deepEqual(d('Ã¶'), [0xc3, 0xb6]);
   assert.deepEqual(d('▁ret'), [0x20, 0x72, 0x65, 0x74]);
   assert.deepEqual(d('<0x0A>'), [0x0a]);
+});
+
+test('every verbatim body went through a client above', () => {
+  // The client never calls llama.cpp's GET /health (200): its shape is checked against tokenwise serve only.
+  const serveOnly = new Set([entryKey('llamacpp', 'GET /health', 0)]);
+  const missed: string[] = [];
+  for (const name of names)
+    for (const [route, list] of Object.entries(load(name).responses))
+      list.forEach((e, i) => {
+        const key = entryKey(name, route, i);
+        if (e.verbatim && !serveOnly.has(key) && !answered.has(key)) missed.push(key);
+      });
+  assert.deepEqual(missed, []);
 });
