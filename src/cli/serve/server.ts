@@ -62,30 +62,36 @@ interface Gen {
   seed: number | undefined;
   stopIds: Set<number>;
   stopStrings: string[];
-  /** Alternatives per generated token (0 = none, -1 = all). */
-  logprobs: number;
+  /** Alternatives reported per generated token: null = no logprobs, 0 = the chosen token's only, -1 = all. */
+  logprobs: number | null;
   /** Ids whose logprobs are reported at every generated position. */
   listed: number[];
+  /** Streamed: the stop token's probabilities are not reported, so the engine's own loop can give the chosen tokens' logprobs. */
+  streamed: boolean;
 }
 
 interface Step {
   id: number;
-  /** Natural-log distribution at this position, when logprobs were asked for. */
+  /** Natural-log probability of the token under the model, when logprobs were asked for. */
+  logprob: number | null;
+  /** Natural-log distribution at this position, when more than the chosen token's logprob is reported. */
   dist: Float32Array | null;
 }
 
+/** Rows of a prompt scored in one pass where at most this many alternatives are asked for (else one position at a time, full rows). */
+const scoredTopK = 256;
 
-function argmax(row: Float32Array): number {
-  let best = 0;
-  for (let i = 1; i < row.length; i++) if (row[i]! > row[best]!) best = i;
-  return best;
-}
-
-function sample(row: Float32Array, g: Gen, random: () => number): number {
-  if (g.temperature <= 0) return argmax(row);
+/**
+ * The candidates the sampler chain leaves (top-k, then top-p, at `temperature`) and their
+ * probabilities, most probable first; greedy leaves the top token with probability 1. What
+ * `sample` draws from and what llama.cpp's `post_sampling_probs` reports.
+ */
+function samplerCandidates(row: Float32Array, g: Gen): Array<{ id: number; p: number }> {
+  if (g.temperature <= 0) return [{ id: argmax(row), p: 1 }];
   let ids = Array.from(row.keys()).sort((a, b) => row[b]! - row[a]!);
   if (g.topK > 0) ids = ids.slice(0, g.topK);
-  const w = ids.map((id) => Math.exp(row[id]! / g.temperature));
+  const max = row[ids[0]!]!;
+  const w = ids.map((id) => Math.exp((row[id]! - max) / g.temperature));
   const total = w.reduce((a, b) => a + b, 0);
   let keep = ids.length;
   if (g.topP < 1) {
@@ -98,10 +104,23 @@ function sample(row: Float32Array, g: Gen, random: () => number): number {
       }
     }
   }
-  const sum = w.slice(0, keep).reduce((a, b) => a + b, 0);
-  let u = random() * sum;
-  for (let i = 0; i < keep; i++) if ((u -= w[i]!) <= 0) return ids[i]!;
-  return ids[keep - 1]!;
+  const kept = w.slice(0, keep).reduce((a, b) => a + b, 0);
+  return ids.slice(0, keep).map((id, i) => ({ id, p: w[i]! / kept }));
+}
+
+
+function argmax(row: Float32Array): number {
+  let best = 0;
+  for (let i = 1; i < row.length; i++) if (row[i]! > row[best]!) best = i;
+  return best;
+}
+
+function sample(row: Float32Array, g: Gen, random: () => number): number {
+  const candidates = samplerCandidates(row, g);
+  if (candidates.length === 1) return candidates[0]!.id;
+  let u = random();
+  for (const c of candidates) if ((u -= c.p) <= 0) return c.id;
+  return candidates[candidates.length - 1]!.id;
 }
 
 function topIds(row: Float32Array, k: number): number[] {
@@ -220,7 +239,11 @@ export async function startServer(model: LoadedEmbeddedModel, options: ServeOpti
     throw bad('prompt must be a string, a list of token ids, or a list of those');
   };
 
-  /** Generation one position at a time (logprobs at every step come from the same call), or the engine's own loop when no logprobs are wanted. */
+  /**
+   * The engine's own loop (prompt-lookup speculation) when at most the chosen tokens' logprobs are
+   * reported (greedy: the top token is the chosen one); otherwise one position at a time, each
+   * step's whole distribution from the same call.
+   */
   async function generate(g: Gen, signal: AbortSignal, onStep: (s: Step) => void): Promise<{ steps: Step[]; reason: 'stop' | 'length'; stopWord: string; stopStep?: Step }> {
     checkIds(g.ids);
     if (g.ids.length + g.maxTokens > info.maxContext) g.maxTokens = Math.max(0, info.maxContext - g.ids.length);
@@ -232,29 +255,41 @@ export async function startServer(model: LoadedEmbeddedModel, options: ServeOpti
       return '';
     };
     const random = mulberry32(g.seed ?? 0x5eed);
-    if (g.logprobs === 0 && g.listed.length === 0 && g.stopStrings.length === 0) {
-      let reason: 'stop' | 'length' = 'length';
-      const r = await engine.generate(g.ids, {
-        maxNewTokens: g.maxTokens,
-        stopTokens: [...g.stopIds],
-        signal,
-        ...(g.temperature > 0 ? { sampling: { temperature: g.temperature, ...(g.topK > 0 ? { topK: g.topK } : {}), topP: g.topP, seed: g.seed ?? 0x5eed } } : {}),
-        onToken: (id) => {
-          const s = { id, dist: null };
-          steps.push(s);
-          onStep(s);
-        },
-      });
-      reason = r.finishReason;
-      return { steps, reason, stopWord: '' };
+    const chosenOnly = g.logprobs === 0 || (g.logprobs === 1 && g.temperature <= 0);
+    if (g.listed.length === 0 && (g.logprobs === null || (g.streamed && chosenOnly))) {
+      // A stop string ends the engine's loop from outside (the engine knows stop tokens only).
+      const stopped = new AbortController();
+      let stopWord = '';
+      try {
+        const r = await engine.generate(g.ids, {
+          maxNewTokens: g.maxTokens,
+          stopTokens: [...g.stopIds],
+          signal: AbortSignal.any([signal, stopped.signal]),
+          ...(g.temperature > 0 ? { sampling: { temperature: g.temperature, ...(g.topK > 0 ? { topK: g.topK } : {}), topP: g.topP, seed: g.seed ?? 0x5eed } } : {}),
+          logprobs: g.logprobs !== null,
+          onToken: (id, logprob) => {
+            if (stopWord) return;
+            const s = { id, logprob: logprob ?? null, dist: null };
+            steps.push(s);
+            onStep(s);
+            text += tokenText(id);
+            stopWord = hitStop();
+            if (stopWord) stopped.abort();
+          },
+        });
+        return { steps, reason: r.finishReason, stopWord: '' };
+      } catch (error) {
+        if (stopWord && !signal.aborted) return { steps, reason: 'stop', stopWord };
+        throw error;
+      }
     }
     const seq = [...g.ids];
     for (let i = 0; i < g.maxTokens; i++) {
       const row = await nextLogprobs(seq, { signal, priority: 'interactive' });
       const id = sample(row, g, random);
       // The stop token is not part of the output, but its probabilities are reported.
-      if (g.stopIds.has(id)) return { steps, reason: 'stop', stopWord: '', stopStep: { id, dist: row } };
-      const s = { id, dist: row };
+      if (g.stopIds.has(id)) return { steps, reason: 'stop', stopWord: '', stopStep: { id, logprob: row[id]!, dist: row } };
+      const s = { id, logprob: row[id]!, dist: row };
       steps.push(s);
       seq.push(id);
       onStep(s);
@@ -268,11 +303,46 @@ export async function startServer(model: LoadedEmbeddedModel, options: ServeOpti
   // ---- vLLM ---------------------------------------------------------------------------------------
 
   const vllmToken = (id: number, asIds: boolean) => (asIds ? `token_id:${id}` : tokenText(id));
-  function vllmTop(row: Float32Array, k: number, listed: number[], asIds: boolean): Record<string, number> {
+  /** vLLM's `top_logprobs` entry: the top k, the listed ids, and the chosen token itself. */
+  function vllmTop(chosen: { id: number; logprob: number }, row: Float32Array | null, k: number, listed: number[], asIds: boolean): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const id of topIds(row, k)) out[vllmToken(id, asIds)] = row[id]!;
-    for (const id of listed) if (id >= 0 && id < row.length) out[vllmToken(id, asIds)] = row[id]!;
+    if (row) {
+      for (const id of topIds(row, k)) out[vllmToken(id, asIds)] = row[id]!;
+      for (const id of listed) if (id >= 0 && id < row.length) out[vllmToken(id, asIds)] = row[id]!;
+    }
+    out[vllmToken(chosen.id, asIds)] = chosen.logprob;
     return out;
+  }
+
+  interface PromptRow {
+    /** The prompt token this row predicts, its logprob and rank. */
+    id: number;
+    logprob: number;
+    rank: number;
+    /** The most probable tokens, best first. */
+    top: Array<{ id: number; logprob: number }>;
+    /** The whole distribution (when listed ids or more than `scoredTopK` alternatives are asked for). */
+    row: Float32Array | null;
+  }
+
+  /**
+   * Row r predicts prompt token r+1 with the top `k` alternatives: one pass over the prompt
+   * through the engine's batched scoring, or, for listed ids or very large k, whole distributions
+   * one position at a time.
+   */
+  async function promptRows(promptIds: number[], k: number, wholeRows: boolean, signal: AbortSignal): Promise<PromptRow[]> {
+    checkIds(promptIds);
+    if (!wholeRows && k <= scoredTopK) {
+      const scored = await engine.score(promptIds, { topK: k, prependBos: false, signal, priority: 'background' });
+      return scored.tokens.map((t) => ({ id: t.id, logprob: t.logprob, rank: t.rank, top: t.top.map(({ id, logprob }) => ({ id, logprob })), row: null }));
+    }
+    const rows: PromptRow[] = [];
+    for (let r = 1; r < promptIds.length; r++) {
+      const row = await nextLogprobs(promptIds.slice(0, r), { signal, priority: 'background' });
+      const id = promptIds[r]!;
+      rows.push({ id, logprob: row[id]!, rank: rankOf(row, id), top: topIds(row, k).map((t) => ({ id: t, logprob: row[t]! })), row });
+    }
+    return rows;
   }
 
   async function vllmCompletions(body: Record<string, unknown>, res: ServerResponse, signal: AbortSignal): Promise<void> {
@@ -298,8 +368,9 @@ export async function startServer(model: LoadedEmbeddedModel, options: ServeOpti
       seed: body.seed === undefined || body.seed === null ? undefined : int(body.seed, 'seed', 0),
       stopIds,
       stopStrings: strings(body.stop, 'stop'),
-      logprobs: logprobs === null ? 0 : logprobs === 0 ? 1 : logprobs,
+      logprobs,
       listed,
+      streamed: stream,
     };
     const id = `cmpl-${Math.random().toString(16).slice(2)}`;
     const k = (v: number) => (v === -1 ? vocab : v);
@@ -308,8 +379,8 @@ export async function startServer(model: LoadedEmbeddedModel, options: ServeOpti
       const lp = { text_offset: [] as number[], token_logprobs: [] as number[], tokens: [] as string[], top_logprobs: [] as Array<Record<string, number>> };
       for (const s of steps) {
         lp.tokens.push(vllmToken(s.id, asIds));
-        lp.token_logprobs.push(s.dist![s.id]!);
-        lp.top_logprobs.push(vllmTop(s.dist!, k(logprobs!), listed, asIds));
+        lp.token_logprobs.push(s.logprob!);
+        lp.top_logprobs.push(vllmTop({ id: s.id, logprob: s.logprob! }, s.dist, k(logprobs!), listed, asIds));
         lp.text_offset.push(offset);
         offset += tokenText(s.id).length;
       }
@@ -319,8 +390,11 @@ export async function startServer(model: LoadedEmbeddedModel, options: ServeOpti
       if (all.length !== 1) throw bad('streaming takes one prompt');
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
       const chunk = (choice: Record<string, unknown>) => res.write(`data: ${JSON.stringify({ id, object: 'text_completion', created, model: name, choices: [choice] })}\n\n`);
+      // text_offset counts from the start of the completion, across chunks.
+      let offset = 0;
       const r = await generate({ ids: all[0]!, ...base }, signal, (s) => {
-        chunk({ index: 0, text: tokenText(s.id), logprobs: logprobs === null ? null : logprobsOf([s], 0), finish_reason: null, stop_reason: null });
+        chunk({ index: 0, text: tokenText(s.id), logprobs: logprobs === null ? null : logprobsOf([s], offset), finish_reason: null, stop_reason: null });
+        offset += tokenText(s.id).length;
       });
       chunk({ index: 0, text: '', logprobs: null, finish_reason: r.reason, stop_reason: r.stopWord || null });
       res.end('data: [DONE]\n\n');
@@ -335,32 +409,31 @@ export async function startServer(model: LoadedEmbeddedModel, options: ServeOpti
       let pl: Array<Record<string, { logprob: number; rank: number; decoded_token: string }> | null> | null = null;
       let echoLp: ReturnType<typeof logprobsOf> | null = null;
       if (promptLogprobs !== null || (echo && logprobs !== null)) {
-        // Row r of score() predicts token r+1 of the prompt.
-        checkIds(promptIds);
-        const rows: Float32Array[] = [];
-        for (let r = 1; r < promptIds.length; r++) rows.push(await nextLogprobs(promptIds.slice(0, r), { signal, priority: 'background' }));
+        const echoK = echo && logprobs !== null ? k(logprobs) : 0;
+        const rows = await promptRows(promptIds, Math.max(promptLogprobs === null ? 0 : k(promptLogprobs), echoK), echoK > 0 && listed.length > 0, signal);
         if (promptLogprobs !== null) {
           pl = [null];
-          rows.forEach((row, r) => {
-            const actual = promptIds[r + 1]!;
+          for (const row of rows) {
             const entry: Record<string, { logprob: number; rank: number; decoded_token: string }> = {};
-            const put = (tid: number) => (entry[String(tid)] = { logprob: row[tid]!, rank: rankOf(row, tid), decoded_token: tokenText(tid) });
-            put(actual);
-            for (const tid of topIds(row, k(promptLogprobs))) put(tid);
-            pl!.push(entry);
-          });
+            entry[String(row.id)] = { logprob: row.logprob, rank: row.rank, decoded_token: tokenText(row.id) };
+            // Within the top k a token's rank is one more than the entries above it.
+            for (const t of row.top.slice(0, k(promptLogprobs))) entry[String(t.id)] = { logprob: t.logprob, rank: 1 + row.top.filter((o) => o.logprob > t.logprob).length, decoded_token: tokenText(t.id) };
+            pl.push(entry);
+          }
         }
         if (echo && logprobs !== null) {
           echoLp = { text_offset: [0], token_logprobs: [null as unknown as number], tokens: [vllmToken(promptIds[0]!, asIds)], top_logprobs: [null as unknown as Record<string, number>] };
           let offset = tokenText(promptIds[0]!).length;
-          rows.forEach((row, r) => {
-            const actual = promptIds[r + 1]!;
-            echoLp!.tokens.push(vllmToken(actual, asIds));
-            echoLp!.token_logprobs.push(row[actual]!);
-            echoLp!.top_logprobs.push(vllmTop(row, k(logprobs), listed, asIds));
-            echoLp!.text_offset.push(offset);
-            offset += tokenText(actual).length;
-          });
+          for (const row of rows) {
+            const top: Record<string, number> = {};
+            for (const t of row.top.slice(0, echoK)) top[vllmToken(t.id, asIds)] = t.logprob;
+            for (const id of listed) if (row.row && id >= 0 && id < vocab) top[vllmToken(id, asIds)] = row.row[id]!;
+            echoLp.tokens.push(vllmToken(row.id, asIds));
+            echoLp.token_logprobs.push(row.logprob);
+            echoLp.top_logprobs.push(top);
+            echoLp.text_offset.push(offset);
+            offset += tokenText(row.id).length;
+          }
         }
       }
       const r = maxTokens > 0 ? await generate({ ids: promptIds, ...base }, signal, () => {}) : { steps: [], reason: 'length' as const, stopWord: '' };
@@ -379,8 +452,9 @@ export async function startServer(model: LoadedEmbeddedModel, options: ServeOpti
   async function llamaCompletion(body: Record<string, unknown>, res: ServerResponse, signal: AbortSignal): Promise<void> {
     const all = prompts(body.prompt ?? '');
     const nProbs = Math.min(int(body.n_probs, 'n_probs', 0), vocab); // clamped to the vocabulary
-    // README: with post_sampling_probs the entries carry `prob` / `top_probs` after the sampler chain; only the pre-sampling logprobs are served here.
-    if (body.post_sampling_probs === true) throw bad('post_sampling_probs: true is not supported by tokenwise serve (it reports logprob / top_logprobs before sampling)');
+    // README: with post_sampling_probs the entries carry `prob` / `top_probs` (0..1, after the
+    // sampler chain; fewer than n_probs when the chain keeps fewer) instead of `logprob` / `top_logprobs`.
+    const postSampling = body.post_sampling_probs === true;
     const stream = body.stream === true;
     const returnTokens = body.return_tokens === true;
     const nPredict = int(body.n_predict, 'n_predict', -1);
@@ -393,17 +467,22 @@ export async function startServer(model: LoadedEmbeddedModel, options: ServeOpti
       seed: body.seed === undefined || body.seed === null || body.seed === -1 ? undefined : int(body.seed, 'seed', 0),
       stopIds: new Set(body.ignore_eos === true ? [] : eos),
       stopStrings: strings(body.stop, 'stop'),
-      logprobs: nProbs,
+      logprobs: nProbs > 0 ? nProbs : null,
       listed: [],
+      streamed: stream,
     });
-    const probsOf = (s: Step) => ({
-      id: s.id,
-      token: tokenText(s.id),
-      bytes: tokenBytes(s.id),
-      logprob: s.dist![s.id]!,
-      top_logprobs: topIds(s.dist!, nProbs).map((t) => ({ id: t, token: tokenText(t), bytes: tokenBytes(t), logprob: s.dist![t]! })),
-    });
-    const settings = { n_ctx: info.maxContext, n_predict: nPredict, model: name, temperature: base([]).temperature, top_k: base([]).topK, top_p: base([]).topP, n_probs: nProbs };
+    const sampler = base([]);
+    const entry = (t: number) => ({ id: t, token: tokenText(t), bytes: tokenBytes(t) });
+    /** A step without its distribution is greedy with one alternative asked for: the chosen token is the top one. */
+    const probsOf = (s: Step) => {
+      if (postSampling) {
+        const candidates = s.dist ? samplerCandidates(s.dist, sampler) : [{ id: s.id, p: 1 }];
+        return { ...entry(s.id), prob: candidates.find((c) => c.id === s.id)?.p ?? 0, top_probs: candidates.slice(0, nProbs).map((c) => ({ ...entry(c.id), prob: c.p })) };
+      }
+      const top = s.dist ? topIds(s.dist, nProbs).map((t) => ({ ...entry(t), logprob: s.dist![t]! })) : [{ ...entry(s.id), logprob: s.logprob! }];
+      return { ...entry(s.id), logprob: s.logprob!, top_logprobs: top };
+    };
+    const settings = { n_ctx: info.maxContext, n_predict: nPredict, model: name, temperature: sampler.temperature, top_k: sampler.topK, top_p: sampler.topP, n_probs: nProbs, post_sampling_probs: postSampling };
     const final = (index: number, promptIds: number[], r: Awaited<ReturnType<typeof generate>>, ms: { prompt: number; total: number }, content: string) => ({
       index,
       content,

@@ -232,25 +232,31 @@ async function completeAsText(
   const guard = (text: string) => specials.reduce((t, sp) => t.split(sp).join(sp.slice(0, 1) + '\u200b' + sp.slice(1)), text);
   const prompt = segments.map((s) => (s.kind === 'special' ? s.token : guard(s.text))).join('');
   const promptMs = performance.now() - c.t0;
-  let raw = '';
+  let decoded: { text: string; logprobs?: number[]; tokenEnds?: number[] } = { text: '' };
   let finishReason: CompletionResult['finishReason'] = 'stop';
   try {
-    const options = { maxNewTokens: c.maxNewTokens, stopStrings: template.stopTokens, priority: 'interactive' as const, ...(c.signal ? { signal: c.signal } : {}) };
+    const options = { maxNewTokens: c.maxNewTokens, stopStrings: template.stopTokens, priority: 'interactive' as const, logprobs: true, ...(c.signal ? { signal: c.signal } : {}) };
     // A server that renders FIM itself (llama.cpp /infill) uses the model's own FIM tokens and order
     // (also when the family is unknown from the model name).
     const out = backend.infillText ? await backend.infillText({ prefix: c.prefix, suffix: c.suffix, extra: [] }, options) : await backend.generateText!(prompt, options);
-    raw = out.text;
+    decoded = out;
     finishReason = out.finishReason;
   } catch (error) {
     if (!(error instanceof CancelledError) || !c.budget?.aborted || request.signal?.aborted) throw error;
     finishReason = 'time';
   }
+  const raw = decoded.text;
+  // The same gate as token prompts: the server's logprobs of the shown tokens, brackets, parse.
+  const candidate = postprocess(raw, c.postprocessOptions) ?? '';
+  const gated = await gateSuggestion(candidate, decoded, { ...cursorLine(request.prefix, request.suffix), prefix: request.prefix, suffix: request.suffix, minConfidence: request.minConfidence ?? 0, languageId: request.languageId });
   const result: CompletionResult = {
     mode: 'naive',
     order: c.order,
     multiline: c.multiline,
     raw,
-    text: postprocess(raw, c.postprocessOptions) ?? '',
+    text: gated.text,
+    replace: gated.replace,
+    candidate,
     tokens: [],
     promptMs,
     generationMs: performance.now() - c.t0 - promptMs,
@@ -258,5 +264,7 @@ async function completeAsText(
     finishReason,
   };
   if (request.mode !== 'naive') result.degraded = `${request.mode} needs the model's tokenizer.json (tokenwise.remote.tokenizerPath); using naive text prompts`;
+  if (gated.confidence) result.confidence = gated.confidence;
+  if (gated.suppressed) result.suppressed = gated.suppressed;
   return result;
 }

@@ -41,6 +41,11 @@ export interface Capabilities {
   prefixCache: boolean;
   /** `generateBeams`: beam search, the beams batched over the shared prefix KV (absent = false). */
   beamSearch?: boolean;
+  /**
+   * `generate` / `generateText` / `infillText` with `logprobs` report each generated token's logprob
+   * (the completion's confidence gate; absent = false: no confidence, and the probe's notes say why).
+   */
+  generationLogprobs?: boolean;
 }
 
 /** Where the model's tokenizer comes from. */
@@ -146,8 +151,8 @@ export interface GenerateOptions extends RequestOptions {
    * 0 = one token per step). The output is the greedy output either way.
    */
   lookahead?: number;
-  /** Called after each generated token (in the worker: streamed as progress). */
-  onToken?: (id: number) => void;
+  /** Called after each generated token (in the worker: streamed as progress); with `logprobs`, its logprob too. */
+  onToken?: (id: number, logprob?: number) => void;
   /** Also return the log-probability of each generated token (`GenerateResult.logprobs`). */
   logprobs?: boolean;
 }
@@ -175,6 +180,18 @@ export interface TextGenerateOptions extends RequestOptions {
   maxNewTokens: number;
   stopStrings: readonly string[];
   sampling?: SamplingOptions;
+  /** Also return each generated token's logprob and where it ends in the text (servers that give them). */
+  logprobs?: boolean;
+}
+
+export interface TextGenerateResult {
+  text: string;
+  finishReason: FinishReason;
+  firstTokenMs: number;
+  /** With `TextGenerateOptions.logprobs`: natural-log probability of each generated token. */
+  logprobs?: number[];
+  /** Characters of `text` each token of `logprobs` ends at (a token ending inside a character ends before it). */
+  tokenEnds?: number[];
 }
 
 export interface CandidateScore {
@@ -250,12 +267,12 @@ export interface InferenceBackend {
    * Text in, text out, for remote models without a local tokenizer: the server tokenizes the
    * prompt (special tokens written as their content) and stops at the stop strings.
    */
-  generateText?(prompt: string, options: TextGenerateOptions): Promise<{ text: string; finishReason: FinishReason; firstTokenMs: number }>;
+  generateText?(prompt: string, options: TextGenerateOptions): Promise<TextGenerateResult>;
   /**
    * Fill-in-the-middle rendered by the server with the model's own FIM tokens (llama.cpp
    * `/infill`), for remote models without a local tokenizer; `extra` are chunks of other files.
    */
-  infillText?(parts: { prefix: string; suffix: string; extra: ReadonlyArray<{ filename: string; text: string }> }, options: TextGenerateOptions): Promise<{ text: string; finishReason: FinishReason; firstTokenMs: number }>;
+  infillText?(parts: { prefix: string; suffix: string; extra: ReadonlyArray<{ filename: string; text: string }> }, options: TextGenerateOptions): Promise<TextGenerateResult>;
   /** Capability `beamSearch`. */
   generateBeams?(ids: readonly number[], options: BeamOptions): Promise<BeamResult>;
   /** Capability `candidateScoring`. */

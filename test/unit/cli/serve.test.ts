@@ -90,10 +90,6 @@ test('generated-token logprobs over vLLM (logprobs: 1) and llama.cpp (n_probs: 1
     const plain = await m.backend.generate(ids, { maxNewTokens: 4 });
     assert.equal(plain.logprobs, undefined, `${kind}: none unless asked`);
   }
-  const server = await serverPromise;
-  const r = await fetch(`${server.url}/completion`, { method: 'POST', headers: { authorization: 'Bearer test-key-123', 'content-type': 'application/json' }, body: JSON.stringify({ prompt: ids, n_predict: 1, n_probs: 1, post_sampling_probs: true }) });
-  assert.equal(r.status, 400);
-  assert.match(await r.text(), /post_sampling_probs/);
 });
 
 test('exact and heal over HTTP equal the embedded pipeline on prompts that end mid-word', async () => {

@@ -107,6 +107,7 @@ const onnxCapabilities: ModelInfo['capabilities'] = {
   candidateScoring: true,
   prefixCache: true,
   beamSearch: true,
+  generationLogprobs: true,
 };
 
 function jobOf(options: RequestOptions | undefined, fallback: Priority = 'interactive'): Job {
@@ -425,7 +426,7 @@ export class OnnxEngine implements InferenceBackend {
       tokens.push(token);
       logprobs?.push(logprob);
       history.push(token);
-      options.onToken?.(token);
+      options.onToken?.(token, logprobs ? logprob : undefined);
       return tokens.length < maxNew;
     };
     if (maxNew > 0 && emit(next, nextLogprob)) {

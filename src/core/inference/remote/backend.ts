@@ -6,8 +6,8 @@
 import { CancelledError, TokenwiseError } from '../../base/errors';
 import type { ModelTokenizer } from '../../model/tokenizer';
 import type {
-  FinishReason,
   TextGenerateOptions,
+  TextGenerateResult,
   GenerateOptions,
   GenerateResult,
   InferenceBackend,
@@ -19,7 +19,8 @@ import type {
   ScoreResult,
   TopToken,
 } from '../types';
-import type { LogprobQuery, RemoteServer, ServerProbe } from './types';
+import { tokenEndsFromBytes } from './tokenEnds';
+import type { LogprobQuery, RemoteGeneration, RemoteServer, ServerProbe } from './types';
 
 export interface RemoteBackendOptions {
   server: RemoteServer;
@@ -91,6 +92,7 @@ export class RemoteBackend implements InferenceBackend {
         maxTopK: probe.maxTopK,
         candidateScoring: false,
         prefixCache: probe.prefixCache,
+        generationLogprobs: probe.generationLogprobs === true,
       },
       details: { ...probe.details, server: `${probe.details.server ?? server.kind}`, notes: probe.notes.join('; ') },
     };
@@ -104,9 +106,10 @@ export class RemoteBackend implements InferenceBackend {
           stopTokenIds: this.options.eosTokenIds,
           stopStrings: o.stopStrings,
           ...(o.sampling ? { sampling: o.sampling } : {}),
+          ...(this.wantsLogprobs(o) ? { logprobs: true } : {}),
           signal: this.signal(o),
         });
-        return { text: r.text, finishReason: r.finishReason, firstTokenMs: r.firstTokenMs };
+        return textResult(r, this.wantsLogprobs(o));
       };
     }
     if (listed) {
@@ -116,6 +119,11 @@ export class RemoteBackend implements InferenceBackend {
         return candidates.map((c) => row![c] ?? Number.NEGATIVE_INFINITY);
       };
     }
+  }
+
+  /** Text generation asked for logprobs and the probe found the server gives them. */
+  private wantsLogprobs(o: TextGenerateOptions): boolean {
+    return o.logprobs === true && this.modelInfo.capabilities.generationLogprobs === true;
   }
 
   /** The probe's notes (what degrades and why). */
@@ -284,17 +292,38 @@ export class RemoteBackend implements InferenceBackend {
     };
   }
 
-  async generateText(prompt: string, options: TextGenerateOptions): Promise<{ text: string; finishReason: FinishReason; firstTokenMs: number }> {
+  async generateText(prompt: string, options: TextGenerateOptions): Promise<TextGenerateResult> {
+    const logprobs = this.wantsLogprobs(options);
     const result = await this.server.generate(
       { ids: [], text: prompt },
-      { maxNewTokens: Math.max(1, Math.floor(options.maxNewTokens)), stopTokenIds: this.options.eosTokenIds, stopStrings: options.stopStrings, ...(options.sampling ? { sampling: options.sampling } : {}), signal: this.signal(options) },
+      {
+        maxNewTokens: Math.max(1, Math.floor(options.maxNewTokens)),
+        stopTokenIds: this.options.eosTokenIds,
+        stopStrings: options.stopStrings,
+        ...(options.sampling ? { sampling: options.sampling } : {}),
+        ...(logprobs ? { logprobs: true } : {}),
+        signal: this.signal(options),
+      },
     );
-    return { text: result.text, finishReason: result.finishReason, firstTokenMs: result.firstTokenMs };
+    return textResult(result, logprobs);
   }
 
   async dispose(): Promise<void> {
     this.closed.abort();
   }
+}
+
+/**
+ * A text generation as the pipeline takes it: with logprobs, where each token ends in the text
+ * (from the server's events, else from the tokens' bytes); without them when the two disagree in
+ * length (the gate then has no confidence rather than a wrong one).
+ */
+function textResult(r: RemoteGeneration, withLogprobs: boolean): TextGenerateResult {
+  const out: TextGenerateResult = { text: r.text, finishReason: r.finishReason, firstTokenMs: r.firstTokenMs };
+  if (!withLogprobs || !r.logprobs?.length) return out;
+  const ends = r.tokenEnds ?? (r.tokenBytes ? tokenEndsFromBytes(r.tokenBytes) : undefined);
+  if (!ends || ends.length !== r.logprobs.length) return out;
+  return { ...out, logprobs: r.logprobs, tokenEnds: ends.map((e) => Math.min(e, r.text.length)) };
 }
 
 /** UTF-16 spans of server tokens from their byte pieces (a token that ends inside a character owns nothing of it until the character ends). */

@@ -150,8 +150,10 @@ export class LlamaCppServer implements RemoteServer {
     const t0 = performance.now();
     let firstTokenMs = -1;
     const tokens: number[] = [];
-    // `n_probs: 1` with `post_sampling_probs: false`: each event's `completion_probabilities` holds its tokens' logprobs.
+    // `n_probs: 1` with `post_sampling_probs: false`: each event's `completion_probabilities` holds its
+    // tokens' logprobs (before the sampler chain: the model's own) and bytes.
     const logprobs: number[] = [];
+    const tokenBytes: Uint8Array[] = [];
     let text = '';
     let finishReason: 'stop' | 'length' = 'stop';
     const stop = new Set(options.stopTokenIds);
@@ -188,6 +190,7 @@ export class LlamaCppServer implements RemoteServer {
               if (!isRecord(p) || typeof p.logprob !== 'number') return malformed(where, `no completion_probabilities[${i}].logprob for token ${id} (n_probs)`);
               if (typeof p.id === 'number' && p.id !== id) return malformed(where, `completion_probabilities[${i}] is token ${p.id}, not ${id}`);
               logprobs.push(p.logprob);
+              tokenBytes.push(Array.isArray(p.bytes) && p.bytes.every((b) => Number.isInteger(b)) ? Uint8Array.from(p.bytes as number[]) : encoder.encode(typeof p.token === 'string' ? p.token : ''));
             }
             fresh.push(id);
           }
@@ -208,7 +211,7 @@ export class LlamaCppServer implements RemoteServer {
       },
       { signal: options.signal },
     );
-    return { tokens, text, finishReason, firstTokenMs: firstTokenMs < 0 ? performance.now() - t0 : firstTokenMs, ...(options.logprobs ? { logprobs } : {}) };
+    return { tokens, text, finishReason, firstTokenMs: firstTokenMs < 0 ? performance.now() - t0 : firstTokenMs, ...(options.logprobs ? { logprobs, tokenBytes } : {}) };
   }
 
   async distributions(prompts: readonly (readonly number[])[], vocab: number, signal?: AbortSignal): Promise<Float32Array[]> {

@@ -7,6 +7,7 @@
  */
 import { TokenwiseError } from '../../base/errors';
 import { HttpError, type HttpClient } from './http';
+import { StreamedTokenEnds } from './tokenEnds';
 import { isRecord, type RemoteGenerateOptions, type RemoteGeneration, type RemotePrompt, type RemoteServer, type ServerProbe } from './types';
 
 export function malformed(where: string, what: string): never {
@@ -80,6 +81,7 @@ export class OpenAIServer implements RemoteServer {
   readonly kind = 'openai' as const;
   private model = '';
   private maxTopK = 0;
+  private generationLogprobs = false;
 
   constructor(
     private readonly http: HttpClient,
@@ -112,6 +114,17 @@ export class OpenAIServer implements RemoteServer {
       if (!(error instanceof HttpError)) throw error;
       notes.push(`no prompt logprobs (echo + logprobs: ${error.serverMessage})`);
     }
+    // Generated-token logprobs (`logprobs: 1`: the chosen token's logprob is always in `token_logprobs`).
+    this.generationLogprobs = false;
+    try {
+      const r = await this.http.json('POST', '/v1/completions', { model, prompt: 'def f(x):', max_tokens: 1, logprobs: 1, temperature: 0 }, { signal, idempotent: true, timeoutMs: 20_000 });
+      const lp = firstChoice(r, 'POST /v1/completions')?.logprobs;
+      this.generationLogprobs = isRecord(lp) && Array.isArray(lp.token_logprobs) && typeof lp.token_logprobs[0] === 'number';
+      if (!this.generationLogprobs) notes.push('no generated-token logprobs (the answer has no token_logprobs): no confidence gate');
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      notes.push(`no generated-token logprobs (logprobs: ${error.serverMessage}): no confidence gate`);
+    }
     notes.push('exact and heal boundary modes need token-level logprobs this endpoint does not give: completion uses naive prompts');
     if (!promptLogprobs) notes.push('heat map unavailable: the server gives no prompt logprobs');
     else notes.push('heat map: ranks beyond the top 5 shown as ">5", no entropy');
@@ -128,20 +141,40 @@ export class OpenAIServer implements RemoteServer {
       exactRank: false,
       entropy: false,
       prefixCache: false,
+      generationLogprobs: this.generationLogprobs,
       notes,
       details: { server: 'OpenAI-compatible' },
     };
   }
 
-  generate(prompt: RemotePrompt, options: RemoteGenerateOptions): Promise<RemoteGeneration> {
-    return streamCompletion(this.http, {
-      model: this.model,
-      prompt: prompt.text,
-      max_tokens: options.maxNewTokens,
-      ...openaiSampling(options),
-      // OpenAI accepts at most 4 stop strings.
-      ...(options.stopStrings.length ? { stop: options.stopStrings.slice(0, 4) } : {}),
-    }, options);
+  async generate(prompt: RemotePrompt, options: RemoteGenerateOptions): Promise<RemoteGeneration> {
+    const want = options.logprobs === true && this.generationLogprobs;
+    const logprobs: number[] = [];
+    const ends = new StreamedTokenEnds();
+    const collect = (choice: Record<string, unknown>) => {
+      const lp = choice.logprobs;
+      const values = isRecord(lp) && Array.isArray(lp.token_logprobs) ? lp.token_logprobs : [];
+      for (const [i, v] of values.entries()) {
+        if (typeof v !== 'number') return malformed('POST /v1/completions', `token_logprobs[${i}] is not a number`);
+        logprobs.push(v);
+      }
+      ends.add(values.length, typeof choice.text === 'string' ? choice.text : '', isRecord(lp) && Array.isArray(lp.text_offset) ? lp.text_offset : undefined);
+    };
+    const result = await streamCompletion(
+      this.http,
+      {
+        model: this.model,
+        prompt: prompt.text,
+        max_tokens: options.maxNewTokens,
+        ...openaiSampling(options),
+        // OpenAI accepts at most 4 stop strings.
+        ...(options.stopStrings.length ? { stop: options.stopStrings.slice(0, 4) } : {}),
+        ...(want ? { logprobs: 1 } : {}),
+      },
+      options,
+      want ? collect : undefined,
+    );
+    return want && logprobs.length ? { ...result, logprobs, tokenEnds: ends.ends } : result;
   }
 
   async promptLogprobs(prompt: RemotePrompt, topK: number, signal?: AbortSignal) {

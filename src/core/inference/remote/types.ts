@@ -79,6 +79,8 @@ export interface RemoteGeneration {
   logprobs?: number[];
   /** The bytes of each generated token, as the server reports them with its logprobs. */
   tokenBytes?: Uint8Array[];
+  /** Characters of `text` each token of `logprobs` ends at, where the server's events tell (no bytes). */
+  tokenEnds?: number[];
 }
 
 export type { LogprobQuery };

@@ -14,6 +14,7 @@ import { HttpError, type HttpClient } from './http';
 import { finishOf, firstChoice, malformed, openaiSampling } from './openai';
 import { isRecord, tokenIdOf, type LogprobQuery, type RemoteGenerateOptions, type RemoteGeneration, type RemotePrompt, type RemoteServer, type ServerProbe } from './types';
 import { tokenStringBytes } from './tokenStrings';
+import { StreamedTokenEnds } from './tokenEnds';
 
 const completions = 'POST /v1/completions';
 
@@ -127,6 +128,7 @@ export class VllmServer implements RemoteServer {
     const tokens: number[] = [];
     // `logprobs: 1` gives each chosen token's logprob (`token_logprobs`, raw model logprobs by default).
     const logprobs: number[] = [];
+    const ends = new StreamedTokenEnds();
     let text = '';
     let finishReason: 'stop' | 'length' = 'stop';
     const stop = new Set(options.stopTokenIds);
@@ -157,6 +159,7 @@ export class VllmServer implements RemoteServer {
               finishReason = 'stop';
               if (fresh.length) options.onTokens?.(fresh);
               tokens.push(...fresh);
+              ends.add(fresh.length, '');
               return false;
             }
             if (options.logprobs) {
@@ -172,12 +175,13 @@ export class VllmServer implements RemoteServer {
           options.onTokens?.(fresh);
         }
         if (typeof choice.text === 'string') text += choice.text;
+        ends.add(fresh.length, typeof choice.text === 'string' ? choice.text : '', isRecord(lp) && Array.isArray(lp.text_offset) ? lp.text_offset : undefined);
         if (choice.finish_reason !== null && choice.finish_reason !== undefined) finishReason = finishOf(choice.finish_reason);
         return true;
       },
       { signal: options.signal },
     );
-    return { tokens, text, finishReason, firstTokenMs: firstTokenMs < 0 ? performance.now() - t0 : firstTokenMs, ...(options.logprobs ? { logprobs } : {}) };
+    return { tokens, text, finishReason, firstTokenMs: firstTokenMs < 0 ? performance.now() - t0 : firstTokenMs, ...(options.logprobs ? { logprobs, tokenEnds: ends.ends } : {}) };
   }
 
   /** One request, one choice per prompt (`index` orders them). */
