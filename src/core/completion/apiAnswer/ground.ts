@@ -88,11 +88,8 @@ export function groundCall(call: CallExpressionInfo, ctx: GroundingContext): Gro
   }
 
   const head = /^[\w$]+/.exec(call.receiver)?.[0] ?? '';
-  const knownHead =
-    selfNames.has(head) ||
-    ctx.visible.has(head) ||
-    retrieved.some((r) => r.symbol.container === head || moduleStem(r.uri) === head) ||
-    !!(index.bindingIn(document.uri, head) ?? index.importedBinding(document.uri, head));
+  // A class or module name counts only where the file binds it (imported or declared).
+  const knownHead = selfNames.has(head) || ctx.visible.has(head) || !!(index.bindingIn(document.uri, head) ?? index.importedBinding(document.uri, head));
   if (!knownHead) return { ok: false, reason: `\`${head}\` (the receiver of \`${call.callee}\`) is not a name in scope here` };
 
   // Resolve the receiver as member completion does: the text before the cursor, then `receiver.`.
