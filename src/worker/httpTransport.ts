@@ -9,11 +9,11 @@
  * included). So the trusted set is built here, once per process: Node's bundled Mozilla list, the
  * OS bundle, NODE_EXTRA_CA_CERTS; `http.proxyStrictSSL: false` alone turns verification off.
  */
-import { X509Certificate } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tls from 'node:tls';
 import { Agent, EnvHttpProxyAgent, ProxyAgent, fetch as undiciFetch } from 'undici';
+import { TokenwiseError } from '../core/base/errors';
 import type { HttpTransport } from '../core/inference/remote/http';
 import type { ProxySettings } from '../core/inference/factory';
 
@@ -40,6 +40,7 @@ export interface TrustedCertificates {
   unreadable: string[];
 }
 
+/** One entry per certificate: the secure context skips a corrupt entry, but in one string it would drop every certificate after it. */
 const pemBlocks = (text: string) => text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
 
 /**
@@ -57,11 +58,6 @@ export function trustedCertificates(env: NodeJS.ProcessEnv = process.env): Trust
     for (const pem of candidates) {
       const key = pem.replace(/\s+/g, '');
       if (seen.has(key)) continue;
-      try {
-        new X509Certificate(pem); // a corrupt entry is skipped, not fatal to the whole store
-      } catch {
-        continue;
-      }
       seen.add(key);
       pems.push(pem);
       added++;
@@ -187,20 +183,41 @@ export function describeTransportFailure(error: unknown, url: URL, proxyHost: st
   return undefined;
 }
 
-/** A fetch-like transport for the remote backends; `proxy` from the editor's settings (undefined: the environment's, verification on). */
-export function createHttpTransport(proxy?: ProxySettings): HttpTransport {
-  const strict = proxy?.strictSSL ?? true;
-  const trusted = strict ? trust() : undefined;
+/** The dispatchers of one transport: direct, through the editor's proxy, or as the environment says. */
+function createDispatchers(proxy: ProxySettings | undefined) {
+  const trusted = (proxy?.strictSSL ?? true) ? trust() : undefined;
   const tlsOptions = { timeout: connectTimeoutMs, ...(trusted ? { secureContext: trusted.context, rejectUnauthorized: true } : { rejectUnauthorized: false }) };
   // The same options for the server (directly or through a tunnel) and for an https proxy.
   const proxyOptions = { requestTls: tlsOptions, proxyTls: tlsOptions };
-  const direct = new Agent({ connect: tlsOptions });
-  const explicit = proxy?.url ? new ProxyAgent({ uri: proxy.url, ...proxyOptions }) : undefined;
-  const fromEnvironment = explicit ? undefined : new EnvHttpProxyAgent({ connect: tlsOptions, ...proxyOptions });
+  let proxyUrl: URL | undefined;
+  if (proxy?.url) {
+    try {
+      proxyUrl = new URL(proxy.url);
+    } catch {
+      proxyUrl = undefined;
+    }
+    if (!proxyUrl || !/^(https?|socks5?):$/.test(proxyUrl.protocol)) throw new TokenwiseError('usage', 'http.proxy is not a proxy URL (expected e.g. http://proxy.example:3128).');
+  }
+  return {
+    trusted: trusted?.trusted,
+    direct: new Agent({ connect: tlsOptions }),
+    explicit: proxyUrl ? new ProxyAgent({ uri: proxyUrl.href, ...proxyOptions }) : undefined,
+    // Named in messages by host only: a proxy URL may carry credentials. (An environment proxy is not named: NO_PROXY may bypass it.)
+    proxyHost: proxyUrl?.host,
+    fromEnvironment: proxyUrl ? undefined : new EnvHttpProxyAgent({ connect: tlsOptions, ...proxyOptions }),
+  };
+}
+
+/**
+ * A fetch-like transport for the remote backends; `proxy` from the editor's settings (undefined:
+ * the environment's, verification on). Built on the first request, so the embedded model never
+ * pays for reading the certificates.
+ */
+export function createHttpTransport(proxy?: ProxySettings): HttpTransport {
+  let dispatchers: ReturnType<typeof createDispatchers> | undefined;
   const noProxy = proxy?.noProxy ?? [];
-  // Named in messages by host only: a proxy URL may carry credentials. (An environment proxy is not named: NO_PROXY may bypass it.)
-  const proxyHost = explicit ? new URL(proxy!.url).host : undefined;
   return async (url, init) => {
+    const { trusted, direct, explicit, proxyHost, fromEnvironment } = (dispatchers ??= createDispatchers(proxy));
     const target = new URL(url);
     const dispatcher = explicit ? (bypassesProxy(target, noProxy) ? direct : explicit) : fromEnvironment!;
     try {
@@ -208,7 +225,7 @@ export function createHttpTransport(proxy?: ProxySettings): HttpTransport {
       return response as unknown as Awaited<ReturnType<HttpTransport>>;
     } catch (error) {
       if (init.signal.aborted) throw error;
-      const message = describeTransportFailure(error, target, dispatcher === explicit ? proxyHost : undefined, trusted?.trusted);
+      const message = describeTransportFailure(error, target, dispatcher === explicit ? proxyHost : undefined, trusted);
       if (message) throw new Error(message);
       throw error;
     }
