@@ -10,6 +10,7 @@
 import * as vscode from 'vscode';
 import type { ExecutionProviderSetting } from '../core/inference/types';
 import type { BackendKind } from '../core/inference/factory';
+import type { InstructSetting } from '../core/inference/remote/chat';
 import type { BoundaryMode } from '../core/completion/boundary';
 import type { CompletionUnitSetting } from '../core/completion/unit';
 import type { FimFamily, FimOrder } from '../core/completion/prompt/templates';
@@ -76,6 +77,8 @@ export interface EngineSettings {
   remoteUrl: string;
   remoteModel: string;
   remoteTokenizerPath: string;
+  /** Whether the served model is instruction-tuned (chat for Find API…'s call answers). */
+  remoteInstruct: InstructSetting;
 }
 
 /** The fields src/editor/completion/inlineCompletion.ts reads. */
@@ -125,6 +128,7 @@ export function readEngineSettings(): EngineSettings {
     remoteUrl: readSetting('remote.url'),
     remoteModel: readSetting('remote.model'),
     remoteTokenizerPath: readSetting('remote.tokenizerPath'),
+    remoteInstruct: readSetting('remote.instruct'),
   };
 }
 

@@ -6,6 +6,7 @@
  */
 import type { ExecutionProviderSetting } from '../core/inference/types';
 import type { BackendKind } from '../core/inference/factory';
+import type { InstructSetting } from '../core/inference/remote/chat';
 import type { BoundaryMode } from '../core/completion/boundary';
 import type { CompletionUnitSetting } from '../core/completion/unit';
 import type { FimFamily, FimOrder } from '../core/completion/prompt/templates';
@@ -136,6 +137,7 @@ export type TokenizerChoice = 'o200k_base' | 'cl100k_base' | 'p50k_base' | 'r50k
 const tokenizers: Record<TokenizerChoice, true> = { o200k_base: true, cl100k_base: true, p50k_base: true, r50k_base: true, model: true, custom: true };
 const providers: Record<ExecutionProviderSetting, true> = { auto: true, cuda: true, webgpu: true, cpu: true };
 const backends: Record<BackendKind, true> = { embedded: true, openai: true, vllm: true, llamacpp: true, ollama: true };
+const instructs: Record<InstructSetting, true> = { auto: true, on: true, off: true };
 const boundaries: Record<BoundaryMode, true> = { exact: true, heal: true, naive: true };
 const orders: Record<FimOrder, true> = { psm: true, spm: true };
 const units: Record<CompletionUnitSetting, true> = { statement: true, line: true };
@@ -162,6 +164,7 @@ export const settingsSchema = {
   'remote.url': stringSetting('engine', '', { scope: 'machine', userOnly: true }),
   'remote.model': stringSetting('engine', '', { scope: 'machine', userOnly: true }),
   'remote.tokenizerPath': stringSetting('engine', '', { scope: 'machine', userOnly: true }),
+  'remote.instruct': enumSetting<InstructSetting>('engine', instructs, 'auto', { scope: 'machine' }),
   // ---- completion (inline ghost text) ----
   'completion.enabled': booleanSetting('completion', true, { scope: 'resource' }),
   'completion.languages': stringListSetting('completion', ['*'], { scope: 'resource' }),

@@ -40,6 +40,12 @@ export function createApiHandlers(syntax: () => SyntaxService, log: Log, model: 
     'api.save': () => service.save(),
     'api.members': async (params, ctx) => service.members(params, service.options.modelRanking ? await modelNameScorer(await model()) : undefined, ctx.signal),
     'api.search': async ({ query, limit }) => service.find(query, limit),
+    'api.answer': async (params, ctx) => {
+      const loaded = await model().catch(() => undefined);
+      const info = loaded ? await loaded.backend.info() : undefined;
+      const why = !loaded ? 'no model is loaded' : info?.backend !== 'remote' ? 'a call answer needs an instruction-tuned model on a server (tokenwise.backend, tokenwise.remote.instruct); the embedded model is not one' : 'tokenwise.remote.instruct is off';
+      return service.answer(params, loaded?.chat, why, ctx.signal);
+    },
   };
   /** The request's API context, or the index's signatures for its document. */
   async function contextFor(request: Pick<CompletionRequest, 'apiContext' | 'documentUri' | 'prefix' | 'languageId'>): Promise<ApiContext | undefined> {

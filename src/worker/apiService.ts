@@ -15,7 +15,9 @@ import type { SyntaxService } from '../core/syntax';
 import { IgnoreRules, ProjectIndex, buildIndex, indexFile, recordOf, indexLanguageOf, completeMembers, addModelScores, type NameScorer } from '../core/index';
 import { ApiSearch } from '../core/search/bm25';
 import type { ApiContext } from '../core/completion/context/apiContext';
-import type { ApiMember, ApiOpenParams, ApiOpenResult, ApiSearchItem, ApiStatus, ApiMembersParams, ApiMembersResult } from '../core/protocol/engine';
+import { answerWithCall } from '../core/completion/apiAnswer';
+import type { ChatCapability } from '../core/inference/remote/chat';
+import type { ApiAnswerParams, ApiAnswerResult, ApiMember, ApiOpenParams, ApiOpenResult, ApiSearchItem, ApiStatus, ApiMembersParams, ApiMembersResult } from '../core/protocol/engine';
 import type { SymbolRef } from '../core/index/types';
 
 /** node:fs behind WorkspaceFs for `file:` URIs. */
@@ -178,6 +180,30 @@ export class ApiService {
     if (!index) return [];
     this.search ??= new ApiSearch(index);
     return this.search.search(query, { limit }).map((h) => ({ ...toMember(h.ref), score: h.score }));
+  }
+
+  /** A call for the cursor from the chat model, grounded in the top `topK` search results (`chat` absent: why not). */
+  async answer(params: ApiAnswerParams, chat: ChatCapability | undefined, whyNoChat: string, signal?: AbortSignal): Promise<ApiAnswerResult> {
+    const index = this.index;
+    if (!index) return { status: 'unavailable', reason: 'the API index is not open' };
+    if (!chat) return { status: 'unavailable', reason: whyNoChat };
+    const t0 = performance.now();
+    this.search ??= new ApiSearch(index);
+    const retrieved = this.search.search(params.query, { limit: params.topK ?? 8 }).map((h) => h.ref);
+    const document = { uri: params.uri, text: params.text, offset: params.offset, ...(params.languageId ? { languageId: params.languageId } : {}), ...(params.version !== undefined ? { version: params.version } : {}) };
+    const r = await answerWithCall({ query: params.query, document, retrieved }, { index, syntax: this.syntax(), chat }, { stream: true, ...(params.timeoutMs ? { timeoutMs: params.timeoutMs } : {}), ...(signal ? { signal } : {}) });
+    const ms = performance.now() - t0;
+    switch (r.status) {
+      case 'accepted':
+        return { status: 'accepted', call: r.call, insertText: r.insertText, api: toMember(r.api), by: r.by, ms };
+      case 'rejected':
+        this.log('info', `Find API: the model's call was rejected: ${r.reason}`);
+        return { status: 'rejected', reason: r.reason, ...(r.call ? { call: r.call } : {}), ms };
+      case 'failed':
+        return { status: 'failed', reason: r.reason, ms };
+      case 'unavailable':
+        return r;
+    }
   }
 
   /** Signatures for the completion prompt: the receiver's top members at `recv.`, else the project names used near the cursor. */

@@ -76,6 +76,27 @@ export interface ApiMembersResult {
 
 export type ApiSearchItem = ApiMember & { score: number };
 
+/** "Answer with a call": the request in words and the cursor's document (the worker retrieves, asks the chat model, grounds). */
+export interface ApiAnswerParams {
+  query: string;
+  uri: string;
+  text: string;
+  offset: number;
+  languageId?: string;
+  version?: number;
+  /** Retrieved APIs the model may use (default 8). */
+  topK?: number;
+  /** The chat request's timeout (default 20 s). */
+  timeoutMs?: number;
+}
+
+/** `accepted`: a grounded call to insert; otherwise the one-line reason (the search results stay). */
+export type ApiAnswerResult =
+  | { status: 'accepted'; call: string; insertText: string; api: ApiMember; by: string; ms: number }
+  | { status: 'rejected'; reason: string; call?: string; ms: number }
+  | { status: 'unavailable'; reason: string }
+  | { status: 'failed'; reason: string; ms: number };
+
 export interface ApiMethods {
   'api.open': [ApiOpenParams, ApiOpenResult];
   'api.status': [Record<string, never>, ApiStatus];
@@ -87,4 +108,6 @@ export interface ApiMethods {
   /** Members at `recv.` (undefined when the cursor is not after a member access or there is no index). */
   'api.members': [ApiMembersParams, ApiMembersResult | undefined];
   'api.search': [{ query: string; limit?: number }, ApiSearchItem[]];
+  /** A call for the cursor from an instruction-tuned model, grounded in the retrieved APIs. */
+  'api.answer': [ApiAnswerParams, ApiAnswerResult];
 }

@@ -6,7 +6,10 @@
  * - a CompletionItemProvider at `recv.` / `Module.`: the receiver's members ranked, each with its
  *   signature and doc, sorted before the word-based suggestions;
  * - "Tokenwise: Find API…": a quick pick over the BM25 search; Enter inserts a call skeleton
- *   with the parameters as snippet tabstops, the button jumps to the definition.
+ *   with the parameters as snippet tabstops, the button jumps to the definition. With an
+ *   instruction-tuned server model, a first item "✨ Call for this context: …" — a call the model
+ *   wrote for the cursor, grounded in the retrieved signatures (api.answer, in the worker);
+ *   a rejected answer or a failed request is one line in the quick pick's title.
  * The index needs no model: it works while the model is unavailable.
  */
 import * as vscode from 'vscode';
@@ -15,6 +18,10 @@ import type { EngineClient } from '../engine';
 import { onDidChangeSettings, readSetting } from '../settings';
 import { describeError } from '../../core/base/errors';
 import type { ApiMember, ApiMembersResult } from '../../core/protocol/api';
+
+/** Typing pause before the model is asked for a call (each request costs the server a generation). */
+const answerDelayMs = 600;
+let answerUnavailableLogged = false;
 
 const languages = ['python', 'typescript', 'typescriptreact', 'javascript', 'javascriptreact'];
 const watchGlob = '**/*.{py,pyi,ts,tsx,mts,cts,js,jsx,mjs,cjs}';
@@ -209,37 +216,101 @@ export function registerApiCompletion(context: vscode.ExtensionContext, services
             return;
           }
           const editor = vscode.window.activeTextEditor;
-          type Item = vscode.QuickPickItem & { member: ApiMember };
+          type Item = vscode.QuickPickItem & { member: ApiMember; insertText?: string };
           const goto: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('go-to-file'), tooltip: 'Go to definition' };
           const pick = vscode.window.createQuickPick<Item>();
           pick.placeholder = 'Describe what you need ("parse the config file", "retry a request")';
           pick.matchOnDescription = true;
           pick.matchOnDetail = true;
           let seq = 0;
+          let hits: Item[] = [];
+          let answerItem: Item | undefined;
+          let answering: AbortController | undefined;
+          let answerTimer: ReturnType<typeof setTimeout> | undefined;
+          let searching = false;
+          const show = () => {
+            pick.items = answerItem ? [answerItem, ...hits] : hits;
+            pick.busy = searching || !!answering;
+          };
           const jump = async (m: ApiMember) => {
             const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(m.uri));
             const at = new vscode.Position(m.line, m.character);
             await vscode.window.showTextDocument(doc, { selection: new vscode.Range(at, at) });
           };
+          const where = (m: ApiMember) => `${vscode.workspace.asRelativePath(vscode.Uri.parse(m.uri))}:${m.line + 1}`;
+          const stopAnswer = () => {
+            if (answerTimer) clearTimeout(answerTimer);
+            answerTimer = undefined;
+            answering?.abort();
+            answering = undefined;
+          };
+          // A call written for the cursor by an instruction-tuned model (in the worker), once typing pauses.
+          const askForCall = (value: string, mine: number) => {
+            stopAnswer();
+            if (!editor || editor.document.isClosed || !value.trim()) return;
+            answerTimer = setTimeout(async () => {
+              const controller = new AbortController();
+              answering = controller;
+              show();
+              const document = editor.document;
+              const result = await engine
+                .request('api.answer', { query: value, uri: document.uri.toString(), text: document.getText(), offset: document.offsetAt(editor.selection.active), languageId: document.languageId, version: document.version }, { signal: controller.signal, priority: 'interactive' })
+                .catch((error: unknown) => (controller.signal.aborted ? undefined : ({ status: 'failed', reason: describeError(error), ms: 0 } as const)));
+              if (answering === controller) answering = undefined;
+              if (mine !== seq || !result) return show();
+              switch (result.status) {
+                case 'accepted':
+                  pick.title = undefined;
+                  answerItem = {
+                    label: `✨ Call for this context: ${result.call}`,
+                    description: `${result.api.container ? `${result.api.container}.` : ''}${result.api.signature ?? result.api.label}`,
+                    detail: `${result.api.doc ? `${result.api.doc.split('\n')[0]} — ` : ''}${where(result.api)} · grounded in the retrieved APIs (${Math.round(result.ms)} ms)`,
+                    alwaysShow: true,
+                    buttons: [goto],
+                    member: result.api,
+                    insertText: result.insertText,
+                  };
+                  break;
+                case 'rejected':
+                  pick.title = `No call for this context: the model's answer was rejected (${result.reason})`;
+                  break;
+                case 'failed':
+                  pick.title = `No call for this context: ${result.reason}`;
+                  services.log.warn(`Find API: ${result.reason}`);
+                  break;
+                case 'unavailable':
+                  if (!answerUnavailableLogged) services.log.info(`Find API: no call answers (${result.reason})`);
+                  answerUnavailableLogged = true;
+                  break;
+              }
+              show();
+            }, answerDelayMs);
+          };
           pick.onDidChangeValue(async (value) => {
             const mine = ++seq;
+            answerItem = undefined;
+            pick.title = undefined;
+            askForCall(value, mine);
             if (!value.trim()) {
-              pick.items = [];
-              return;
+              hits = [];
+              searching = false;
+              return show();
             }
-            pick.busy = true;
-            const hits = await engine.request('api.search', { query: value, limit: 20 }).catch(() => []);
+            searching = true;
+            show();
+            const found = await engine.request('api.search', { query: value, limit: 20 }).catch(() => []);
             if (mine !== seq) return;
-            pick.busy = false;
+            searching = false;
             // The order is the search's; VS Code must not re-filter by the label.
-            pick.items = hits.map((m) => ({
+            hits = found.map((m) => ({
               label: `${m.container ? `${m.container}.` : ''}${m.label}`,
               description: m.signature ?? '',
-              detail: `${m.doc ? `${m.doc.split('\n')[0]} — ` : ''}${vscode.workspace.asRelativePath(vscode.Uri.parse(m.uri))}:${m.line + 1}`,
+              detail: `${m.doc ? `${m.doc.split('\n')[0]} — ` : ''}${where(m)}`,
               alwaysShow: true,
               buttons: [goto],
               member: m,
             }));
+            show();
           });
           pick.onDidTriggerItemButton(async (e) => {
             pick.hide();
@@ -249,10 +320,14 @@ export function registerApiCompletion(context: vscode.ExtensionContext, services
             const chosen = pick.selectedItems[0];
             pick.hide();
             if (!chosen) return;
-            if (editor && !editor.document.isClosed) await editor.insertSnippet(callSnippet(chosen.member), editor.selection);
+            if (editor && !editor.document.isClosed) await editor.insertSnippet(chosen.insertText !== undefined ? new vscode.SnippetString().appendText(chosen.insertText) : callSnippet(chosen.member), editor.selection);
             else await jump(chosen.member);
           });
-          pick.onDidHide(() => pick.dispose());
+          pick.onDidHide(() => {
+            // Closing the quick pick cancels the model's answer (the HTTP request is aborted).
+            stopAnswer();
+            pick.dispose();
+          });
           pick.show();
         },
       },

@@ -41,6 +41,7 @@ export async function readSettings(secrets?: vscode.SecretStorage): Promise<Engi
     kvCacheMB: s.kvCacheMB,
     ...(apiKey ? { apiKey } : {}),
     ...(s.remoteTokenizerPath ? { tokenizerPath: s.remoteTokenizerPath } : {}),
+    instruct: s.remoteInstruct,
     proxy: proxySettings(),
   };
 }
@@ -141,7 +142,7 @@ export function registerEngine(context: vscode.ExtensionContext, services: Servi
 
   context.subscriptions.push(
     onDidChangeSettings('engine', (change) => {
-      if ((['modelPath', 'executionProvider', 'engine.threads', 'backend', 'remote.url', 'remote.model', 'remote.tokenizerPath'] as const).some((k) => change.affects(k))) void load();
+      if ((['modelPath', 'executionProvider', 'engine.threads', 'backend', 'remote.url', 'remote.model', 'remote.tokenizerPath', 'remote.instruct'] as const).some((k) => change.affects(k))) void load();
       else if (change.affects('engine.kvCacheMB')) void client.setCacheBudget(readEngineSettings().kvCacheMB).catch(() => {});
     }),
     // A changed proxy reconnects a remote backend through it.
