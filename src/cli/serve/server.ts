@@ -8,7 +8,8 @@
  * vLLM:      GET /v1/models, POST /v1/completions (prompt text / ids / lists of either; stream;
  *            logprobs incl. -1; logprob_token_ids; prompt_logprobs; echo; stop, stop_token_ids;
  *            return_tokens_as_token_ids), POST /tokenize {prompt}, POST /detokenize, GET /health.
- * llama.cpp: POST /completion (prompt text / ids / list; n_predict; n_probs; stream; return_tokens),
+ * llama.cpp: POST /completion (prompt text / ids / list; n_predict; n_probs; post_sampling_probs;
+ *            stream; return_tokens),
  *            POST /infill (input_prefix, input_suffix, input_extra, prompt, and every /completion
  *            option; the FIM prompt from the model's FIM tokens, repo-level with FIM_REP/FIM_SEP),
  *            POST /tokenize {content, with_pieces}, POST /detokenize, GET /props, GET /health.

@@ -114,7 +114,7 @@ export const remoteBenchmark: Benchmark = {
           model: modelDir,
           threads: `${threads} per engine (CPU)`,
           prompts: `${list.length} cursor positions inside identifiers of this repository's src/**/*.ts — not in the shipped model's training corpus`,
-          note: 'vLLM generation asks for per-token logprobs to learn the ids, so tokenwise serve decodes it without prompt-lookup speculation; llama.cpp generation uses the engine loop',
+          note: 'generation streams each token with its logprob (vLLM logprobs: 1, llama.cpp n_probs: 1, greedy) for the confidence gate; tokenwise serve answers both from the engine loop (prompt-lookup speculation); prompt_logprobs is one scoring pass',
         },
         rows,
         goals: [{ goal: 'remote completions identical to embedded (same model, greedy)', met: identical === compared, value: `${identical}/${compared}` }],
