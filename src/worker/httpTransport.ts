@@ -156,12 +156,15 @@ const certificateCodes = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
+/** `803C…:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/…` → `wrong version number`. */
+const opensslReason = (message: string) => /error:[0-9A-F]+:[^:]*:[^:]*:([^:]+)/.exec(message)?.[1] ?? message;
+
 /** The innermost error with a code in fetch's cause chain (`fetch failed` → the socket's error). */
 function rootCause(error: unknown): { code: string; message: string } | undefined {
   let found: { code: string; message: string } | undefined;
   for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') found = { code, message: String((e as { message?: unknown }).message ?? '').split('\n')[0]! };
+    if (typeof code === 'string') found = { code, message: opensslReason(String((e as { message?: unknown }).message ?? '').split('\n')[0]!) };
   }
   return found;
 }
@@ -174,7 +177,7 @@ export function describeTransportFailure(error: unknown, url: URL, proxyHost: st
   const via = proxyHost ? ` (through the proxy ${proxyHost})` : '';
   if (certificateCodes.has(cause.code)) {
     const unread = trusted?.unreadable.length ? `; unreadable: ${trusted.unreadable.join(', ')}` : '';
-    return `TLS: the certificate of ${host}${via} is not trusted: ${cause.message} (${cause.code}); add its CA to the system's certificates or NODE_EXTRA_CA_CERTS, or set http.proxyStrictSSL to false${unread}.`;
+    return `TLS: the certificate of ${host}${via} is not trusted: ${cause.message} (${cause.code}); add its CA to the system's certificates or NODE_EXTRA_CA_CERTS (or, in VS Code, set http.proxyStrictSSL to false)${unread}.`;
   }
   if (cause.code === 'UND_ERR_CONNECT_TIMEOUT') return `connecting to ${host}${via} timed out after ${connectTimeoutMs} ms (no TCP connection or no TLS handshake).`;
   if (cause.code === 'ERR_SSL_WRONG_VERSION_NUMBER') return `TLS handshake with ${host}${via} failed: ${cause.message} (the server may speak plain HTTP: try http://).`;
