@@ -153,7 +153,6 @@ const certificateCodes = new Set([
   'CERT_SIGNATURE_FAILURE',
   'CERT_REJECTED',
   'INVALID_CA',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
 /** `803C…:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/…` → `wrong version number`. */
@@ -175,6 +174,8 @@ export function describeTransportFailure(error: unknown, url: URL, proxyHost: st
   if (!cause) return undefined;
   const host = `${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
   const via = proxyHost ? ` (through the proxy ${proxyHost})` : '';
+  if (cause.code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+    return `TLS: the certificate of ${host}${via} is for another host: ${cause.message} (${cause.code}); use a URL with a name the certificate lists (or, in VS Code, set http.proxyStrictSSL to false).`;
   if (certificateCodes.has(cause.code)) {
     const unread = trusted?.unreadable.length ? `; unreadable: ${trusted.unreadable.join(', ')}` : '';
     return `TLS: the certificate of ${host}${via} is not trusted: ${cause.message} (${cause.code}); add its CA to the system's certificates or NODE_EXTRA_CA_CERTS (or, in VS Code, set http.proxyStrictSSL to false)${unread}.`;

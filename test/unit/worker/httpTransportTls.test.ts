@@ -23,16 +23,21 @@ import { repoRoot } from '../helpers/paths';
 
 const apiKey = 'sk-tls-test-secret';
 const dir = mkdtempSync(join(tmpdir(), 'tokenwise-tls-'));
-const certFile = join(dir, 'cert.pem');
-const keyFile = join(dir, 'key.pem');
-// A self-signed certificate for 127.0.0.1 that may also act as its own CA (so trusting it is enough).
-execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2',
-  '-subj', '/CN=Tokenwise TLS test', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-addext', 'basicConstraints=critical,CA:TRUE'], { stdio: 'pipe' });
+/** A self-signed certificate that may also act as its own CA (so trusting it is enough), for the names in `altNames`. */
+function selfSigned(name: string, altNames: string): { certFile: string; keyFile: string } {
+  const files = { certFile: join(dir, `${name}.pem`), keyFile: join(dir, `${name}.key`) };
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', files.keyFile, '-out', files.certFile, '-days', '2',
+    '-subj', `/CN=Tokenwise TLS test ${name}`, '-addext', `subjectAltName=${altNames}`, '-addext', 'basicConstraints=critical,CA:TRUE'], { stdio: 'pipe' });
+  return files;
+}
+const { certFile, keyFile } = selfSigned('loopback', 'IP:127.0.0.1,DNS:localhost');
+/** Trusted too, but names another host: verification still checks the name. */
+const otherName = selfSigned('other-name', 'DNS:other.example');
 /** This machine's CA bundle (.ci/run installs ca-certificates), and a copy with our certificate added as an administrator would. */
 const systemBundle = systemBundlePaths.find((p) => existsSync(p));
 if (!systemBundle) throw new Error(`no system CA bundle on this machine (looked for ${systemBundlePaths.join(', ')})`);
 const bundleFile = join(dir, 'ca-certificates.crt');
-writeFileSync(bundleFile, `${readFileSync(systemBundle, 'utf8')}\n${readFileSync(certFile, 'utf8')}`);
+writeFileSync(bundleFile, [systemBundle, certFile, otherName.certFile].map((f) => readFileSync(f, 'utf8')).join('\n'));
 
 /** What the loopback server serves, in vLLM's shapes (docs/serving/openai_compatible_server.md; token ids as `token_id:N`). */
 const servedModel = 'tls-test/model';
@@ -175,18 +180,18 @@ test('the certificate in the system bundle (SSL_CERT_FILE) is trusted with verif
   assert.ok(trusted.pems.some((p) => p.replace(/\s+/g, '') === readFileSync(certFile, 'utf8').trim().replace(/\s+/g, '')));
   const r = await withEnv({ SSL_CERT_FILE: bundleFile }, () => loadAndComplete(`https://127.0.0.1:${port.https}`, direct));
   assert.equal(r.text, streamedText);
-  // Verification is still on: the certificate names 127.0.0.1 and localhost, not 127.0.0.2.
+  // Verification is still on: a trusted certificate for another name is refused.
   const wrongName = await withEnv({ SSL_CERT_FILE: bundleFile }, async () => {
-    const other = createHttpsServer({ key: readFileSync(keyFile), cert: readFileSync(certFile) }, (_q, s) => s.end('{}'));
-    const p = await new Promise<number>((r) => other.listen(0, '127.0.0.2', () => r((other.address() as AddressInfo).port)));
+    const other = createHttpsServer({ key: readFileSync(otherName.keyFile), cert: readFileSync(otherName.certFile) }, (_q, s) => s.end('{}'));
+    const p = await listen(other);
     try {
-      return await failure(`https://127.0.0.2:${p}`, direct);
+      return await failure(`https://127.0.0.1:${p}`, direct);
     } finally {
       other.close();
     }
   });
   oneLine(wrongName);
-  assert.match(wrongName, /TLS: the certificate of 127\.0\.0\.2:\d+ is not trusted: .*\(ERR_TLS_CERT_ALTNAME_INVALID\)/);
+  assert.match(wrongName, /TLS: the certificate of 127\.0\.0\.1:\d+ is for another host: .*\(ERR_TLS_CERT_ALTNAME_INVALID\); use a URL with a name the certificate lists/);
 });
 
 test('the system bundle is read by default (the distribution file, not only Node\'s list); unreadable sources are named', () => {
