@@ -1,7 +1,8 @@
 /**
- * `tokenwise eval api --repo <dir> [--limit N] [--conv-limit N] [--model-ranking] [--rerank] [--json]`:
+ * `tokenwise eval api --repo <dir> [--limit N] [--conv-limit N] [--model-ranking] [--rerank] [--cases <file.jsonl>] [--json]`:
  * the APIEval-style evaluation of repository API completion (src/tools/eval/apiEval.ts).
  */
+import { openSync, writeSync, closeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CliContext, OptionSpec } from '../dispatcher';
 import { printJson } from '../io';
@@ -14,15 +15,17 @@ import { loadModel } from '../backend';
 import type { QueryScorer } from '../../core/search/rerank';
 import type { NameScorer } from '../../core/index';
 
-export const apiEvalOptions: Record<'conv-limit' | 'model-ranking' | 'rerank', OptionSpec> = {
+export const apiEvalOptions: Record<'conv-limit' | 'model-ranking' | 'rerank' | 'cases' | 'case-candidates', OptionSpec> = {
   'conv-limit': { type: 'number', valueName: 'n', integer: true, min: 1, description: 'api: most conversational cases (default 500).' },
   'model-ranking': { type: 'boolean', description: "api: add the model's likelihood of each member name to the ranking (loads the model)." },
   rerank: { type: 'boolean', description: 'api: re-rank the conversational search hits by the model (loads the model).' },
+  cases: { type: 'string', valueName: 'file', description: 'api: write each token-completion case as a JSON line (file, line, receiver, resolvedBy, target, member, rank, top 5).' },
+  'case-candidates': { type: 'number', valueName: 'n', integer: true, min: 1, max: 1000, description: 'api: with --cases, also each case\'s first n candidates and the hidden member with their ranking features (weight tuning).' },
 };
 
 export const apiEvalDetails = [
   '',
-  'eval api --repo <dir> [--limit N] [--conv-limit N] [--model-ranking] [--rerank]: APIEval-style, on a real repository.',
+  'eval api --repo <dir> [--limit N] [--conv-limit N] [--model-ranking] [--rerank] [--cases <file.jsonl>]: APIEval-style, on a real repository.',
   'Token completion: call sites `x.member(` / `module.fn(` whose member is defined in the repository in another file',
   '(not in the call-site file; not a built-in method name; the receiver not imported from outside the repository); the',
   'file is cut right after the dot (member and everything after hidden, its own usages left out); the member completion',
@@ -38,6 +41,13 @@ export async function runApiEval(ctx: CliContext): Promise<void> {
   const repo = ctx.args.options.repo as string | undefined;
   if (!repo) throw new TokenwiseError('usage', "'eval api' needs --repo <dir>.");
   const root = resolve(repo);
+  const casesFile = ctx.args.options.cases as string | undefined;
+  let casesFd: number | undefined;
+  try {
+    if (casesFile) casesFd = openSync(resolve(casesFile), 'w');
+  } catch (e) {
+    throw new TokenwiseError('usage', `Cannot write --cases ${casesFile}: ${(e as Error).message}`);
+  }
   const syntax = new SyntaxService();
   const o = ctx.args.options;
   const model = o['model-ranking'] || o.rerank ? await loadModel(ctx) : undefined;
@@ -51,6 +61,8 @@ export async function runApiEval(ctx: CliContext): Promise<void> {
       if (o['model-ranking']) options.nameScorer = score satisfies NameScorer;
       if (o.rerank) options.queryScorer = ((query, names, signal) => score(`# ${query}\n`, names, signal)) satisfies QueryScorer;
     }
+    if (o['case-candidates'] !== undefined) options.caseCandidates = o['case-candidates'] as number;
+    if (casesFd !== undefined) options.onCase = (c) => writeSync(casesFd, JSON.stringify({ ...c, uri: c.uri.startsWith(root) ? c.uri.slice(root.length + 1) : c.uri }) + '\n');
     options.onProgress = (phase, done, total) => {
       if (!ctx.json && (done === total || done % 25 === 0)) ctx.io.stderr(`\r${phase} ${done}/${total}   `);
     };
@@ -73,6 +85,7 @@ export async function runApiEval(ctx: CliContext): Promise<void> {
       ].join('\n') + '\n',
     );
   } finally {
+    if (casesFd !== undefined) closeSync(casesFd);
     syntax.dispose();
     await model?.backend.dispose();
   }

@@ -358,8 +358,9 @@ export function allMemberCandidates(index: ProjectIndex): MemberCandidate[] {
 
 export interface RankedMember extends MemberCandidate {
   score: number;
-  /** Parts of the score, for inspection and tuning. */
+  /** The weighted parts of the score (kind, usage, model, prefix) and the raw features behind them, for inspection and tuning. */
   parts: { kind: number; usage: number; model: number; prefix: number };
+  features: RankFeatures;
 }
 
 export interface RankContext {
@@ -370,9 +371,51 @@ export interface RankContext {
   resolution: ReceiverResolution;
   /** The file whose own usages are left out of the usage similarity (the current file). */
   uri: string;
+  /** The live file's text before the receiver: the members it already used (and where). */
+  fileText?: string;
+  /** Name of the function or method the cursor is in (delegation: `def validate_x(…): return self.v.validate_x(`). */
+  enclosingFunction?: string;
 }
 
-export const rankWeights = { usage: 1.0, popularity: 0.08, receiver: 0.3, echo: 0.6, model: 0.6, resolved: 0.5, usageResolved: 0.8, context: 0.3, sameReceiver: 0.3 };
+/**
+ * Raw ranking features of one candidate (each about 0..1, log counts a little above); the score
+ * is `kind + resolved + prefix + Σ rankWeights[f] · feature`.
+ */
+export interface RankFeatures {
+  /** Best and mean Dice similarity of the code before the cursor to the code around the member's uses in other files. */
+  similarBest: number;
+  similarMean: number;
+  /** log(1 + calls of the member in other files). */
+  popularity: number;
+  /** Share (capped at 1 from 3 up) of those calls made on a receiver named like this one. */
+  receiverUsage: number;
+  /** The member name's words echoed by the line before the receiver (`tokens = service.` → `tokens`). */
+  echo: number;
+  /** The member name's words in the lines before. */
+  context: number;
+  /** Calls of the member on receivers of this name in the project (log, normalized to the most called). */
+  sameReceiver: number;
+  /** log(1 + uses of the member earlier in this file, on any receiver). */
+  fileUse: number;
+  /** log(1 + uses of the member earlier in this file on a receiver of the same name). */
+  fileReceiver: number;
+  /** Nearness of the last such use (1 on the line before, → 0 far above). */
+  fileRecent: number;
+  /** log(1 + calls `recv.member(` earlier in this file on a receiver of the same name). */
+  fileReceiverCalls: number;
+  /** The member name's words in the enclosing function's name. */
+  enclosing: number;
+  /** A predicate (`is_x`, `hasY`, `-> bool`) where a condition is written (`if recv.`, `!recv.`): 1; elsewhere -1; else 0. */
+  predicate: number;
+}
+
+export const rankWeights = {
+  // Fitted by coordinate ascent on the dev repositories' case dumps (`eval api --cases f --case-candidates 60`; see README).
+  similarBest: 3, similarMean: 4, popularity: -0.2, receiverUsage: 0.3, echo: 2.2, context: -0.5, sameReceiver: 1, fileUse: -0.2, fileReceiver: 0.1, fileRecent: 0.1, fileReceiverCalls: 2.2, enclosing: 0.05, predicate: 2.2,
+  model: 0.6, resolved: 0.5, usageResolved: 0.8,
+};
+
+const featureNames = ['similarBest', 'similarMean', 'popularity', 'receiverUsage', 'echo', 'context', 'sameReceiver', 'fileUse', 'fileReceiver', 'fileRecent', 'fileReceiverCalls', 'enclosing', 'predicate'] as const satisfies ReadonlyArray<keyof RankFeatures>;
 
 /** Plural and verb endings off (`errors` ~ `error`, `parsed` ~ `parse`). */
 function stemWord(w: string): string {
@@ -393,6 +436,39 @@ function kindScore(s: ApiSymbol, resolution: ReceiverResolution, inherited: bool
   return v;
 }
 
+/** Member accesses in a file's text: per member, how often, how often on a receiver named `receiver`, and the line of the last such access. */
+function fileAccesses(text: string, receiver: string): Map<string, { uses: number; onReceiver: number; callsOnReceiver: number; lastLine: number }> {
+  const out = new Map<string, { uses: number; onReceiver: number; callsOnReceiver: number; lastLine: number }>();
+  let line = 0;
+  let counted = 0;
+  for (const m of text.matchAll(/([A-Za-z_$][\w$]*|\))\s*\.\s*([A-Za-z_$][\w$]*)(\s*\()?/g)) {
+    for (let i = text.indexOf('\n', counted); i >= 0 && i < m.index!; i = text.indexOf('\n', i + 1)) line++, (counted = i + 1);
+    const e = out.get(m[2]!) ?? { uses: 0, onReceiver: 0, callsOnReceiver: 0, lastLine: -1 };
+    e.uses++;
+    if (m[1] === receiver) {
+      e.onReceiver++;
+      if (m[3]) e.callsOnReceiver++;
+      e.lastLine = line;
+    }
+    out.set(m[2]!, e);
+  }
+  return out;
+}
+
+/** A member that answers yes or no: `is_x`, `hasY`, `canZ`, or declared `-> bool` / `: boolean`. */
+function isPredicate(s: ApiSymbol): boolean {
+  return /^_*(?:is|has|can|should|supports|needs|was|will|contains|exists|matches|allows|uses)(?:[A-Z_]|$)/.test(s.name) || /^(?:bool|boolean)$/.test((s.returnType ?? '').trim());
+}
+
+/** Share of a name's words found in a word set. */
+function wordShare(label: string, words: ReadonlySet<string>): number {
+  if (!words.size) return 0;
+  const nameWords = splitIdentifier(label).filter((w) => w.length > 1).map(stemWord);
+  let hit = 0;
+  for (const w of nameWords) if (words.has(w)) hit++;
+  return nameWords.length ? hit / nameWords.length : 0;
+}
+
 /** Ranks candidates by prefix, kind and usage similarity (the model's likelihood is added by `addModelScores`). */
 export function rankMembers(index: ProjectIndex, candidates: readonly MemberCandidate[], ctx: RankContext): RankedMember[] {
   const p = ctx.prefix.toLowerCase();
@@ -403,9 +479,14 @@ export function rankMembers(index: ProjectIndex, candidates: readonly MemberCand
   const lineWords = new Set(wordsOf(ctx.contextText.slice(lineStart).replace(/[\w$.]*$/, '')).map(stemWord));
   // Words of the code before the receiver (a few lines), for the member name's similarity to its surroundings.
   const nearWords = new Set(wordsOf(ctx.contextText.replace(/[\w$.]*$/, '')).map(stemWord));
+  const enclosingWords = new Set(ctx.enclosingFunction ? splitIdentifier(ctx.enclosingFunction).filter((w) => w.length > 1).map(stemWord) : []);
   // How often each member is called on a receiver of this name elsewhere (usage frequency on the same receiver).
   const onReceiver = last && !last.call && ctx.resolution.target.kind !== 'module' ? index.membersCalledOn(wordsOf(last.name).join(' '), ctx.uri) : new Map<string, number>();
   const maxOnReceiver = Math.max(1, ...onReceiver.values());
+  const fileText = ctx.fileText ?? '';
+  const inFile = fileAccesses(fileText, last && !last.call ? last.name : ')');
+  const fileLines = fileText.split('\n').length - 1;
+  const inCondition = /(?:\b(?:if|elif|while|not|and|or|assert)|!|&&|\|\||\?)\s*\(?\s*$/.test(fileText.slice(fileText.lastIndexOf('\n') + 1));
   const out: RankedMember[] = [];
   for (const c of candidates) {
     const lower = c.label.toLowerCase();
@@ -416,42 +497,43 @@ export function rankMembers(index: ProjectIndex, candidates: readonly MemberCand
       else if (splitIdentifier(c.label).some((w) => w.startsWith(p))) prefix = 0;
       else continue;
     }
+    const f: RankFeatures = { similarBest: 0, similarMean: 0, popularity: 0, receiverUsage: 0, echo: 0, context: 0, sameReceiver: 0, fileUse: 0, fileReceiver: 0, fileRecent: 0, fileReceiverCalls: 0, enclosing: 0, predicate: 0 };
     const usages = index.usagesOf(c.label, ctx.uri);
-    let usage = 0;
     if (usages.length) {
-      let best = 0;
       let sum = 0;
       let sameReceiver = 0;
       for (const [words, receiver] of usages) {
         const d = contextWords.size ? dice(contextWords, words) : 0;
-        best = Math.max(best, d);
+        f.similarBest = Math.max(f.similarBest, d);
         sum += d;
         if (receiver.size && receiverWords.size && dice(receiverWords, receiver) >= 0.5) sameReceiver++;
       }
-      usage =
-        rankWeights.usage * (0.6 * best + 0.4 * (sum / usages.length)) +
-        rankWeights.popularity * Math.log1p(index.usageCount(c.label, ctx.uri)) +
-        rankWeights.receiver * Math.min(1, sameReceiver / 3);
+      f.similarMean = sum / usages.length;
+      f.popularity = Math.log1p(index.usageCount(c.label, ctx.uri));
+      f.receiverUsage = Math.min(1, sameReceiver / 3);
     }
-    // The member's name echoed by the line it is written in (`const tokens = await service.` → `tokens`).
-    let echo = 0;
     if (lineWords.size) {
       const nameWords = splitIdentifier(c.label).map(stemWord);
       let hit = 0;
       for (const w of nameWords) if (lineWords.has(w) || (w.length >= 3 && [...lineWords].some((l) => l.length >= 4 && (l.startsWith(w) || w.startsWith(l))))) hit++;
-      echo = rankWeights.echo * (nameWords.length ? hit / nameWords.length : 0);
+      f.echo = nameWords.length ? hit / nameWords.length : 0;
     }
-    usage += echo;
-    if (nearWords.size) {
-      const nameWords = splitIdentifier(c.label).filter((w) => w.length > 1).map(stemWord);
-      let hit = 0;
-      for (const w of nameWords) if (nearWords.has(w)) hit++;
-      usage += rankWeights.context * (nameWords.length ? hit / nameWords.length : 0);
-    }
+    f.context = wordShare(c.label, nearWords);
+    f.enclosing = wordShare(c.label, enclosingWords);
+    if (isPredicate(c.ref.symbol)) f.predicate = inCondition ? 1 : -1;
     const calls = onReceiver.get(c.label);
-    if (calls) usage += rankWeights.sameReceiver * (Math.log1p(calls) / Math.log1p(maxOnReceiver));
+    if (calls) f.sameReceiver = Math.log1p(calls) / Math.log1p(maxOnReceiver);
+    const seen = inFile.get(c.label);
+    if (seen) {
+      f.fileUse = Math.log1p(seen.uses);
+      f.fileReceiver = Math.log1p(seen.onReceiver);
+      f.fileReceiverCalls = Math.log1p(seen.callsOnReceiver);
+      if (seen.lastLine >= 0) f.fileRecent = 1 / (1 + (fileLines - seen.lastLine) / 10);
+    }
+    let usage = 0;
+    for (const name of featureNames) usage += rankWeights[name] * f[name];
     const kind = kindScore(c.ref.symbol, ctx.resolution, c.inherited, c.label) + (c.resolved ? rankWeights.resolved * (ctx.resolution.by === 'similarity' ? 0.4 : ctx.resolution.by === 'usage' ? rankWeights.usageResolved : 1) : 0);
-    out.push({ ...c, score: prefix + kind + usage, parts: { kind, usage, model: 0, prefix } });
+    out.push({ ...c, score: prefix + kind + usage, parts: { kind, usage, model: 0, prefix }, features: f });
   }
   out.sort((a, b) => b.score - a.score || (a.label < b.label ? -1 : 1));
   return out;
@@ -493,6 +575,9 @@ export function completeMembers(index: ProjectIndex, doc: LiveDocument, options:
   if (!receiver) return undefined;
   const resolution = resolveReceiver(index, doc, receiver);
   let candidates = candidatesOf(index, resolution.target);
+  if (resolution.by === 'self' && resolution.target.kind === 'class' && resolution.target.instance)
+    for (const ref of index.mixinMembers(resolution.target.uri, resolution.target.name))
+      if (!dunder.test(ref.symbol.name) && ref.symbol.name !== 'constructor') candidates.push({ label: ref.symbol.name, ref, inherited: true });
   let resolvedBy = resolution.by;
   const weak = resolvedBy === 'similarity' || resolvedBy === 'usage';
   if (options.fallbackToAll && (weak || !candidates.length)) {
@@ -504,8 +589,18 @@ export function completeMembers(index: ProjectIndex, doc: LiveDocument, options:
   const lineStart = doc.text.lastIndexOf('\n', receiver.prefixStart - 1);
   const contextStart = Math.max(0, nthLineBefore(doc.text, lineStart, 2));
   const contextText = doc.text.slice(contextStart, receiver.prefixStart);
-  const items = rankMembers(index, candidates, { prefix: receiver.prefix, contextText, receiver, resolution, uri: doc.uri });
+  const enclosing = innermost(doc.declarations, receiver.prefixStart, functionKinds)?.name ?? enclosingFunctionByText(doc.text, receiver.prefixStart);
+  const items = rankMembers(index, candidates, { prefix: receiver.prefix, contextText, receiver, resolution, uri: doc.uri, fileText: doc.text.slice(0, receiver.prefixStart - receiver.text.length - 1), ...(enclosing ? { enclosingFunction: enclosing } : {}) });
   return { receiver: receiver.text, prefix: receiver.prefix, prefixStart: receiver.prefixStart, resolvedBy, target: resolution.target, items: options.limit ? items.slice(0, options.limit) : items };
+}
+
+/** The last `def name(` / `function name(` / `name(…) {` method header before an offset (the parser may not close an unfinished body). */
+function enclosingFunctionByText(text: string, offset: number): string | undefined {
+  const before = text.slice(Math.max(0, offset - 4000), offset);
+  let found: string | undefined;
+  for (const m of before.matchAll(/^[ \t]*(?:(?:async|export|public|private|protected|static|override)\s+)*(?:def|function\*?)?\s*([A-Za-z_$][\w$]*)\s*\([^)\n]*\)?[^\n]*(?::\s*$|\{\s*$)/gm))
+    if (!/^(?:if|for|while|switch|catch|with|return)$/.test(m[1]!)) found = m[1];
+  return found;
 }
 
 function nthLineBefore(text: string, from: number, n: number): number {

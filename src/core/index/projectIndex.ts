@@ -48,6 +48,8 @@ export class ProjectIndex implements ResolverView {
   private readonly usages = new Map<string, Array<[uri: string, words: ReadonlySet<string>, receiver: ReadonlySet<string>]>>();
   /** Member calls by receiver words (`self._backend.x(` and `backend.x(` → `backend`): [uri, member]. */
   private readonly byReceiver = new Map<string, Array<[uri: string, member: string]>>();
+  /** Classes by the last name of each of their bases (`class Loader(Reader, Scanner)` under `Reader` and `Scanner`), computed on use. */
+  private subclassesByBase: Map<string, Array<{ uri: string; name: string; bases: string[] }>> | undefined;
   /** Folders above top-level Python packages (derived from the files, computed on use). */
   private pyRoots: string[] | undefined;
   private symbolCount = 0;
@@ -73,6 +75,7 @@ export class ProjectIndex implements ResolverView {
     this.symbolCount += record.symbols.length;
     this.totalUsages += record.usages?.length ?? 0;
     if (record.language === 'python') this.pyRoots = undefined;
+    if (record.bases) this.subclassesByBase = undefined;
     this.exportCache.clear();
   }
 
@@ -91,6 +94,7 @@ export class ProjectIndex implements ResolverView {
     this.symbolCount -= old.symbols.length;
     this.totalUsages -= old.usages?.length ?? 0;
     if (old.language === 'python') this.pyRoots = undefined;
+    if (old.bases) this.subclassesByBase = undefined;
     this.files.delete(uri);
     this.exportCache.clear();
     return true;
@@ -385,6 +389,36 @@ export class ProjectIndex implements ResolverView {
           names.add(m.symbol.name);
           out.push({ ...m, inherited: true });
         }
+    }
+    return out;
+  }
+
+  /**
+   * Members a mixin reaches through `self` without inheriting them: those of the other bases of
+   * the classes that combine it (`class Loader(Reader, Scanner, Parser)`: in Scanner, `self.peek()`
+   * is Reader's). Each name once, none of the class's own (or inherited) names.
+   */
+  mixinMembers(uri: string, className: string): SymbolRef[] {
+    if (!this.subclassesByBase) {
+      const table = new Map<string, Array<{ uri: string; name: string; bases: string[] }>>();
+      for (const r of this.files.values())
+        for (const [name, bases] of Object.entries(r.bases ?? {})) for (const b of bases) push(table, b.split('.').pop()!, { uri: r.uri, name, bases });
+      this.subclassesByBase = table;
+    }
+    const own = new Set(this.membersOf(uri, className).map((m) => m.symbol.name));
+    const out: SymbolRef[] = [];
+    for (const sub of this.subclassesByBase.get(className) ?? []) {
+      const bases = sub.bases.map((b) => this.resolveType(sub.uri, b));
+      if (!bases.some((t) => t.kind === 'class' && t.uri === uri && t.name === className)) continue;
+      for (const t of bases) {
+        if (t.kind !== 'class' || (t.uri === uri && t.name === className)) continue;
+        for (const m of this.membersOf(t.uri, t.name))
+          if (!own.has(m.symbol.name)) {
+            own.add(m.symbol.name);
+            out.push({ uri: m.uri, symbol: m.symbol });
+          }
+      }
+      if (out.length > 2000) break;
     }
     return out;
   }

@@ -18,8 +18,8 @@ import { throwIfAborted } from '../../core/base/errors';
 import { looksBinary } from '../../core/base/document';
 import type { SyntaxService } from '../../core/syntax';
 import type { WorkspaceFs } from '../../core/workspace/fs';
-import { buildIndex, indexLanguageOf, recordOf, type ProjectIndex } from '../../core/index';
-import { addModelScores, completeMembers, type NameScorer, type ResolvedBy } from '../../core/index/members';
+import { buildIndex, indexLanguageOf, recordOf, type ApiTarget, type ProjectIndex } from '../../core/index';
+import { addModelScores, completeMembers, parseReceiver, type NameScorer, type RankFeatures, type RankedMember, type ResolvedBy } from '../../core/index/members';
 import { ApiSearch, firstSentence } from '../../core/search/bm25';
 import { rerankHits, type QueryScorer } from '../../core/search/rerank';
 
@@ -35,7 +35,9 @@ export interface ApiEvalOptions {
   signal?: AbortSignal;
   onProgress?(phase: string, done: number, total: number): void;
   /** Each token-completion case as it is scored (inspection). */
-  onCase?(c: { uri: string; line: number; member: string; receiver: string; by: ResolvedBy; rank: number; top: string[] }): void;
+  onCase?(c: { uri: string; line: number; member: string; receiver: string; by: ResolvedBy; target: string; rank: number; top: string[]; candidates?: CaseCandidate[] }): void;
+  /** Give `onCase` the first n ranked candidates and the hidden member with their ranking features (weight tuning). */
+  caseCandidates?: number;
   /** Each conversational case as it is scored (inspection). */
   onConvCase?(c: { name: string; query: string; rank: number; top: string[] }): void;
 }
@@ -57,6 +59,13 @@ export interface ApiEvalReport {
   /** Whether the model took part (member names / conversational re-ranking). */
   model: { members: boolean; conversational: boolean };
   caseMs: number;
+}
+
+/** A ranked candidate of a case with what its score is made of: `base` (kind, resolution, prefix, model) plus the weighted features. */
+export interface CaseCandidate {
+  label: string;
+  base: number;
+  features: RankFeatures;
 }
 
 interface CallCase {
@@ -145,14 +154,24 @@ async function callCases(index: ProjectIndex, fs: WorkspaceFs): Promise<{ cases:
       const member = m[3]!;
       if (own.has(member) || member === 'constructor' || /^__\w+__$/.test(member) || builtins.has(member)) continue;
       if (external.has(m[1]!) || globalReceivers.has(m[1]!)) continue;
+      const dot = m.index! + m[1]!.length + m[2]!.length;
+      // A chain starting at an outside name (`z.string().`, `os.path.`) is no local receiver either.
+      const head = parseReceiver(text, dot)?.chain[0]?.name;
+      if (head && (external.has(head) || globalReceivers.has(head))) continue;
       const defined = index.symbolsNamed(member).some((r) => r.uri !== uri && memberKinds.has(r.symbol.kind));
       if (!defined) continue;
-      const dot = m.index! + m[1]!.length + m[2]!.length;
       if (inCommentOrString(text, dot, record.language === 'python')) continue;
       cases.push({ uri, dot, member });
     }
   }
   return { cases, texts };
+}
+
+/** A resolved receiver in words, for the case dump: `class Foo`, `instance of Foo`, `module a/b.py`. */
+function describeTarget(target: ApiTarget | undefined): string {
+  if (!target || target.kind === 'unknown') return 'unknown';
+  if (target.kind === 'module') return `module ${target.uri.split('/').slice(-2).join('/')}`;
+  return `${target.instance ? 'instance of ' : 'class '}${target.name}`;
 }
 
 export async function evaluateApi(fs: WorkspaceFs, root: string, syntax: SyntaxService, options: ApiEvalOptions = {}): Promise<ApiEvalReport> {
@@ -190,7 +209,12 @@ export async function evaluateApi(fs: WorkspaceFs, root: string, syntax: SyntaxS
     g.cases++;
     if (rank === 1) g.hits++;
     groups.set(ranked.by, g);
-    options.onCase?.({ uri: c.uri, line: text.split('\n').length, member: c.member, receiver: completion?.receiver ?? '', by: ranked.by, rank, top: ranked.items.slice(0, 5).map((i) => i.label) });
+    if (options.onCase) {
+      const shown = (i: RankedMember): CaseCandidate => ({ label: i.label, base: i.parts.kind + i.parts.prefix + i.parts.model, features: i.features });
+      const n = options.caseCandidates ?? 0;
+      const candidates = n ? [...ranked.items.slice(0, n), ...(rank > n ? [ranked.items[rank - 1]!] : [])].map(shown) : undefined;
+      options.onCase({ uri: c.uri, line: text.split('\n').length, member: c.member, receiver: completion?.receiver ?? '', by: ranked.by, target: describeTarget(completion?.target), rank, top: ranked.items.slice(0, 5).map((i) => i.label), ...(candidates ? { candidates } : {}) });
+    }
     options.onProgress?.('token', n + 1, cases.length);
   }
   for (const uri of new Set(cases.map((c) => c.uri))) syntax.close(uri);
