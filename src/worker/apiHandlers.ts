@@ -44,7 +44,7 @@ export function createApiHandlers(syntax: () => SyntaxService, log: Log, model: 
       const loaded = await model().catch(() => undefined);
       const info = loaded ? await loaded.backend.info() : undefined;
       const why = !loaded ? 'no model is loaded' : info?.backend !== 'remote' ? 'a call answer needs an instruction-tuned model on a server (tokenwise.backend, tokenwise.remote.instruct); the embedded model is not one' : 'tokenwise.remote.instruct is off';
-      return service.answer(params, loaded?.chat, why, ctx.signal);
+      return service.answer(params, loaded?.chat, why, info?.maxContext, ctx.signal);
     },
   };
   /** The request's API context, or the index's signatures for its document. */

@@ -183,7 +183,7 @@ export class ApiService {
   }
 
   /** A call for the cursor from the chat model, grounded in the top `topK` search results (`chat` absent: why not). */
-  async answer(params: ApiAnswerParams, chat: ChatCapability | undefined, whyNoChat: string, signal?: AbortSignal): Promise<ApiAnswerResult> {
+  async answer(params: ApiAnswerParams, chat: ChatCapability | undefined, whyNoChat: string, contextTokens: number | undefined, signal?: AbortSignal): Promise<ApiAnswerResult> {
     const index = this.index;
     if (!index) return { status: 'unavailable', reason: 'the API index is not open' };
     if (!chat) return { status: 'unavailable', reason: whyNoChat };
@@ -191,7 +191,7 @@ export class ApiService {
     this.search ??= new ApiSearch(index);
     const retrieved = this.search.search(params.query, { limit: params.topK ?? 8 }).map((h) => h.ref);
     const document = { uri: params.uri, text: params.text, offset: params.offset, ...(params.languageId ? { languageId: params.languageId } : {}), ...(params.version !== undefined ? { version: params.version } : {}) };
-    const r = await answerWithCall({ query: params.query, document, retrieved }, { index, syntax: this.syntax(), chat }, { stream: true, ...(params.timeoutMs ? { timeoutMs: params.timeoutMs } : {}), ...(signal ? { signal } : {}) });
+    const r = await answerWithCall({ query: params.query, document, retrieved }, { index, syntax: this.syntax(), chat }, { stream: true, ...(contextTokens ? { contextTokens } : {}), ...(params.timeoutMs ? { timeoutMs: params.timeoutMs } : {}), ...(signal ? { signal } : {}) });
     const ms = performance.now() - t0;
     switch (r.status) {
       case 'accepted':

@@ -7,7 +7,8 @@
  *
  * vLLM:      GET /v1/models, POST /v1/completions (prompt text / ids / lists of either; stream;
  *            logprobs incl. -1; logprob_token_ids; prompt_logprobs; echo; stop, stop_token_ids;
- *            return_tokens_as_token_ids), POST /tokenize {prompt}, POST /detokenize, GET /health.
+ *            return_tokens_as_token_ids), POST /v1/chat/completions (chat.ts: the model's chat template or a plain
+ *            transcript), POST /tokenize {prompt}, POST /detokenize, GET /health.
  * llama.cpp: POST /completion (prompt text / ids / list; n_predict; n_probs; post_sampling_probs;
  *            stream; return_tokens),
  *            POST /infill (input_prefix, input_suffix, input_extra, prompt, and every /completion
@@ -22,6 +23,7 @@ import { describeError, TokenwiseError } from '../../core/base/errors';
 import type { LoadedEmbeddedModel } from '../../core/inference/factory';
 import type { ModelInfo } from '../../core/inference/types';
 import { mulberry32 } from '../../core/base/numbers';
+import { chatCompletions } from './chat';
 
 export interface ServeOptions {
   port: number;
@@ -620,6 +622,24 @@ export async function startServer(model: LoadedEmbeddedModel, options: ServeOpti
     switch (path) {
       case '/v1/completions':
         return vllmCompletions(body, res, signal);
+      case '/v1/chat/completions':
+        return chatCompletions(body, res, signal, {
+          name,
+          created,
+          chatTemplate: tok.config.chat_template,
+          bosToken: info.bosTokenId !== null ? tok.decode([info.bosTokenId]) : '',
+          eosToken: eos.length ? tok.decode([eos[0]!]) : '',
+          encode: encodePrompt,
+          decode: (list) => tok.decode(list),
+          maxContext: info.maxContext,
+          generate: async (promptIds, o, sig, onToken) => {
+            const g = { ids: promptIds, maxTokens: o.maxTokens, temperature: o.temperature, topK: -1, topP: o.topP, seed: o.seed, stopIds: new Set(eos), stopStrings: o.stop, logprobs: null, listed: [], streamed: true };
+            const r = await generate(g, sig, (step) => onToken(step.id));
+            return { ids: r.steps.map((step) => step.id), reason: r.reason, stopWord: r.stopWord };
+          },
+          sendJson,
+          fail: (message, status = 400) => new HttpFailure(status, message, status === 404 ? 'NotFoundError' : 'BadRequestError'),
+        });
       case '/completion':
       case '/completions':
         return llamaCompletion(body, res, signal);

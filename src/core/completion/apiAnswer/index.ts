@@ -49,7 +49,15 @@ export interface AnswerOptions {
   afterChars?: number;
   /** Most names in scope listed. Default 40. */
   maxNames?: number;
+  /** The model's context (tokens): the prompt is shrunk (code window, names, APIs) to fit it with the answer. */
+  contextTokens?: number;
 }
+
+/** A rough token count for budgeting (code and English run about 3–4 characters a token). */
+const estimateTokens = (messages: readonly { content: string }[]) => Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 3);
+
+/** Python calls Python; TypeScript, TSX and JavaScript call each other. */
+const languageFamily = (language: SyntaxLanguage | undefined) => (language === 'typescript' || language === 'tsx' || language === 'javascript' ? 'ecma' : language);
 
 export type ApiAnswer =
   | { status: 'accepted'; call: string; insertText: string; api: SymbolRef; by: GroundedBy; answer: string; chatMs: number }
@@ -128,12 +136,30 @@ export async function answerWithCall(input: AnswerInput, deps: { index: ProjectI
   const availability = await deps.chat.availability(signal);
   if (!availability.available) return { status: 'unavailable', reason: availability.reason };
 
-  const { context, visible, declarations } = await cursorContext(deps.syntax, doc, language, options);
-  const messages = buildAnswerMessages(input.query, retrieved, context);
+  const family = languageFamily(language);
+  const callable = retrieved.filter((r) => languageFamily(resolveLanguage(r.uri)) === family);
+  if (!callable.length) return { status: 'unavailable', reason: `none of the APIs found is in ${language === 'python' ? 'Python' : 'TypeScript or JavaScript'}` };
+  const maxTokens = options.maxTokens ?? 160;
+  let beforeChars = options.beforeChars ?? 2000;
+  let afterChars = options.afterChars ?? 600;
+  let apis = callable;
+  const { context, visible, declarations } = await cursorContext(deps.syntax, doc, language, { ...options, beforeChars, afterChars });
+  let messages = buildAnswerMessages(input.query, apis, context);
+  // Fit a small context: less code around the cursor first, then fewer APIs (never under 3), then fewer names.
+  for (let round = 0; options.contextTokens && estimateTokens(messages) + maxTokens > options.contextTokens && round < 16; round++) {
+    if (beforeChars > 150) {
+      beforeChars = Math.floor(beforeChars / 2);
+      afterChars = Math.floor(afterChars / 2);
+      Object.assign(context, window(doc.text, doc.offset, beforeChars, afterChars));
+    } else if (apis.length > 3) apis = apis.slice(0, apis.length - 1);
+    else if (context.names.length > 5) context.names = context.names.slice(0, Math.ceil(context.names.length / 2));
+    else break;
+    messages = buildAnswerMessages(input.query, apis, context);
+  }
   let answer: string;
   let chatMs: number;
   try {
-    const r = await deps.chat.complete(messages, { maxTokens: options.maxTokens ?? 160, temperature: 0, timeoutMs: options.timeoutMs ?? 20_000, ...(signal ? { signal } : {}), ...(options.stream ? { stream: true } : {}) });
+    const r = await deps.chat.complete(messages, { maxTokens, temperature: 0, timeoutMs: options.timeoutMs ?? 20_000, ...(signal ? { signal } : {}), ...(options.stream ? { stream: true } : {}) });
     answer = r.text;
     chatMs = r.totalMs;
   } catch (error) {
@@ -145,7 +171,7 @@ export async function answerWithCall(input: AnswerInput, deps: { index: ProjectI
   const indexLanguage = indexLanguageOf(doc.uri) ?? (language === 'python' ? 'python' : 'typescript');
   const syntaxDoc = { uri: doc.uri, version: doc.version ?? 0, text: doc.text, languageId: doc.languageId ?? language };
   const live = recordOf({ uri: doc.uri, text: doc.text }, indexLanguage, declarations, await deps.syntax.imports(syntaxDoc));
-  const ctx = { index: deps.index, document: { uri: doc.uri, text: doc.text, offset: doc.offset, declarations }, language, visible, retrieved };
+  const ctx = { index: deps.index, document: { uri: doc.uri, text: doc.text, offset: doc.offset, declarations }, language, visible, retrieved: apis };
   let firstReason: string | undefined;
   let firstCall: string | undefined;
   for (const candidate of answerCandidates(answer)) {
