@@ -154,6 +154,8 @@ export class LlamaCppServer implements RemoteServer {
     // tokens' logprobs (before the sampler chain: the model's own) and bytes.
     const logprobs: number[] = [];
     const tokenBytes: Uint8Array[] = [];
+    // A version whose entries carry no `logprob` (older `probs: [{tok_str, prob}]`): no confidence, not an error.
+    let withoutLogprobs = false;
     let text = '';
     let finishReason: 'stop' | 'length' = 'stop';
     const stop = new Set(options.stopTokenIds);
@@ -187,10 +189,12 @@ export class LlamaCppServer implements RemoteServer {
             }
             if (options.logprobs) {
               const p = Array.isArray(probs) ? probs[i] : undefined;
-              if (!isRecord(p) || typeof p.logprob !== 'number') return malformed(where, `no completion_probabilities[${i}].logprob for token ${id} (n_probs)`);
-              if (typeof p.id === 'number' && p.id !== id) return malformed(where, `completion_probabilities[${i}] is token ${p.id}, not ${id}`);
-              logprobs.push(p.logprob);
-              tokenBytes.push(Array.isArray(p.bytes) && p.bytes.every((b) => Number.isInteger(b)) ? Uint8Array.from(p.bytes as number[]) : encoder.encode(typeof p.token === 'string' ? p.token : ''));
+              if (isRecord(p) && typeof p.id === 'number' && p.id !== id) return malformed(where, `completion_probabilities[${i}] is token ${p.id}, not ${id}`);
+              if (!isRecord(p) || typeof p.logprob !== 'number') withoutLogprobs = true;
+              else {
+                logprobs.push(p.logprob);
+                tokenBytes.push(Array.isArray(p.bytes) && p.bytes.every((b) => Number.isInteger(b)) ? Uint8Array.from(p.bytes as number[]) : encoder.encode(typeof p.token === 'string' ? p.token : ''));
+              }
             }
             fresh.push(id);
           }
@@ -211,7 +215,7 @@ export class LlamaCppServer implements RemoteServer {
       },
       { signal: options.signal },
     );
-    return { tokens, text, finishReason, firstTokenMs: firstTokenMs < 0 ? performance.now() - t0 : firstTokenMs, ...(options.logprobs ? { logprobs, tokenBytes } : {}) };
+    return { tokens, text, finishReason, firstTokenMs: firstTokenMs < 0 ? performance.now() - t0 : firstTokenMs, ...(options.logprobs && !withoutLogprobs ? { logprobs, tokenBytes } : {}) };
   }
 
   async distributions(prompts: readonly (readonly number[])[], vocab: number, signal?: AbortSignal): Promise<Float32Array[]> {
