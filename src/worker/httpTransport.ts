@@ -44,11 +44,12 @@ export interface TrustedCertificates {
 const pemBlocks = (text: string) => text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
 
 /**
- * Node's bundled list, the system's certificates and NODE_EXTRA_CA_CERTS. The system's: OpenSSL's
- * SSL_CERT_FILE (else the first of `systemBundlePaths`) and SSL_CERT_DIR, and where Node has
- * `tls.getCACertificates('system')` (22.15+: the macOS keychain, the Windows store) those too.
+ * Node's bundled list, the system's certificates (unless `system` is false) and NODE_EXTRA_CA_CERTS.
+ * The system's: OpenSSL's SSL_CERT_FILE (else the first of `systemBundlePaths`) and SSL_CERT_DIR,
+ * and where Node has `tls.getCACertificates('system')` (22.15+: the macOS keychain, the Windows
+ * store) those too.
  */
-export function trustedCertificates(env: NodeJS.ProcessEnv = process.env): TrustedCertificates {
+export function trustedCertificates(env: NodeJS.ProcessEnv = process.env, system = true): TrustedCertificates {
   const seen = new Set<string>();
   const pems: string[] = [];
   const sources: string[] = [];
@@ -68,35 +69,37 @@ export function trustedCertificates(env: NodeJS.ProcessEnv = process.env): Trust
   const code = (error: unknown) => (error as { code?: string }).code ?? String(error);
 
   add("Node's bundled list", tls.rootCertificates);
-  const getSystem = (tls as { getCACertificates?: (type: string) => string[] }).getCACertificates;
-  if (getSystem) {
-    try {
-      add("the system's store", getSystem('system'));
-    } catch {
-      // older builds without a system store: the files below still apply
+  if (system) {
+    const getSystem = (tls as { getCACertificates?: (type: string) => string[] }).getCACertificates;
+    if (getSystem) {
+      try {
+        add("the system's store", getSystem('system'));
+      } catch {
+        // older builds without a system store: the files below still apply
+      }
     }
-  }
-  const bundles = env.SSL_CERT_FILE ? [env.SSL_CERT_FILE] : systemBundlePaths;
-  for (const file of bundles) {
-    try {
-      add(file, readPem(file));
-      break;
-    } catch (error) {
-      if (env.SSL_CERT_FILE) unreadable.push(`SSL_CERT_FILE ${file}: ${code(error)}`);
+    const bundles = env.SSL_CERT_FILE ? [env.SSL_CERT_FILE] : systemBundlePaths;
+    for (const file of bundles) {
+      try {
+        add(file, readPem(file));
+        break;
+      } catch (error) {
+        if (env.SSL_CERT_FILE) unreadable.push(`SSL_CERT_FILE ${file}: ${code(error)}`);
+      }
     }
-  }
-  for (const dir of (env.SSL_CERT_DIR ?? '').split(':').filter(Boolean)) {
-    try {
-      const files = readdirSync(dir).filter((f) => /\.(pem|crt)$|^[0-9a-f]{8}\.\d+$/i.test(f));
-      add(dir, files.flatMap((f) => {
-        try {
-          return readPem(join(dir, f));
-        } catch {
-          return [];
-        }
-      }));
-    } catch (error) {
-      unreadable.push(`SSL_CERT_DIR ${dir}: ${code(error)}`);
+    for (const dir of (env.SSL_CERT_DIR ?? '').split(':').filter(Boolean)) {
+      try {
+        const files = readdirSync(dir).filter((f) => /\.(pem|crt)$|^[0-9a-f]{8}\.\d+$/i.test(f));
+        add(dir, files.flatMap((f) => {
+          try {
+            return readPem(join(dir, f));
+          } catch {
+            return [];
+          }
+        }));
+      } catch (error) {
+        unreadable.push(`SSL_CERT_DIR ${dir}: ${code(error)}`);
+      }
     }
   }
   if (env.NODE_EXTRA_CA_CERTS) {
@@ -109,13 +112,14 @@ export function trustedCertificates(env: NodeJS.ProcessEnv = process.env): Trust
   return { pems, sources, unreadable };
 }
 
-/** One secure context per set of trust variables: parsing ~300 certificates takes tens of ms, so never per connection. */
+/** One secure context per set of trust inputs: building it takes ~35 ms for ~170 certificates, so never per connection. */
 const trustCache = new Map<string, { context: tls.SecureContext; trusted: TrustedCertificates }>();
-function trust(env: NodeJS.ProcessEnv = process.env) {
-  const key = JSON.stringify([env.SSL_CERT_FILE, env.SSL_CERT_DIR, env.NODE_EXTRA_CA_CERTS]);
+function trust(system: boolean) {
+  const env = process.env;
+  const key = JSON.stringify([system, env.SSL_CERT_FILE, env.SSL_CERT_DIR, env.NODE_EXTRA_CA_CERTS]);
   let entry = trustCache.get(key);
   if (!entry) {
-    const trusted = trustedCertificates(env);
+    const trusted = trustedCertificates(env, system);
     entry = { context: tls.createSecureContext({ ca: trusted.pems }), trusted };
     trustCache.set(key, entry);
   }
@@ -189,7 +193,7 @@ export function describeTransportFailure(error: unknown, url: URL, proxyHost: st
 
 /** The dispatchers of one transport: direct, through the editor's proxy, or as the environment says. */
 function createDispatchers(proxy: ProxySettings | undefined) {
-  const trusted = (proxy?.strictSSL ?? true) ? trust() : undefined;
+  const trusted = (proxy?.strictSSL ?? true) ? trust(proxy?.systemCertificates ?? true) : undefined;
   const tlsOptions = { timeout: connectTimeoutMs, ...(trusted ? { secureContext: trusted.context, rejectUnauthorized: true } : { rejectUnauthorized: false }) };
   // The same options for the server (directly or through a tunnel) and for an https proxy.
   const proxyOptions = { requestTls: tlsOptions, proxyTls: tlsOptions };

@@ -32,7 +32,7 @@ export interface EmbeddedBackendSettings extends CommonBackendSettings {
   threads: number;
 }
 
-/** An HTTP proxy for the remote backends (VS Code's `http.proxy`, `http.proxyStrictSSL`, `http.noProxy`). */
+/** An HTTP proxy and TLS trust for the remote backends (VS Code's `http.proxy`, `http.proxyStrictSSL`, `http.noProxy`, `http.systemCertificates`). */
 export interface ProxySettings {
   /** Proxy URL (`http://proxy:3128`); empty: the environment's HTTPS_PROXY / HTTP_PROXY / NO_PROXY. */
   url: string;
@@ -40,6 +40,8 @@ export interface ProxySettings {
   strictSSL: boolean;
   /** Hosts reached directly (`localhost`, `.corp.example`, `10.0.0.5:8000`, `*`). */
   noProxy: string[];
+  /** Trust the system's CA certificates too, not only Node's list and NODE_EXTRA_CA_CERTS (`http.systemCertificates`; default true). */
+  systemCertificates?: boolean;
 }
 
 /** A model served over HTTP (vLLM, llama.cpp server, Ollama, any OpenAI-compatible endpoint). */

@@ -46,7 +46,7 @@ export async function readSettings(secrets?: vscode.SecretStorage): Promise<Engi
   };
 }
 
-/** VS Code's proxy settings (`http.proxy`, `http.proxyStrictSSL`, `http.noProxy`) for the worker's HTTP transport; an empty `http.proxy` leaves HTTPS_PROXY / HTTP_PROXY / NO_PROXY to apply. */
+/** VS Code's proxy and certificate settings (`http.proxy`, `http.proxyStrictSSL`, `http.noProxy`, `http.systemCertificates`) for the worker's HTTP transport; an empty `http.proxy` leaves HTTPS_PROXY / HTTP_PROXY / NO_PROXY to apply. */
 export function proxySettings(config: Pick<vscode.WorkspaceConfiguration, 'get'> = vscode.workspace.getConfiguration('http')): ProxySettings {
   const url = config.get<string>('proxy');
   const noProxy = config.get<unknown>('noProxy');
@@ -54,6 +54,7 @@ export function proxySettings(config: Pick<vscode.WorkspaceConfiguration, 'get'>
     url: typeof url === 'string' ? url.trim() : '',
     strictSSL: config.get<boolean>('proxyStrictSSL') !== false,
     noProxy: Array.isArray(noProxy) ? noProxy.filter((h): h is string => typeof h === 'string') : [],
+    systemCertificates: config.get<boolean>('systemCertificates') !== false,
   };
 }
 
@@ -145,9 +146,9 @@ export function registerEngine(context: vscode.ExtensionContext, services: Servi
       if ((['modelPath', 'executionProvider', 'engine.threads', 'backend', 'remote.url', 'remote.model', 'remote.tokenizerPath', 'remote.instruct'] as const).some((k) => change.affects(k))) void load();
       else if (change.affects('engine.kvCacheMB')) void client.setCacheBudget(readEngineSettings().kvCacheMB).catch(() => {});
     }),
-    // A changed proxy reconnects a remote backend through it.
+    // A changed proxy or certificate setting reconnects a remote backend with it.
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (['http.proxy', 'http.proxyStrictSSL', 'http.noProxy'].some((k) => e.affectsConfiguration(k)) && readEngineSettings().backend !== 'embedded') void load();
+      if (['http.proxy', 'http.proxyStrictSSL', 'http.noProxy', 'http.systemCertificates'].some((k) => e.affectsConfiguration(k)) && readEngineSettings().backend !== 'embedded') void load();
     }),
     // A new API key reconnects a remote backend.
     context.secrets.onDidChange((e) => {

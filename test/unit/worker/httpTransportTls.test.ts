@@ -174,12 +174,18 @@ test('http.proxyStrictSSL: false accepts the self-signed server: probe and a str
   assert.equal(r.text, streamedText);
 });
 
-test('the certificate in the system bundle (SSL_CERT_FILE) is trusted with verification on', async () => {
+test('the certificate in the system bundle (SSL_CERT_FILE) is trusted with verification on; not with http.systemCertificates: false', async () => {
   const trusted = trustedCertificates({ SSL_CERT_FILE: bundleFile });
   assert.ok(trusted.sources.some((s) => s.startsWith(bundleFile)), trusted.sources.join(', '));
   assert.ok(trusted.pems.some((p) => p.replace(/\s+/g, '') === readFileSync(certFile, 'utf8').trim().replace(/\s+/g, '')));
   const r = await withEnv({ SSL_CERT_FILE: bundleFile }, () => loadAndComplete(`https://127.0.0.1:${port.https}`, direct));
   assert.equal(r.text, streamedText);
+  // http.systemCertificates: false leaves the system's bundle out (NODE_EXTRA_CA_CERTS stays: it is Node's own).
+  const withoutSystem = await withEnv({ SSL_CERT_FILE: bundleFile }, () => failure(`https://127.0.0.1:${port.https}`, { ...direct, systemCertificates: false }));
+  assert.match(withoutSystem, /is not trusted: self-signed certificate/);
+  assert.ok(!trustedCertificates({ SSL_CERT_FILE: bundleFile }, false).sources.some((s) => s.startsWith(bundleFile)));
+  const extraOnly = await withEnv({ SSL_CERT_FILE: bundleFile, NODE_EXTRA_CA_CERTS: certFile }, () => loadAndComplete(`https://127.0.0.1:${port.https}`, { ...direct, systemCertificates: false }));
+  assert.equal(extraOnly.text, streamedText);
   // Verification is still on: a trusted certificate for another name is refused.
   const wrongName = await withEnv({ SSL_CERT_FILE: bundleFile }, async () => {
     const other = createHttpsServer({ key: readFileSync(otherName.keyFile), cert: readFileSync(otherName.certFile) }, (_q, s) => s.end('{}'));
