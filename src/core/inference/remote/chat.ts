@@ -152,7 +152,8 @@ export class RemoteChat implements ChatCapability {
         const choice = event.choices[0];
         if (choice === undefined) return true; // a usage-only chunk
         if (!isRecord(choice)) return malformed(where, 'a choice is not an object');
-        const piece = isRecord(choice.delta) ? contentOf(choice.delta.content) : '';
+        // A server that ignores `stream` answers one chat.completion object: its message is the whole text.
+        const piece = isRecord(choice.delta) ? contentOf(choice.delta.content) : isRecord(choice.message) ? contentOf(choice.message.content) : '';
         if (piece) {
           if (firstTokenMs < 0) firstTokenMs = performance.now() - t0;
           text += piece;
