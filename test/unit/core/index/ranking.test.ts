@@ -1,0 +1,104 @@
+/** Member ranking features fitted on dev repositories (issue 14): mixins through self, the file's own earlier calls, predicates in conditions, delegation. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { indexOf, labels, membersAt } from './helpers';
+
+/** A fixture workspace written to a temporary folder (removed by the caller). */
+function workspace(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'tokenwise-rank-'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}
+
+const mixinFiles = {
+  'yamlish/__init__.py': '',
+  'yamlish/reader.py': 'class Reader:\n    def peek(self, index=0):\n        return self.buffer[index]\n\n    def forward(self, length=1):\n        self.pointer += length\n',
+  'yamlish/scanner.py': 'class Scanner:\n    def check_token(self):\n        return True\n\n    def scan_plain(self):\n        return 1\n',
+  'yamlish/loader.py': 'from .reader import Reader\nfrom .scanner import Scanner\n\n\nclass Loader(Reader, Scanner):\n    def __init__(self, stream):\n        Reader.__init__(self)\n',
+  'yamlish/emitter.py': 'class Emitter:\n    def emit(self, event):\n        pass\n',
+};
+
+test('mixins: inside a class combined with others (`class Loader(Reader, Scanner)`), self. offers the other bases\' members too', async () => {
+  const root = workspace(mixinFiles);
+  try {
+    const index = await indexOf(root);
+    const scanner = join(root, 'yamlish/scanner.py');
+    const text = 'class Scanner:\n    def check_token(self):\n        return True\n\n    def scan_plain(self):\n        ch = self.';
+    const self = await membersAt(index, scanner, text);
+    assert.equal(self?.resolvedBy, 'self');
+    assert.ok(labels(self).includes('peek') && labels(self).includes('forward'), `Reader's members through the Loader that combines them: ${labels(self)}`);
+    const own = labels(self).indexOf('check_token');
+    assert.ok(own >= 0 && own < labels(self).indexOf('peek'), 'own members before the mixin partners when nothing else speaks for them');
+    // A class nobody combines gets nothing extra.
+    const emitter = join(root, 'yamlish/emitter.py');
+    const alone = await membersAt(index, emitter, 'class Emitter:\n    def emit(self, event):\n        self.');
+    assert.deepEqual(labels(alone), ['emit']);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+const serviceFiles = {
+  'svc/__init__.py': '',
+  'svc/cache.py':
+    'class Cache:\n    def find(self, key):\n        return None\n\n    def find_all(self, prefix):\n        return []\n\n    def build(self, key):\n        return 1\n\n    def is_stale(self, key):\n        return False\n\n    def refresh(self, key):\n        pass\n',
+  'svc/users.py': 'from .cache import Cache\n\n\ndef lookup(cache: Cache, key):\n    return cache.find(key)\n\n\ndef lookup_again(cache: Cache, key):\n    return cache.find(key)\n',
+};
+
+test('the file\'s own earlier calls on the same receiver raise a member (calls, not other receivers)', async () => {
+  const root = workspace(serviceFiles);
+  try {
+    const index = await indexOf(root);
+    const client = join(root, 'svc/client.py');
+    const head = 'from .cache import Cache\n\n\ndef a(cache: Cache):\n    cache.build(1)\n    cache.build(2)\n\n\ndef b(cache: Cache):\n    x = 1\n    ';
+    const repeated = await membersAt(index, client, `${head}cache.`);
+    const feature = repeated!.items.find((i) => i.label === 'build')!.features;
+    assert.ok(feature.fileReceiverCalls > 0 && feature.fileRecent > 0, JSON.stringify(feature));
+    // The same calls on another receiver name do not count as calls on this one.
+    const other = await membersAt(index, client, `${head.replaceAll('cache.build', 'store.build')}cache.`);
+    assert.equal(other!.items.find((i) => i.label === 'build')!.features.fileReceiverCalls, 0);
+    assert.ok(labels(repeated).indexOf('build') < labels(other).indexOf('build'), `called twice above on \`cache\`: ${labels(repeated)} vs ${labels(other)}`);
+    assert.equal(labels(other)[0], 'find', `without them, the member other files call on \`cache\`: ${labels(other)}`);
+    const thrice = await membersAt(index, client, `${head}cache.build(3)\n    cache.`);
+    assert.equal(labels(thrice)[0], 'build', `called three times above on \`cache\`, last on the line before: ${labels(thrice)}`);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a predicate ranks higher in a condition than in a plain statement', async () => {
+  const root = workspace(serviceFiles);
+  try {
+    const index = await indexOf(root);
+    const client = join(root, 'svc/client.py');
+    const head = 'from .cache import Cache\n\n\ndef f(c: Cache, key):\n    ';
+    const cond = await membersAt(index, client, `${head}if c.`);
+    const plain = await membersAt(index, client, `${head}c.`);
+    assert.ok(labels(cond).indexOf('is_stale') <= 1 && labels(cond).indexOf('is_stale') < labels(plain).indexOf('is_stale'), `${labels(cond)} vs ${labels(plain)}`);
+    assert.equal(cond!.items.find((i) => i.label === 'is_stale')!.features.predicate, 1);
+    assert.equal(plain!.items.find((i) => i.label === 'is_stale')!.features.predicate, -1);
+    const negated = await membersAt(index, client, `${head}while not c.`);
+    assert.equal(negated!.items.find((i) => i.label === 'is_stale')!.features.predicate, 1);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('the enclosing function\'s name is read (delegation: `def refresh_all(...)` → `refresh`), also in an unfinished body', async () => {
+  const root = workspace(serviceFiles);
+  try {
+    const index = await indexOf(root);
+    const client = join(root, 'svc/client.py');
+    const r = await membersAt(index, client, 'from .cache import Cache\n\n\nclass Client:\n    def refresh_key(self, c: Cache, key):\n        c.');
+    assert.equal(r!.items.find((i) => i.label === 'refresh')!.features.enclosing, 1);
+    assert.equal(r!.items.find((i) => i.label === 'build')!.features.enclosing, 0);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
