@@ -67,7 +67,7 @@ export function describeModel(info: ModelInfo): string {
   return [
     `Tokenwise model: ${info.name} on ${info.details.server ?? info.modelType} at ${info.location}`,
     `Context ${info.maxContext} tokens, vocabulary ${info.vocabSize || '?'}, tokenizer: ${info.tokenizer.kind === 'tokenizer.json' ? info.tokenizer.path : 'the server\'s'}`,
-    `Full distribution: ${yes(c.distribution)} · listed-token logprobs: ${yes(c.tokenLogprobs)} · exact ranks: ${yes(c.exactRank)} · entropy: ${yes(c.entropy)} · top-k ≤ ${c.maxTopK} · prefix cache: ${yes(c.prefixCache)}`,
+    `Full distribution: ${yes(c.distribution)} · listed-token logprobs: ${yes(c.tokenLogprobs)} · exact ranks: ${yes(c.exactRank)} · entropy: ${yes(c.entropy)} · top-k ≤ ${c.maxTopK} · prefix cache: ${yes(c.prefixCache)} · confidence gate: ${yes(c.generationLogprobs === true)}`,
     ...String(info.details.notes ?? '')
       .split('; ')
       .filter(Boolean)

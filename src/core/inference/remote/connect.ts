@@ -115,7 +115,7 @@ export async function connectRemote(settings: RemoteBackendSettings, env: Remote
   if (bos === null && eos.length) bos = eos[0]!;
   const backend = new RemoteBackend({ server, probe, url: http.baseUrl, tokenizer, tokenizerPath: settings.tokenizerPath ?? null, vocabSize, maxContext, bosTokenId: bos, eosTokenIds: eos });
   const caps = (await backend.info()).capabilities;
-  const can = [caps.distribution ? 'full distribution' : '', caps.tokenLogprobs ? 'token logprobs' : '', probe.promptLogprobs ? 'prompt logprobs' : '', probe.tokenize ? 'tokenize' : '', caps.prefixCache ? 'prefix cache' : ''].filter(Boolean);
+  const can = [caps.distribution ? 'full distribution' : '', caps.tokenLogprobs ? 'token logprobs' : '', probe.promptLogprobs ? 'prompt logprobs' : '', caps.generationLogprobs ? 'generated-token logprobs (confidence gate)' : '', probe.tokenize ? 'tokenize' : '', caps.prefixCache ? 'prefix cache' : ''].filter(Boolean);
   log('info', `remote: ${server.kind} at ${http.baseUrl}, model ${probe.model}, context ${maxContext}, vocab ${vocabSize || '?'}, tokenizer ${tokenizer ? 'tokenizer.json' : 'server'}; ${can.join(', ') || 'generation only'}`);
   for (const note of probe.notes) log('info', `remote: ${note}`);
   // Chat (instruction-tuned models) is probed on first use, not here: most uses never chat.
