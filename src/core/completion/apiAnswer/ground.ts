@@ -106,7 +106,8 @@ export function groundCall(call: CallExpressionInfo, ctx: GroundingContext): Gro
     }
     const target = resolution.target.kind === 'class' ? resolution.target.name : moduleStem(resolution.target.uri);
     if (strong && members.length) return { ok: false, reason: `\`${call.callee}\` is ${describeApi(members[0]!.ref)}, which was not among the retrieved APIs (${retrievedNames(ctx)})` };
-    if (strong) return { ok: false, reason: `\`${call.receiver}\` is ${resolution.target.kind === 'class' ? `a ${target}` : `module ${target}`}, which has no member \`${name}\`` };
+    const what = resolution.target.kind === 'class' ? (resolution.target.instance ? `an instance of ${target}` : `class ${target}`) : `module ${target}`;
+    if (strong) return { ok: false, reason: `\`${call.receiver}\` is ${what}, which has no member \`${name}\`` };
   }
   // Qualified by the class or module name as written: `Config.load`, `inventory.reorder_threshold`.
   const last = call.receiver.split('.').pop()!;
