@@ -234,7 +234,8 @@ export function createHttpTransport(proxy?: ProxySettings): HttpTransport {
     } catch (error) {
       if (init.signal.aborted) throw error;
       const message = describeTransportFailure(error, target, dispatcher === explicit ? proxyHost : undefined, trusted);
-      if (message) throw new Error(message);
+      // The same handshake fails the same way again: the client does not retry it (`retryable: false`).
+      if (message) throw Object.assign(new Error(message), { retryable: false });
       throw error;
     }
   };

@@ -108,6 +108,10 @@ const hanging = createTcpServer((socket) => {
 });
 const plainHttp = createHttpServer((_req, res) => res.end('plain'));
 
+/** TCP connections the https server accepted (each one a handshake attempt). */
+let httpsConnections = 0;
+httpsServer.on('connection', () => httpsConnections++);
+
 let port = { https: 0, proxy: 0, hanging: 0, plain: 0 };
 const savedEnv: Record<string, string | undefined> = {};
 const environmentVariables = ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'NODE_EXTRA_CA_CERTS'];
@@ -161,11 +165,13 @@ const noSecrets = (message: string) => (assert.doesNotMatch(message, new RegExp(
 
 test('default settings refuse a self-signed server: one line naming TLS, the host and the problem; no request was sent', async () => {
   served.length = 0;
+  httpsConnections = 0;
   const message = await failure(`https://127.0.0.1:${port.https}`, direct);
   oneLine(message);
   noSecrets(message);
   assert.match(message, new RegExp(`^GET https://127\\.0\\.0\\.1:${port.https}/v1/models failed: TLS: the certificate of 127\\.0\\.0\\.1:${port.https} is not trusted: self-signed certificate \\(DEPTH_ZERO_SELF_SIGNED_CERT\\); .*http\\.proxyStrictSSL`));
   assert.deepEqual(served, [], 'no HTTP request (and so no key) crossed an unverified connection');
+  assert.equal(httpsConnections, 1, 'the idempotent probe is not retried after a certificate failure (it would fail the same way)');
 });
 
 test('http.proxyStrictSSL: false accepts the self-signed server: probe and a streamed completion', async () => {

@@ -23,6 +23,7 @@ export interface HttpRequestInit {
 }
 
 /** A `fetch`-like function (globalThis.fetch fits). */
+/** Fetch-like; a rejection whose error has `retryable: false` is never retried (the same TLS failure would repeat). */
 export type HttpTransport = (url: string, init: HttpRequestInit) => Promise<HttpResponse>;
 
 export interface HttpClientOptions {
@@ -131,6 +132,8 @@ class Semaphore {
   }
 }
 
+/** A transport error marked `retryable: false` (a TLS certificate or handshake failure) fails the same way again. */
+const permanentTransportFailure = (error: TokenwiseError) => (error.cause as { retryable?: unknown } | undefined)?.retryable === false;
 const retryable = (status: number) => status === 429 || status === 502 || status === 503 || status === 504;
 
 export class HttpClient {
@@ -238,7 +241,7 @@ export class HttpClient {
         const again =
           attempt < attempts &&
           !(error instanceof CancelledError) &&
-          (error instanceof HttpError ? retryable(error.status) : error instanceof TokenwiseError && !/timed out/.test(error.message));
+          (error instanceof HttpError ? retryable(error.status) : error instanceof TokenwiseError && !/timed out/.test(error.message) && !permanentTransportFailure(error));
         if (!again) throw error;
         await sleep(this.backoffMs * 2 ** (attempt - 1), options.signal);
       }
