@@ -280,7 +280,7 @@ export async function startServer(model: LoadedEmbeddedModel, options: ServeOpti
             if (stopWord) stopped.abort();
           },
         });
-        return { steps, reason: r.finishReason, stopWord: '' };
+        return { steps, reason: stopWord ? 'stop' : r.finishReason, stopWord };
       } catch (error) {
         if (stopWord && !signal.aborted) return { steps, reason: 'stop', stopWord };
         throw error;
