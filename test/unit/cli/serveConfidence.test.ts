@@ -195,3 +195,31 @@ test('serve vLLM prompt_logprobs: one scoring pass over the prompt, equal to the
     for (const t of w.top) assert.ok(Math.abs(row[String(t.id)]!.logprob - t.logprob) <= 1e-4, `top ${t.id} at ${i + 1}`);
   });
 });
+
+test('serve streams chosen-token logprobs from the engine loop, and a stop string ends it (also on the last allowed token)', async () => {
+  const server = await serverPromise;
+  const embedded = await embeddedPromise;
+  const ids = embedded.tokenizer.encodeText('def fibonacci(n):\n    if n < 2:\n        return n\n    return ');
+  const want = await embedded.backend.generate(ids, { maxNewTokens: 8, logprobs: true, stopTokens: [] });
+  const before = { ...calls };
+  const stream = async (body: Record<string, unknown>) => {
+    const r = await fetch(`${server.url}/completion`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt: ids, temperature: 0, top_k: 1, n_probs: 1, stream: true, return_tokens: true, ignore_eos: true, ...body }) });
+    return (await r.text()).split('\n').filter((l) => l.startsWith('data: ')).map((l) => JSON.parse(l.slice(6)) as { tokens: number[]; stop: boolean; stop_type?: string; stopping_word?: string; completion_probabilities?: Array<{ logprob: number }> });
+  };
+  const events = await stream({ n_predict: 8 });
+  const lps = events.flatMap((e) => e.completion_probabilities ?? []).map((p) => p.logprob);
+  assert.deepEqual(events.flatMap((e) => (e.stop ? [] : e.tokens)), want.tokens);
+  lps.forEach((lp, i) => assert.ok(Math.abs(lp - want.logprobs![i]!) <= 1e-4, `token ${i}`));
+  assert.equal(calls.nextLogprobs - before.nextLogprobs, 0, 'the engine loop, not one distribution per step');
+  // A token's text as a stop string, with exactly as many tokens allowed as reach it: a word stop, not a length stop.
+  const n = [8, 7, 6, 5, 4, 3, 2].find((k) => {
+    const t = embedded.tokenizer.decode([want.tokens[k - 1]!]);
+    return t.trim().length > 0 && !embedded.tokenizer.decode(want.tokens.slice(0, k - 1)).includes(t);
+  });
+  assert.ok(n, 'a token whose text appears first where it ends');
+  const last = embedded.tokenizer.decode([want.tokens[n - 1]!]);
+  const end = (await stream({ n_predict: n, stop: [last] })).at(-1)!;
+  assert.equal(end.stop, true);
+  assert.equal(end.stop_type, 'word');
+  assert.equal(end.stopping_word, last);
+});
