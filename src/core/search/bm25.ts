@@ -1,55 +1,69 @@
 /**
- * Conversational API search: BM25 over the project's symbols, each a bag of weighted words from
- * its split name, its class, its parameters and return type, its doc comment and its module path
- * ("parse the config file" finds `parseConfigFile(path)` and `def load(path): """Parse the
- * config…"""`). Words are lower-cased, light-stemmed, stop words dropped. A symbol's doc can be
- * left out of its own score (the evaluation's protocol: the query is taken from that doc).
+ * Conversational API search: BM25F over the project's symbols ("parse the config file" finds
+ * `parseConfigFile(path)` and `def load(path): """Parse the config…"""`). Each symbol is a set
+ * of weighted fields: its split name, its class, its parameters and return type, its module
+ * path, its doc comment, its class's doc comment, and the code around its call sites in other
+ * modules. Queries are expanded by vocabulary prefixes and by a thesaurus learned from the
+ * repository; identifiers written in the query find their symbol.
+ *
+ * A symbol's doc can be left out of its own score (the evaluation's protocol: the query is taken
+ * from that doc): then every count derived from that doc is left out too — its own doc field, its
+ * class doc in its members, its term frequencies, field lengths and thesaurus pairs — so the
+ * ranking equals the ranking over an index where that doc was never written.
  */
 import type { ProjectIndex } from '../index/projectIndex';
 import type { ApiSymbol, SymbolRef } from '../index/types';
-import { splitIdentifier } from '../index/words';
+import { porterStem } from './stem';
+import { queryTerms, terms } from './terms';
+import { Thesaurus, type ThesaurusExclusion } from './thesaurus';
 
-const stopWords = new Set(
-  'a an the of to in on for and or is are be by with as at from it its this that these those into if then else when which what who how do does can will should would get gets given return returns returned value values new use used using one all any some each per via not no yes true false none null undefined self cls this param params type str int bool number string object'.split(' '),
-);
+export { terms } from './terms';
+export const stem = porterStem;
 
-/** A light stemmer: plural and verb endings (parses → pars, parsing → pars, parser → parser). */
-export function stem(word: string): string {
-  if (word.length <= 3) return word;
-  for (const [suffix, min] of [['ies', 3], ['ing', 4], ['ed', 4], ['es', 4], ['s', 3]] as const) {
-    if (word.endsWith(suffix) && word.length - suffix.length >= min) {
-      if (suffix === 'ies') return word.slice(0, -3) + 'y';
-      if (suffix === 's' && /(ss|us|is)$/.test(word)) return word;
-      return word.slice(0, -suffix.length).replace(/e$/, '');
-    }
-  }
-  return word.replace(/e$/, '');
-}
+const fieldNames = ['name', 'container', 'signature', 'path', 'doc', 'classDoc', 'usage'] as const;
+type Field = (typeof fieldNames)[number];
+const field = Object.fromEntries(fieldNames.map((f, i) => [f, i])) as Record<Field, number>;
 
-/** Search terms of a text (identifiers split, prose words, stemmed, stop words dropped). */
-export function terms(text: string): string[] {
-  const out: string[] = [];
-  for (const token of text.match(/[A-Za-z][A-Za-z0-9_$]*/g) ?? [])
-    for (const w of splitIdentifier(token)) {
-      if (w.length < 2 || stopWords.has(w) || /^\d+$/.test(w)) continue;
-      out.push(stem(w));
-    }
-  return out;
-}
+/**
+ * The ranking's constants, measured with the conversational evaluation on development
+ * repositories (fp-ts, immer, TanStack query-core, MobX; pyparsing, PyJWT, PyYAML, httplib2,
+ * pip._internal). The doc field weighs little next to the name: a symbol is found by what it is
+ * called, its signature and the words the repository associates with those (thesaurus); a doc
+ * counts when it says most of what the query says.
+ */
+export const searchTuning = {
+  /** BM25F field weights. */
+  weights: { name: 3, container: 1.2, signature: 2, path: 0.5, doc: 1, classDoc: 0.3, usage: 0.3 } as Record<Field, number>,
+  /** Length normalisation (BM25's b) over the weighted fields together. */
+  b: 0.9,
+  k1: 1.2,
+  /** Words of the name count beyond saturation: a query that says the name finds it. */
+  nameBoost: 2,
+  /** Vocabulary terms that a query term begins or is begun by (`config` ~ `configuration`). */
+  prefix: 0.5,
+  /** Name terms the thesaurus associates with a query term. */
+  thesaurus: 0.5,
+  /**
+   * The doc field counts by the share of the query's words it has, to this power: a doc that
+   * says what the query says ranks its symbol; one shared word is not evidence (0: a plain field).
+   */
+  docCoverage: 4,
+  /** Call sites read per symbol. */
+  usagesPerSymbol: 32,
+};
 
-const nameBoost = 1.0;
-
-const fieldWeights = { name: 3, container: 1.2, params: 1, doc: 1, path: 0.5 };
-
-interface SearchDoc {
+interface Entry {
   ref: SymbolRef;
-  /** Weighted term frequencies without the doc field, and of the doc field alone. */
-  base: Map<string, number>;
-  doc: Map<string, number>;
-  /** Terms of the name alone. */
+  /** Term → frequency per field (indexed as `fieldNames`). */
+  tf: Map<string, number[]>;
+  length: number[];
+  /** Terms in all fields. */
+  size: number;
   name: Set<string>;
-  baseLength: number;
-  docLength: number;
+  /** The entry whose doc is this entry's class doc, or -1. */
+  classEntry: number;
+  /** Doc terms as the thesaurus counted them (with `name`). */
+  docTerms: Set<string>;
 }
 
 export interface SearchHit {
@@ -65,100 +79,195 @@ export interface SearchOptions {
   skipKinds?: ReadonlySet<string>;
 }
 
-function addTerms(map: Map<string, number>, text: string | undefined, weight: number): number {
-  if (!text) return 0;
-  let n = 0;
-  for (const t of terms(text)) {
-    map.set(t, (map.get(t) ?? 0) + weight);
-    n += weight;
-  }
-  return n;
+const searchedKinds: ReadonlySet<string> = new Set(['function', 'method', 'class', 'interface', 'type', 'enum', 'constant', 'variable', 'attribute']);
+
+/** A module's path without the language's extension: `a/b.d.ts`, `a/b.js` and `a/b.ts` are one module. */
+function moduleOf(uri: string): string {
+  return uri.replace(/(\.d)?\.[cm]?[jt]sx?$|\.pyi?$/i, '');
 }
 
 function pathWords(uri: string): string {
-  return uri
+  return moduleOf(uri)
     .replace(/^[a-z]+:\/\/[^/]*/, '')
     .split('/')
     .slice(-2)
     .join(' ')
-    .replace(/\.[a-z]+$/i, '')
     .replace(/__init__|index/g, '');
 }
 
-/** A BM25 index over an API index's symbols, built once; rebuild after the API index changes. */
+function keyOf(ref: SymbolRef): string {
+  return `${ref.uri}#${ref.symbol.container}.${ref.symbol.name}@${ref.symbol.line}`;
+}
+
+/** A BM25F index over an API index's symbols, built once; rebuild after the API index changes. */
 export class ApiSearch {
-  private readonly docs: SearchDoc[] = [];
+  private readonly entries: Entry[] = [];
+  private readonly byKey = new Map<string, number>();
   private readonly postings = new Map<string, number[]>();
-  private readonly avgLength: number;
-  private readonly k1 = 1.2;
-  private readonly b = 0.75;
+  private totalLength = 0;
+  private readonly thesaurus = new Thesaurus();
 
   constructor(index: ProjectIndex, options: { kinds?: ReadonlySet<string> } = {}) {
-    const kinds = options.kinds ?? new Set(['function', 'method', 'class', 'interface', 'type', 'enum', 'constant', 'variable', 'attribute']);
+    const kinds = options.kinds ?? searchedKinds;
+    const usages = this.usagesByName(index);
+    const classes = new Map<string, number>();
     for (const ref of index.allSymbols()) {
       const s = ref.symbol;
       if (!kinds.has(s.kind) || s.name === 'constructor' || /^__\w+__$/.test(s.name)) continue;
-      const base = new Map<string, number>();
-      let baseLength = addTerms(base, s.name, fieldWeights.name);
-      baseLength += addTerms(base, s.container, fieldWeights.container);
-      baseLength += addTerms(base, [...(s.params ?? []), s.returnType ?? ''].join(' '), fieldWeights.params);
-      baseLength += addTerms(base, pathWords(ref.uri), fieldWeights.path);
-      const doc = new Map<string, number>();
-      const docLength = addTerms(doc, s.doc, fieldWeights.doc);
-      const i = this.docs.length;
-      this.docs.push({ ref, base, doc, name: new Set(terms(s.name)), baseLength, docLength });
-      for (const t of new Set([...base.keys(), ...doc.keys()])) {
+      const tf = new Map<string, number[]>();
+      const length = new Array<number>(fieldNames.length).fill(0);
+      const add = (f: Field, text: string | undefined) => {
+        if (!text) return;
+        for (const t of terms(text)) {
+          let row = tf.get(t);
+          if (!row) tf.set(t, (row = new Array<number>(fieldNames.length).fill(0)));
+          row[field[f]]!++;
+          length[field[f]]!++;
+        }
+      };
+      add('name', s.name);
+      add('container', s.container);
+      add('signature', [...(s.params ?? []), s.returnType ?? s.returns ?? ''].join(' '));
+      add('path', pathWords(ref.uri));
+      add('doc', s.doc);
+      const module = moduleOf(ref.uri);
+      let calls = 0;
+      for (const [callModule, words] of usages.get(s.name) ?? []) {
+        if (callModule === module) continue;
+        add('usage', words);
+        if (++calls >= searchTuning.usagesPerSymbol) break;
+      }
+      const name = new Set(terms(s.name));
+      const docTerms = new Set(s.doc ? terms(s.doc) : []);
+      this.thesaurus.add(docTerms, name);
+      const i = this.entries.length;
+      this.entries.push({ ref, tf, length, size: 0, name, classEntry: -1, docTerms });
+      this.byKey.set(keyOf(ref), i);
+      if ((s.kind === 'class' || s.kind === 'interface') && !s.container) classes.set(`${ref.uri}#${s.name}`, i);
+    }
+    // Class docs: a member's class says what it belongs to ("The cache of mutations").
+    for (const e of this.entries) {
+      const c = e.ref.symbol.container ? classes.get(`${e.ref.uri}#${e.ref.symbol.container}`) : undefined;
+      const classDoc = c === undefined ? undefined : this.entries[c]!.ref.symbol.doc;
+      if (!classDoc) continue;
+      e.classEntry = c!;
+      for (const t of terms(classDoc)) {
+        let row = e.tf.get(t);
+        if (!row) e.tf.set(t, (row = new Array<number>(fieldNames.length).fill(0)));
+        row[field.classDoc]!++;
+        e.length[field.classDoc]!++;
+      }
+    }
+    for (const [i, e] of this.entries.entries()) {
+      e.size = e.length.reduce((a, b) => a + b, 0);
+      this.totalLength += e.size;
+      for (const t of e.tf.keys()) {
         const list = this.postings.get(t);
         if (list) list.push(i);
         else this.postings.set(t, [i]);
       }
     }
-    this.avgLength = this.docs.reduce((a, d) => a + d.baseLength + d.docLength, 0) / Math.max(1, this.docs.length);
+  }
+
+  /** Words around each call of a member name (its line and the line before, and the receiver), by the calling module. */
+  private usagesByName(index: ProjectIndex): Map<string, Array<[module: string, words: string]>> {
+    const out = new Map<string, Array<[string, string]>>();
+    for (const uri of index.fileUris()) {
+      const module = moduleOf(uri);
+      for (const [member, words, receiver] of index.file(uri)?.usages ?? []) {
+        const list = out.get(member);
+        const item: [string, string] = [module, `${words} ${receiver}`];
+        if (list) list.push(item);
+        else out.set(member, [item]);
+      }
+    }
+    return out;
   }
 
   get size(): number {
-    return this.docs.length;
+    return this.entries.length;
+  }
+
+  /** Whether a symbol is one the search can return. */
+  has(ref: SymbolRef): boolean {
+    return this.byKey.has(keyOf(ref));
   }
 
   search(query: string, options: SearchOptions = {}): SearchHit[] {
-    // Query terms, plus vocabulary terms that one of them begins (`config` ~ `configuration`) at half weight.
+    const tuning = searchTuning;
+    const n = this.entries.length;
+    const ex = options.excludeDocOf ? (this.byKey.get(keyOf(options.excludeDocOf)) ?? -1) : -1;
+    const exEntry = ex >= 0 ? this.entries[ex]! : undefined;
+    const exclusion: ThesaurusExclusion | undefined = exEntry && { doc: exEntry.docTerms, name: exEntry.name };
+    /** Field frequencies of entry i with the excluded doc left out. */
+    const fieldsOf = (i: number, row: number[]): number[] => {
+      if (ex < 0 || (i !== ex && this.entries[i]!.classEntry !== ex)) return row;
+      const copy = [...row];
+      if (i === ex) copy[field.doc] = 0;
+      if (this.entries[i]!.classEntry === ex) copy[field.classDoc] = 0;
+      return copy;
+    };
+    const lengthOf = (i: number): number => {
+      const e = this.entries[i]!;
+      return ex >= 0 && (i === ex || e.classEntry === ex) ? fieldsOf(i, e.length).reduce((a, b) => a + b, 0) : e.size;
+    };
+    let totalLength = this.totalLength;
+    if (ex >= 0) for (let i = 0; i < n; i++) totalLength -= this.entries[i]!.size - lengthOf(i);
+    const averageLength = totalLength / Math.max(1, n) || 1;
+
+    // Query terms; then vocabulary terms sharing a prefix, and thesaurus terms, at lower weight.
     const q = new Map<string, number>();
-    for (const t of terms(query)) q.set(t, 1);
-    for (const t of [...q.keys()])
+    for (const t of queryTerms(query)) q.set(t, 1);
+    const asked = [...q.keys()];
+    for (const t of asked)
       if (t.length >= 4)
         for (const v of this.postings.keys())
-          if (v !== t && v.length >= 4 && (v.startsWith(t) || t.startsWith(v)) && !q.has(v)) q.set(v, 0.5);
-    const n = this.docs.length;
+          if (v !== t && v.length >= 4 && (v.startsWith(t) || t.startsWith(v)) && !q.has(v)) q.set(v, tuning.prefix);
+    if (tuning.thesaurus > 0)
+      for (const t of asked)
+        for (const [v, p] of this.thesaurus.expand(t, exclusion)) {
+          const w = tuning.thesaurus * p;
+          if ((q.get(v) ?? 0) < w) q.set(v, w);
+        }
+
     const scores = new Map<number, number>();
-    const excluded = options.excludeDocOf;
-    const isExcluded = (d: SearchDoc) => !!excluded && d.ref.uri === excluded.uri && d.ref.symbol === excluded.symbol;
+    const docScores = new Map<number, number>();
+    const docCover = new Map<number, number>();
+    const cover = tuning.docCoverage > 0;
     for (const [t, weight] of q) {
       const list = this.postings.get(t);
       if (!list) continue;
       let df = list.length;
-      // The excluded doc's own text does not count towards the term's document frequency either.
-      if (excluded) for (const i of list) if (isExcluded(this.docs[i]!) && !this.docs[i]!.base.has(t)) df--;
+      if (ex >= 0) for (const i of list) if (fieldsOf(i, this.entries[i]!.tf.get(t)!).every((x) => x === 0)) df--;
       if (df <= 0) continue;
       const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
       for (const i of list) {
-        const d = this.docs[i]!;
-        const without = isExcluded(d);
-        const tf = (d.base.get(t) ?? 0) + (without ? 0 : (d.doc.get(t) ?? 0));
-        if (!tf) continue;
-        const length = d.baseLength + (without ? 0 : d.docLength);
-        const s = (idf * tf * (this.k1 + 1)) / (tf + this.k1 * (1 - this.b + (this.b * length) / this.avgLength));
-        // Words of the name count beyond BM25's saturation: a query that says the name finds it.
-        const named = d.name.has(t) ? (nameBoost * idf) / Math.sqrt(d.name.size) : 0;
+        const e = this.entries[i]!;
+        const tf = fieldsOf(i, e.tf.get(t)!);
+        let x = 0;
+        const norm = 1 - tuning.b + (tuning.b * lengthOf(i)) / averageLength;
+        for (let f = 0; f < fieldNames.length; f++) if (tf[f] && !(cover && f === field.doc)) x += tuning.weights[fieldNames[f]!] * tf[f]!;
+        x /= norm;
+        if (cover && tf[field.doc]) {
+          const d = (tuning.weights.doc * tf[field.doc]!) / norm;
+          docScores.set(i, (docScores.get(i) ?? 0) + (weight * idf * d * (tuning.k1 + 1)) / (d + tuning.k1));
+          if (weight === 1) docCover.set(i, (docCover.get(i) ?? 0) + 1);
+        }
+        if (!x) continue;
+        const s = (idf * x * (tuning.k1 + 1)) / (x + tuning.k1);
+        const named = e.name.has(t) ? (tuning.nameBoost * idf) / Math.sqrt(e.name.size) : 0;
         scores.set(i, (scores.get(i) ?? 0) + weight * (s + named));
       }
     }
+
+    for (const [i, d] of docScores) scores.set(i, (scores.get(i) ?? 0) + d * ((docCover.get(i) ?? 0) / Math.max(1, asked.length)) ** tuning.docCoverage);
     const hits: SearchHit[] = [];
     for (const [i, score] of scores) {
-      const d = this.docs[i]!;
-      if (options.skipKinds?.has(d.ref.symbol.kind)) continue;
-      hits.push({ ref: d.ref, score: score * kindPrior(d.ref.symbol) });
+      const e = this.entries[i]!;
+      if (options.skipKinds?.has(e.ref.symbol.kind)) continue;
+      hits.push({ ref: e.ref, score: score * kindPrior(e.ref.symbol) });
     }
-    hits.sort((a, b) => b.score - a.score || (a.ref.symbol.name < b.ref.symbol.name ? -1 : 1));
+    hits.sort((a, b) => b.score - a.score || (a.ref.symbol.name < b.ref.symbol.name ? -1 : a.ref.symbol.name > b.ref.symbol.name ? 1 : a.ref.uri < b.ref.uri ? -1 : 1));
     return hits.slice(0, options.limit ?? 20);
   }
 }

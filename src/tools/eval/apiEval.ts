@@ -221,9 +221,40 @@ export async function evaluateApi(fs: WorkspaceFs, root: string, syntax: SyntaxS
   const caseMs = cases.length ? (performance.now() - t0) / cases.length : 0;
 
   // ---- conversational ----
+  const conv = await evaluateConversational(index, options);
+
+  const ratio = (a: number, b: number) => (b ? a / b : 0);
+  return {
+    files: index.stats().files,
+    symbols: index.stats().symbols,
+    indexMs: built.ms,
+    indexBytes,
+    cases: cases.length,
+    accuracyAt1: ratio(at1, cases.length),
+    accuracyAt5: ratio(at5, cases.length),
+    mrr: ratio(rr, cases.length),
+    byResolution: Object.fromEntries([...groups].map(([k, g]) => [k, { cases: g.cases, accuracyAt1: ratio(g.hits, g.cases) }])),
+    ...conv,
+    model: { members: !!options.nameScorer, conversational: !!options.queryScorer },
+    caseMs,
+  };
+}
+
+export interface ConversationalReport {
+  convCases: number;
+  convAccuracyAt1: number;
+  convAccuracyAt5: number;
+}
+
+/**
+ * The conversational half: every documented function / method / class is a case, its query the
+ * first sentence of its doc comment, the target scored without its own doc text.
+ */
+export async function evaluateConversational(index: ProjectIndex, options: Pick<ApiEvalOptions, 'convLimit' | 'queryScorer' | 'signal' | 'onProgress' | 'onConvCase'> = {}): Promise<ConversationalReport> {
   const search = new ApiSearch(index);
   const documented = [...index.allSymbols()]
-    .filter((r) => (r.symbol.kind === 'function' || r.symbol.kind === 'method' || r.symbol.kind === 'class') && r.symbol.doc && !/^__\w+__$/.test(r.symbol.name))
+    // Only symbols the search can return (not constructors: their doc speaks for the class).
+    .filter((r) => (r.symbol.kind === 'function' || r.symbol.kind === 'method' || r.symbol.kind === 'class') && r.symbol.doc && search.has(r))
     .map((r) => ({ ref: r, query: firstSentence(r.symbol.doc!) }))
     .filter((c) => c.query.split(/\s+/).length >= 3);
   const conv = spread(documented, options.convLimit ?? 500);
@@ -239,22 +270,6 @@ export async function evaluateApi(fs: WorkspaceFs, root: string, syntax: SyntaxS
     options.onConvCase?.({ name: `${c.ref.symbol.container ? c.ref.symbol.container + '.' : ''}${c.ref.symbol.name}`, query: c.query, rank, top: hits.slice(0, 5).map((h) => h.ref.symbol.name) });
     options.onProgress?.('conversational', n + 1, conv.length);
   }
-
   const ratio = (a: number, b: number) => (b ? a / b : 0);
-  return {
-    files: index.stats().files,
-    symbols: index.stats().symbols,
-    indexMs: built.ms,
-    indexBytes,
-    cases: cases.length,
-    accuracyAt1: ratio(at1, cases.length),
-    accuracyAt5: ratio(at5, cases.length),
-    mrr: ratio(rr, cases.length),
-    byResolution: Object.fromEntries([...groups].map(([k, g]) => [k, { cases: g.cases, accuracyAt1: ratio(g.hits, g.cases) }])),
-    convCases: conv.length,
-    convAccuracyAt1: ratio(c1, conv.length),
-    convAccuracyAt5: ratio(c5, conv.length),
-    model: { members: !!options.nameScorer, conversational: !!options.queryScorer },
-    caseMs,
-  };
+  return { convCases: conv.length, convAccuracyAt1: ratio(c1, conv.length), convAccuracyAt5: ratio(c5, conv.length) };
 }

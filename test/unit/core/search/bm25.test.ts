@@ -1,13 +1,38 @@
-/** Conversational API search: BM25 over split identifiers, signatures and docs. */
+/** Conversational API search: BM25F over split identifiers, signatures, docs, class docs, call sites and a learned thesaurus. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ApiSearch, firstSentence, stem, terms } from '../../../../src/core/search/bm25';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { ApiSearch, firstSentence, searchTuning, terms } from '../../../../src/core/search/bm25';
+import { queryTerms } from '../../../../src/core/search/terms';
+import { ProjectIndex } from '../../../../src/core/index';
 import { indexOf, pyRoot, tsRoot } from '../index/helpers';
 
-test('terms: identifiers split, stemmed, stop words dropped', () => {
-  assert.deepEqual(terms('parseConfigFile'), ['pars', 'config', 'fil']);
+/** Indexes a repository written from `files` into a temporary folder (real syntax service, real files). */
+async function repo(files: Record<string, string>): Promise<ProjectIndex> {
+  const root = mkdtempSync(join(tmpdir(), 'tokenwise-search-'));
+  try {
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      writeFileSync(join(root, path), text);
+    }
+    return await indexOf(root);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+const names = (hits: ReturnType<ApiSearch['search']>) => hits.map((h) => h.ref.symbol.name);
+
+test('terms: identifiers split, stemmed, stop words dropped; queries lose doc boilerplate', () => {
+  assert.deepEqual(terms('parseConfigFile'), ['pars', 'config', 'file']);
   assert.deepEqual(terms('Parse the config files'), terms('parse_config_file'));
-  assert.equal(stem('retries'), 'retry');
+  assert.deepEqual(terms('HTTPServer2Error'), ['http', 'server', 'error']);
+  assert.deepEqual(terms('findAll getValue'), ['find', 'all', 'get', 'valu']);
+  assert.deepEqual(queryTerms('Returns all the values of a given key'), ['all', 'kei']);
+  // A query of boilerplate only keeps it.
+  assert.deepEqual(queryTerms('Get the value'), ['get', 'valu']);
   assert.equal(firstSentence('Parse the file. Then more.\n\nDetails'), 'Parse the file.');
   assert.equal(firstSentence('@deprecated use x'), '');
 });
@@ -26,4 +51,73 @@ test('search finds a function by a paraphrase of its doc, and by its name alone 
   assert.equal(ts.search('multiply coordinates by a factor')[0]?.ref.symbol.name, 'scale');
   assert.equal(ts.search('turn a title into a url slug')[0]?.ref.symbol.name, 'slugify');
   assert.deepEqual(ts.search('zzzz qqqq'), []);
+});
+
+test('field weights: a name that says the query ranks above a doc that says it; weighting the doc over the name turns the order', async () => {
+  const index = await repo({
+    'codec.py': 'def parse_header(data):\n    return data[:4]\n\n\ndef read(data):\n    """Parse the header of a frame."""\n    return data\n',
+  });
+  const search = new ApiSearch(index);
+  assert.deepEqual(names(search.search('parse the header')).slice(0, 2), ['parse_header', 'read']);
+  const saved = { ...searchTuning.weights };
+  const boost = searchTuning.nameBoost;
+  try {
+    Object.assign(searchTuning.weights, { doc: 20, name: 0.5 });
+    searchTuning.nameBoost = 0;
+    assert.deepEqual(names(search.search('parse the header')).slice(0, 2), ['read', 'parse_header']);
+  } finally {
+    Object.assign(searchTuning.weights, saved);
+    searchTuning.nameBoost = boost;
+  }
+});
+
+const observers = {
+  'events.py': [
+    'def remove_observer(o):\n    """Unsubscribe an observer."""\n',
+    'def remove_handler(h):\n    """Unsubscribe a handler."""\n',
+    'def remove_callback(c):\n    """Unsubscribe a callback."""\n',
+    'def add_listener(listener):\n    """Subscribe a listener."""\n',
+    'def listener_count():\n    """How many listeners there are."""\n',
+    'def listener():\n    """The listener."""\n',
+    'def remove_listener(listener):\n    pass\n',
+  ].join('\n\n'),
+};
+
+test('thesaurus: doc words of other symbols lead to name words ("unsubscribe" → remove_*)', async () => {
+  const search = new ApiSearch(await repo(observers));
+  assert.equal(search.search('Unsubscribe a listener')[0]?.ref.symbol.name, 'remove_listener');
+  const saved = searchTuning.thesaurus;
+  try {
+    searchTuning.thesaurus = 0;
+    assert.notEqual(search.search('Unsubscribe a listener')[0]?.ref.symbol.name, 'remove_listener');
+  } finally {
+    searchTuning.thesaurus = saved;
+  }
+});
+
+test('excluding a doc gives the ranking of an index where that doc was never written (no field, count or thesaurus pair keeps it)', async () => {
+  const index = await repo({
+    ...observers,
+    'cache.py': [
+      'class MutationCache:\n    """The storage of mutations: build, find and remove them."""\n\n    def build(self, options):\n        """Create a mutation and add it to the cache."""\n\n    def remove(self, mutation):\n        """Remove a mutation from the cache."""\n\n    def find_all(self, filters):\n        """Find mutations that match the filters."""\n',
+    ].join(''),
+    'client.py': 'from cache import MutationCache\n\n\ndef run(cache):\n    # remove the finished mutation from the cache\n    cache.remove(m)\n    cache.find_all(f)\n',
+  });
+  const search = new ApiSearch(index);
+  const documented = [...index.allSymbols()].filter((r) => r.symbol.doc && search.has(r));
+  assert.ok(documented.length >= 8);
+  for (const target of documented) {
+    const query = firstSentence(target.symbol.doc!);
+    const without = ProjectIndex.deserialize(index.serialize(), index.root) as ProjectIndex;
+    const record = JSON.parse(JSON.stringify(without.file(target.uri)));
+    for (const s of record.symbols) if (s.name === target.symbol.name && s.container === target.symbol.container && s.line === target.symbol.line) delete s.doc;
+    without.setFile(record);
+    const expected = new ApiSearch(without).search(query, { limit: 50 });
+    const got = search.search(query, { limit: 50, excludeDocOf: target });
+    assert.deepEqual(
+      got.map((h) => [h.ref.symbol.container, h.ref.symbol.name, h.score.toFixed(9)]),
+      expected.map((h) => [h.ref.symbol.container, h.ref.symbol.name, h.score.toFixed(9)]),
+      `${target.symbol.container}.${target.symbol.name}: "${query}"`,
+    );
+  }
 });

@@ -1,0 +1,43 @@
+/**
+ * The search's words: identifiers split (camelCase, snake_case, digits, acronyms), lower-cased,
+ * Porter-stemmed, English function words dropped. One function for symbols and queries alike, so
+ * "Parses the config files" and `parse_config_file` meet on `pars config file`.
+ */
+import { splitIdentifier } from '../index/words';
+import { porterStem } from './stem';
+
+/** Function words and words every API doc uses: no evidence for one symbol over another. */
+export const stopWords: ReadonlySet<string> = new Set(
+  'a an the of to in on for and or is are be been being by with as at from it its this that these those into onto upon if then else when which what who whom whose how do does did can could will shall should would may might must has have had there their them they we you your our us i me my self cls via per than so such also just very'.split(' '),
+);
+
+/**
+ * Words a doc sentence says about itself rather than about what the symbol does ("Helper method
+ * that returns…", "Function to convert…"): dropped from queries only, because in a name they
+ * carry meaning (`get`, `value`, `method`).
+ */
+export const queryBoilerplate: ReadonlySet<string> = new Set(
+  'return returns returned returning get gets given helper method function functions class instance object value values new use used using specified provided current called call calls simple simply basic like whether either here following e g eg ie etc'.split(' '),
+);
+
+/** The words of a text, as written (split and lower-cased, before stemming). */
+export function rawWords(text: string): string[] {
+  const out: string[] = [];
+  for (const token of text.match(/[A-Za-z][A-Za-z0-9_$]*/g) ?? [])
+    for (const w of splitIdentifier(token)) if (w.length >= 2 && !/^\d+$/.test(w)) out.push(w);
+  return out;
+}
+
+/** Search terms of a text: words stemmed, stop words dropped. */
+export function terms(text: string): string[] {
+  const out: string[] = [];
+  for (const w of rawWords(text)) if (!stopWords.has(w)) out.push(porterStem(w));
+  return out;
+}
+
+/** Search terms of a query: as `terms`, without doc boilerplate (unless nothing else is left). */
+export function queryTerms(query: string): string[] {
+  const words = rawWords(query).filter((w) => !stopWords.has(w));
+  const meaningful = words.filter((w) => !queryBoilerplate.has(w));
+  return (meaningful.length ? meaningful : words).map(porterStem);
+}
