@@ -21,7 +21,8 @@ import type { ApiMember, ApiMembersResult } from '../../core/protocol/api';
 
 /** Typing pause before the model is asked for a call (each request costs the server a generation). */
 const answerDelayMs = 600;
-let answerUnavailableLogged = false;
+/** Why call answers are off, as last logged (said once per reason, not per keystroke). */
+let unavailableLogged = '';
 
 const languages = ['python', 'typescript', 'typescriptreact', 'javascript', 'javascriptreact'];
 const watchGlob = '**/*.{py,pyi,ts,tsx,mts,cts,js,jsx,mjs,cjs}';
@@ -279,8 +280,8 @@ export function registerApiCompletion(context: vscode.ExtensionContext, services
                   services.log.warn(`Find API: ${result.reason}`);
                   break;
                 case 'unavailable':
-                  if (!answerUnavailableLogged) services.log.info(`Find API: no call answers (${result.reason})`);
-                  answerUnavailableLogged = true;
+                  if (unavailableLogged !== result.reason) services.log.info(`Find API: no call answers (${result.reason})`);
+                  unavailableLogged = result.reason;
                   break;
               }
               show();
