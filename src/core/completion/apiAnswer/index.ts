@@ -15,7 +15,7 @@ import { resolveLanguage, type SyntaxLanguage } from '../../syntax/languages';
 import type { CallExpressionInfo, Declaration, SyntaxQueries } from '../../syntax';
 import { scopeModel } from '../rank/scope';
 import { answerCandidates } from './extract';
-import { describeApi, groundCall, type GroundedBy } from './ground';
+import { groundCall, type GroundedBy } from './ground';
 import { buildAnswerMessages, type CursorContext } from './prompt';
 
 export { answerCandidates } from './extract';
@@ -66,7 +66,7 @@ export type ApiAnswer =
   | { status: 'failed'; reason: string };
 
 /** Whole lines before the cursor within `chars` (the cursor's own line always), and the rest of the cursor's line plus lines after. */
-function window(text: string, offset: number, beforeChars: number, afterChars: number): { before: string; after: string } {
+function codeWindow(text: string, offset: number, beforeChars: number, afterChars: number): { before: string; after: string } {
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   let start = lineStart;
   while (start > 0) {
@@ -98,7 +98,7 @@ export async function cursorContext(syntax: Pick<SyntaxQueries, 'declarations' |
   const scope = await scopeModel(syntax, syntaxDoc, doc.offset);
   const rank = (s: string) => ['function', 'class', 'file', 'import'].indexOf(s);
   const names = scope ? [...scope.visible.values()].filter((n) => n.source !== 'builtin' && n.source !== 'document' && n.source !== 'model').sort((a, b) => rank(a.source) - rank(b.source)) : [];
-  const { before, after } = window(doc.text, doc.offset, options.beforeChars ?? 2000, options.afterChars ?? 600);
+  const { before, after } = codeWindow(doc.text, doc.offset, options.beforeChars ?? 2000, options.afterChars ?? 600);
   const enclosing = enclosingFunction(declarations, doc.offset);
   return {
     context: { language, before, after, ...(enclosing ? { enclosing } : {}), names: names.slice(0, options.maxNames ?? 40).map((n) => ({ name: n.name, kind: n.source === 'import' ? `imported ${n.kind}` : n.kind === 'variable' && n.source === 'function' ? 'local' : n.kind })) },
@@ -150,7 +150,7 @@ export async function answerWithCall(input: AnswerInput, deps: { index: ProjectI
     if (beforeChars > 150) {
       beforeChars = Math.floor(beforeChars / 2);
       afterChars = Math.floor(afterChars / 2);
-      Object.assign(context, window(doc.text, doc.offset, beforeChars, afterChars));
+      Object.assign(context, codeWindow(doc.text, doc.offset, beforeChars, afterChars));
     } else if (apis.length > 3) apis = apis.slice(0, apis.length - 1);
     else if (context.names.length > 5) context.names = context.names.slice(0, Math.ceil(context.names.length / 2));
     else break;
@@ -187,4 +187,3 @@ export async function answerWithCall(input: AnswerInput, deps: { index: ProjectI
   return { status: 'rejected', reason: shown ? `the answer has no ${language} call expression ("${shown.length > 60 ? `${shown.slice(0, 60)}…` : shown}")` : 'the answer is empty', answer, chatMs };
 }
 
-export { describeApi as describeRetrievedApi };
