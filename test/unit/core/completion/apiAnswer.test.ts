@@ -243,3 +243,19 @@ test('instruct auto: a server whose chat endpoint refuses is not used, with the 
     await new Promise<void>((resolve) => refusing.close(() => resolve()));
   }
 });
+
+test("a small model context shrinks the prompt (code window first) to fit with the answer", async () => {
+  const retrieved = [ref('restock', 'Inventory'), ref('withdraw', 'Inventory'), ref('report', 'Inventory'), ref('reorder_threshold')];
+  reply = { answer: 'inv.restock("apple")' };
+  const full = await answerWithCall({ query: 'restock', document: storeDoc(), retrieved }, { index, syntax, chat: model.chat! });
+  assert.equal(full.status, 'accepted');
+  const fullChars = (requests.at(-1)!.messages as Array<{ content: string }>).reduce((n, m) => n + m.content.length, 0);
+  const small = await answerWithCall({ query: 'restock', document: storeDoc(), retrieved }, { index, syntax, chat: model.chat! }, { contextTokens: 600, maxTokens: 100 });
+  assert.equal(small.status, 'accepted');
+  const messages = requests.at(-1)!.messages as Array<{ content: string }>;
+  const chars = messages.reduce((n, m) => n + m.content.length, 0);
+  assert.ok(chars < fullChars, `${chars} < ${fullChars}`);
+  assert.ok(Math.ceil(chars / 3) + 100 <= 600, `${chars} characters fit 500 tokens`);
+  assert.match(messages[1]!.content, /<CURSOR>/);
+  assert.match(messages[1]!.content, /def restock/);
+});
