@@ -220,8 +220,11 @@ export async function startServer(model: LoadedEmbeddedModel, options: ServeOpti
     if (at < text.length) out.push(...tok.encodeText(text.slice(at)));
     return out;
   };
-  const tokenText = (id: number) => tok.decode([id]);
-  const tokenBytes = (id: number): number[] => Array.from(tok.tokenBytes(id) ?? new TextEncoder().encode(tokenText(id)));
+  // Per-id text and bytes, decoded once: full-vocabulary answers (n_probs = n_vocab, logprobs: -1) name every id per position.
+  const texts: string[] = [];
+  const byteLists: number[][] = [];
+  const tokenText = (id: number) => (texts[id] ??= tok.decode([id]));
+  const tokenBytes = (id: number): number[] => (byteLists[id] ??= Array.from(tok.tokenBytes(id) ?? new TextEncoder().encode(tokenText(id))));
   const checkIds = (list: number[]) => {
     for (const id of list) if (id < 0 || id >= vocab) throw bad(`token id ${id} is out of vocabulary (0..${vocab - 1})`);
   };
