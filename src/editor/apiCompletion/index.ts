@@ -229,9 +229,11 @@ export function registerApiCompletion(context: vscode.ExtensionContext, services
           let answering: AbortController | undefined;
           let answerTimer: ReturnType<typeof setTimeout> | undefined;
           let searching = false;
+          const busy = () => (pick.busy = searching || !!answering);
+          // Items are replaced only when they change (replacing them moves the active item to the top).
           const show = () => {
             pick.items = answerItem ? [answerItem, ...hits] : hits;
-            pick.busy = searching || !!answering;
+            busy();
           };
           const jump = async (m: ApiMember) => {
             const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(m.uri));
@@ -252,13 +254,13 @@ export function registerApiCompletion(context: vscode.ExtensionContext, services
             answerTimer = setTimeout(async () => {
               const controller = new AbortController();
               answering = controller;
-              show();
+              busy();
               const document = editor.document;
               const result = await engine
                 .request('api.answer', { query: value, uri: document.uri.toString(), text: document.getText(), offset: document.offsetAt(editor.selection.active), languageId: document.languageId, version: document.version }, { signal: controller.signal, priority: 'interactive' })
                 .catch((error: unknown) => (controller.signal.aborted ? undefined : ({ status: 'failed', reason: describeError(error), ms: 0 } as const)));
               if (answering === controller) answering = undefined;
-              if (mine !== seq || !result) return show();
+              if (mine !== seq || !result) return void busy();
               switch (result.status) {
                 case 'accepted':
                   pick.title = undefined;
@@ -284,11 +286,14 @@ export function registerApiCompletion(context: vscode.ExtensionContext, services
                   unavailableLogged = result.reason;
                   break;
               }
-              show();
+              if (result.status === 'accepted') show();
+              else busy();
             }, answerDelayMs);
           };
           pick.onDidChangeValue(async (value) => {
             const mine = ++seq;
+            // A call written for the previous query goes at once.
+            const hadAnswer = !!answerItem;
             answerItem = undefined;
             pick.title = undefined;
             askForCall(value, mine);
@@ -298,7 +303,8 @@ export function registerApiCompletion(context: vscode.ExtensionContext, services
               return show();
             }
             searching = true;
-            show();
+            if (hadAnswer) show();
+            else busy();
             const found = await engine.request('api.search', { query: value, limit: 20 }).catch(() => []);
             if (mine !== seq) return;
             searching = false;
