@@ -23,6 +23,7 @@ import { describeError, TokenwiseError } from '../../core/base/errors';
 import type { LoadedEmbeddedModel } from '../../core/inference/factory';
 import type { ModelInfo } from '../../core/inference/types';
 import { mulberry32 } from '../../core/base/numbers';
+import { utf8CompleteEnd } from '../../core/base/utf8';
 import { chatCompletions } from './chat';
 
 export interface ServeOptions {
@@ -111,6 +112,25 @@ function samplerCandidates(row: Float32Array, g: Gen): Array<{ id: number; p: nu
   return ids.slice(0, keep).map((id, i) => ({ id, p: w[i]! / kept }));
 }
 
+
+/**
+ * A streamed completion's text as both servers send it: each token's characters once they are
+ * complete (a UTF-8 character split over tokens is held back until the token that completes it;
+ * vLLM's incremental detokenizer and llama.cpp's server do the same). Returns the text a token adds.
+ */
+export function streamedText(bytesOf: (id: number) => ArrayLike<number>): (id: number) => string {
+  let pending = new Uint8Array(0);
+  const decoder = new TextDecoder();
+  return (id) => {
+    const add = bytesOf(id);
+    const all = new Uint8Array(pending.length + add.length);
+    all.set(pending);
+    all.set(add, pending.length);
+    const end = utf8CompleteEnd(all);
+    pending = all.slice(end);
+    return decoder.decode(all.subarray(0, end));
+  };
+}
 
 function argmax(row: Float32Array): number {
   let best = 0;
@@ -398,9 +418,11 @@ export async function startServer(model: LoadedEmbeddedModel, options: ServeOpti
       const chunk = (choice: Record<string, unknown>) => res.write(`data: ${JSON.stringify({ id, object: 'text_completion', created, model: name, choices: [choice] })}\n\n`);
       // text_offset counts from the start of the completion, across chunks.
       let offset = 0;
+      const text = streamedText(tokenBytes);
       const r = await generate({ ids: all[0]!, ...base }, signal, (s) => {
-        chunk({ index: 0, text: tokenText(s.id), logprobs: logprobs === null ? null : logprobsOf([s], offset), finish_reason: null, stop_reason: null });
-        offset += tokenText(s.id).length;
+        const delta = text(s.id);
+        chunk({ index: 0, text: delta, logprobs: logprobs === null ? null : logprobsOf([s], offset), finish_reason: null, stop_reason: null });
+        offset += delta.length;
       });
       chunk({ index: 0, text: '', logprobs: null, finish_reason: r.reason, stop_reason: r.stopWord || null });
       res.end('data: [DONE]\n\n');
@@ -514,10 +536,11 @@ export async function startServer(model: LoadedEmbeddedModel, options: ServeOpti
       const t0 = performance.now();
       let first = -1;
       let n = 0;
+      const text = streamedText(tokenBytes);
       const r = await generate(base(all[0]!), signal, (s) => {
         if (first < 0) first = performance.now() - t0;
         n++;
-        const event = { index: 0, content: tokenText(s.id), tokens: [s.id], stop: false, id_slot: 0, tokens_predicted: n, tokens_evaluated: all[0]!.length, ...(nProbs > 0 ? { completion_probabilities: [probsOf(s)] } : {}) };
+        const event = { index: 0, content: text(s.id), tokens: [s.id], stop: false, id_slot: 0, tokens_predicted: n, tokens_evaluated: all[0]!.length, ...(nProbs > 0 ? { completion_probabilities: [probsOf(s)] } : {}) };
         res.write(`data: ${JSON.stringify(event)}\n\n`);
       });
       const total = performance.now() - t0;

@@ -81,8 +81,8 @@ export function toHex(bytes: Uint8Array): string {
 
 const lenientDecoder = new TextDecoder();
 
-/** Decodes bytes as UTF-8, dropping an incomplete trailing character (generation may stop inside one). */
-export function utf8DecodeComplete(bytes: Uint8Array): string {
+/** Where the bytes end before an incomplete trailing UTF-8 character (their length when there is none). */
+export function utf8CompleteEnd(bytes: Uint8Array): number {
   let end = bytes.length;
   for (let k = 1; k <= 3 && k <= bytes.length; k++) {
     const b = bytes[bytes.length - k]!;
@@ -91,5 +91,10 @@ export function utf8DecodeComplete(bytes: Uint8Array): string {
     if (need > k) end = bytes.length - k;
     break;
   }
-  return lenientDecoder.decode(bytes.subarray(0, end));
+  return end;
+}
+
+/** Decodes bytes as UTF-8, dropping an incomplete trailing character (generation may stop inside one). */
+export function utf8DecodeComplete(bytes: Uint8Array): string {
+  return lenientDecoder.decode(bytes.subarray(0, utf8CompleteEnd(bytes)));
 }

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { loadBackend, type LoadedEmbeddedModel, type LoadedModel } from '../../../src/core/inference/factory';
 import { complete, createCompletionSession, type CompletionRequest, type CompletionResult } from '../../../src/core/completion/pipeline';
-import { startServer } from '../../../src/cli/serve/server';
+import { startServer, streamedText } from '../../../src/cli/serve/server';
 import { shippedModelDir } from '../helpers/paths';
 
 const tokenizerPath = join(shippedModelDir, 'tokenizer.json');
@@ -222,4 +222,10 @@ test('serve streams chosen-token logprobs from the engine loop, and a stop strin
   assert.equal(end.stop, true);
   assert.equal(end.stop_type, 'word');
   assert.equal(end.stopping_word, last);
+});
+
+test('serve streams text as the servers do: a character split over tokens comes with the token that completes it', () => {
+  const pieces = [[0x61], [0xc3], [0xbc], [0xe2, 0x9c], [0x93, 0x62], [0xf0, 0x9f, 0x98], [0x80]];
+  const text = streamedText((id) => pieces[id]!);
+  assert.deepEqual(pieces.map((_, id) => text(id)), ['a', '', 'ü', '', '✓b', '', '😀']);
 });
