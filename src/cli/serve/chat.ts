@@ -38,7 +38,7 @@ export interface ChatServeContext {
 /** The plain transcript for models without a chat template; these strings stop the answer. */
 const plainStops = ['\nUser:', '\nSystem:'];
 
-function templateSource(chatTemplate: unknown): string | undefined {
+export function templateSource(chatTemplate: unknown): string | undefined {
   if (typeof chatTemplate === 'string' && chatTemplate.trim()) return chatTemplate;
   if (Array.isArray(chatTemplate)) {
     const named = chatTemplate.find((t) => t && typeof t === 'object' && (t as { name?: unknown }).name === 'default') as { template?: unknown } | undefined;

@@ -24,7 +24,7 @@ import type { LoadedEmbeddedModel } from '../../core/inference/factory';
 import type { ModelInfo } from '../../core/inference/types';
 import { mulberry32 } from '../../core/base/numbers';
 import { utf8CompleteEnd } from '../../core/base/utf8';
-import { chatCompletions } from './chat';
+import { chatCompletions, templateSource } from './chat';
 
 export interface ServeOptions {
   port: number;
@@ -640,7 +640,7 @@ export async function startServer(model: LoadedEmbeddedModel, options: ServeOpti
         default_generation_settings: { n_ctx: info.maxContext, model: name, n_predict: -1, temperature: 0.8, top_k: 40, top_p: 0.95 },
         total_slots: 1,
         model_path: info.location,
-        chat_template: '',
+        chat_template: templateSource(tok.config.chat_template) ?? '',
         build_info: 'tokenwise serve',
       });
     if (method !== 'POST') throw new HttpFailure(404, `Not found: ${method} ${path}`, 'NotFoundError');

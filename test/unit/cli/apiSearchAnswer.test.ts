@@ -10,12 +10,14 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { loadBackend } from '../../../src/core/inference/factory';
 import { startServer } from '../../../src/cli/serve/server';
 import { renderChat } from '../../../src/cli/serve/chat';
 import { runCli } from '../../../src/cli/dispatcher';
 import { cliCommands } from '../../../src/cli/commands';
-import { fixturesDir, shippedModelDir } from '../helpers/paths';
+import { fixturesDir, modelFixturesDir, shippedModelDir } from '../helpers/paths';
 
 const shop = join(fixturesDir, 'apiAnswer/shop');
 const servedPromise = loadBackend({ backend: 'embedded', modelPath: shippedModelDir, executionProvider: 'cpu', threads: 1, kvCacheMB: 32 });
@@ -126,4 +128,24 @@ test('api-search --answer prints the grounded call (a loopback chat server with 
   assert.match(embedded.err, /--answer needs an instruction-tuned model on a server/);
   const line = await cli('api-search', 'stock', '--repo', shop, '--answer', '--backend', 'openai', '--url', 'http://127.0.0.1:9', '--file', join(shop, 'store.py'), '--line', '99');
   assert.match(line.err, /--line 99 is past the end of .*store\.py \(9 lines\)/);
+});
+
+test("serve /props reports the served model's chat template (llama.cpp's `auto` then sees an instruction model); empty without one", async () => {
+  const chatml = "{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}";
+  const dir = mkdtempSync(join(tmpdir(), 'tw-chat-model-'));
+  cpSync(join(modelFixturesDir, 'tiny-llama-fp16'), dir, { recursive: true });
+  const config = JSON.parse(readFileSync(join(dir, 'tokenizer_config.json'), 'utf8'));
+  writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify({ ...config, chat_template: chatml }));
+  const model = await loadBackend({ backend: 'embedded', modelPath: dir, executionProvider: 'cpu', threads: 1, kvCacheMB: 8 });
+  const server = await startServer(model, { port: 0 });
+  try {
+    const props = (await (await fetch(`${server.url}/props`)).json()) as { chat_template: string };
+    assert.equal(props.chat_template, chatml);
+    const plain = (await (await fetch(`${(await serverPromise).url}/props`)).json()) as { chat_template: string };
+    assert.equal(plain.chat_template, '', 'the shipped model has no chat template');
+  } finally {
+    await server.close();
+    await model.backend.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
