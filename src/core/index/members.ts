@@ -358,8 +358,8 @@ export function allMemberCandidates(index: ProjectIndex): MemberCandidate[] {
 
 export interface RankedMember extends MemberCandidate {
   score: number;
-  /** The weighted parts of the score (kind, usage, model, prefix) and the raw features behind them, for inspection and tuning. */
-  parts: { kind: number; usage: number; model: number; prefix: number };
+  /** The weighted parts of the score (kind, resolved, usage, model, prefix); `features` are the raw values behind `usage`, for inspection and tuning. */
+  parts: { kind: number; resolved: number; usage: number; model: number; prefix: number };
   features: RankFeatures;
 }
 
@@ -385,6 +385,8 @@ export interface RankFeatures {
   /** Best and mean Dice similarity of the code before the cursor to the code around the member's uses in other files. */
   similarBest: number;
   similarMean: number;
+  /** Best Dice similarity of the code before the cursor to the code around the member's calls earlier in this file. */
+  fileSimilar: number;
   /** log(1 + calls of the member in other files). */
   popularity: number;
   /** Share (capped at 1 from 3 up) of those calls made on a receiver named like this one. */
@@ -407,15 +409,23 @@ export interface RankFeatures {
   enclosing: number;
   /** A predicate (`is_x`, `hasY`, `-> bool`) where a condition is written (`if recv.`, `!recv.`): 1; elsewhere -1; else 0. */
   predicate: number;
+  /** A class member inherited (or a mixin partner's) rather than the class's own: 1 (a module's re-exports are left to `kind`). */
+  inherited: number;
+  /** A private name (`_x`, `#x`) seen from outside its class: 1. */
+  private: number;
+  /** A data member (attribute, variable, constant) rather than a function: 1. */
+  data: number;
 }
 
 export const rankWeights = {
-  // Fitted by coordinate ascent on the dev repositories' case dumps (`eval api --cases f --case-candidates 60`; see README).
-  similarBest: 3, similarMean: 4, popularity: -0.2, receiverUsage: 0.3, echo: 2.2, context: -0.5, sameReceiver: 1, fileUse: -0.2, fileReceiver: 0.1, fileRecent: 0.1, fileReceiverCalls: 2.2, enclosing: 0.05, predicate: 2.2,
-  model: 0.6, resolved: 0.5, usageResolved: 0.8,
+  // Fitted by coordinate ascent on the dev repositories' case dumps (`eval api --cases f --case-candidates 80`; see README).
+  similarBest: 3, similarMean: 4, fileSimilar: 5, popularity: -0.2, receiverUsage: 0.3, echo: 4, context: -0.5, sameReceiver: 1, fileUse: -0.5, fileReceiver: 0.05, fileRecent: 0.3, fileReceiverCalls: 2.2, enclosing: 0.1, predicate: 0.2, inherited: 3, private: -2, data: 0.05,
+  model: 0.6,
+  // A member of the receiver's class when the project-wide fallback is mixed in, by how the class was found.
+  resolved: 0.5, resolvedByUsage: 4, resolvedBySimilarity: 5,
 };
 
-const featureNames = ['similarBest', 'similarMean', 'popularity', 'receiverUsage', 'echo', 'context', 'sameReceiver', 'fileUse', 'fileReceiver', 'fileRecent', 'fileReceiverCalls', 'enclosing', 'predicate'] as const satisfies ReadonlyArray<keyof RankFeatures>;
+const featureNames = ['similarBest', 'similarMean', 'fileSimilar', 'popularity', 'receiverUsage', 'echo', 'context', 'sameReceiver', 'fileUse', 'fileReceiver', 'fileRecent', 'fileReceiverCalls', 'enclosing', 'predicate', 'inherited', 'private', 'data'] as const satisfies ReadonlyArray<keyof RankFeatures>;
 
 /** Plural and verb endings off (`errors` ~ `error`, `parsed` ~ `parse`). */
 function stemWord(w: string): string {
@@ -455,6 +465,8 @@ function fileAccesses(text: string, receiver: string): Map<string, { uses: numbe
   return out;
 }
 
+const dataKinds = new Set(['attribute', 'variable', 'constant']);
+
 /** A member that answers yes or no: `is_x`, `hasY`, `canZ`, or declared `-> bool` / `: boolean`. */
 function isPredicate(s: ApiSymbol): boolean {
   return /^_*(?:is|has|can|should|supports|needs|was|will|contains|exists|matches|allows|uses)(?:[A-Z_]|$)/.test(s.name) || /^(?:bool|boolean)$/.test((s.returnType ?? '').trim());
@@ -473,6 +485,7 @@ function wordShare(label: string, words: ReadonlySet<string>): number {
 export function rankMembers(index: ProjectIndex, candidates: readonly MemberCandidate[], ctx: RankContext): RankedMember[] {
   const p = ctx.prefix.toLowerCase();
   const contextWords = new Set(wordsOf(ctx.contextText));
+
   const last = ctx.receiver.chain[ctx.receiver.chain.length - 1];
   const receiverWords = new Set(last ? wordsOf(last.name) : []);
   const lineStart = ctx.contextText.lastIndexOf('\n') + 1;
@@ -486,6 +499,9 @@ export function rankMembers(index: ProjectIndex, candidates: readonly MemberCand
   const fileText = ctx.fileText ?? '';
   const inFile = fileAccesses(fileText, last && !last.call ? last.name : ')');
   const fileLines = fileText.split('\n').length - 1;
+  // The calls this file makes (the live text's record when the editor or the evaluation gives one), with their contexts.
+  const liveUsages = new Map<string, Array<ReadonlySet<string>>>();
+  if (contextWords.size) for (const [member, words] of index.file(ctx.uri)?.usages ?? []) (liveUsages.get(member) ?? liveUsages.set(member, []).get(member)!).push(new Set(words.split(' ')));
   const inCondition = /(?:\b(?:if|elif|while|not|and|or|assert)|!|&&|\|\||\?)\s*\(?\s*$/.test(fileText.slice(fileText.lastIndexOf('\n') + 1));
   const out: RankedMember[] = [];
   for (const c of candidates) {
@@ -497,7 +513,9 @@ export function rankMembers(index: ProjectIndex, candidates: readonly MemberCand
       else if (splitIdentifier(c.label).some((w) => w.startsWith(p))) prefix = 0;
       else continue;
     }
-    const f: RankFeatures = { similarBest: 0, similarMean: 0, popularity: 0, receiverUsage: 0, echo: 0, context: 0, sameReceiver: 0, fileUse: 0, fileReceiver: 0, fileRecent: 0, fileReceiverCalls: 0, enclosing: 0, predicate: 0 };
+    const f: RankFeatures = { similarBest: 0, similarMean: 0, fileSimilar: 0, popularity: 0, receiverUsage: 0, echo: 0, context: 0, sameReceiver: 0, fileUse: 0, fileReceiver: 0, fileRecent: 0, fileReceiverCalls: 0, enclosing: 0, predicate: 0, inherited: c.inherited && ctx.resolution.target.kind === 'class' ? 1 : 0, private: 0, data: 0 };
+    if ((/^_[^_]/.test(c.label) || c.label.startsWith('#')) && ctx.resolution.by !== 'self') f.private = 1;
+    if (dataKinds.has(c.ref.symbol.kind)) f.data = 1;
     const usages = index.usagesOf(c.label, ctx.uri);
     if (usages.length) {
       let sum = 0;
@@ -506,9 +524,11 @@ export function rankMembers(index: ProjectIndex, candidates: readonly MemberCand
         const d = contextWords.size ? dice(contextWords, words) : 0;
         f.similarBest = Math.max(f.similarBest, d);
         sum += d;
+
         if (receiver.size && receiverWords.size && dice(receiverWords, receiver) >= 0.5) sameReceiver++;
       }
       f.similarMean = sum / usages.length;
+
       f.popularity = Math.log1p(index.usageCount(c.label, ctx.uri));
       f.receiverUsage = Math.min(1, sameReceiver / 3);
     }
@@ -523,6 +543,7 @@ export function rankMembers(index: ProjectIndex, candidates: readonly MemberCand
     if (isPredicate(c.ref.symbol)) f.predicate = inCondition ? 1 : -1;
     const calls = onReceiver.get(c.label);
     if (calls) f.sameReceiver = Math.log1p(calls) / Math.log1p(maxOnReceiver);
+    for (const words of liveUsages.get(c.label) ?? []) f.fileSimilar = Math.max(f.fileSimilar, dice(contextWords, words));
     const seen = inFile.get(c.label);
     if (seen) {
       f.fileUse = Math.log1p(seen.uses);
@@ -532,8 +553,10 @@ export function rankMembers(index: ProjectIndex, candidates: readonly MemberCand
     }
     let usage = 0;
     for (const name of featureNames) usage += rankWeights[name] * f[name];
-    const kind = kindScore(c.ref.symbol, ctx.resolution, c.inherited, c.label) + (c.resolved ? rankWeights.resolved * (ctx.resolution.by === 'similarity' ? 0.4 : ctx.resolution.by === 'usage' ? rankWeights.usageResolved : 1) : 0);
-    out.push({ ...c, score: prefix + kind + usage, parts: { kind, usage, model: 0, prefix }, features: f });
+    const by = ctx.resolution.by;
+    const resolved = c.resolved ? (by === 'similarity' ? rankWeights.resolvedBySimilarity : by === 'usage' ? rankWeights.resolvedByUsage : rankWeights.resolved) : 0;
+    const kind = kindScore(c.ref.symbol, ctx.resolution, c.inherited, c.label);
+    out.push({ ...c, score: prefix + kind + resolved + usage, parts: { kind, resolved, usage, model: 0, prefix }, features: f });
   }
   out.sort((a, b) => b.score - a.score || (a.label < b.label ? -1 : 1));
   return out;

@@ -61,10 +61,11 @@ export interface ApiEvalReport {
   caseMs: number;
 }
 
-/** A ranked candidate of a case with what its score is made of: `base` (kind, resolution, prefix, model) plus the weighted features. */
+/** A ranked candidate of a case with what its score is made of: `base` (kind, prefix, model), the resolved-class bonus when `resolved`, and the weighted features. */
 export interface CaseCandidate {
   label: string;
   base: number;
+  resolved: boolean;
   features: RankFeatures;
 }
 
@@ -210,7 +211,7 @@ export async function evaluateApi(fs: WorkspaceFs, root: string, syntax: SyntaxS
     if (rank === 1) g.hits++;
     groups.set(ranked.by, g);
     if (options.onCase) {
-      const shown = (i: RankedMember): CaseCandidate => ({ label: i.label, base: i.parts.kind + i.parts.prefix + i.parts.model, features: i.features });
+      const shown = (i: RankedMember): CaseCandidate => ({ label: i.label, base: i.parts.kind + i.parts.prefix + i.parts.model, resolved: !!i.resolved, features: i.features });
       const n = options.caseCandidates ?? 0;
       const candidates = n ? [...ranked.items.slice(0, n), ...(rank > n ? [ranked.items[rank - 1]!] : [])].map(shown) : undefined;
       options.onCase({ uri: c.uri, line: text.split('\n').length, member: c.member, receiver: completion?.receiver ?? '', by: ranked.by, target: describeTarget(completion?.target), rank, top: ranked.items.slice(0, 5).map((i) => i.label), ...(candidates ? { candidates } : {}) });
