@@ -9,7 +9,7 @@ import type { Declaration, ImportInfo } from '../syntax/types';
 import type { ApiSymbol, FileRecord, ImportRecord } from './types';
 import { wordsOf } from './words';
 
-export const extractLimits = { symbols: 4000, docChars: 600, usages: 600, usageWords: 12 };
+export const extractLimits = { symbols: 4000, docChars: 600, usages: 600, usageWords: 12, bodyChars: 4000, bodyWords: 48 };
 
 /** Languages the index reads (the others are skipped by the scan). */
 export const indexedLanguages: ReadonlySet<SyntaxLanguage> = new Set(['python', 'typescript', 'tsx', 'javascript']);
@@ -53,7 +53,12 @@ function symbolOf(d: Declaration, text: string): ApiSymbol | undefined {
     const returned = returnedClass(text.slice(d.range.start, Math.min(d.range.end, d.range.start + 20000)), symbol.container);
     if (returned) symbol.returns = returned;
   }
-  if (d.doc) symbol.doc = d.doc.length > extractLimits.docChars ? d.doc.slice(0, extractLimits.docChars) : d.doc;
+  const doc = docText(d.doc);
+  if (doc) symbol.doc = doc.length > extractLimits.docChars ? doc.slice(0, extractLimits.docChars) : doc;
+  if (d.kind === 'function' || d.kind === 'method') {
+    const body = bodyWords(text.slice(d.range.start, Math.min(d.range.end, d.range.start + extractLimits.bodyChars)), d.name);
+    if (body) symbol.body = body;
+  }
   if (d.scope === 'class') symbol.exported = !d.name.startsWith('#') && !/^\s*(?:private|protected)\b/.test(header) && !(/^_[^_]/.test(d.name));
   return symbol;
 }
@@ -245,6 +250,43 @@ function attrTypesOf(decls: readonly Declaration[], text: string): Record<string
     if (cls) out[`${cls}.${m[1]}`] ??= m[2]!;
   }
   return Object.keys(out).length ? out : undefined;
+}
+
+/** Comments addressed to tools (bundlers, linters, coverage, type checkers), not to readers: whole lines, and marks anywhere. */
+const toolPragmaLine = /^\s*(?:eslint-(?:disable|enable)|eslint\s|global\s+[\w$]+(?:\s*[:,]\s*[\w$]+)*\s*$|istanbul\s+ignore|[cv]8\s+ignore|prettier-ignore|@ts-(?:ignore|expect-error|nocheck|check)|tslint:|jshint\s|noqa|type:\s*ignore|pragma:\s*no\s*cover|fmt:\s*(?:on|off|skip)|pylint:|webpack[A-Z]\w*:|@vite-ignore).*$/gim;
+const toolPragmaMark = /[#@]__(?:PURE|NO_SIDE_EFFECTS|INLINE|NOINLINE)__|\s*#\s*(?:noqa|type:\s*ignore|pragma:\s*no\s*cover)\b.*$/gim;
+
+/** A doc as readers wrote it: tool pragmas dropped, a license header is no doc (undefined when nothing is left). */
+export function docText(doc: string | undefined): string | undefined {
+  if (!doc) return undefined;
+  if (/^\s*(?:@license\b|@preserve\b|copyright\b|\(c\)\s|SPDX-License-Identifier\b)/i.test(doc)) return undefined;
+  const text = doc.replace(toolPragmaLine, '').replace(toolPragmaMark, '').trim();
+  return text || undefined;
+}
+
+/** Words of the languages themselves: in every body, no evidence of what one does. */
+const codeKeywords = new Set(
+  'def return self cls this if else elif for while in not and or is none true false null undefined const let var function async await new typeof instanceof try except catch finally raise throw with as import from pass lambda yield class super void delete break continue of switch case default export public private protected readonly static any string number boolean object unknown never type interface extends implements keyof infer str int bool dict list tuple float bytes optional'.split(' '),
+);
+
+/**
+ * What a function's body uses, as words: the identifiers and comments it is written with ("opens
+ * a file, `json.load`s it, returns `Config`" is "load the config file"), distinct, first seen
+ * first, bounded. Doc strings and block comments are left out: the doc is a field of its own.
+ */
+export function bodyWords(declaration: string, name: string): string | undefined {
+  const code = declaration
+    .replace(/("""|''')[\s\S]*?(?:\1|$)|\/\*[\s\S]*?(?:\*\/|$)/g, ' ')
+    // A string alone on its line is a docstring written with single quotes.
+    .replace(/^\s*[rRuUbB]*("[^"\n]*"|'[^'\n]*')\s*$/gm, ' ');
+  const own = new Set(wordsOf(name));
+  const out = new Set<string>();
+  for (const w of wordsOf(code)) {
+    if (own.has(w) || codeKeywords.has(w) || /^\d/.test(w)) continue;
+    out.add(w);
+    if (out.size >= extractLimits.bodyWords) break;
+  }
+  return out.size ? [...out].join(' ') : undefined;
 }
 
 const keywordsNotReceivers = new Set(['if', 'for', 'while', 'return', 'function', 'typeof', 'new', 'await']);

@@ -10,7 +10,7 @@ import type { ApiSymbol, ApiTarget, FileRecord, SymbolRef, TsConfigRecord } from
 
 export const indexFormat = 'tokenwise-api-index';
 /** Bump when FileRecord or what extraction writes into it changes: older files are rebuilt. */
-export const indexVersion = 2;
+export const indexVersion = 3;
 
 /** What a name exported by a module, or bound by an import, stands for. */
 export type Binding = { kind: 'symbol'; ref: SymbolRef } | { kind: 'module'; uri: string };
@@ -568,7 +568,7 @@ function wordSet(words: string): ReadonlySet<string> {
 
 function validSymbol(s: unknown): s is ApiSymbol {
   const v = s as ApiSymbol;
-  return !!v && typeof v === 'object' && typeof v.name === 'string' && typeof v.kind === 'string' && typeof v.container === 'string' && typeof v.line === 'number' && typeof v.character === 'number' && typeof v.exported === 'boolean';
+  return !!v && typeof v === 'object' && typeof v.name === 'string' && typeof v.kind === 'string' && typeof v.container === 'string' && typeof v.line === 'number' && typeof v.character === 'number' && typeof v.exported === 'boolean' && (v.body === undefined || typeof v.body === 'string');
 }
 
 function validRecord(f: unknown): f is FileRecord {

@@ -21,6 +21,8 @@ export interface ApiSymbol {
   returns?: string;
   /** Doc comment / docstring, cut to a bound. */
   doc?: string;
+  /** Functions and methods: the distinct words of the body's code and comments (no doc), bounded. */
+  body?: string;
   exported: boolean;
   /** Static members, class methods (called on the class rather than an instance). */
   static?: boolean;

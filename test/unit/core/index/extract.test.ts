@@ -1,0 +1,74 @@
+/** Extraction details the search reads: body words of functions and docs without tool pragmas (real tree-sitter). */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ProjectIndex, recordOf } from '../../../../src/core/index';
+import { docText } from '../../../../src/core/index/extract';
+import { syntax } from './helpers';
+
+async function symbolsOf(uri: string, text: string, languageId: string) {
+  const doc = { uri, version: 1, text, languageId };
+  const record = recordOf({ uri, text }, languageId === 'python' ? 'python' : 'typescript', await syntax.declarations(doc), await syntax.imports(doc));
+  syntax.close(uri);
+  return Object.fromEntries(record.symbols.map((s) => [s.name, s]));
+}
+
+test('a function body gives its words: code and comments, not its docstring, its own name or keywords', async () => {
+  const py = await symbolsOf(
+    'file:///w/config.py',
+    [
+      'def load(path):',
+      '    """Read the settings from disk."""',
+      '    # decode the JSON text',
+      '    with open(path) as handle:',
+      '        return Config(json.load(handle))',
+      '',
+      "def single(x):",
+      "    'Quoted docstring words.'",
+      '    return x.strip()',
+      '',
+    ].join('\n'),
+    'python',
+  );
+  const loadWords = py.load!.body!.split(' ');
+  for (const w of ['decode', 'json', 'text', 'open', 'path', 'handle', 'config']) assert.ok(loadWords.includes(w), w);
+  for (const w of ['read', 'settings', 'disk', 'load', 'def', 'return', 'with', 'as']) assert.ok(!loadWords.includes(w), w);
+  assert.equal(py.single!.body, 'strip');
+
+  const ts = await symbolsOf(
+    'file:///w/cart.ts',
+    ['/** Adds an item to the cart. */', 'export function addItem(cart: Cart, item: Item): void {', '  /* block comments are docs-like */', '  cart.lines.push(item);', '}', 'export class Cart { lines: Item[] = []; }', ''].join('\n'),
+    'typescript',
+  );
+  // `item` is a word of the name itself; the block comment is left out.
+  assert.deepEqual(ts.addItem!.body!.split(' ').sort(), ['cart', 'lines', 'push']);
+  assert.equal(ts.Cart!.body, undefined);
+});
+
+test('docs lose tool pragmas; a license header or a pragma alone is no doc', async () => {
+  assert.equal(docText('Returns true if the value is a draft\n#__PURE__'), 'Returns true if the value is a draft');
+  assert.equal(docText('#__PURE__'), undefined);
+  assert.equal(docText('eslint-disable-next-line no-console'), undefined);
+  assert.equal(docText('istanbul ignore next'), undefined);
+  assert.equal(docText('Parse the file.\n@ts-ignore'), 'Parse the file.');
+  assert.equal(docText('Count the items. # noqa: E501'), 'Count the items.');
+  assert.equal(docText('Copyright (c) 2020 Someone. All rights reserved.'), undefined);
+  assert.equal(docText('@license MIT'), undefined);
+  // Words that only look like pragmas stay.
+  assert.equal(docText('Parses the eslint config file.'), 'Parses the eslint config file.');
+  assert.equal(docText('Global callbacks that fire for every query.'), 'Global callbacks that fire for every query.');
+
+  const ts = await symbolsOf('file:///w/draft.ts', ['/*#__PURE__*/', 'export function isDraft(value: unknown): boolean { return !!value; }', '// eslint-disable-next-line', 'export function other(): void {}', ''].join('\n'), 'typescript');
+  assert.equal(ts.isDraft!.doc, undefined);
+  assert.equal(ts.other!.doc, undefined);
+});
+
+test('a serialized index with a malformed body is rejected', () => {
+  const index = new ProjectIndex('file:///w');
+  const text = index.serialize();
+  const data = JSON.parse(text) as { files: unknown[] };
+  const symbol = { name: 'f', kind: 'function', container: '', exported: true, line: 0, character: 0, body: 'open json' };
+  data.files = [{ uri: 'file:///w/a.py', language: 'python', size: 1, mtime: 0, symbols: [symbol], imports: [] }];
+  assert.ok(!('rejected' in ProjectIndex.deserialize(JSON.stringify(data), 'file:///w')));
+  (symbol as { body: unknown }).body = 7;
+  assert.deepEqual(ProjectIndex.deserialize(JSON.stringify(data), 'file:///w'), { rejected: 'damaged (invalid file record)' });
+});
