@@ -14,6 +14,7 @@ import type { EntryType, WorkspaceFs } from '../core/workspace/fs';
 import type { SyntaxService } from '../core/syntax';
 import { IgnoreRules, ProjectIndex, buildIndex, indexFile, recordOf, indexLanguageOf, completeMembers, addModelScores, type NameScorer } from '../core/index';
 import { ApiSearch } from '../core/search/bm25';
+import { apiFamilyOfText } from '../core/search/family';
 import type { ApiContext } from '../core/completion/context/apiContext';
 import { answerWithCall } from '../core/completion/apiAnswer';
 import type { ChatCapability } from '../core/inference/remote/chat';
@@ -175,11 +176,13 @@ export class ApiService {
     };
   }
 
-  find(query: string, limit = 20): ApiSearchItem[] {
+  /** APIs for a description in words; with `languageId` (or a path), only those code in that language can call. */
+  find(query: string, limit = 20, languageId?: string): ApiSearchItem[] {
     const index = this.index;
     if (!index) return [];
     this.search ??= new ApiSearch(index);
-    return this.search.search(query, { limit }).map((h) => ({ ...toMember(h.ref), score: h.score }));
+    const family = apiFamilyOfText(languageId);
+    return this.search.search(query, { limit, ...(family ? { family } : {}) }).map((h) => ({ ...toMember(h.ref), score: h.score }));
   }
 
   /** A call for the cursor from the chat model, grounded in the top `topK` search results (`chat` absent: why not). */
@@ -189,7 +192,8 @@ export class ApiService {
     if (!chat) return { status: 'unavailable', reason: whyNoChat };
     const t0 = performance.now();
     this.search ??= new ApiSearch(index);
-    const retrieved = this.search.search(params.query, { limit: params.topK ?? 8 }).map((h) => h.ref);
+    const family = apiFamilyOfText(params.languageId) ?? apiFamilyOfText(params.uri);
+    const retrieved = this.search.search(params.query, { limit: params.topK ?? 8, ...(family ? { family } : {}) }).map((h) => h.ref);
     const document = { uri: params.uri, text: params.text, offset: params.offset, ...(params.languageId ? { languageId: params.languageId } : {}), ...(params.version !== undefined ? { version: params.version } : {}) };
     const r = await answerWithCall({ query: params.query, document, retrieved }, { index, syntax: this.syntax(), chat }, { stream: true, ...(contextTokens ? { contextTokens } : {}), ...(params.timeoutMs ? { timeoutMs: params.timeoutMs } : {}), ...(signal ? { signal } : {}) });
     const ms = performance.now() - t0;

@@ -1,5 +1,5 @@
 /**
- * `tokenwise api-search "<query>" --repo <dir> [--limit N] [--json]`: the conversational API search of "Find API…";
+ * `tokenwise api-search "<query>" --repo <dir> [--limit N] [--lang L] [--json]`: the conversational API search of "Find API…";
  * with `--answer --backend <server> --url <url> [--file f --line n --col n]` also the call an
  * instruction-tuned model writes for that cursor, grounded in the retrieved signatures.
  */
@@ -12,6 +12,7 @@ import { SyntaxService } from '../../core/syntax';
 import { buildIndex } from '../../core/index';
 import type { SymbolRef } from '../../core/index/types';
 import { ApiSearch } from '../../core/search/bm25';
+import { apiFamilyOfText } from '../../core/search/family';
 import { answerWithCall, type ApiAnswer } from '../../core/completion/apiAnswer';
 import { loadBackend, isRemoteSettings } from '../../core/inference/factory';
 import { instructSettings, type InstructSetting } from '../../core/inference/remote/chat';
@@ -45,8 +46,9 @@ export const apiSearchCommand: CliCommand = {
   options: {
     repo: { type: 'string', valueName: 'dir', description: 'The repository (default: the current folder).' },
     limit: { type: 'number', valueName: 'n', integer: true, min: 1, description: 'Most results (default 10).' },
+    lang: { type: 'string', valueName: 'language', description: "Only APIs code in this language can call: python, or typescript / tsx / javascript / ecma (one family); default: the --file's language, else all." },
     answer: { type: 'boolean', description: `Also ask the server's instruction-tuned model (POST /v1/chat/completions) for one call for the cursor, using only the top ${answerTopK} results; it is grounded (callee retrieved, arity, keyword names) or rejected with the reason.` },
-    file: { type: 'string', valueName: 'path', description: '--answer: the file the cursor is in (default: none, no cursor context).' },
+    file: { type: 'string', valueName: 'path', description: "The file the cursor is in: only APIs its language can call (as the editor does); --answer: the cursor's context (default: none)." },
     line: { type: 'number', valueName: 'n', integer: true, min: 1, description: '--answer: the cursor line, 1-based (default: the end of the file).' },
     col: { type: 'number', valueName: 'n', integer: true, min: 1, description: "--answer: the cursor column, 1-based UTF-16 (default: the line's end)." },
     instruct: { type: 'string', choices: instructSettings, description: 'Is the served model instruction-tuned: auto (default: ask the server), on, off.' },
@@ -64,7 +66,7 @@ export const apiSearchCommand: CliCommand = {
     if (!query.trim()) throw new TokenwiseError('usage', 'The query is empty.');
     const o = ctx.args.options;
     const wantAnswer = o.answer === true;
-    if (!wantAnswer) for (const name of ['file', 'line', 'col', 'instruct', 'backend', 'url', 'remote-model']) if (o[name] !== undefined) throw new TokenwiseError('usage', `--${name} needs --answer.`);
+    if (!wantAnswer) for (const name of ['line', 'col', 'instruct', 'backend', 'url', 'remote-model']) if (o[name] !== undefined) throw new TokenwiseError('usage', `--${name} needs --answer.`);
     const settings = wantAnswer ? backendSettingsFrom(ctx, 0) : undefined;
     if (settings && !isRemoteSettings(settings)) throw new TokenwiseError('usage', '--answer needs an instruction-tuned model on a server: --backend openai|vllm|llamacpp|ollama --url <url>.');
     const root = resolve((o.repo as string | undefined) ?? '.');
@@ -72,10 +74,13 @@ export const apiSearchCommand: CliCommand = {
     const fileText = file ? readTextFile(file) : undefined;
     const offset = file ? offsetAt(fileText!, o.line as number | undefined, o.col as number | undefined, file) : undefined;
     if (!file && (o.line !== undefined || o.col !== undefined)) throw new TokenwiseError('usage', '--line and --col need --file.');
+    const lang = o.lang as string | undefined;
+    const family = lang !== undefined ? apiFamilyOfText(lang) : apiFamilyOfText(file);
+    if (lang !== undefined && !family) throw new TokenwiseError('usage', `--lang ${lang}: expected python, typescript, tsx, javascript or ecma.`);
     const syntax = new SyntaxService();
     try {
       const built = await buildIndex(nodeWorkspaceFs, root, syntax, { signal: ctx.signal });
-      const hits = new ApiSearch(built.index).search(query, { limit: Math.max((o.limit as number | undefined) ?? 10, wantAnswer ? answerTopK : 0) });
+      const hits = new ApiSearch(built.index).search(query, { limit: Math.max((o.limit as number | undefined) ?? 10, wantAnswer ? answerTopK : 0), ...(family ? { family } : {}) });
       const relative = (uri: string) => (uri.startsWith(root) ? uri.slice(root.length + 1) : uri);
       const results = hits.slice(0, (o.limit as number | undefined) ?? 10).map((h) => ({
         name: h.ref.symbol.name,

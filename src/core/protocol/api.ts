@@ -107,7 +107,8 @@ export interface ApiMethods {
   'api.save': [Record<string, never>, { bytes: number }];
   /** Members at `recv.` (undefined when the cursor is not after a member access or there is no index). */
   'api.members': [ApiMembersParams, ApiMembersResult | undefined];
-  'api.search': [{ query: string; limit?: number }, ApiSearchItem[]];
+  /** `languageId`: the VS Code language id (or path) of the code that will call them; only APIs of its family (Python, or TypeScript/JavaScript). */
+  'api.search': [{ query: string; limit?: number; languageId?: string }, ApiSearchItem[]];
   /** A call for the cursor from an instruction-tuned model, grounded in the retrieved APIs. */
   'api.answer': [ApiAnswerParams, ApiAnswerResult];
 }

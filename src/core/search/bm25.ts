@@ -16,11 +16,12 @@ import type { ApiSymbol, SymbolRef } from '../index/types';
 import { porterStem } from './stem';
 import { queryTerms, terms } from './terms';
 import { Thesaurus, type ThesaurusExclusion } from './thesaurus';
+import { apiFamilyOfText, type ApiFamily } from './family';
 
 export { terms } from './terms';
 export const stem = porterStem;
 
-const fieldNames = ['name', 'container', 'signature', 'path', 'doc', 'classDoc', 'usage'] as const;
+const fieldNames = ['name', 'container', 'signature', 'path', 'doc', 'classDoc', 'usage', 'body'] as const;
 type Field = (typeof fieldNames)[number];
 const field = Object.fromEntries(fieldNames.map((f, i) => [f, i])) as Record<Field, number>;
 
@@ -33,9 +34,11 @@ const field = Object.fromEntries(fieldNames.map((f, i) => [f, i])) as Record<Fie
  */
 export const searchTuning = {
   /** BM25F field weights. */
-  weights: { name: 3, container: 1.2, signature: 2, path: 0.5, doc: 1, classDoc: 0.3, usage: 0.3 } as Record<Field, number>,
-  /** Length normalisation (BM25's b) over the weighted fields together. */
+  weights: { name: 3, container: 1.2, signature: 2, path: 0.5, doc: 1, classDoc: 0.3, usage: 0.3, body: 1 } as Record<Field, number>,
+  /** Length normalisation (BM25's b) over the weighted fields together, the body apart. */
   b: 0.9,
+  /** The body's own length normalisation: bodies are long and say much besides what the symbol does. */
+  bodyB: 0.2,
   k1: 1.2,
   /** Words of the name count beyond saturation: a query that says the name finds it. */
   nameBoost: 2,
@@ -64,6 +67,7 @@ interface Entry {
   classEntry: number;
   /** Doc terms as the thesaurus counted them (with `name`). */
   docTerms: Set<string>;
+  family: ApiFamily | undefined;
 }
 
 export interface SearchHit {
@@ -77,6 +81,8 @@ export interface SearchOptions {
   excludeDocOf?: SymbolRef;
   /** Kinds to leave out. */
   skipKinds?: ReadonlySet<string>;
+  /** Only APIs of this language family (the code that will call them). */
+  family?: ApiFamily;
 }
 
 const searchedKinds: ReadonlySet<string> = new Set(['function', 'method', 'class', 'interface', 'type', 'enum', 'constant', 'variable', 'attribute']);
@@ -105,6 +111,7 @@ export class ApiSearch {
   private readonly byKey = new Map<string, number>();
   private readonly postings = new Map<string, number[]>();
   private totalLength = 0;
+  private bodyLength = 0;
   private readonly thesaurus = new Thesaurus();
 
   constructor(index: ProjectIndex, options: { kinds?: ReadonlySet<string> } = {}) {
@@ -130,6 +137,7 @@ export class ApiSearch {
       add('signature', [...(s.params ?? []), s.returnType ?? s.returns ?? ''].join(' '));
       add('path', pathWords(ref.uri));
       add('doc', s.doc);
+      add('body', s.body);
       const module = moduleOf(ref.uri);
       let calls = 0;
       for (const [callModule, words] of usages.get(s.name) ?? []) {
@@ -141,9 +149,21 @@ export class ApiSearch {
       const docTerms = new Set(s.doc ? terms(s.doc) : []);
       this.thesaurus.add(docTerms, name);
       const i = this.entries.length;
-      this.entries.push({ ref, tf, length, size: 0, name, classEntry: -1, docTerms });
+      this.entries.push({ ref, tf, length, size: 0, name, classEntry: -1, docTerms, family: apiFamilyOfText(ref.uri) });
       this.byKey.set(keyOf(ref), i);
       if ((s.kind === 'class' || s.kind === 'interface') && !s.container) classes.set(`${ref.uri}#${s.name}`, i);
+    }
+    // A class's body is what its members are called (`ECAlgorithm` has `sign` and `verify`).
+    for (const ref of index.allSymbols()) {
+      const c = ref.symbol.container ? classes.get(`${ref.uri}#${ref.symbol.container}`) : undefined;
+      if (c === undefined || ref.symbol.name === 'constructor' || /^__\w+__$/.test(ref.symbol.name)) continue;
+      const e = this.entries[c]!;
+      for (const t of terms(ref.symbol.name)) {
+        let row = e.tf.get(t);
+        if (!row) e.tf.set(t, (row = new Array<number>(fieldNames.length).fill(0)));
+        row[field.body]!++;
+        e.length[field.body]!++;
+      }
     }
     // Class docs: a member's class says what it belongs to ("The cache of mutations").
     for (const e of this.entries) {
@@ -159,8 +179,9 @@ export class ApiSearch {
       }
     }
     for (const [i, e] of this.entries.entries()) {
-      e.size = e.length.reduce((a, b) => a + b, 0);
+      e.size = e.length.reduce((a, b) => a + b, 0) - e.length[field.body]!;
       this.totalLength += e.size;
+      this.bodyLength += e.length[field.body]!;
       for (const t of e.tf.keys()) {
         const list = this.postings.get(t);
         if (list) list.push(i);
@@ -209,11 +230,12 @@ export class ApiSearch {
     };
     const lengthOf = (i: number): number => {
       const e = this.entries[i]!;
-      return ex >= 0 && (i === ex || e.classEntry === ex) ? fieldsOf(i, e.length).reduce((a, b) => a + b, 0) : e.size;
+      return ex >= 0 && (i === ex || e.classEntry === ex) ? fieldsOf(i, e.length).reduce((a, b) => a + b, 0) - e.length[field.body]! : e.size;
     };
     let totalLength = this.totalLength;
     if (ex >= 0) for (let i = 0; i < n; i++) totalLength -= this.entries[i]!.size - lengthOf(i);
     const averageLength = totalLength / Math.max(1, n) || 1;
+    const averageBody = this.bodyLength / Math.max(1, n) || 1;
 
     // Query terms; then vocabulary terms sharing a prefix, and thesaurus terms, at lower weight.
     const q = new Map<string, number>();
@@ -246,8 +268,9 @@ export class ApiSearch {
         const tf = fieldsOf(i, e.tf.get(t)!);
         let x = 0;
         const norm = 1 - tuning.b + (tuning.b * lengthOf(i)) / averageLength;
-        for (let f = 0; f < fieldNames.length; f++) if (tf[f] && !(cover && f === field.doc)) x += tuning.weights[fieldNames[f]!] * tf[f]!;
+        for (let f = 0; f < fieldNames.length; f++) if (tf[f] && f !== field.body && !(cover && f === field.doc)) x += tuning.weights[fieldNames[f]!] * tf[f]!;
         x /= norm;
+        if (tf[field.body]) x += (tuning.weights.body * tf[field.body]!) / (1 - tuning.bodyB + (tuning.bodyB * e.length[field.body]!) / averageBody);
         if (cover && tf[field.doc]) {
           const d = (tuning.weights.doc * tf[field.doc]!) / norm;
           docScores.set(i, (docScores.get(i) ?? 0) + (weight * idf * d * (tuning.k1 + 1)) / (d + tuning.k1));
@@ -264,7 +287,7 @@ export class ApiSearch {
     const hits: SearchHit[] = [];
     for (const [i, score] of scores) {
       const e = this.entries[i]!;
-      if (options.skipKinds?.has(e.ref.symbol.kind)) continue;
+      if (options.skipKinds?.has(e.ref.symbol.kind) || (options.family && e.family !== options.family)) continue;
       hits.push({ ref: e.ref, score: score * kindPrior(e.ref.symbol) });
     }
     hits.sort((a, b) => b.score - a.score || (a.ref.symbol.name < b.ref.symbol.name ? -1 : a.ref.symbol.name > b.ref.symbol.name ? 1 : a.ref.uri < b.ref.uri ? -1 : 1));

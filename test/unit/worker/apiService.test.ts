@@ -76,3 +76,28 @@ test('the worker handler answers api.* requests (no model needed)', async (t) =>
   const hits = response(3).ok ? (response(3) as { result: Array<{ name: string }> }).result : [];
   assert.equal(hits[0]?.name, 'slugify');
 });
+
+test('api.search with the active file\'s language id lists only the APIs of its family (a mixed workspace)', async (t) => {
+  const messages: WorkerToHost[] = [];
+  const handler = createWorkerHandler((m) => messages.push(m));
+  t.after(() => handler.dispose());
+  const root = pathToFileURL(join(fixturesDir, 'apiAnswer/shop')).href;
+  handler.onMessage({ type: 'request', id: 1, method: 'api.open', params: { root }, priority: 'background' });
+  await handler.idle();
+  const query = 'put an item in the cart';
+  handler.onMessage({ type: 'request', id: 2, method: 'api.search', params: { query, languageId: 'python' }, priority: 'interactive' });
+  handler.onMessage({ type: 'request', id: 3, method: 'api.search', params: { query, languageId: 'typescript' }, priority: 'interactive' });
+  handler.onMessage({ type: 'request', id: 4, method: 'api.search', params: { query }, priority: 'interactive' });
+  await handler.idle();
+  const files = (id: number) => {
+    const r = messages.find((m) => m.type === 'response' && m.id === id) as Extract<WorkerToHost, { type: 'response' }>;
+    assert.equal(r.ok, true, JSON.stringify(r));
+    return (r as { result: Array<{ uri: string }> }).result.map((h) => h.uri.split('/').pop());
+  };
+  const python = files(2);
+  assert.ok(python.length && python.every((f) => f!.endsWith('.py')), python.join(' '));
+  const typescript = files(3);
+  assert.ok(typescript.length && typescript.every((f) => f!.endsWith('.ts')), typescript.join(' '));
+  assert.equal(files(4)[0], 'cart.ts');
+  assert.ok(files(4).some((f) => f!.endsWith('.py')));
+});

@@ -12,6 +12,7 @@ import type { ProjectIndex } from '../../index/projectIndex';
 import type { SymbolRef } from '../../index/types';
 import { recordOf, indexLanguageOf } from '../../index/extract';
 import { resolveLanguage, type SyntaxLanguage } from '../../syntax/languages';
+import { apiFamilyOf, apiFamilyOfText } from '../../search/family';
 import type { CallExpressionInfo, Declaration, SyntaxQueries } from '../../syntax';
 import { scopeModel } from '../rank/scope';
 import { answerCandidates } from './extract';
@@ -56,8 +57,6 @@ export interface AnswerOptions {
 /** A rough token count for budgeting (code and English run about 3–4 characters a token). */
 const estimateTokens = (messages: readonly { content: string }[]) => Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 3);
 
-/** Python calls Python; TypeScript, TSX and JavaScript call each other. */
-const languageFamily = (language: SyntaxLanguage | undefined) => (language === 'typescript' || language === 'tsx' || language === 'javascript' ? 'ecma' : language);
 
 export type ApiAnswer =
   | { status: 'accepted'; call: string; insertText: string; api: SymbolRef; by: GroundedBy; answer: string; chatMs: number }
@@ -136,8 +135,8 @@ export async function answerWithCall(input: AnswerInput, deps: { index: ProjectI
   const availability = await deps.chat.availability(signal);
   if (!availability.available) return { status: 'unavailable', reason: availability.reason };
 
-  const family = languageFamily(language);
-  const callable = retrieved.filter((r) => languageFamily(resolveLanguage(r.uri)) === family);
+  const family = apiFamilyOf(language);
+  const callable = family ? retrieved.filter((r) => apiFamilyOfText(r.uri) === family) : [];
   if (!callable.length) return { status: 'unavailable', reason: `none of the APIs found is in ${language === 'python' ? 'Python' : 'TypeScript or JavaScript'}` };
   const maxTokens = options.maxTokens ?? 160;
   let beforeChars = options.beforeChars ?? 2000;
