@@ -1,7 +1,9 @@
 // Remote inference: `tokenwise serve` started by the test on a free loopback port; VS Code is
 // pointed at it with tokenwise.backend = vllm (machine settings); typing mid-word shows ghost text
 // that came over HTTP (the server logs the completion requests), the status bar names the server
-// kind and its tooltip the probed capabilities. The settings are restored and the server stopped.
+// kind and its tooltip the probed capabilities; with tokenwise.remote.instruct = on, "Find API…"
+// asks the server's chat endpoint for a call and shows it (grounded) or why it was rejected,
+// next to the search results. The settings are restored and the server stopped.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { updateMachineSettings, updateUserSettings } from '../lib/settings.mjs';
@@ -43,6 +45,8 @@ export default {
           s['tokenwise.backend'] = 'vllm';
           s['tokenwise.remote.url'] = url;
           s['tokenwise.remote.tokenizerPath'] = join(model, 'tokenizer.json');
+          // Find API…'s "call for this context" asks the chat endpoint (serve renders a plain transcript).
+          s['tokenwise.remote.instruct'] = 'on';
         });
         // The test's server is the shipped model on one shared CPU thread, one HTTP round trip per
         // beam step (~2.4 s for this statement completion): the default 500 ms cap would cut every
@@ -95,6 +99,38 @@ export default {
         t.log(`status bar: ${status.text}`);
         if (!/\bexact\b/.test(status.text)) throw new Error(`the remote completion was not exact: ${status.text}`);
       });
+      await t.step('Find API… asks the server model for a call: a grounded one is offered first, a rejected one says why; the search results stay', async () => {
+        await t.page.keyboard.press('Escape');
+        await t.page.keyboard.press('End');
+        await t.page.keyboard.press('Enter');
+        await t.page.keyboard.insertText('total = ');
+        const before = (requests.match(/POST \/v1\/chat\/completions 200/g) ?? []).length;
+        await t.wb.paletteEntries('Tokenwise: Find API', ['Tokenwise: Find API…']);
+        await t.page.keyboard.press('Enter');
+        const input = t.wb.quickInput().locator('input').first();
+        await t.waitFor(async () => /Describe what you need/.test((await input.getAttribute('placeholder')) ?? ''), { timeoutMs: 10_000, message: 'the Find API… picker did not open' });
+        await input.fill('sum the areas of all shapes');
+        const outcome = await t.waitFor(async () => {
+          const labels = await t.wb.quickInputLabels();
+          const title = ((await t.wb.quickInput().locator('.quick-input-title').textContent().catch(() => '')) ?? '').trim();
+          if (labels[0]?.startsWith('✨ Call for this context:')) return { labels, title, call: labels[0] };
+          if (/^No call for this context/.test(title)) return { labels, title };
+          return false;
+        }, { timeoutMs: 60_000, message: 'Find API… showed neither a call from the server model nor why there is none' });
+        t.log(`Find API with the server model: title ${JSON.stringify(outcome.title)}, items ${JSON.stringify(outcome.labels.slice(0, 4))}`);
+        await t.screenshot('find-api-answer');
+        const after = (requests.match(/POST \/v1\/chat\/completions 200/g) ?? []).length;
+        if (after <= before) throw new Error('Find API… did not ask the server\'s /v1/chat/completions');
+        if (!outcome.labels.includes('total_area')) throw new Error(`the search results are gone: ${JSON.stringify(outcome.labels)}`);
+        if (outcome.call) {
+          await t.page.keyboard.press('Enter');
+          const call = outcome.call.replace(/^✨ Call for this context:\s*/, '').trim();
+          await t.waitFor(async () => (await editor.locator('.view-lines').innerText()).replace(nbsp, ' ').includes(`total = ${call}`), { timeoutMs: 10_000, message: `the grounded call ${call} was not inserted` });
+        } else {
+          if (/\n/.test(outcome.title)) throw new Error(`the rejection is not one line: ${JSON.stringify(outcome.title)}`);
+          await t.page.keyboard.press('Escape');
+        }
+      });
       await t.step('revert the file and go back to the embedded model', async () => {
         await t.page.keyboard.press('Escape');
         await t.wb.runCommand('File: Revert File');
@@ -103,6 +139,7 @@ export default {
           delete s['tokenwise.backend'];
           delete s['tokenwise.remote.url'];
           delete s['tokenwise.remote.tokenizerPath'];
+          delete s['tokenwise.remote.instruct'];
         });
         await updateUserSettings(t, (s) => {
           delete s['tokenwise.completion.timeoutMs'];
@@ -121,6 +158,7 @@ export default {
         delete s['tokenwise.backend'];
         delete s['tokenwise.remote.url'];
         delete s['tokenwise.remote.tokenizerPath'];
+        delete s['tokenwise.remote.instruct'];
       }).catch(() => {});
       await updateUserSettings(t, (s) => {
         delete s['tokenwise.completion.timeoutMs'];
