@@ -396,7 +396,8 @@ export class ProjectIndex implements ResolverView {
   /**
    * Members a mixin reaches through `self` without inheriting them: those of the other bases of
    * the classes that combine it (`class Loader(Reader, Scanner, Parser)`: in Scanner, `self.peek()`
-   * is Reader's). Each name once, none of the class's own (or inherited) names.
+   * is Reader's). Only when the class's file calls on self a member no class of the file has, and
+   * only the partners that define one of those. Each name once, none of the class's own (or inherited) names.
    */
   mixinMembers(uri: string, className: string): SymbolRef[] {
     if (!this.subclassesByBase) {
@@ -406,13 +407,21 @@ export class ProjectIndex implements ResolverView {
       this.subclassesByBase = table;
     }
     const own = new Set(this.membersOf(uri, className).map((m) => m.symbol.name));
+    // Only a class that relies on partners: its file calls on self / this what no class of the file defines or inherits.
+    const record = this.file(uri);
+    const defined = new Set(record?.symbols.filter((x) => x.container).map((x) => x.name));
+    for (const cls of Object.keys(record?.bases ?? {})) for (const m of this.membersOf(uri, cls)) defined.add(m.symbol.name);
+    const missing = new Set((record?.usages ?? []).filter(([member, , receiver]) => (receiver === 'self' || receiver === 'this') && !own.has(member) && !defined.has(member)).map(([member]) => member));
+    if (!missing.size) return [];
     const out: SymbolRef[] = [];
     for (const sub of this.subclassesByBase.get(className) ?? []) {
       const bases = sub.bases.map((b) => this.resolveType(sub.uri, b));
       if (!bases.some((t) => t.kind === 'class' && t.uri === uri && t.name === className)) continue;
       for (const t of bases) {
         if (t.kind !== 'class' || (t.uri === uri && t.name === className)) continue;
-        for (const m of this.membersOf(t.uri, t.name))
+        const members = this.membersOf(t.uri, t.name);
+        if (!members.some((m) => missing.has(m.symbol.name))) continue;
+        for (const m of members)
           if (!own.has(m.symbol.name)) {
             own.add(m.symbol.name);
             out.push({ uri: m.uri, symbol: m.symbol });
