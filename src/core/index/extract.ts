@@ -162,20 +162,37 @@ function commonJsFunctions(text: string, language: SyntaxLanguage, known: Set<st
   return out;
 }
 
+/** A TypeScript header with every balanced `<…>` removed (`=>` inside them is no closing bracket); cut where the brackets never close. */
+export function withoutTypeArguments(header: string): string {
+  let out = '';
+  let depth = 0;
+  for (let i = 0; i < header.length; i++) {
+    const c = header[i]!;
+    if (c === '<') depth++;
+    else if (c === '>' && header[i - 1] !== '=') {
+      if (depth === 0) return out;
+      depth--;
+    } else if (depth === 0) out += c;
+  }
+  return out;
+}
+
 function basesOf(decls: readonly Declaration[], text: string, language: SyntaxLanguage): Record<string, string[]> | undefined {
   const out: Record<string, string[]> = {};
   for (const d of decls) {
     if ((d.kind !== 'class' && d.kind !== 'interface') || d.scope !== 'file') continue;
-    const header = text.slice(d.end, Math.min(d.range.end, d.end + 300));
+    const header = text.slice(d.end, Math.min(d.range.end, d.end + (language === 'python' ? 300 : 1500)));
     let bases: string[] = [];
     if (language === 'python') {
       const m = /^\s*(?:\[[^\]]*\])?\s*\(([^)]*)\)\s*:/.exec(header);
       if (m) bases = m[1]!.split(',').map((b) => b.trim()).filter((b) => b && !b.includes('='));
     } else {
-      const m = /^\s*(?:<[^{]*?>)?\s*extends\s+([^{]*?)\s*(?:implements\b|\{)/.exec(header);
-      if (m) bases.push(...m[1]!.split(',').map((s) => s.trim().replace(/<.*$/, '')).filter(Boolean));
-      const impl = /implements\s+([^{]*)\{/.exec(header);
-      if (impl) bases.push(...impl[1]!.split(',').map((s) => s.trim().replace(/<.*$/, '')).filter(Boolean));
+      // Type parameters and arguments nest (`<T extends A<B> = A<B>> extends C<T>`): read the header without them.
+      const plain = withoutTypeArguments(header);
+      const m = /^\s*extends\s+([^{]*?)\s*(?:implements\b|\{)/.exec(plain);
+      if (m) bases.push(...m[1]!.split(',').map((s) => s.trim()).filter(Boolean));
+      const impl = /^[^{]*?\bimplements\s+([^{]*)\{/.exec(plain);
+      if (impl) bases.push(...impl[1]!.split(',').map((s) => s.trim()).filter(Boolean));
     }
     bases = bases.map((b) => b.replace(/\[.*$/, '').replace(/<.*$/, '')).filter((b) => /^[A-Za-z_$][\w$.]*$/.test(b) && b !== 'object');
     if (bases.length) out[d.name] = bases;

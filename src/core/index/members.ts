@@ -67,7 +67,12 @@ export function parseReceiver(text: string, offset: number): ParsedReceiver | un
     let s = j;
     while (s > 0 && /[\w$]/.test(text[s - 1]!)) s--;
     const name = text.slice(s, j);
-    if (!name || /^\d/.test(name)) return chain.length ? finish() : undefined;
+    if (!name || /^\d/.test(name)) {
+      if (chain.length || name || !call) return chain.length ? finish() : undefined;
+      // A parenthesized expression (`(a + b).`, a chain broken over lines): a receiver of unknown type.
+      chain.unshift({ name: '', call: true });
+      return finish();
+    }
     const part: ReceiverChainPart = { name, call };
     const before = text.slice(Math.max(0, s - 8), s);
     if (call && /\bnew\s+$/.test(before)) part.construct = true;
@@ -170,6 +175,7 @@ function byUsage(index: ProjectIndex, uri: string, name: string): ReceiverResolu
 
 function resolveHead(index: ProjectIndex, doc: LiveDocument, head: ReceiverChainPart, offset: number, depth: number): ReceiverResolution {
   const name = head.name;
+  if (!name) return { target: { kind: 'unknown' }, by: 'none' };
   if (name === 'this' || name === 'self' || name === 'cls' || name === 'super') {
     const cls = innermost(doc.declarations, offset, classKind) ?? enclosingClassByText(doc.text, offset);
     if (!cls) return { target: { kind: 'unknown' }, by: 'none' };

@@ -10,7 +10,7 @@ import type { ApiSymbol, ApiTarget, FileRecord, SymbolRef, TsConfigRecord } from
 
 export const indexFormat = 'tokenwise-api-index';
 /** Bump when FileRecord or what extraction writes into it changes: older files are rebuilt. */
-export const indexVersion = 3;
+export const indexVersion = 4;
 
 /** What a name exported by a module, or bound by an import, stands for. */
 export type Binding = { kind: 'symbol'; ref: SymbolRef } | { kind: 'module'; uri: string };

@@ -1,10 +1,11 @@
-/** Member ranking features fitted on dev repositories (issue 14): mixins through self, the file's own earlier calls, predicates in conditions, delegation. */
+/** Member completion on fixture workspaces (issue 14): ranking features fitted on dev repositories (mixins through self, the file's own earlier calls, predicates in conditions, delegation), bases behind nested generics, parenthesized receivers. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { indexOf, labels, membersAt } from './helpers';
+import { withoutTypeArguments } from '../../../../src/core/index/extract';
 
 /** A fixture workspace written to a temporary folder (removed by the caller). */
 function workspace(files: Record<string, string>): string {
@@ -101,6 +102,31 @@ test('the enclosing function\'s name is read (delegation: `def refresh_all(...)`
     const r = await membersAt(index, client, 'from .cache import Cache\n\n\nclass Client:\n    def refresh_key(self, c: Cache, key):\n        c.');
     assert.equal(r!.items.find((i) => i.label === 'refresh')!.features.enclosing, 1);
     assert.equal(r!.items.find((i) => i.label === 'build')!.features.enclosing, 0);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('withoutTypeArguments: nested type parameters and arguments, arrow types inside', () => {
+  assert.equal(withoutTypeArguments('<T extends A<B> = A<B>> extends C<T> {'), ' extends C {');
+  assert.equal(withoutTypeArguments('<F extends (x: number) => void> implements D<F> {'), ' implements D {');
+});
+
+test('TypeScript: bases read past nested generics (`interface S<T extends I<u> = I<u>> extends Base<T>`), and a parenthesized receiver gets the fallback list', async () => {
+  const root = workspace({
+    'src/base.ts': 'export interface Base<T> {\n  optional(): T;\n  describe(text: string): T;\n}\n',
+    'src/str.ts':
+      "import type { Base } from './base';\nexport interface Internals<U> { value: U }\nexport interface Str<T extends Internals<unknown> = Internals<unknown>>\n  extends Base<T> {\n  trim(): Str<T>;\n}\nexport class Box<K extends Map<string, Set<number>>> implements Base<K> {\n  optional(): K { return undefined as never; }\n  describe(t: string): K { return undefined as never; }\n  open(): void {}\n}\nexport function str(): Str { return undefined as never; }\n",
+  });
+  try {
+    const index = await indexOf(root);
+    const app = join(root, 'src/app.ts');
+    const s = await membersAt(index, app, "import { str } from './str';\nconst s = str();\ns.");
+    assert.deepEqual(labels(s).sort(), ['describe', 'optional', 'trim'], 'own and inherited through the generic header');
+    assert.deepEqual(index.file(join(root, 'src/str.ts'))?.bases, { Str: ['Base'], Box: ['Base'] });
+    const paren = await membersAt(index, app, "import { str } from './str';\nconst x = (str() || str()).");
+    assert.equal(paren?.resolvedBy, 'none');
+    assert.equal(paren?.receiver, '(str()||str())');
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
