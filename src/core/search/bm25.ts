@@ -2,8 +2,8 @@
  * Conversational API search: BM25F over the project's symbols ("parse the config file" finds
  * `parseConfigFile(path)` and `def load(path): """Parse the config…"""`). Each symbol is a set
  * of weighted fields: its split name, its class, its parameters and return type, its module
- * path, its doc comment, its class's doc comment, and the code around its call sites in other
- * modules. Queries are expanded by vocabulary prefixes and by a thesaurus learned from the
+ * path, its doc comment, its class's doc comment, the code around its call sites in other
+ * modules, and its body (a function's code words, a class's member names). Queries are expanded by vocabulary prefixes and by a thesaurus learned from the
  * repository; identifiers written in the query find their symbol.
  *
  * A symbol's doc can be left out of its own score (the evaluation's protocol: the query is taken
@@ -28,13 +28,13 @@ const field = Object.fromEntries(fieldNames.map((f, i) => [f, i])) as Record<Fie
 /**
  * The ranking's constants, measured with the conversational evaluation on development
  * repositories (fp-ts, immer, TanStack query-core, MobX; pyparsing, PyJWT, PyYAML, httplib2,
- * pip._internal). The doc field weighs little next to the name: a symbol is found by what it is
- * called, its signature and the words the repository associates with those (thesaurus); a doc
- * counts when it says most of what the query says.
+ * pip._internal). A symbol is found by what it is called, its signature, the words of its body
+ * and the words the repository associates with those (thesaurus); a doc counts when it says most
+ * of what the query says, and per word as the stronger of it and the other fields.
  */
 export const searchTuning = {
   /** BM25F field weights. */
-  weights: { name: 3, container: 1.2, signature: 2, path: 0.5, doc: 1, classDoc: 0.3, usage: 0.3, body: 1 } as Record<Field, number>,
+  weights: { name: 3, container: 1.2, signature: 2, path: 0.5, doc: 3, classDoc: 0.3, usage: 0.3, body: 1 } as Record<Field, number>,
   /** Length normalisation (BM25's b) over the weighted fields together, the body apart. */
   b: 0.9,
   /** The body's own length normalisation: bodies are long and say much besides what the symbol does. */
@@ -51,6 +51,12 @@ export const searchTuning = {
    * says what the query says ranks its symbol; one shared word is not evidence (0: a plain field).
    */
   docCoverage: 4,
+  /**
+   * Per query term, the doc's evidence and the other fields' combine as max + docMix × min (1: a
+   * sum): a doc that repeats what the name says is not twice the evidence, so a neighbour's doc
+   * does not outrank a name that says the query; a doc still adds the words the name lacks.
+   */
+  docMix: 0,
   /** Call sites read per symbol. */
   usagesPerSymbol: 32,
 };
@@ -252,8 +258,8 @@ export class ApiSearch {
           if ((q.get(v) ?? 0) < w) q.set(v, w);
         }
 
-    const scores = new Map<number, number>();
-    const docScores = new Map<number, number>();
+    /** Per entry: each query term's evidence from the doc and from the other fields. */
+    const parts = new Map<number, Array<[other: number, doc: number]>>();
     const docCover = new Map<number, number>();
     const cover = tuning.docCoverage > 0;
     for (const [t, weight] of q) {
@@ -271,19 +277,28 @@ export class ApiSearch {
         for (let f = 0; f < fieldNames.length; f++) if (tf[f] && f !== field.body && !(cover && f === field.doc)) x += tuning.weights[fieldNames[f]!] * tf[f]!;
         x /= norm;
         if (tf[field.body]) x += (tuning.weights.body * tf[field.body]!) / (1 - tuning.bodyB + (tuning.bodyB * e.length[field.body]!) / averageBody);
+        let doc = 0;
         if (cover && tf[field.doc]) {
           const d = (tuning.weights.doc * tf[field.doc]!) / norm;
-          docScores.set(i, (docScores.get(i) ?? 0) + (weight * idf * d * (tuning.k1 + 1)) / (d + tuning.k1));
+          doc = (weight * idf * d * (tuning.k1 + 1)) / (d + tuning.k1);
           if (weight === 1) docCover.set(i, (docCover.get(i) ?? 0) + 1);
         }
-        if (!x) continue;
-        const s = (idf * x * (tuning.k1 + 1)) / (x + tuning.k1);
-        const named = e.name.has(t) ? (tuning.nameBoost * idf) / Math.sqrt(e.name.size) : 0;
-        scores.set(i, (scores.get(i) ?? 0) + weight * (s + named));
+        const other = x ? weight * ((idf * x * (tuning.k1 + 1)) / (x + tuning.k1) + (e.name.has(t) ? (tuning.nameBoost * idf) / Math.sqrt(e.name.size) : 0)) : 0;
+        if (!other && !doc) continue;
+        const row = parts.get(i);
+        if (row) row.push([other, doc]);
+        else parts.set(i, [[other, doc]]);
       }
     }
 
-    for (const [i, d] of docScores) scores.set(i, (scores.get(i) ?? 0) + d * ((docCover.get(i) ?? 0) / Math.max(1, asked.length)) ** tuning.docCoverage);
+    const scores = new Map<number, number>();
+    const mix = tuning.docMix;
+    for (const [i, row] of parts) {
+      const c = cover ? ((docCover.get(i) ?? 0) / Math.max(1, asked.length)) ** tuning.docCoverage : 1;
+      let score = 0;
+      for (const [other, doc] of row) score += Math.max(other, doc * c) + mix * Math.min(other, doc * c);
+      scores.set(i, score);
+    }
     const hits: SearchHit[] = [];
     for (const [i, score] of scores) {
       const e = this.entries[i]!;

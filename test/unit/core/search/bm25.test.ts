@@ -71,6 +71,60 @@ test('field weights: a name that says the query ranks above a doc that says it; 
   }
 });
 
+test('doc and name evidence combine as the stronger (docMix 0): a doc that says the query does not lift a symbol whose name says it less', async () => {
+  const index = await repo({
+    'headers.py': [
+      'def parse_header_line(text):\n    """Split one header line into its name and value."""\n    name, _, value = text.partition(":")\n    return name.strip(), value.strip()\n',
+      'def parse_header_value(line, default=None):\n    """Parse a header line and give its value."""\n    return line.split(":", 1)[-1].strip() or default\n',
+      'def open_stream(path):\n    """Open a file for reading."""\n    return open(path)\n',
+      'def write_body(stream, body):\n    """Write the message body."""\n    stream.write(body)\n',
+      'def close_stream(stream):\n    """Close the stream."""\n    stream.close()\n',
+    ].join('\n\n'),
+  });
+  const search = new ApiSearch(index);
+  const target = search.search('parse header line')[0]!.ref;
+  assert.equal(target.symbol.name, 'parse_header_line');
+  // The evaluation's case: the target's doc hidden, a neighbour's doc saying the query.
+  assert.deepEqual(names(search.search('Parse a header line', { excludeDocOf: target })).slice(0, 2), ['parse_header_line', 'parse_header_value']);
+  // Real use: the doc still finds its symbol.
+  assert.equal(names(search.search('give the value of a header'))[0], 'parse_header_value');
+  assert.equal(names(search.search('parse a header line and give its value'))[0], 'parse_header_value');
+  // The former sum of doc and other fields (doc weight 1) let the neighbour's doc win.
+  const saved = { mix: searchTuning.docMix, doc: searchTuning.weights.doc };
+  try {
+    searchTuning.docMix = 1;
+    searchTuning.weights.doc = 1;
+    assert.equal(names(search.search('Parse a header line', { excludeDocOf: target }))[0], 'parse_header_value');
+  } finally {
+    searchTuning.docMix = saved.mix;
+    searchTuning.weights.doc = saved.doc;
+  }
+});
+
+test('body words find a function by what it uses; member names find a class', async () => {
+  const index = await repo({
+    'io_utils.py': [
+      'def load(path):\n    with open(path) as handle:\n        return json.loads(handle.read())\n',
+      'def render(template, context):\n    return html.escape(template.format(**context))\n',
+      'def send(message, address):\n    sock = socket.create_connection(address)\n    sock.sendall(message)\n',
+      'class Store:\n    def dump(self, obj):\n        pass\n\n    def restore(self, key):\n        pass\n',
+    ].join('\n\n'),
+  });
+  const search = new ApiSearch(index);
+  assert.equal(names(search.search('decode json'))[0], 'load');
+  assert.equal(names(search.search('escape html'))[0], 'render');
+  assert.equal(names(search.search('open a socket connection'))[0], 'send');
+  assert.ok(names(search.search('dump and restore objects')).includes('Store'));
+  const saved = searchTuning.weights.body;
+  try {
+    searchTuning.weights.body = 0;
+    assert.notEqual(names(search.search('decode json'))[0], 'load');
+    assert.ok(!names(search.search('dump and restore objects')).includes('Store'));
+  } finally {
+    searchTuning.weights.body = saved;
+  }
+});
+
 const observers = {
   'events.py': [
     'def remove_observer(o):\n    """Unsubscribe an observer."""\n',
