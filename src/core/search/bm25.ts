@@ -306,7 +306,17 @@ export class ApiSearch {
       hits.push({ ref: e.ref, score: score * kindPrior(e.ref.symbol) });
     }
     hits.sort((a, b) => b.score - a.score || (a.ref.symbol.name < b.ref.symbol.name ? -1 : a.ref.symbol.name > b.ref.symbol.name ? 1 : a.ref.uri < b.ref.uri ? -1 : 1));
-    return hits.slice(0, options.limit ?? 20);
+    // One module's symbol declared twice (`a.js` and `a.d.ts`, `m.py` and `m.pyi`) is one result: the better scored.
+    const seen = new Set<string>();
+    const out: SearchHit[] = [];
+    for (const h of hits) {
+      const key = `${moduleOf(h.ref.uri)}#${h.ref.symbol.container}.${h.ref.symbol.name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(h);
+      if (out.length >= (options.limit ?? 20)) break;
+    }
+    return out;
   }
 }
 

@@ -175,3 +175,19 @@ test('excluding a doc gives the ranking of an index where that doc was never wri
     );
   }
 });
+
+test('a symbol declared in a module and its twin (`.js` and `.d.ts`, `.py` and `.pyi`) is one result', async () => {
+  const index = await repo({
+    'lib/codec.js': '/** Parse a frame header. */\nexport function parseFrame(bytes) {\n  return bytes.slice(0, 4);\n}\n',
+    'lib/codec.d.ts': '/** Parse a frame header. */\nexport declare function parseFrame(bytes: Uint8Array): Uint8Array;\n',
+    'py/codec.py': 'def parse_frame(data):\n    """Parse a frame header."""\n    return data[:4]\n',
+    'py/codec.pyi': 'def parse_frame(data: bytes) -> bytes: ...\n',
+    'other/codec.js': '/** Parse a frame header. */\nexport function parseFrame(bytes) {\n  return bytes;\n}\n',
+  });
+  const hits = new ApiSearch(index).search('parse a frame header');
+  const where = hits.map((h) => `${h.ref.uri.split('/').slice(-2).join('/')}:${h.ref.symbol.name}`);
+  assert.equal(where.filter((w) => w.startsWith('lib/')).length, 1, where.join(' '));
+  assert.equal(where.filter((w) => w.startsWith('py/')).length, 1, where.join(' '));
+  // Another module's function of the same name is another result.
+  assert.equal(where.filter((w) => w.startsWith('other/')).length, 1, where.join(' '));
+});
