@@ -111,6 +111,8 @@ export class ProjectIndex implements ResolverView {
   }
 
   private overlay: FileRecord | undefined;
+  /** Module exports computed inside a lookup with a live text (see `exportsOf`). */
+  private overlayMemo: Map<string, Map<string, Binding>> | undefined;
 
   /**
    * Runs `fn` with `record` standing in for its file's record in lookups (the live text of the
@@ -118,11 +120,14 @@ export class ProjectIndex implements ResolverView {
    */
   withOverlay<T>(record: FileRecord, fn: () => T): T {
     const previous = this.overlay;
+    const previousMemo = this.overlayMemo;
     this.overlay = record;
+    this.overlayMemo = new Map();
     try {
       return fn();
     } finally {
       this.overlay = previous;
+      this.overlayMemo = previousMemo;
     }
   }
 
@@ -190,7 +195,7 @@ export class ProjectIndex implements ResolverView {
   /** What a module exports, by name (re-exports followed; `default` included; Python: its top-level names and imports). */
   exportsOf(uri: string, seen: Set<string> = new Set()): Map<string, Binding> {
     const live = this.overlay?.uri === uri;
-    const cached = live ? undefined : this.exportCache.get(uri);
+    const cached = live ? undefined : (this.exportCache.get(uri) ?? this.overlayMemo?.get(uri));
     if (cached) return cached;
     const out = new Map<string, Binding>();
     const record = this.file(uri);
@@ -238,7 +243,9 @@ export class ProjectIndex implements ResolverView {
         }
       }
     }
-    if (seen.size === 1 && !live) this.exportCache.set(uri, out);
+    // Kept also below the top call: import cycles (common in Python packages) would otherwise be walked once per path,
+    // exponentially. While a live text stands in, those results may depend on it: they last for that lookup only.
+    if (!live) (seen.size === 1 || !this.overlayMemo ? this.exportCache : this.overlayMemo).set(uri, out);
     return out;
   }
 

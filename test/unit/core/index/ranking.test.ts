@@ -131,3 +131,28 @@ test('TypeScript: bases read past nested generics (`interface S<T extends I<u> =
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('import cycles: each module\'s exports are worked out once per lookup, not once per import path', async () => {
+  // Seven modules each importing a name from every other one (Python packages do this under TYPE_CHECKING).
+  const files: Record<string, string> = { 'cyc/__init__.py': '' };
+  const n = 7;
+  for (let i = 0; i < n; i++) {
+    const imports = [...Array(n).keys()].filter((j) => j !== i).map((j) => `from .m${j} import f${j}`).join('\n');
+    files[`cyc/m${i}.py`] = `${imports}\n\n\ndef f${i}():\n    return 1\n\n\nclass C${i}(C${(i + 1) % n}):\n    def run${i}(self):\n        pass\n`;
+  }
+  const root = workspace(files);
+  try {
+    const index = await indexOf(root);
+    const exportsOf = index.exportsOf.bind(index);
+    let calls = 0;
+    index.exportsOf = (uri, seen) => {
+      calls++;
+      return exportsOf(uri, seen);
+    };
+    const r = await membersAt(index, join(root, 'cyc/app.py'), 'from .m0 import C0\n\n\ndef f(c: C0):\n    c.');
+    assert.ok(labels(r).includes('run0') && labels(r).includes('run3'), labels(r).join());
+    assert.ok(calls < 400, `${calls} export computations`);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
