@@ -6,6 +6,17 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { indexOf, labels, membersAt } from './helpers';
 import { withoutTypeArguments } from '../../../../src/core/index/extract';
+import { rankWeights, useFittedFeatureWeights } from '../../../../src/core/index/members';
+
+/** Runs `fn` with the fitted file-history / predicate weights on (off by default: they lowered held-out accuracy). */
+async function withFittedWeights(fn: () => Promise<void>): Promise<void> {
+  useFittedFeatureWeights();
+  try {
+    await fn();
+  } finally {
+    useFittedFeatureWeights(false);
+  }
+}
 
 /** A fixture workspace written to a temporary folder (removed by the caller). */
 function workspace(files: Record<string, string>): string {
@@ -55,7 +66,7 @@ const serviceFiles = {
   'svc/users.py': 'from .cache import Cache\n\n\ndef lookup(cache: Cache, key):\n    return cache.find(key)\n\n\ndef lookup_again(cache: Cache, key):\n    return cache.find(key)\n',
 };
 
-test('the file\'s own earlier calls on the same receiver raise a member (calls, not other receivers)', async () => {
+test('the file\'s own earlier calls on the same receiver raise a member with the fitted weights on (calls, not other receivers)', () => withFittedWeights(async () => {
   const root = workspace(serviceFiles);
   try {
     const index = await indexOf(root);
@@ -74,9 +85,9 @@ test('the file\'s own earlier calls on the same receiver raise a member (calls, 
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
-});
+}));
 
-test('a predicate ranks higher in a condition than in a plain statement', async () => {
+test('a predicate ranks higher in a condition than in a plain statement with the fitted weights on', () => withFittedWeights(async () => {
   const root = workspace(serviceFiles);
   try {
     const index = await indexOf(root);
@@ -92,7 +103,7 @@ test('a predicate ranks higher in a condition than in a plain statement', async 
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
-});
+}));
 
 test('the enclosing function\'s name is read (delegation: `def refresh_all(...)` → `refresh`), also in an unfinished body', async () => {
   const root = workspace(serviceFiles);
@@ -105,6 +116,10 @@ test('the enclosing function\'s name is read (delegation: `def refresh_all(...)`
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
+});
+
+test('by default the fitted feature weights are 0 (the ranking held-out repositories were measured with)', () => {
+  for (const name of ['fileSimilar', 'fileUse', 'fileReceiver', 'fileRecent', 'fileReceiverCalls', 'enclosing', 'predicate'] as const) assert.equal(rankWeights[name], 0, name);
 });
 
 test('withoutTypeArguments: nested type parameters and arguments, arrow types inside', () => {
