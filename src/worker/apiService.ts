@@ -12,7 +12,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { TokenwiseError, describeError, type Log } from '../core/base/errors';
 import type { EntryType, WorkspaceFs } from '../core/workspace/fs';
 import type { SyntaxService } from '../core/syntax';
-import { IgnoreRules, ProjectIndex, buildIndex, indexFile, recordOf, indexLanguageOf, completeMembers, addModelScores, type NameScorer } from '../core/index';
+import { IgnoreRules, ProjectIndex, buildIndex, indexFile, forgetFile, recordOf, indexLanguageOf, completeMembers, addModelScores, type NameScorer } from '../core/index';
 import { ApiSearch } from '../core/search/bm25';
 import { apiFamilyOfText } from '../core/search/family';
 import type { ApiContext } from '../core/completion/context/apiContext';
@@ -93,6 +93,7 @@ export class ApiService {
         ...(params.maxFiles ? { maxFiles: params.maxFiles } : {}),
         ...(params.maxFileBytes ? { maxFileBytes: params.maxFileBytes } : {}),
         ...(previous ? { previous } : {}),
+        log: this.log,
         signal,
         onProgress: (done, total) => {
           this.state = { ...this.state, done, total };
@@ -122,20 +123,17 @@ export class ApiService {
     for (const f of files) {
       if (this.exclude?.ignores(f.uri)) continue;
       if (f.text === undefined && !f.uri.startsWith('file:')) continue;
-      await indexFile(index, fileUriFs, this.syntax(), f.text === undefined ? { uri: f.uri } : { uri: f.uri, text: f.text });
+      await indexFile(index, fileUriFs, this.syntax(), f.text === undefined ? { uri: f.uri } : { uri: f.uri, text: f.text }, this.log);
     }
     this.search = undefined;
     this.dirty = true;
     return this.status();
   }
 
-  remove(uris: string[]): ApiStatus {
+  /** Deleted files or folders (everything under a folder), configs included; configs extending one are re-read. */
+  async remove(uris: string[]): Promise<ApiStatus> {
     const index = this.need();
-    for (const uri of uris) {
-      index.removeFile(uri);
-      // A deleted folder: everything under it.
-      for (const other of index.fileUris()) if (other.startsWith(`${uri}/`)) index.removeFile(other);
-    }
+    for (const uri of uris) await forgetFile(index, fileUriFs, uri, this.log);
     this.search = undefined;
     this.dirty = true;
     return this.status();

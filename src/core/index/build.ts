@@ -3,7 +3,7 @@
  * bounds, `.gitignore`, the edge's exclusions), binary files skipped, files parsed one at a time
  * (each tree freed right after), progress and cancellation between files.
  */
-import { throwIfAborted } from '../base/errors';
+import { throwIfAborted, type Log } from '../base/errors';
 import { looksBinary } from '../base/document';
 import type { SyntaxQueries } from '../syntax/service';
 import { joinUri, type WorkspaceFs } from '../workspace/fs';
@@ -11,7 +11,7 @@ import { scanSourceFiles, type ScannedFile } from '../workspace/scan';
 import { extractFile, indexLanguageOf } from './extract';
 import { IgnoreRules } from './ignore';
 import { ProjectIndex } from './projectIndex';
-import { tsconfigRecord } from './resolve';
+import { loadTsConfig } from './tsconfig';
 
 export type IndexSyntax = SyntaxQueries & { close?(uri: string): void };
 
@@ -37,6 +37,8 @@ export interface BuildOptions {
   maxFiles?: number;
   signal?: AbortSignal;
   onProgress?(done: number, total: number): void;
+  /** Where a base config that cannot be read is reported. */
+  log?: Log;
   /** Start from this index (loaded from disk): only files whose size or mtime differ are re-read. */
   previous?: ProjectIndex;
 }
@@ -92,8 +94,31 @@ export async function scanIndexable(fs: WorkspaceFs, root: string, options: Buil
   return { files, truncated: scan.truncated, skippedLarge: scan.skippedLarge };
 }
 
-/** Reads and indexes one file (or a config); false when it is gone, binary or not indexable. */
-export async function indexFile(index: ProjectIndex, fs: WorkspaceFs, syntax: IndexSyntax, file: { uri: string; size?: number; mtime?: number; text?: string }): Promise<'indexed' | 'binary' | 'gone'> {
+/** Re-reads the configs whose `extends` chain reads `uri` (a base config changed, appeared or went away). */
+async function rereadDependentConfigs(index: ProjectIndex, fs: WorkspaceFs, uri: string, log: Log | undefined): Promise<void> {
+  for (const configUri of index.configsExtending(uri)) {
+    if (configUri === uri) continue;
+    let text: string;
+    try {
+      text = new TextDecoder().decode(await fs.readFile(configUri)).replace(/^\uFEFF/, '');
+    } catch {
+      // Unreadable here (a virtual workspace): the config's own change event re-reads it.
+      continue;
+    }
+    index.setConfig(configUri, await loadTsConfig(fs, configUri, text, log));
+  }
+}
+
+/**
+ * Reads and indexes one file (or a config); 'gone' when it is gone or not indexable (a base config
+ * some config extends still re-reads those configs).
+ */
+export async function indexFile(index: ProjectIndex, fs: WorkspaceFs, syntax: IndexSyntax, file: { uri: string; size?: number; mtime?: number; text?: string }, log?: Log): Promise<'indexed' | 'binary' | 'gone'> {
+  if (!isIndexedName(file.uri.slice(file.uri.lastIndexOf('/') + 1))) {
+    index.removeFile(file.uri);
+    await rereadDependentConfigs(index, fs, file.uri, log);
+    return 'gone';
+  }
   let text = file.text;
   let size = file.size;
   let mtime = file.mtime;
@@ -107,8 +132,7 @@ export async function indexFile(index: ProjectIndex, fs: WorkspaceFs, syntax: In
       }
       bytes = await fs.readFile(file.uri);
     } catch {
-      index.removeFile(file.uri);
-      index.setConfig(file.uri, undefined);
+      await forgetFile(index, fs, file.uri, log);
       return 'gone';
     }
     if (looksBinary(bytes)) {
@@ -118,7 +142,9 @@ export async function indexFile(index: ProjectIndex, fs: WorkspaceFs, syntax: In
     text = new TextDecoder().decode(bytes).replace(/^\uFEFF/, '');
   }
   if (isConfigUri(file.uri)) {
-    index.setConfig(file.uri, tsconfigRecord(file.uri, text));
+    index.setConfig(file.uri, await loadTsConfig(fs, file.uri, text, log));
+    // A tsconfig.json can itself be the base of another folder's config.
+    await rereadDependentConfigs(index, fs, file.uri, log);
     return 'indexed';
   }
   try {
@@ -133,6 +159,14 @@ export async function indexFile(index: ProjectIndex, fs: WorkspaceFs, syntax: In
   return 'indexed';
 }
 
+/** A deleted file or folder: its records and configs leave the index; configs extending one of them are re-read. */
+export async function forgetFile(index: ProjectIndex, fs: WorkspaceFs, uri: string, log?: Log): Promise<void> {
+  const under = (u: string) => u === uri || u.startsWith(`${uri}/`);
+  for (const fileUri of index.fileUris()) if (under(fileUri)) index.removeFile(fileUri);
+  for (const configUri of index.configUris().filter(under)) index.setConfig(configUri, undefined);
+  await rereadDependentConfigs(index, fs, uri, log);
+}
+
 /** A full build of `root`, or an update of `options.previous` to the files on disk now. */
 export async function buildIndex(fs: WorkspaceFs, root: string, syntax: IndexSyntax, options: BuildOptions = {}): Promise<BuildReport> {
   const t0 = performance.now();
@@ -145,6 +179,7 @@ export async function buildIndex(fs: WorkspaceFs, root: string, syntax: IndexSyn
       index.removeFile(uri);
       removed++;
     }
+  for (const uri of index.configUris()) if (!present.has(uri)) index.setConfig(uri, undefined);
   const todo = scan.files.filter((f) => {
     const old = index.file(f.uri);
     return isConfigUri(f.uri) || !old || old.size !== f.size || old.mtime !== f.mtime;
@@ -153,7 +188,7 @@ export async function buildIndex(fs: WorkspaceFs, root: string, syntax: IndexSyn
   let done = 0;
   for (const f of todo) {
     throwIfAborted(options.signal);
-    if ((await indexFile(index, fs, syntax, f)) === 'binary') skippedBinary++;
+    if ((await indexFile(index, fs, syntax, f, options.log)) === 'binary') skippedBinary++;
     options.onProgress?.(++done, todo.length);
   }
   return { index, files: index.stats().files, parsed: todo.length, removed, skippedLarge: scan.skippedLarge, skippedBinary, truncated: scan.truncated, ms: performance.now() - t0 };

@@ -9,8 +9,8 @@ import { resolveModule, dirname, type ResolverView } from './resolve';
 import type { ApiSymbol, ApiTarget, FileRecord, SymbolRef, TsConfigRecord } from './types';
 
 export const indexFormat = 'tokenwise-api-index';
-/** Bump when FileRecord or what extraction writes into it changes: older files are rebuilt. */
-export const indexVersion = 4;
+/** Bump when FileRecord, TsConfigRecord or what extraction writes into them changes: older files are rebuilt. */
+export const indexVersion = 5;
 
 /** What a name exported by a module, or bound by an import, stands for. */
 export type Binding = { kind: 'symbol'; ref: SymbolRef } | { kind: 'module'; uri: string };
@@ -100,10 +100,22 @@ export class ProjectIndex implements ResolverView {
     return true;
   }
 
+  /** Sets or (undefined) removes the config of `configUri`'s folder; another config of that folder is left alone. */
   setConfig(configUri: string, record: TsConfigRecord | undefined): void {
-    this.configs.delete(dirname(configUri));
+    const dir = dirname(configUri);
+    if (this.configs.get(dir)?.uri === configUri) this.configs.delete(dir);
     if (record) this.configs.set(record.dir, record);
     this.exportCache.clear();
+  }
+
+  configUris(): string[] {
+    return [...this.configs.values()].map((c) => c.uri);
+  }
+
+  /** The configs whose `extends` chain reads (or looked in vain for) `uri`, or a file under the folder `uri`. */
+  configsExtending(uri: string): string[] {
+    const hit = (base: string) => base === uri || base.startsWith(`${uri}/`);
+    return [...this.configs.values()].filter((c) => c.extends?.some(hit)).map((c) => c.uri);
   }
 
   file(uri: string): FileRecord | undefined {
@@ -570,7 +582,7 @@ export class ProjectIndex implements ResolverView {
       index.setFile(f);
     }
     for (const c of data.configs) {
-      if (!c || typeof c !== 'object' || typeof (c as TsConfigRecord).dir !== 'string') return { rejected: 'damaged (invalid config)' };
+      if (!c || typeof c !== 'object' || typeof (c as TsConfigRecord).dir !== 'string' || typeof (c as TsConfigRecord).uri !== 'string') return { rejected: 'damaged (invalid config)' };
       index.configs.set((c as TsConfigRecord).dir, c as TsConfigRecord);
     }
     return index;

@@ -2,7 +2,8 @@
  * Import resolution against the indexed files (no file-system access: the index knows which
  * files exist). TypeScript / JavaScript: relative paths with or without extensions (`.js` written
  * for a `.ts` file too), folder `index` files, `package.json`-less bare specifiers through the
- * nearest `tsconfig.json` / `jsconfig.json` `baseUrl` and `paths`. Python: absolute modules from
+ * nearest `tsconfig.json` / `jsconfig.json` `baseUrl` and `paths` (its `extends` chain applied
+ * when it was read: tsconfig.ts). Python: absolute modules from
  * the source roots (the workspace root, `src/`, and the folder above each top-level package),
  * relative imports (`.`, `..pkg.mod`), packages (`__init__.py`). URIs are strings with `/`.
  */
@@ -61,8 +62,8 @@ export function resolveEcmaModule(view: ResolverView, fromUri: string, spec: str
   if (spec.startsWith('/')) return undefined;
   const config = view.tsconfigFor(dirname(fromUri));
   if (!config) return undefined;
-  const base = config.baseUrl ?? config.dir;
   if (config.paths) {
+    const base = config.pathsBase ?? config.baseUrl ?? config.dir;
     // The longest matching prefix wins, as in TypeScript.
     const matches = Object.entries(config.paths)
       .map(([pattern, targets]) => ({ pattern, targets, star: matchPattern(pattern, spec) }))
@@ -101,49 +102,4 @@ export function resolvePythonModule(view: ResolverView, fromUri: string, module:
 
 export function resolveModule(view: ResolverView, language: SyntaxLanguage, fromUri: string, module: string): string | undefined {
   return language === 'python' ? resolvePythonModule(view, fromUri, module) : resolveEcmaModule(view, fromUri, module);
-}
-
-/** Strips comments and trailing commas from JSONC (tsconfig.json) and parses it; undefined when it is not valid. */
-export function parseJsonc(text: string): unknown {
-  let out = '';
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (inString) {
-      out += c;
-      if (c === '\\') out += text[++i] ?? '';
-      else if (c === '"') inString = false;
-    } else if (c === '"') {
-      inString = true;
-      out += c;
-    } else if (c === '/' && text[i + 1] === '/') {
-      while (i < text.length && text[i] !== '\n') i++;
-      out += '\n';
-    } else if (c === '/' && text[i + 1] === '*') {
-      i = text.indexOf('*/', i + 2);
-      if (i < 0) break;
-      i++;
-    } else out += c;
-  }
-  try {
-    return JSON.parse(out.replace(/,(\s*[}\]])/g, '$1'));
-  } catch {
-    return undefined;
-  }
-}
-
-/** A tsconfig / jsconfig's resolution settings (`extends` is not followed). */
-export function tsconfigRecord(configUri: string, text: string): TsConfigRecord | undefined {
-  const json = parseJsonc(text) as { compilerOptions?: { baseUrl?: unknown; paths?: unknown } } | undefined;
-  if (!json || typeof json !== 'object') return undefined;
-  const dir = dirname(configUri);
-  const record: TsConfigRecord = { dir };
-  const options = json.compilerOptions ?? {};
-  if (typeof options.baseUrl === 'string') record.baseUrl = joinPath(dir, options.baseUrl);
-  if (options.paths && typeof options.paths === 'object') {
-    const paths: Record<string, string[]> = {};
-    for (const [k, v] of Object.entries(options.paths as Record<string, unknown>)) if (Array.isArray(v)) paths[k] = v.filter((t): t is string => typeof t === 'string');
-    record.paths = paths;
-  }
-  return record;
 }

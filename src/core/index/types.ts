@@ -56,14 +56,20 @@ export interface FileRecord {
   usages?: Array<[member: string, words: string, receiver: string]>;
 }
 
-/** A `tsconfig.json` / `jsconfig.json` as module resolution needs it. */
+/** A `tsconfig.json` / `jsconfig.json` as module resolution needs it, its `extends` chain applied. */
 export interface TsConfigRecord {
+  /** URI of the config file. */
+  uri: string;
   /** URI of the folder holding the config. */
   dir: string;
-  /** `compilerOptions.baseUrl`, resolved to a folder URI. */
+  /** `compilerOptions.baseUrl` of the nearest config in the chain that sets it, resolved to a folder URI. */
   baseUrl?: string;
-  /** `compilerOptions.paths`: pattern → substitutions (relative to baseUrl, or to the config's folder). */
+  /** `compilerOptions.paths` of the nearest config in the chain that sets them: pattern → substitutions. */
   paths?: Record<string, string[]>;
+  /** The folder `paths` substitutions are relative to: `baseUrl`, else the folder of the config that set `paths`. */
+  pathsBase?: string;
+  /** Base configs it extends, directly or not (and relative ones looked for in vain): a change to one re-reads this config. */
+  extends?: string[];
 }
 
 /** A symbol with where it lives. */

@@ -25,7 +25,8 @@ const answerDelayMs = 600;
 let unavailableLogged = '';
 
 const languages = ['python', 'typescript', 'typescriptreact', 'javascript', 'javascriptreact'];
-const watchGlob = '**/*.{py,pyi,ts,tsx,mts,cts,js,jsx,mjs,cjs}';
+// `.json`: tsconfig.json / jsconfig.json and the configs they extend (the worker ignores other JSON).
+const watchGlob = '**/*.{py,pyi,ts,tsx,mts,cts,js,jsx,mjs,cjs,json}';
 
 const kindOf: Record<string, vscode.CompletionItemKind> = {
   method: vscode.CompletionItemKind.Method,
