@@ -123,7 +123,7 @@ export class ApiService {
     for (const f of files) {
       if (this.exclude?.ignores(f.uri)) continue;
       if (f.text === undefined && !f.uri.startsWith('file:')) continue;
-      await indexFile(index, fileUriFs, this.syntax(), f.text === undefined ? { uri: f.uri } : { uri: f.uri, text: f.text }, this.log);
+      await indexFile(index, fileUriFs, this.syntax(), f.text === undefined ? { uri: f.uri } : { uri: f.uri, text: f.text }, { log: this.log });
     }
     this.search = undefined;
     this.dirty = true;

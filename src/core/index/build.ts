@@ -109,14 +109,22 @@ async function rereadDependentConfigs(index: ProjectIndex, fs: WorkspaceFs, uri:
   }
 }
 
+export interface IndexFileOptions {
+  log?: Log;
+  /** Default true: re-read the configs extending a changed config (a full build reads every config anyway). */
+  rereadDependents?: boolean;
+}
+
 /**
  * Reads and indexes one file (or a config); 'gone' when it is gone or not indexable (a base config
  * some config extends still re-reads those configs).
  */
-export async function indexFile(index: ProjectIndex, fs: WorkspaceFs, syntax: IndexSyntax, file: { uri: string; size?: number; mtime?: number; text?: string }, log?: Log): Promise<'indexed' | 'binary' | 'gone'> {
+export async function indexFile(index: ProjectIndex, fs: WorkspaceFs, syntax: IndexSyntax, file: { uri: string; size?: number; mtime?: number; text?: string }, options: IndexFileOptions = {}): Promise<'indexed' | 'binary' | 'gone'> {
+  const log = options.log;
+  const dependents = options.rereadDependents ?? true;
   if (!isIndexedName(file.uri.slice(file.uri.lastIndexOf('/') + 1))) {
     index.removeFile(file.uri);
-    await rereadDependentConfigs(index, fs, file.uri, log);
+    if (dependents) await rereadDependentConfigs(index, fs, file.uri, log);
     return 'gone';
   }
   let text = file.text;
@@ -132,7 +140,11 @@ export async function indexFile(index: ProjectIndex, fs: WorkspaceFs, syntax: In
       }
       bytes = await fs.readFile(file.uri);
     } catch {
-      await forgetFile(index, fs, file.uri, log);
+      if (dependents) await forgetFile(index, fs, file.uri, log);
+      else {
+        index.removeFile(file.uri);
+        index.setConfig(file.uri, undefined);
+      }
       return 'gone';
     }
     if (looksBinary(bytes)) {
@@ -144,7 +156,7 @@ export async function indexFile(index: ProjectIndex, fs: WorkspaceFs, syntax: In
   if (isConfigUri(file.uri)) {
     index.setConfig(file.uri, await loadTsConfig(fs, file.uri, text, log));
     // A tsconfig.json can itself be the base of another folder's config.
-    await rereadDependentConfigs(index, fs, file.uri, log);
+    if (dependents) await rereadDependentConfigs(index, fs, file.uri, log);
     return 'indexed';
   }
   try {
@@ -188,7 +200,7 @@ export async function buildIndex(fs: WorkspaceFs, root: string, syntax: IndexSyn
   let done = 0;
   for (const f of todo) {
     throwIfAborted(options.signal);
-    if ((await indexFile(index, fs, syntax, f, options.log)) === 'binary') skippedBinary++;
+    if ((await indexFile(index, fs, syntax, f, { log: options.log, rereadDependents: false })) === 'binary') skippedBinary++;
     options.onProgress?.(++done, todo.length);
   }
   return { index, files: index.stats().files, parsed: todo.length, removed, skippedLarge: scan.skippedLarge, skippedBinary, truncated: scan.truncated, ms: performance.now() - t0 };

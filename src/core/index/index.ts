@@ -2,7 +2,7 @@
 export * from './types';
 export { ProjectIndex, indexFormat, indexVersion, type Binding, type IndexStats } from './projectIndex';
 export { extractFile, recordOf, indexLanguageOf, memberUsages } from './extract';
-export { buildIndex, indexFile, forgetFile, scanIndexable, isIndexedName, isConfigUri, type BuildOptions, type BuildReport, type IndexSyntax } from './build';
+export { buildIndex, indexFile, forgetFile, scanIndexable, isIndexedName, isConfigUri, type BuildOptions, type BuildReport, type IndexFileOptions, type IndexSyntax } from './build';
 export { IgnoreRules } from './ignore';
 export { resolveModule, resolveEcmaModule, resolvePythonModule, joinPath, dirname } from './resolve';
 export { loadTsConfig, parseJsonc } from './tsconfig';
