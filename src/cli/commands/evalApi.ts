@@ -65,7 +65,10 @@ export async function runApiEval(ctx: CliContext): Promise<void> {
     }
     if (o['fitted-weights']) useFittedFeatureWeights();
     if (o['case-candidates'] !== undefined) options.caseCandidates = o['case-candidates'] as number;
-    if (casesFd !== undefined) options.onCase = (c) => writeSync(casesFd, JSON.stringify({ ...c, uri: c.uri.startsWith(root) ? c.uri.slice(root.length + 1) : c.uri }) + '\n');
+    // The fields --cases documents, in that order.
+    if (casesFd !== undefined)
+      options.onCase = (c) =>
+        writeSync(casesFd, JSON.stringify({ file: c.uri.startsWith(root) ? c.uri.slice(root.length + 1) : c.uri, line: c.line, receiver: c.receiver, resolvedBy: c.by, target: c.target, member: c.member, rank: c.rank, top: c.top, ...(c.candidates ? { candidates: c.candidates } : {}) }) + '\n');
     options.onProgress = (phase, done, total) => {
       if (!ctx.json && (done === total || done % 25 === 0)) ctx.io.stderr(`\r${phase} ${done}/${total}   `);
     };
