@@ -43,7 +43,7 @@ test('open builds and stores; a second open loads from storage; a damaged store 
   writeFileSync(join(dir, 'ws/pkg/extra.py'), 'def shiny_new_helper(x):\n    """Polish the widget."""\n');
   await third.update([{ uri: `${root}/pkg/extra.py` }]);
   assert.equal(third.find('polish the widget')[0]?.name, 'shiny_new_helper');
-  third.remove([`${root}/pkg`]);
+  await third.remove([`${root}/pkg`]);
   assert.equal(third.find('polish the widget').length, 0);
   assert.equal(third.status().files, 1, 'only app.py is left');
   // Virtual workspaces: the host sends the texts.
