@@ -5,18 +5,13 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import { createServer, request as httpRequest } from 'node:http';
+import { handleConnect, listenOnLoopback, openSockets } from '../helpers/loopbackServers';
 import { HttpClient } from '../../../src/core/inference/remote/http';
 import { bypassesProxy, createHttpTransport } from '../../../src/worker/httpTransport';
 
-const sockets = new Set<Socket>();
-const track = (s: Server) => s.on('connection', (c) => (sockets.add(c), c.on('close', () => sockets.delete(c))));
-const listen = async (s: Server) => {
-  track(s);
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  return (s.address() as AddressInfo).port;
-};
+const sockets = openSockets;
+const listen = listenOnLoopback;
 
 // The server behind the proxy.
 const target = createServer((req, res) => {
@@ -36,21 +31,7 @@ const proxy = createServer((req, res) => {
   out.on('error', () => res.writeHead(502).end());
   req.pipe(out);
 });
-proxy.on('connect', (req, client: Socket, head: Buffer) => {
-  seen.push(`CONNECT ${req.url}`);
-  const [host, port] = req.url!.split(':');
-  if (host !== '127.0.0.1') return void client.end('HTTP/1.1 403 Forbidden\r\n\r\n');
-  const upstream = connect(Number(port), host, () => {
-    client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-    upstream.write(head);
-    upstream.pipe(client);
-    client.pipe(upstream);
-  });
-  sockets.add(upstream);
-  upstream.on('close', () => sockets.delete(upstream));
-  upstream.on('error', () => client.destroy());
-  client.on('error', () => upstream.destroy());
-});
+handleConnect(proxy, (target) => seen.push(`CONNECT ${target}`));
 const ports = Promise.all([listen(target), listen(proxy)]);
 // Self-stopping: nothing outlives the file even if a test hangs.
 const stop = setTimeout(() => {

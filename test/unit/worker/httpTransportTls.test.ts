@@ -13,7 +13,8 @@ import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { connect, createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
+import { handleConnect, listenOnLoopback, openSockets } from '../helpers/loopbackServers';
+import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as tls from 'node:tls';
 import { join } from 'node:path';
@@ -58,13 +59,8 @@ function vllmAnswer(route: string, body: Record<string, unknown>): { status: num
   return { status: 200, type: 'text/event-stream', body: `${events.map((e) => `data: ${JSON.stringify(e)}\n\n`).join('')}data: [DONE]\n\n` };
 }
 
-const sockets = new Set<Socket>();
-const track = (s: Server) => s.on('connection', (c: Socket) => (sockets.add(c), c.on('close', () => sockets.delete(c))));
-const listen = async (s: Server) => {
-  track(s);
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  return (s.address() as AddressInfo).port;
-};
+const sockets = openSockets;
+const listen = listenOnLoopback;
 async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
   let text = '';
   for await (const c of req) text += c;
@@ -84,21 +80,7 @@ const httpsServer = createHttpsServer({ key: readFileSync(keyFile), cert: readFi
 /** A CONNECT proxy (loopback targets only) that logs the tunnels it opened. */
 const tunnels: string[] = [];
 const proxy = createHttpServer((_req, res) => res.writeHead(405).end('CONNECT only'));
-proxy.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
-  tunnels.push(req.url!);
-  const [host, port] = req.url!.split(':');
-  if (host !== '127.0.0.1') return void client.end('HTTP/1.1 403 Forbidden\r\n\r\n');
-  const upstream = connect(Number(port), host, () => {
-    client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-    upstream.write(head);
-    upstream.pipe(client);
-    client.pipe(upstream);
-  });
-  sockets.add(upstream);
-  upstream.on('close', () => sockets.delete(upstream));
-  upstream.on('error', () => client.destroy());
-  client.on('error', () => upstream.destroy());
-});
+handleConnect(proxy, (target) => tunnels.push(target));
 /** Accepts TCP, reads the ClientHello, never answers. */
 const hangingFirstBytes: number[] = [];
 const hanging = createTcpServer((socket) => {
