@@ -20,7 +20,8 @@ import type { SyntaxService } from '../../core/syntax';
 import type { WorkspaceFs } from '../../core/workspace/fs';
 import { buildIndex, indexLanguageOf, recordOf, type ApiTarget, type ProjectIndex } from '../../core/index';
 import { addModelScores, completeMembers, parseReceiver, type NameScorer, type RankFeatures, type RankedMember, type ResolvedBy } from '../../core/index/members';
-import { ApiSearch, firstSentence } from '../../core/search/bm25';
+import { ApiSearch, firstSentence, type SearchHit } from '../../core/search/bm25';
+import type { SymbolRef } from '../../core/index/types';
 import { rerankHits, type QueryScorer } from '../../core/search/rerank';
 
 export interface ApiEvalOptions {
@@ -247,25 +248,41 @@ export interface ConversationalReport {
   convAccuracyAt5: number;
 }
 
+/** A conversational case: a documented symbol and the first sentence of its doc as the query. */
+export interface ConversationalCase {
+  ref: SymbolRef;
+  query: string;
+}
+
+/** The conversational cases of an index: documented functions / methods / classes the search can return, spread to `limit`. */
+export function conversationalCases(index: ProjectIndex, search: ApiSearch, limit = 500): ConversationalCase[] {
+  const documented = [...index.allSymbols()]
+    // Only symbols the search can return (not constructors: their doc speaks for the class).
+    .filter((r) => (r.symbol.kind === 'function' || r.symbol.kind === 'method' || r.symbol.kind === 'class') && r.symbol.doc && search.has(r))
+    .map((r) => ({ ref: r, query: firstSentence(r.symbol.doc!) }))
+    .filter((c) => c.query.split(/\s+/).length >= 3);
+  return spread(documented, limit);
+}
+
+/** The 1-based rank of a case's target among the hits, 0 when absent. */
+export function rankOf(hits: readonly SearchHit[], target: SymbolRef): number {
+  return hits.findIndex((h) => h.ref.uri === target.uri && h.ref.symbol === target.symbol) + 1;
+}
+
 /**
  * The conversational half: every documented function / method / class is a case, its query the
  * first sentence of its doc comment, the target scored without its own doc text.
  */
 export async function evaluateConversational(index: ProjectIndex, options: Pick<ApiEvalOptions, 'convLimit' | 'queryScorer' | 'signal' | 'onProgress' | 'onConvCase'> = {}): Promise<ConversationalReport> {
   const search = new ApiSearch(index);
-  const documented = [...index.allSymbols()]
-    // Only symbols the search can return (not constructors: their doc speaks for the class).
-    .filter((r) => (r.symbol.kind === 'function' || r.symbol.kind === 'method' || r.symbol.kind === 'class') && r.symbol.doc && search.has(r))
-    .map((r) => ({ ref: r, query: firstSentence(r.symbol.doc!) }))
-    .filter((c) => c.query.split(/\s+/).length >= 3);
-  const conv = spread(documented, options.convLimit ?? 500);
+  const conv = conversationalCases(index, search, options.convLimit ?? 500);
   let c1 = 0;
   let c5 = 0;
   for (const [n, c] of conv.entries()) {
     throwIfAborted(options.signal);
     let hits = search.search(c.query, { limit: 20, excludeDocOf: c.ref });
     if (options.queryScorer) hits = await rerankHits(hits, c.query, options.queryScorer, options.signal);
-    const rank = hits.findIndex((h) => h.ref.uri === c.ref.uri && h.ref.symbol === c.ref.symbol) + 1;
+    const rank = rankOf(hits, c.ref);
     if (rank === 1) c1++;
     if (rank >= 1 && rank <= 5) c5++;
     options.onConvCase?.({ name: `${c.ref.symbol.container ? c.ref.symbol.container + '.' : ''}${c.ref.symbol.name}`, query: c.query, rank, top: hits.slice(0, 5).map((h) => h.ref.symbol.name) });
