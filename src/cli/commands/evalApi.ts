@@ -16,12 +16,13 @@ import type { QueryScorer } from '../../core/search/rerank';
 import type { NameScorer } from '../../core/index';
 import { useFittedFeatureWeights } from '../../core/index/members';
 
-export const apiEvalOptions: Record<'conv-limit' | 'model-ranking' | 'rerank' | 'cases' | 'case-candidates' | 'fitted-weights', OptionSpec> = {
+export const apiEvalOptions: Record<'conv-limit' | 'model-ranking' | 'rerank' | 'cases' | 'case-candidates' | 'fitted-weights' | 'typed', OptionSpec> = {
   'conv-limit': { type: 'number', valueName: 'n', integer: true, min: 1, description: 'api: most conversational cases (default 500).' },
   'model-ranking': { type: 'boolean', description: "api: add the model's likelihood of each member name to the ranking (loads the model)." },
   rerank: { type: 'boolean', description: 'api: re-rank the conversational search hits by the model (loads the model).' },
   cases: { type: 'string', valueName: 'file', description: 'api: write each token-completion case as a JSON line (file, line, receiver, resolvedBy, target, member, rank, top 5).' },
   'fitted-weights': { type: 'boolean', description: 'api: rank members with the file-history, enclosing-name and predicate weights fitted on dev repositories (off by default: they lowered held-out accuracy).' },
+  typed: { type: 'number', valueName: 'k', integer: true, min: 0, max: 8, description: "api: type the member name's first k characters before asking (default 0: hidden completely)." },
   'case-candidates': { type: 'number', valueName: 'n', integer: true, min: 1, max: 1000, description: 'api: with --cases, also each case\'s first n candidates and the hidden member with their ranking features (weight tuning).' },
 };
 
@@ -65,6 +66,7 @@ export async function runApiEval(ctx: CliContext): Promise<void> {
     }
     if (o['fitted-weights']) useFittedFeatureWeights();
     if (o['case-candidates'] !== undefined) options.caseCandidates = o['case-candidates'] as number;
+    if (o.typed !== undefined) options.typed = o.typed as number;
     // The fields --cases documents, in that order.
     if (casesFd !== undefined)
       options.onCase = (c) =>
@@ -76,7 +78,7 @@ export async function runApiEval(ctx: CliContext): Promise<void> {
     const training = corpusStatus(`${root}/x.py`).state === 'training' || corpusStatus(`${root}/x.ts`).state === 'training';
     const heldOut = !training;
     if (ctx.json) {
-      printJson(ctx.io, { repo: root, heldOut, ...report });
+      printJson(ctx.io, { repo: root, heldOut, typed: options.typed ?? 0, ...report });
       return;
     }
     const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -85,7 +87,7 @@ export async function runApiEval(ctx: CliContext): Promise<void> {
       [
         `eval api: ${root} — ${heldOut ? "held out (no source of the shipped model's training corpus, models/corpus_manifest.json)" : 'IN the training corpus of the shipped model'}`,
         `index: ${report.files} files, ${report.symbols} symbols, built in ${(report.indexMs / 1000).toFixed(2)} s, ${(report.indexBytes / 1024).toFixed(0)} KiB serialized`,
-        `token completion: ${report.cases} cases, accuracy@1 ${pct(report.accuracyAt1)}, accuracy@5 ${pct(report.accuracyAt5)}, MRR ${report.mrr.toFixed(3)}${report.model.members ? ' (with model ranking)' : ''}, ${report.caseMs.toFixed(1)} ms/case`,
+        `token completion${options.typed ? ` (first ${options.typed} character${options.typed > 1 ? 's' : ''} of the member typed)` : ''}: ${report.cases} cases, accuracy@1 ${pct(report.accuracyAt1)}, accuracy@5 ${pct(report.accuracyAt5)}, MRR ${report.mrr.toFixed(3)}${report.model.members ? ' (with model ranking)' : ''}, ${report.caseMs.toFixed(1)} ms/case`,
         `  by receiver resolution: ${Object.entries(report.byResolution).map(([k, v]) => `${k} ${v.cases} (@1 ${pct(v.accuracyAt1)})`).join(', ')}`,
         `conversational: ${report.convCases} cases, accuracy@1 ${pct(report.convAccuracyAt1)}, accuracy@5 ${pct(report.convAccuracyAt5)}${report.model.conversational ? ' (re-ranked by the model)' : ''}`,
       ].join('\n') + '\n',

@@ -421,6 +421,14 @@ export interface RankFeatures {
   private: number;
   /** A data member (attribute, variable, constant) rather than a function: 1. */
   data: number;
+  /** Share of the assigned name's words (`resolution_strategy = config.`, `key=recv.`, `key: recv.`) in the member name. */
+  assigned: number;
+  /** Right after `await`: 1 for a member that returns a promise or coroutine, -1 for one that does not; else 0. */
+  awaited: number;
+  /** A member that returns a promise or coroutine, not awaited here: 1. */
+  unawaitedAsync: number;
+  /** Best similarity of the member name's words to the members used on this receiver in the last lines (`getGlobalPrefix`, `getRouteConflictPolicy` → `getRouteResolutionStrategy`). */
+  nearShape: number;
 }
 
 /**
@@ -435,7 +443,7 @@ export const fittedFeatureWeights = { fileSimilar: 1.7, fileUse: -0.1, fileRecei
 export const rankWeights = {
   // Hand-set while building the ranking; the features below them are computed but weigh 0 by default (see fittedFeatureWeights).
   similarBest: 0.6, similarMean: 0.4, popularity: 0.08, receiverUsage: 0.3, echo: 0.6, context: 0.3, sameReceiver: 0.3, inherited: 0, private: 0, data: 0,
-  fileSimilar: 0, fileUse: 0, fileReceiver: 0, fileRecent: 0, fileReceiverCalls: 0, enclosing: 0, predicate: 0,
+  fileSimilar: 0, fileUse: 0, fileReceiver: 0, fileRecent: 0, fileReceiverCalls: 0, enclosing: 0, predicate: 0, assigned: 0, awaited: 0, unawaitedAsync: 0, nearShape: 0,
   model: 0.6,
   // A member of the receiver's class when the project-wide fallback is mixed in, by how the class was found.
   resolved: 0.5, resolvedByUsage: 0.4, resolvedBySimilarity: 0.2,
@@ -446,7 +454,7 @@ export function useFittedFeatureWeights(on = true): void {
   for (const [name, weight] of Object.entries(fittedFeatureWeights)) rankWeights[name as keyof typeof fittedFeatureWeights] = on ? weight : 0;
 }
 
-const featureNames = ['similarBest', 'similarMean', 'fileSimilar', 'popularity', 'receiverUsage', 'echo', 'context', 'sameReceiver', 'fileUse', 'fileReceiver', 'fileRecent', 'fileReceiverCalls', 'enclosing', 'predicate', 'inherited', 'private', 'data'] as const satisfies ReadonlyArray<keyof RankFeatures>;
+const featureNames = ['similarBest', 'similarMean', 'fileSimilar', 'popularity', 'receiverUsage', 'echo', 'context', 'sameReceiver', 'fileUse', 'fileReceiver', 'fileRecent', 'fileReceiverCalls', 'enclosing', 'predicate', 'inherited', 'private', 'data', 'assigned', 'awaited', 'unawaitedAsync', 'nearShape'] as const satisfies ReadonlyArray<keyof RankFeatures>;
 
 /** Plural and verb endings off (`errors` ~ `error`, `parsed` ~ `parse`). */
 function stemWord(w: string): string {
@@ -493,6 +501,38 @@ function isPredicate(s: ApiSymbol): boolean {
   return /^_*(?:is|has|can|should|supports|needs|was|will|contains|exists|matches|allows|uses)(?:[A-Z_]|$)/.test(s.name) || /^(?:bool|boolean)$/.test((s.returnType ?? '').trim());
 }
 
+/** An identifier's words, stemmed, one-letter ones left out. */
+function namedWords(name: string | undefined): string[] {
+  return name ? splitIdentifier(name).filter((w) => w.length > 1).map(stemWord) : [];
+}
+
+/** The name a line assigns or passes by keyword just before the receiver: `x = `, `const x: T = `, `self.x = `, `key=`, `key: `. */
+function assignedName(lineBefore: string): string | undefined {
+  const m = /([A-Za-z_$][\w$]*)\s*(?::[^=:(){}]*)?(?<![=!<>+\-*/%&|^])=\s*(?:await\s+|yield\s+)?\(?\s*$/.exec(lineBefore) ?? /([A-Za-z_$][\w$]*)\s*:\s*(?:await\s+)?$/.exec(lineBefore);
+  return m?.[1];
+}
+
+/** Share of `want` words that `have` has (a word also matches a longer or shorter form of itself: `config` ~ `configuration`). */
+function coveredShare(want: readonly string[], have: readonly string[]): number {
+  let hit = 0;
+  for (const w of want) if (have.some((h) => h === w || (w.length >= 3 && h.length >= 3 && (h.startsWith(w) || w.startsWith(h))))) hit++;
+  return want.length ? hit / want.length : 0;
+}
+
+/** A function that returns a promise or coroutine (`async`, `Promise<…>`, `Awaitable`). */
+function returnsPromise(s: ApiSymbol): boolean {
+  return /^(?:async\b|[^(]*\basync\s)/.test(s.signature ?? '') || /\b(?:Promise|PromiseLike|Awaitable|Coroutine|Thenable)\b/.test(s.returnType ?? '');
+}
+
+/** Members accessed on a receiver of this name in the last `lines` lines of a text. */
+function recentMembers(text: string, receiver: string | undefined, lines: number): Set<string> {
+  const out = new Set<string>();
+  if (!receiver) return out;
+  const tail = text.slice(nthLineBefore(text, text.length, lines));
+  for (const m of tail.matchAll(new RegExp(`(?<![\\w$])${escapeRegex(receiver)}\\s*\\.\\s*([A-Za-z_$][\\w$]*)`, 'g'))) out.add(m[1]!);
+  return out;
+}
+
 /** Share of a name's words found in a word set. */
 function wordShare(label: string, words: ReadonlySet<string>): number {
   if (!words.size) return 0;
@@ -523,7 +563,11 @@ export function rankMembers(index: ProjectIndex, candidates: readonly MemberCand
   // The calls this file makes (the live text's record when the editor or the evaluation gives one), with their contexts.
   const liveUsages = new Map<string, Array<ReadonlySet<string>>>();
   if (contextWords.size) for (const [member, words] of index.file(ctx.uri)?.usages ?? []) (liveUsages.get(member) ?? liveUsages.set(member, []).get(member)!).push(new Set(words.split(' ')));
-  const inCondition = /(?:\b(?:if|elif|while|not|and|or|assert)|!|&&|\|\||\?)\s*\(?\s*$/.test(fileText.slice(fileText.lastIndexOf('\n') + 1));
+  const lineBefore = fileText.slice(fileText.lastIndexOf('\n') + 1);
+  const inCondition = /(?:\b(?:if|elif|while|not|and|or|assert)|!|&&|\|\||\?)\s*\(?\s*$/.test(lineBefore);
+  const assignedWords = namedWords(assignedName(lineBefore));
+  const inAwait = /\bawait\s*\(?\s*$/.test(lineBefore);
+  const nearMembers = recentMembers(fileText, last && !last.call ? last.name : undefined, 12);
   const out: RankedMember[] = [];
   for (const c of candidates) {
     const lower = c.label.toLowerCase();
@@ -534,7 +578,7 @@ export function rankMembers(index: ProjectIndex, candidates: readonly MemberCand
       else if (splitIdentifier(c.label).some((w) => w.startsWith(p))) prefix = 0;
       else continue;
     }
-    const f: RankFeatures = { similarBest: 0, similarMean: 0, fileSimilar: 0, popularity: 0, receiverUsage: 0, echo: 0, context: 0, sameReceiver: 0, fileUse: 0, fileReceiver: 0, fileRecent: 0, fileReceiverCalls: 0, enclosing: 0, predicate: 0, inherited: c.inherited && ctx.resolution.target.kind === 'class' ? 1 : 0, private: 0, data: 0 };
+    const f: RankFeatures = { similarBest: 0, similarMean: 0, fileSimilar: 0, popularity: 0, receiverUsage: 0, echo: 0, context: 0, sameReceiver: 0, fileUse: 0, fileReceiver: 0, fileRecent: 0, fileReceiverCalls: 0, enclosing: 0, predicate: 0, assigned: 0, awaited: 0, unawaitedAsync: 0, nearShape: 0, inherited: c.inherited && ctx.resolution.target.kind === 'class' ? 1 : 0, private: 0, data: 0 };
     if ((/^_[^_]/.test(c.label) || c.label.startsWith('#')) && ctx.resolution.by !== 'self') f.private = 1;
     if (dataKinds.has(c.ref.symbol.kind)) f.data = 1;
     const usages = index.usagesOf(c.label, ctx.uri);
@@ -562,6 +606,14 @@ export function rankMembers(index: ProjectIndex, candidates: readonly MemberCand
     f.context = wordShare(c.label, nearWords);
     f.enclosing = wordShare(c.label, enclosingWords);
     if (isPredicate(c.ref.symbol)) f.predicate = inCondition ? 1 : -1;
+    if (assignedWords.length) f.assigned = coveredShare(assignedWords, splitIdentifier(c.label).map(stemWord));
+    const awaitable = returnsPromise(c.ref.symbol);
+    if (inAwait) f.awaited = awaitable ? 1 : -1;
+    else if (awaitable) f.unawaitedAsync = 1;
+    if (nearMembers.size) {
+      const own = new Set(namedWords(c.label));
+      for (const m of nearMembers) if (m !== c.label) f.nearShape = Math.max(f.nearShape, dice(own, new Set(namedWords(m))));
+    }
     const calls = onReceiver.get(c.label);
     if (calls) f.sameReceiver = Math.log1p(calls) / Math.log1p(maxOnReceiver);
     for (const words of liveUsages.get(c.label) ?? []) f.fileSimilar = Math.max(f.fileSimilar, dice(contextWords, words));

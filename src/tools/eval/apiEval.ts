@@ -39,6 +39,8 @@ export interface ApiEvalOptions {
   onCase?(c: { uri: string; line: number; member: string; receiver: string; by: ResolvedBy; target: string; rank: number; top: string[]; candidates?: CaseCandidate[] }): void;
   /** Give `onCase` the first n ranked candidates and the hidden member with their ranking features (weight tuning). */
   caseCandidates?: number;
+  /** Characters of the member name typed before asking (0: the name hidden completely, the protocol's default; 1–2: what a user sees after typing). */
+  typed?: number;
   /** Each conversational case as it is scored (inspection). */
   onConvCase?(c: { name: string; query: string; rank: number; top: string[] }): void;
 }
@@ -193,7 +195,7 @@ export async function evaluateApi(fs: WorkspaceFs, root: string, syntax: SyntaxS
   for (const [n, c] of cases.entries()) {
     throwIfAborted(options.signal);
     const original = index.file(c.uri)!;
-    const text = texts.get(c.uri)!.slice(0, c.dot);
+    const text = texts.get(c.uri)!.slice(0, c.dot + Math.min(options.typed ?? 0, c.member.length));
     const language = indexLanguageOf(c.uri)!;
     const doc = { uri: c.uri, version: version++, text, languageId: language === 'tsx' ? 'typescriptreact' : language };
     const declarations = await syntax.declarations(doc);
