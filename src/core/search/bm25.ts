@@ -73,6 +73,8 @@ interface Entry {
   classEntry: number;
   /** Doc terms as the thesaurus counted them (with `name`). */
   docTerms: Set<string>;
+  /** The symbol across its module's copies (`apiKeyOf`). */
+  api: string;
   family: ApiFamily | undefined;
 }
 
@@ -83,7 +85,7 @@ export interface SearchHit {
 
 export interface SearchOptions {
   limit?: number;
-  /** Score this symbol without its own doc text (evaluation). */
+  /** Score this symbol, and its copies in other builds of its module, without their doc text (evaluation). */
   excludeDocOf?: SymbolRef;
   /** Kinds to leave out. */
   skipKinds?: ReadonlySet<string>;
@@ -96,6 +98,22 @@ const searchedKinds: ReadonlySet<string> = new Set(['function', 'method', 'class
 /** A module's path without the language's extension: `a/b.d.ts`, `a/b.js` and `a/b.ts` are one module. */
 function moduleOf(uri: string): string {
   return uri.replace(/(\.d)?\.[cm]?[jt]sx?$|\.pyi?$/i, '');
+}
+
+/**
+ * Folders that hold another build of the same modules (sources and their compiled, typed,
+ * development or per-platform copies): `src/v4/in-out.ts`, `v4/in-out.cjs` and
+ * `dist/esm/v4/in-out.js` are one module's API.
+ */
+const buildFolders = new Set(['src', 'source', 'lib', 'dist', 'build', 'out', 'esm', 'cjs', 'mjs', 'es', 'es5', 'es6', 'es2015', 'es2017', 'es2020', 'umd', 'amd', 'commonjs', 'module', 'modules', 'browser', 'node', 'deno', 'development', 'production', 'types', 'typings', 'min']);
+
+/** A symbol's identity across its module's copies: the module without build folders, its class and its name. */
+function apiKeyOf(ref: SymbolRef): string {
+  const module = moduleOf(ref.uri)
+    .split('/')
+    .filter((part) => !buildFolders.has(part))
+    .join('/');
+  return `${module}#${ref.symbol.container}.${ref.symbol.name}`;
 }
 
 function pathWords(uri: string): string {
@@ -115,6 +133,8 @@ function keyOf(ref: SymbolRef): string {
 export class ApiSearch {
   private readonly entries: Entry[] = [];
   private readonly byKey = new Map<string, number>();
+  /** Entries by `apiKeyOf`: one symbol's declarations in its module's builds (`.ts`, `.d.ts`, `.js`, `dist/`, `development/`). */
+  private readonly copies = new Map<string, number[]>();
   private readonly postings = new Map<string, number[]>();
   private totalLength = 0;
   private bodyLength = 0;
@@ -155,8 +175,12 @@ export class ApiSearch {
       const docTerms = new Set(s.doc ? terms(s.doc) : []);
       this.thesaurus.add(docTerms, name);
       const i = this.entries.length;
-      this.entries.push({ ref, tf, length, size: 0, name, classEntry: -1, docTerms, family: apiFamilyOfText(ref.uri) });
+      const api = apiKeyOf(ref);
+      this.entries.push({ ref, tf, length, size: 0, name, classEntry: -1, docTerms, api, family: apiFamilyOfText(ref.uri) });
       this.byKey.set(keyOf(ref), i);
+      const copies = this.copies.get(api);
+      if (copies) copies.push(i);
+      else this.copies.set(api, [i]);
       if ((s.kind === 'class' || s.kind === 'interface') && !s.container) classes.set(`${ref.uri}#${s.name}`, i);
     }
     // A class's body is what its members are called (`ECAlgorithm` has `sign` and `verify`).
@@ -220,26 +244,33 @@ export class ApiSearch {
     return this.byKey.has(keyOf(ref));
   }
 
+  /** A symbol's API: equal for the same symbol and for its declarations in builds of one module (one search result). */
+  apiOf(ref: SymbolRef): string {
+    return apiKeyOf(ref);
+  }
+
   search(query: string, options: SearchOptions = {}): SearchHit[] {
     const tuning = searchTuning;
     const n = this.entries.length;
-    const ex = options.excludeDocOf ? (this.byKey.get(keyOf(options.excludeDocOf)) ?? -1) : -1;
-    const exEntry = ex >= 0 ? this.entries[ex]! : undefined;
-    const exclusion: ThesaurusExclusion | undefined = exEntry && { doc: exEntry.docTerms, name: exEntry.name };
+    // The excluded doc is left out wherever it was written: in the symbol and in its copies.
+    const excluded = new Set<number>(options.excludeDocOf && this.has(options.excludeDocOf) ? (this.copies.get(apiKeyOf(options.excludeDocOf)) ?? []) : []);
+    const ex = excluded.size > 0;
+    const exclusion: ThesaurusExclusion[] = [...excluded].map((i) => ({ doc: this.entries[i]!.docTerms, name: this.entries[i]!.name }));
+    const touched = (i: number) => excluded.has(i) || excluded.has(this.entries[i]!.classEntry);
     /** Field frequencies of entry i with the excluded doc left out. */
     const fieldsOf = (i: number, row: number[]): number[] => {
-      if (ex < 0 || (i !== ex && this.entries[i]!.classEntry !== ex)) return row;
+      if (!ex || !touched(i)) return row;
       const copy = [...row];
-      if (i === ex) copy[field.doc] = 0;
-      if (this.entries[i]!.classEntry === ex) copy[field.classDoc] = 0;
+      if (excluded.has(i)) copy[field.doc] = 0;
+      if (excluded.has(this.entries[i]!.classEntry)) copy[field.classDoc] = 0;
       return copy;
     };
     const lengthOf = (i: number): number => {
       const e = this.entries[i]!;
-      return ex >= 0 && (i === ex || e.classEntry === ex) ? fieldsOf(i, e.length).reduce((a, b) => a + b, 0) - e.length[field.body]! : e.size;
+      return ex && touched(i) ? fieldsOf(i, e.length).reduce((a, b) => a + b, 0) - e.length[field.body]! : e.size;
     };
     let totalLength = this.totalLength;
-    if (ex >= 0) for (let i = 0; i < n; i++) totalLength -= this.entries[i]!.size - lengthOf(i);
+    if (ex) for (let i = 0; i < n; i++) totalLength -= this.entries[i]!.size - lengthOf(i);
     const averageLength = totalLength / Math.max(1, n) || 1;
     const averageBody = this.bodyLength / Math.max(1, n) || 1;
 
@@ -266,7 +297,7 @@ export class ApiSearch {
       const list = this.postings.get(t);
       if (!list) continue;
       let df = list.length;
-      if (ex >= 0) for (const i of list) if (fieldsOf(i, this.entries[i]!.tf.get(t)!).every((x) => x === 0)) df--;
+      if (ex) for (const i of list) if (fieldsOf(i, this.entries[i]!.tf.get(t)!).every((x) => x === 0)) df--;
       if (df <= 0) continue;
       const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
       for (const i of list) {
@@ -306,11 +337,11 @@ export class ApiSearch {
       hits.push({ ref: e.ref, score: score * kindPrior(e.ref.symbol) });
     }
     hits.sort((a, b) => b.score - a.score || (a.ref.symbol.name < b.ref.symbol.name ? -1 : a.ref.symbol.name > b.ref.symbol.name ? 1 : a.ref.uri < b.ref.uri ? -1 : 1));
-    // One module's symbol declared twice (`a.js` and `a.d.ts`, `m.py` and `m.pyi`) is one result: the better scored.
+    // One module's symbol declared in several builds (`a.js` and `a.d.ts`, `m.py` and `m.pyi`, `src/` and `dist/`) is one result: the better scored.
     const seen = new Set<string>();
     const out: SearchHit[] = [];
     for (const h of hits) {
-      const key = `${moduleOf(h.ref.uri)}#${h.ref.symbol.container}.${h.ref.symbol.name}`;
+      const key = apiKeyOf(h.ref);
       if (seen.has(key)) continue;
       seen.add(key);
       out.push(h);

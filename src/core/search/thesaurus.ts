@@ -31,21 +31,21 @@ export class Thesaurus {
     }
   }
 
-  /** Name terms associated with a doc term, with P(name term | doc term), best first; `except` left out of every count. */
-  expand(docTerm: string, except?: ThesaurusExclusion): Array<[term: string, weight: number]> {
+  /** Name terms associated with a doc term, with P(name term | doc term), best first; the symbols of `except` left out of every count. */
+  expand(docTerm: string, except: readonly ThesaurusExclusion[] = []): Array<[term: string, weight: number]> {
     const row = this.pairs.get(docTerm);
     if (!row) return [];
-    const excluded = !!except && except.doc.size > 0 && except.name.size > 0;
-    const inDoc = excluded && except.doc.has(docTerm);
-    const df = (this.docCount.get(docTerm) ?? 0) - (inDoc ? 1 : 0);
-    const total = this.documented - (excluded ? 1 : 0);
+    const counted = except.filter((x) => x.doc.size > 0 && x.name.size > 0);
+    const inDoc = counted.filter((x) => x.doc.has(docTerm));
+    const df = (this.docCount.get(docTerm) ?? 0) - inDoc.length;
+    const total = this.documented - counted.length;
     if (df <= 0 || total <= 0) return [];
     const out: Array<[string, number]> = [];
     for (const [n, count] of row) {
       if (n === docTerm) continue;
-      const c = count - (inDoc && except!.name.has(n) ? 1 : 0);
+      const c = count - inDoc.filter((x) => x.name.has(n)).length;
       if (c < thesaurusLimits.minPairs) continue;
-      const nc = (this.nameCount.get(n) ?? 0) - (excluded && except!.name.has(n) ? 1 : 0);
+      const nc = (this.nameCount.get(n) ?? 0) - counted.filter((x) => x.name.has(n)).length;
       const p = c / df;
       if (p / (nc / total) < thesaurusLimits.minLift) continue;
       out.push([n, p]);

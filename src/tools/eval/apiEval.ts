@@ -256,19 +256,29 @@ export interface ConversationalCase {
   query: string;
 }
 
-/** The conversational cases of an index: documented functions / methods / classes the search can return, spread to `limit`. */
+/**
+ * The conversational cases of an index: documented functions / methods / classes the search can
+ * return, one per API (a symbol declared in several builds of its module is one case: its copies'
+ * docs are left out with its own, and finding any copy finds it), spread to `limit`.
+ */
 export function conversationalCases(index: ProjectIndex, search: ApiSearch, limit = 500): ConversationalCase[] {
-  const documented = [...index.allSymbols()]
+  const documented: ConversationalCase[] = [];
+  const apis = new Set<string>();
+  for (const r of index.allSymbols()) {
     // Only symbols the search can return (not constructors: their doc speaks for the class).
-    .filter((r) => (r.symbol.kind === 'function' || r.symbol.kind === 'method' || r.symbol.kind === 'class') && r.symbol.doc && search.has(r))
-    .map((r) => ({ ref: r, query: firstSentence(r.symbol.doc!) }))
-    .filter((c) => c.query.split(/\s+/).length >= 3);
+    if (!((r.symbol.kind === 'function' || r.symbol.kind === 'method' || r.symbol.kind === 'class') && r.symbol.doc && search.has(r))) continue;
+    const query = firstSentence(r.symbol.doc);
+    if (query.split(/\s+/).length < 3 || apis.has(search.apiOf(r))) continue;
+    apis.add(search.apiOf(r));
+    documented.push({ ref: r, query });
+  }
   return spread(documented, limit);
 }
 
-/** The 1-based rank of a case's target among the hits, 0 when absent. */
-export function rankOf(hits: readonly SearchHit[], target: SymbolRef): number {
-  return hits.findIndex((h) => h.ref.uri === target.uri && h.ref.symbol === target.symbol) + 1;
+/** The 1-based rank of a case's target (or a copy of it) among the hits, 0 when absent. */
+export function rankOf(search: ApiSearch, hits: readonly SearchHit[], target: SymbolRef): number {
+  const api = search.apiOf(target);
+  return hits.findIndex((h) => search.apiOf(h.ref) === api) + 1;
 }
 
 /**
@@ -284,7 +294,7 @@ export async function evaluateConversational(index: ProjectIndex, options: Pick<
     throwIfAborted(options.signal);
     let hits = search.search(c.query, { limit: 20, excludeDocOf: c.ref });
     if (options.queryScorer) hits = await rerankHits(hits, c.query, options.queryScorer, options.signal);
-    const rank = rankOf(hits, c.ref);
+    const rank = rankOf(search, hits, c.ref);
     if (rank === 1) c1++;
     if (rank >= 1 && rank <= 5) c5++;
     options.onConvCase?.({ name: `${c.ref.symbol.container ? c.ref.symbol.container + '.' : ''}${c.ref.symbol.name}`, query: c.query, rank, top: hits.slice(0, 5).map((h) => h.ref.symbol.name) });

@@ -191,3 +191,34 @@ test('a symbol declared in a module and its twin (`.js` and `.d.ts`, `.py` and `
   // Another module's function of the same name is another result.
   assert.equal(where.filter((w) => w.startsWith('other/')).length, 1, where.join(' '));
 });
+
+test('a symbol in builds of one module (src/ and its compiled dist/, development/ copies) is one API: one result, and excluding its doc excludes every copy\'s', async () => {
+  const files = {
+    'src/v4/codec.ts': '/** Decode a frame header from bytes. */\nexport function decodeFrame(bytes: Uint8Array): Uint8Array {\n  return bytes.slice(0, 4);\n}\n\n/** Encode a payload. */\nexport function encodePayload(p: string): string {\n  return p;\n}\n',
+    'v4/codec.cjs': '/** Decode a frame header from bytes. */\nfunction decodeFrame(bytes) {\n  return bytes.slice(0, 4);\n}\n/** Encode a payload. */\nfunction encodePayload(p) {\n  return p;\n}\nmodule.exports = { decodeFrame, encodePayload };\n',
+    'development/v4/codec.d.ts': '/** Decode a frame header from bytes. */\nexport declare function decodeFrame(bytes: Uint8Array): Uint8Array;\n',
+    'other/codec.ts': '/** Read a frame header from a stream. */\nexport function readFrame(s: unknown): unknown {\n  return s;\n}\n',
+  };
+  const index = await repo(files);
+  const search = new ApiSearch(index);
+  const hits = search.search('decode a frame header from bytes');
+  assert.equal(hits.filter((h) => h.ref.symbol.name === 'decodeFrame').length, 1, hits.map((h) => h.ref.uri).join(' '));
+  const target = [...index.allSymbols()].find((r) => r.symbol.name === 'decodeFrame' && r.uri.endsWith('src/v4/codec.ts'))!;
+  // The index with the doc written nowhere: every copy's doc deleted.
+  const without = ProjectIndex.deserialize(index.serialize(), index.root) as ProjectIndex;
+  for (const uri of without.fileUris()) {
+    const record = JSON.parse(JSON.stringify(without.file(uri)));
+    for (const s of record.symbols) if (s.name === 'decodeFrame') delete s.doc;
+    without.setFile(record);
+  }
+  const query = 'Decode a frame header from bytes.';
+  const expected = new ApiSearch(without).search(query, { limit: 50 });
+  const got = search.search(query, { limit: 50, excludeDocOf: target });
+  assert.deepEqual(
+    got.map((h) => [h.ref.symbol.name, h.score.toFixed(9)]),
+    expected.map((h) => [h.ref.symbol.name, h.score.toFixed(9)]),
+  );
+  // Another module of the same file name is another API.
+  assert.notEqual(search.apiOf(target), search.apiOf([...index.allSymbols()].find((r) => r.symbol.name === 'readFrame')!));
+  assert.equal(search.apiOf(target), search.apiOf([...index.allSymbols()].find((r) => r.symbol.name === 'decodeFrame' && r.uri.endsWith('.cjs'))!));
+});
