@@ -1,5 +1,5 @@
 /**
- * `tokenwise eval api --repo <dir> [--limit N] [--conv-limit N] [--model-ranking] [--rerank] [--cases <file.jsonl>] [--json]`:
+ * `tokenwise eval api --repo <dir> [--limit N] [--conv-limit N] [--model-ranking] [--rerank] [--checker] [--cases <file.jsonl>] [--json]`:
  * the APIEval-style evaluation of repository API completion (src/tools/eval/apiEval.ts).
  */
 import { openSync, writeSync, closeSync } from 'node:fs';
@@ -16,13 +16,14 @@ import type { QueryScorer } from '../../core/search/rerank';
 import type { NameScorer } from '../../core/index';
 import { useFittedFeatureWeights } from '../../core/index/members';
 
-export const apiEvalOptions: Record<'conv-limit' | 'model-ranking' | 'rerank' | 'cases' | 'case-candidates' | 'fitted-weights' | 'typed', OptionSpec> = {
+export const apiEvalOptions: Record<'conv-limit' | 'model-ranking' | 'rerank' | 'cases' | 'case-candidates' | 'fitted-weights' | 'typed' | 'checker', OptionSpec> = {
   'conv-limit': { type: 'number', valueName: 'n', integer: true, min: 1, description: 'api: most conversational cases (default 500).' },
   'model-ranking': { type: 'boolean', description: "api: add the model's likelihood of each member name to the ranking (loads the model)." },
   rerank: { type: 'boolean', description: 'api: re-rank the conversational search hits by the model (loads the model).' },
   cases: { type: 'string', valueName: 'file', description: 'api: write each token-completion case as a JSON line (file, line, receiver, resolvedBy, target, member, rank, top 5).' },
   'fitted-weights': { type: 'boolean', description: 'api: rank members with the file-history, enclosing-name and predicate weights fitted on dev repositories (off by default: they lowered held-out accuracy).' },
   typed: { type: 'number', valueName: 'k', integer: true, min: 0, max: 8, description: "api: type the member name's first k characters before asking (default 0: hidden completely)." },
+  checker: { type: 'boolean', description: "api: keep only the TypeScript/JavaScript calls the TypeScript checker resolves to a declaration in the repository (true local API calls; needs the typescript package); reports the verdicts and the receiver resolver's agreement with the checker; --cases lines gain trueTarget and agrees." },
   'case-candidates': { type: 'number', valueName: 'n', integer: true, min: 1, max: 1000, description: 'api: with --cases, also each case\'s first n candidates and the hidden member with their ranking features (weight tuning).' },
 };
 
@@ -35,7 +36,12 @@ export const apiEvalDetails = [
   'ranks the candidates. Conversational: query = first sentence of a documented function / method / class, its own doc',
   'left out of its score. Cases are spread evenly over the repository (default N = 500 each).',
   'JSON: {"repo", "heldOut", "files", "symbols", "indexMs", "indexBytes", "cases", "accuracyAt1", "accuracyAt5", "mrr",',
-  '"byResolution", "convCases", "convAccuracyAt1", "convAccuracyAt5", "model", "caseMs"}.',
+  '"byResolution", "convCases", "convAccuracyAt1", "convAccuracyAt5", "convAll", "convDropped", "convSharedQueries", "model", "caseMs"}.',
+  'Conversational cases are one per API (copies of a module in src/, dist/, .d.ts… are one); a first sentence that points',
+  'elsewhere ("Alias of …", "See …", "Use … instead") or is not prose is dropped from convCases (convAll keeps it).',
+  '--checker: TypeScript/JavaScript token cases only where the TypeScript checker finds the member declared in the',
+  'repository; JSON adds "checker": {"verified", "rejected", "unresolved", "unchecked" (Python), "scoredVerified",',
+  '"buildMs", "programFiles"} and "resolverAgreement" (scored verified cases whose resolved receiver leads to that declaration).',
 ];
 
 const encoder = new TextEncoder();
@@ -67,10 +73,11 @@ export async function runApiEval(ctx: CliContext): Promise<void> {
     if (o['fitted-weights']) useFittedFeatureWeights();
     if (o['case-candidates'] !== undefined) options.caseCandidates = o['case-candidates'] as number;
     if (o.typed !== undefined) options.typed = o.typed as number;
+    if (o.checker) options.checker = true;
     // The fields --cases documents, in that order.
     if (casesFd !== undefined)
       options.onCase = (c) =>
-        writeSync(casesFd, JSON.stringify({ file: c.uri.startsWith(root) ? c.uri.slice(root.length + 1) : c.uri, line: c.line, receiver: c.receiver, resolvedBy: c.by, target: c.target, member: c.member, rank: c.rank, top: c.top, ...(c.candidates ? { candidates: c.candidates } : {}) }) + '\n');
+        writeSync(casesFd, JSON.stringify({ file: c.uri.startsWith(root) ? c.uri.slice(root.length + 1) : c.uri, line: c.line, receiver: c.receiver, resolvedBy: c.by, target: c.target, member: c.member, rank: c.rank, top: c.top, ...(c.trueTarget ? { trueTarget: c.trueTarget, agrees: c.agrees } : {}), ...(c.candidates ? { candidates: c.candidates } : {}) }) + '\n');
     options.onProgress = (phase, done, total) => {
       if (!ctx.json && (done === total || done % 25 === 0)) ctx.io.stderr(`\r${phase} ${done}/${total}   `);
     };
@@ -89,7 +96,12 @@ export async function runApiEval(ctx: CliContext): Promise<void> {
         `index: ${report.files} files, ${report.symbols} symbols, built in ${(report.indexMs / 1000).toFixed(2)} s, ${(report.indexBytes / 1024).toFixed(0)} KiB serialized`,
         `token completion${options.typed ? ` (first ${options.typed} character${options.typed > 1 ? 's' : ''} of the member typed)` : ''}: ${report.cases} cases, accuracy@1 ${pct(report.accuracyAt1)}, accuracy@5 ${pct(report.accuracyAt5)}, MRR ${report.mrr.toFixed(3)}${report.model.members ? ' (with model ranking)' : ''}, ${report.caseMs.toFixed(1)} ms/case`,
         `  by receiver resolution: ${Object.entries(report.byResolution).map(([k, v]) => `${k} ${v.cases} (@1 ${pct(v.accuracyAt1)})`).join(', ')}`,
-        `conversational: ${report.convCases} cases, accuracy@1 ${pct(report.convAccuracyAt1)}, accuracy@5 ${pct(report.convAccuracyAt5)}${report.model.conversational ? ' (re-ranked by the model)' : ''}`,
+        ...(report.checker
+          ? [
+              `  checker (TypeScript, program of ${report.checker.programFiles} files built in ${(report.checker.buildMs / 1000).toFixed(2)} s): ${report.checker.verified} verified local calls kept, ${report.checker.rejected} declared outside the repository and ${report.checker.unresolved} unresolved dropped, ${report.checker.unchecked} Python cases unchecked; resolver agrees with the checker on ${pct(report.resolverAgreement ?? 0)} of ${report.checker.scoredVerified} scored verified cases`,
+            ]
+          : []),
+        `conversational: ${report.convCases} cases, accuracy@1 ${pct(report.convAccuracyAt1)}, accuracy@5 ${pct(report.convAccuracyAt5)}${report.model.conversational ? ' (re-ranked by the model)' : ''}; all ${report.convAll.cases} cases (${report.convDropped.reference} references, ${report.convDropped.nonProse} not prose): accuracy@5 ${pct(report.convAll.accuracyAt5)}; ${report.convSharedQueries} queries also another API's first sentence`,
       ].join('\n') + '\n',
     );
   } finally {

@@ -359,7 +359,8 @@ function kindPrior(s: ApiSymbol): number {
 
 /** The first sentence of a doc comment (up to a period followed by space / end, or the first blank line). */
 export function firstSentence(doc: string): string {
-  const description = doc.trim().split(/\n\s*@/)[0]!;
+  // A doc comment ends at its `*/` (a declaration file's doc may run on into the next declarations).
+  const description = doc.trim().split('*/')[0]!.split(/\n\s*@/)[0]!;
   if (description.startsWith('@')) return '';
   const para = description.split(/\n\s*\n/)[0]!.replace(/\{@link\s+([^}]*)\}/g, '$1').replace(/\s+/g, ' ');
   const m = /^(.*?[.!?])(\s|$)/.exec(para);

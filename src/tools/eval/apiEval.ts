@@ -8,7 +8,9 @@
  * after the dot, its index record is replaced by the record of the cut text, and its own usages
  * are left out of the usage similarity. The member completion (receiver resolution, ranking;
  * optionally the model's likelihood) returns a ranked list; accuracy@1/@5 and MRR (1/rank, 0
- * when absent) of the hidden name.
+ * when absent) of the hidden name. With `checker`, TypeScript/JavaScript cases are kept only when
+ * the TypeScript checker resolves the member to a declaration in the repository (tsOracle.ts): a
+ * true local API call, with its true target (Python cases stay as selected by name).
  *
  * Conversational: every documented function / method / class; the query is the first sentence
  * of its doc comment; the target is scored without its own doc text; accuracy@1/@5 over the
@@ -23,6 +25,7 @@ import { addModelScores, completeMembers, parseReceiver, type NameScorer, type R
 import { ApiSearch, firstSentence, type SearchHit } from '../../core/search/bm25';
 import type { SymbolRef } from '../../core/index/types';
 import { rerankHits, type QueryScorer } from '../../core/search/rerank';
+import { createTsOracle, describeTrueTarget, type TrueTarget, type TsOracle } from './tsOracle';
 
 export interface ApiEvalOptions {
   /** Most token-completion cases (spread evenly over the repository's call sites). Default 500. */
@@ -36,7 +39,9 @@ export interface ApiEvalOptions {
   signal?: AbortSignal;
   onProgress?(phase: string, done: number, total: number): void;
   /** Each token-completion case as it is scored (inspection). */
-  onCase?(c: { uri: string; line: number; member: string; receiver: string; by: ResolvedBy; target: string; rank: number; top: string[]; candidates?: CaseCandidate[] }): void;
+  onCase?(c: { uri: string; line: number; member: string; receiver: string; by: ResolvedBy; target: string; rank: number; top: string[]; candidates?: CaseCandidate[]; trueTarget?: string; agrees?: boolean }): void;
+  /** Keep TypeScript/JavaScript cases only when the TypeScript checker finds the member declared in the repository (needs the `typescript` package). */
+  checker?: boolean;
   /** Give `onCase` the first n ranked candidates and the hidden member with their ranking features (weight tuning). */
   caseCandidates?: number;
   /** Characters of the member name typed before asking (0: the name hidden completely, the protocol's default; 1–2: what a user sees after typing). */
@@ -45,7 +50,7 @@ export interface ApiEvalOptions {
   onConvCase?(c: { name: string; query: string; rank: number; top: string[] }): void;
 }
 
-export interface ApiEvalReport {
+export interface ApiEvalReport extends ConversationalReport {
   files: number;
   symbols: number;
   indexMs: number;
@@ -56,12 +61,32 @@ export interface ApiEvalReport {
   mrr: number;
   /** Cases by how the receiver was resolved, with accuracy@1 in each group. */
   byResolution: Record<string, { cases: number; accuracyAt1: number }>;
-  convCases: number;
-  convAccuracyAt1: number;
-  convAccuracyAt5: number;
   /** Whether the model took part (member names / conversational re-ranking). */
   model: { members: boolean; conversational: boolean };
   caseMs: number;
+  /** With `checker`: the TypeScript/JavaScript cases by verdict, before spreading to `limit`. */
+  checker?: CheckerReport;
+  /**
+   * With `checker`: the share of verified cases whose resolved receiver leads to the checker's
+   * declaration (its container, or a class or module that inherits or re-exports it from there).
+   */
+  resolverAgreement?: number;
+}
+
+export interface CheckerReport {
+  /** The member is declared in the repository: kept. */
+  verified: number;
+  /** Declared only outside (lib.*.d.ts, node_modules): dropped. */
+  rejected: number;
+  /** No symbol (an untyped receiver, an unresolved import): dropped. */
+  unresolved: number;
+  /** Python cases, kept as selected by name. */
+  unchecked: number;
+  /** Verified cases among those scored (after spreading to `limit`). */
+  scoredVerified: number;
+  buildMs: number;
+  programFiles: number;
+  tsconfig?: string;
 }
 
 /** A ranked candidate of a case with what its score is made of: `base` (kind, prefix, model), the resolved-class bonus when `resolved`, and the weighted features. */
@@ -77,6 +102,8 @@ interface CallCase {
   /** Offset right after the dot. */
   dot: number;
   member: string;
+  /** With the checker: where the member is declared. */
+  trueTarget?: TrueTarget;
 }
 
 function spread<T>(items: T[], limit: number): T[] {
@@ -144,8 +171,11 @@ function externalNames(index: ProjectIndex, uri: string): Set<string> {
   return out;
 }
 
-async function callCases(index: ProjectIndex, fs: WorkspaceFs): Promise<{ cases: CallCase[]; texts: Map<string, string> }> {
+type Verdicts = Pick<CheckerReport, 'verified' | 'rejected' | 'unresolved' | 'unchecked'>;
+
+async function callCases(index: ProjectIndex, fs: WorkspaceFs, oracle?: TsOracle): Promise<{ cases: CallCase[]; texts: Map<string, string>; verdicts: Verdicts }> {
   const cases: CallCase[] = [];
+  const verdicts: Verdicts = { verified: 0, rejected: 0, unresolved: 0, unchecked: 0 };
   const texts = new Map<string, string>();
   for (const uri of index.fileUris().sort()) {
     const record = index.file(uri)!;
@@ -165,10 +195,41 @@ async function callCases(index: ProjectIndex, fs: WorkspaceFs): Promise<{ cases:
       const defined = index.symbolsNamed(member).some((r) => r.uri !== uri && memberKinds.has(r.symbol.kind));
       if (!defined) continue;
       if (inCommentOrString(text, dot, record.language === 'python')) continue;
-      cases.push({ uri, dot, member });
+      if (!oracle) cases.push({ uri, dot, member });
+      else if (record.language === 'python') {
+        verdicts.unchecked++;
+        cases.push({ uri, dot, member });
+      } else {
+        const verdict = oracle.verdict(uri, dot);
+        if (verdict.state === 'local') {
+          verdicts.verified++;
+          cases.push({ uri, dot, member, trueTarget: verdict.target });
+        } else if (verdict.state === 'external') verdicts.rejected++;
+        else verdicts.unresolved++;
+      }
     }
   }
-  return { cases, texts };
+  return { cases, texts, verdicts };
+}
+
+/** Two files of one module: `a.ts`, `a.d.ts`, `a.js` (the checker may read a declaration file where the index reads the source). */
+function sameModule(a: string, b: string): boolean {
+  const stem = (f: string) => f.replace(/\.d\.[cm]?ts$|\.[cm]?[jt]sx?$/, '');
+  return stem(a) === stem(b);
+}
+
+/**
+ * Whether a resolved receiver leads to the checker's declaration of the member: the class (or one
+ * inheriting the member from the declaring class) or the module (or one re-exporting it).
+ */
+export function resolverAgrees(index: ProjectIndex, target: ApiTarget | undefined, member: string, truth: TrueTarget): boolean {
+  if (!target || target.kind === 'unknown') return false;
+  if (target.kind === 'class') {
+    const m = index.membersOf(target.uri, target.name).find((x) => x.symbol.name === member);
+    return !!m && sameModule(m.uri, truth.file) && (truth.kind === 'module' || m.symbol.container === truth.name);
+  }
+  const b = index.exportsOf(target.uri).get(member);
+  return b?.kind === 'symbol' ? sameModule(b.ref.uri, truth.file) && (truth.kind === 'module' ? !b.ref.symbol.container : b.ref.symbol.container === truth.name) : sameModule(target.uri, truth.file) && truth.kind === 'module';
 }
 
 /** A resolved receiver in words, for the case dump: `class Foo`, `instance of Foo`, `module a/b.py`. */
@@ -184,8 +245,11 @@ export async function evaluateApi(fs: WorkspaceFs, root: string, syntax: SyntaxS
   const indexBytes = new TextEncoder().encode(index.serialize()).length;
 
   // ---- token completion ----
-  const { cases: all, texts } = await callCases(index, fs);
+  const oracle = options.checker ? createTsOracle(root, index.fileUris().filter((u) => index.file(u)!.language !== 'python')) : undefined;
+  const { cases: all, texts, verdicts } = await callCases(index, fs, oracle);
   const cases = spread(all, options.limit ?? 500);
+  let verifiedScored = 0;
+  let agreed = 0;
   let at1 = 0;
   let at5 = 0;
   let rr = 0;
@@ -213,11 +277,14 @@ export async function evaluateApi(fs: WorkspaceFs, root: string, syntax: SyntaxS
     g.cases++;
     if (rank === 1) g.hits++;
     groups.set(ranked.by, g);
+    const agrees = c.trueTarget ? resolverAgrees(index, completion?.target, c.member, c.trueTarget) : undefined;
+    if (c.trueTarget) verifiedScored++;
+    if (agrees) agreed++;
     if (options.onCase) {
       const shown = (i: RankedMember): CaseCandidate => ({ label: i.label, base: i.parts.kind + i.parts.prefix + i.parts.model, resolved: !!i.resolved, features: i.features });
       const n = options.caseCandidates ?? 0;
       const candidates = n ? [...ranked.items.slice(0, n), ...(rank > n ? [ranked.items[rank - 1]!] : [])].map(shown) : undefined;
-      options.onCase({ uri: c.uri, line: text.split('\n').length, member: c.member, receiver: completion?.receiver ?? '', by: ranked.by, target: describeTarget(completion?.target), rank, top: ranked.items.slice(0, 5).map((i) => i.label), ...(candidates ? { candidates } : {}) });
+      options.onCase({ uri: c.uri, line: text.split('\n').length, member: c.member, receiver: completion?.receiver ?? '', by: ranked.by, target: describeTarget(completion?.target), rank, top: ranked.items.slice(0, 5).map((i) => i.label), ...(candidates ? { candidates } : {}), ...(c.trueTarget ? { trueTarget: describeTrueTarget(c.trueTarget, root), agrees: !!agrees } : {}) });
     }
     options.onProgress?.('token', n + 1, cases.length);
   }
@@ -241,13 +308,41 @@ export async function evaluateApi(fs: WorkspaceFs, root: string, syntax: SyntaxS
     ...conv,
     model: { members: !!options.nameScorer, conversational: !!options.queryScorer },
     caseMs,
+    ...(oracle ? { checker: { ...verdicts, scoredVerified: verifiedScored, buildMs: oracle.buildMs, programFiles: oracle.programFiles, ...(oracle.tsconfig ? { tsconfig: oracle.tsconfig } : {}) }, resolverAgreement: ratio(agreed, verifiedScored) } : {}),
   };
 }
 
 export interface ConversationalReport {
+  /** Cases whose query describes behaviour (`nonQueryRule` drops the others). */
   convCases: number;
   convAccuracyAt1: number;
   convAccuracyAt5: number;
+  /** Every case, the dropped ones included (the earlier protocol). */
+  convAll: { cases: number; accuracyAt1: number; accuracyAt5: number };
+  /** Cases dropped, by rule. */
+  convDropped: Record<keyof typeof nonQueryRules, number>;
+  /** Kept cases whose query is also verbatim the first sentence of another API's doc (kept: reported only). */
+  convSharedQueries: number;
+}
+
+/**
+ * First sentences that do not say what the symbol does, so no user would type them as a request
+ * (rules fixed before measuring their effect): a pointer to another API ("Alias of `.gte()`",
+ * "Same as …", "See …", "Overload of …", "Deprecated …", "Use … instead"), and text that is not
+ * prose (comment banners, tool pragmas, code, fewer than three words).
+ */
+export const nonQueryRules = {
+  reference: /^(an? )?(alias|synonym|shorthand|shortcut)\b|^(same as|equivalent to|identical to|see|overload|deprecated)\b|^(use|consider|prefer)\b.*\binstead\b/i,
+  nonProse: /\/{4,}|^\W*(biome-ignore|eslint|prettier-ignore|@ts-|noqa|type:\s*ignore|pylint:)|^(type|const|let|var|import|export|def|class|function)\s+[\w$]+\s*[=(:<]/i,
+};
+
+/** Which rule makes a first sentence no query, if any. */
+export function nonQueryRule(query: string): keyof typeof nonQueryRules | undefined {
+  const words = query.match(/[A-Za-z]{2,}/g) ?? [];
+  if (words.length < 3) return 'nonProse';
+  if (nonQueryRules.reference.test(query.trim())) return 'reference';
+  if (nonQueryRules.nonProse.test(query.trim())) return 'nonProse';
+  return undefined;
 }
 
 /** A conversational case: a documented symbol and the first sentence of its doc as the query. */
@@ -283,23 +378,46 @@ export function rankOf(search: ApiSearch, hits: readonly SearchHit[], target: Sy
 
 /**
  * The conversational half: every documented function / method / class is a case, its query the
- * first sentence of its doc comment, the target scored without its own doc text.
+ * first sentence of its doc comment, the target scored without its own doc text. Accuracy over the
+ * cases whose query describes behaviour, and over all.
  */
 export async function evaluateConversational(index: ProjectIndex, options: Pick<ApiEvalOptions, 'convLimit' | 'queryScorer' | 'signal' | 'onProgress' | 'onConvCase'> = {}): Promise<ConversationalReport> {
   const search = new ApiSearch(index);
   const conv = conversationalCases(index, search, options.convLimit ?? 500);
-  let c1 = 0;
-  let c5 = 0;
+  const apisBySentence = new Map<string, Set<string>>();
+  for (const r of index.allSymbols()) {
+    if (!r.symbol.doc || !search.has(r)) continue;
+    const sentence = firstSentence(r.symbol.doc);
+    const apis = apisBySentence.get(sentence) ?? new Set<string>();
+    apisBySentence.set(sentence, apis.add(search.apiOf(r)));
+  }
+  const all = { cases: 0, at1: 0, at5: 0 };
+  const kept = { cases: 0, at1: 0, at5: 0 };
+  const dropped: Record<keyof typeof nonQueryRules, number> = { reference: 0, nonProse: 0 };
+  let shared = 0;
   for (const [n, c] of conv.entries()) {
     throwIfAborted(options.signal);
     let hits = search.search(c.query, { limit: 20, excludeDocOf: c.ref });
     if (options.queryScorer) hits = await rerankHits(hits, c.query, options.queryScorer, options.signal);
     const rank = rankOf(search, hits, c.ref);
-    if (rank === 1) c1++;
-    if (rank >= 1 && rank <= 5) c5++;
+    const rule = nonQueryRule(c.query);
+    for (const tally of rule ? [all] : [all, kept]) {
+      tally.cases++;
+      if (rank === 1) tally.at1++;
+      if (rank >= 1 && rank <= 5) tally.at5++;
+    }
+    if (rule) dropped[rule]++;
+    else if ((apisBySentence.get(c.query)?.size ?? 0) > 1) shared++;
     options.onConvCase?.({ name: `${c.ref.symbol.container ? c.ref.symbol.container + '.' : ''}${c.ref.symbol.name}`, query: c.query, rank, top: hits.slice(0, 5).map((h) => h.ref.symbol.name) });
     options.onProgress?.('conversational', n + 1, conv.length);
   }
   const ratio = (a: number, b: number) => (b ? a / b : 0);
-  return { convCases: conv.length, convAccuracyAt1: ratio(c1, conv.length), convAccuracyAt5: ratio(c5, conv.length) };
+  return {
+    convCases: kept.cases,
+    convAccuracyAt1: ratio(kept.at1, kept.cases),
+    convAccuracyAt5: ratio(kept.at5, kept.cases),
+    convAll: { cases: all.cases, accuracyAt1: ratio(all.at1, all.cases), accuracyAt5: ratio(all.at5, all.cases) },
+    convDropped: dropped,
+    convSharedQueries: shared,
+  };
 }
