@@ -22,6 +22,8 @@ export const rules: ArchitectureRules = {
     { package: '@huggingface/tokenizers', importer: 'src/core/tokenize/huggingface.ts' },
     { package: '@vscode/tree-sitter-wasm', importer: 'src/core/syntax/runtime.ts' },
     { package: 'undici', importer: 'src/worker/httpTransport.ts' },
+    // The TypeScript compiler (a devDependency) only for the evaluation's checker oracle, loaded there at run time.
+    { package: 'typescript', importer: 'src/tools/eval/tsOracle.ts' },
   ],
   layers: { root: 'src/core', order: coreLayers },
   forbiddenImports: [
