@@ -14,7 +14,7 @@
 import type { ProjectIndex } from '../index/projectIndex';
 import type { ApiSymbol, SymbolRef } from '../index/types';
 import { porterStem } from './stem';
-import { queryTerms, terms } from './terms';
+import { queryTerms, rawWords, segmentWord, stopWords, terms } from './terms';
 import { Thesaurus, type ThesaurusExclusion } from './thesaurus';
 import { apiFamilyOfText, type ApiFamily } from './family';
 
@@ -57,6 +57,8 @@ export const searchTuning = {
    * does not outrank a name that says the query; a doc still adds the words the name lacks.
    */
   docMix: 0,
+  /** Run-together name words split by the repository's name vocabulary (`getsource`: get source). */
+  segmentNames: true,
   /** Call sites read per symbol. */
   usagesPerSymbol: 32,
 };
@@ -143,6 +145,7 @@ export class ApiSearch {
   constructor(index: ProjectIndex, options: { kinds?: ReadonlySet<string> } = {}) {
     const kinds = options.kinds ?? searchedKinds;
     const usages = this.usagesByName(index);
+    const nameTerms = this.nameTermsOf(index);
     const classes = new Map<string, number>();
     for (const ref of index.allSymbols()) {
       const s = ref.symbol;
@@ -158,8 +161,16 @@ export class ApiSearch {
           length[field[f]]!++;
         }
       };
-      add('name', s.name);
-      add('container', s.container);
+      const addTerms = (f: Field, list: string[]) => {
+        for (const t of list) {
+          let row = tf.get(t);
+          if (!row) tf.set(t, (row = new Array<number>(fieldNames.length).fill(0)));
+          row[field[f]]!++;
+          length[field[f]]!++;
+        }
+      };
+      addTerms('name', nameTerms(s.name));
+      if (s.container) addTerms('container', nameTerms(s.container));
       add('signature', [...(s.params ?? []), s.returnType ?? s.returns ?? ''].join(' '));
       add('path', pathWords(ref.uri));
       add('doc', s.doc);
@@ -171,7 +182,7 @@ export class ApiSearch {
         add('usage', words);
         if (++calls >= searchTuning.usagesPerSymbol) break;
       }
-      const name = new Set(terms(s.name));
+      const name = new Set(nameTerms(s.name));
       const docTerms = new Set(s.doc ? terms(s.doc) : []);
       this.thesaurus.add(docTerms, name);
       const i = this.entries.length;
@@ -218,6 +229,28 @@ export class ApiSearch {
         else this.postings.set(t, [i]);
       }
     }
+  }
+
+  /**
+   * Terms of a name: its words, and the words a run-together word is made of (`getsource`: get
+   * source), split by the words the repository's names and parameters use (never its docs, so
+   * leaving a doc out cannot change a name).
+   */
+  private nameTermsOf(index: ProjectIndex): (name: string) => string[] {
+    const vocabulary = new Set<string>();
+    for (const ref of index.allSymbols()) {
+      const s = ref.symbol;
+      for (const w of rawWords([s.name, s.container ?? '', ...(s.params ?? [])].join(' '))) if (w.length >= 3) vocabulary.add(w);
+    }
+    const cache = new Map<string, string[]>();
+    return (name) => {
+      let out = cache.get(name);
+      if (out) return out;
+      out = terms(name);
+      if (searchTuning.segmentNames) for (const w of rawWords(name)) for (const piece of segmentWord(w, vocabulary) ?? []) if (!stopWords.has(piece)) out.push(porterStem(piece));
+      cache.set(name, out);
+      return out;
+    };
   }
 
   /** Words around each call of a member name (its line and the line before, and the receiver), by the calling module. */

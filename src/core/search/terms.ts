@@ -41,3 +41,27 @@ export function queryTerms(query: string): string[] {
   const meaningful = words.filter((w) => !queryBoilerplate.has(w));
   return (meaningful.length ? meaningful : words).map(porterStem);
 }
+
+/** Two-letter words a run-together name may hold (`ishidden`, `tobytes`). */
+const shortPieces: ReadonlySet<string> = new Set(['is', 'to', 'on', 'of', 'as', 'by', 'at', 'in', 'mk', 'rm', 'fn', 'id', 'io', 'os']);
+
+/**
+ * A run-together lower-case word split into words of the vocabulary (`getsource` → get source,
+ * `readlink` → read link), in as few pieces as possible; undefined when no split covers it all.
+ */
+export function segmentWord(word: string, vocabulary: ReadonlySet<string>): string[] | undefined {
+  if (word.length < 5) return undefined;
+  const best: Array<string[] | undefined> = [[]];
+  for (let end = 1; end <= word.length; end++) {
+    let pick: string[] | undefined;
+    for (let start = Math.max(0, end - 20); start < end; start++) {
+      const before = best[start];
+      const piece = word.slice(start, end);
+      if (!before || piece === word || !(piece.length >= 3 ? vocabulary.has(piece) : shortPieces.has(piece))) continue;
+      if (!pick || before.length + 1 < pick.length) pick = [...before, piece];
+    }
+    best.push(pick);
+  }
+  const split = best[word.length];
+  return split && split.length >= 2 ? split : undefined;
+}

@@ -5,7 +5,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ApiSearch, firstSentence, searchTuning, terms } from '../../../../src/core/search/bm25';
-import { queryTerms } from '../../../../src/core/search/terms';
+import { queryTerms, segmentWord } from '../../../../src/core/search/terms';
 import { ProjectIndex } from '../../../../src/core/index';
 import { indexOf, pyRoot, tsRoot } from '../index/helpers';
 
@@ -221,4 +221,24 @@ test('a symbol in builds of one module (src/ and its compiled dist/, development
   // Another module of the same file name is another API.
   assert.notEqual(search.apiOf(target), search.apiOf([...index.allSymbols()].find((r) => r.symbol.name === 'readFrame')!));
   assert.equal(search.apiOf(target), search.apiOf([...index.allSymbols()].find((r) => r.symbol.name === 'decodeFrame' && r.uri.endsWith('.cjs'))!));
+});
+
+test('run-together names split by the repository\'s name words: "read the link target" finds readlink', async () => {
+  assert.deepEqual(segmentWord('getsource', new Set(['get', 'source', 'getsource'])), ['get', 'source']);
+  assert.equal(segmentWord('wcwidth', new Set(['width'])), undefined);
+  const index = await repo({
+    'paths.py': [
+      'class LocalPath:\n    def readlink(self):\n        return self._p\n\n    def read_text(self, encoding):\n        return open(self._p).read()\n\n    def target(self):\n        return None\n\n    def link_to(self, other):\n        pass\n',
+      'def follow(path):\n    """Follow a path."""\n    return path\n',
+    ].join(''),
+  });
+  const search = new ApiSearch(index);
+  assert.equal(names(search.search('read the link'))[0], 'readlink');
+  const saved = searchTuning.segmentNames;
+  try {
+    searchTuning.segmentNames = false;
+    assert.notEqual(names(new ApiSearch(index).search('read the link'))[0], 'readlink');
+  } finally {
+    searchTuning.segmentNames = saved;
+  }
 });
