@@ -212,24 +212,36 @@ async function callCases(index: ProjectIndex, fs: WorkspaceFs, oracle?: TsOracle
   return { cases, texts, verdicts };
 }
 
-/** Two files of one module: `a.ts`, `a.d.ts`, `a.js` (the checker may read a declaration file where the index reads the source). */
-function sameModule(a: string, b: string): boolean {
-  const stem = (f: string) => f.replace(/\.d\.[cm]?ts$|\.[cm]?[jt]sx?$/, '');
-  return stem(a) === stem(b);
+/** A class and its ancestors (bases as written, resolved from each class's file), nearest first. */
+function lineage(index: ProjectIndex, uri: string, name: string): Array<{ uri: string; name: string }> {
+  const out = [{ uri, name }];
+  const seen = new Set([`${uri}#${name}`]);
+  for (let i = 0; i < out.length && out.length < 32; i++) {
+    const cls = out[i]!;
+    for (const base of index.file(cls.uri)?.bases?.[cls.name] ?? []) {
+      const t = index.resolveType(cls.uri, base);
+      if (t.kind !== 'class' || seen.has(`${t.uri}#${t.name}`)) continue;
+      seen.add(`${t.uri}#${t.name}`);
+      out.push({ uri: t.uri, name: t.name });
+    }
+  }
+  return out;
 }
 
 /**
- * Whether a resolved receiver leads to the checker's declaration of the member: the class (or one
- * inheriting the member from the declaring class) or the module (or one re-exporting it).
+ * Whether a resolved receiver leads to the checker's declaration of the member: the declaring
+ * class, interface or module itself, a class that inherits the member from it or implements it,
+ * or a module that re-exports it — in any build of the declaring module (`src/v3/types.ts` and
+ * `v3/types.d.cts` are one API: `apiOf`, the search's identity of a symbol across copies).
  */
-export function resolverAgrees(index: ProjectIndex, target: ApiTarget | undefined, member: string, truth: TrueTarget): boolean {
+export function resolverAgrees(index: ProjectIndex, target: ApiTarget | undefined, member: string, truth: TrueTarget, apiOf: (ref: SymbolRef) => string): boolean {
   if (!target || target.kind === 'unknown') return false;
-  if (target.kind === 'class') {
-    const m = index.membersOf(target.uri, target.name).find((x) => x.symbol.name === member);
-    return !!m && sameModule(m.uri, truth.file) && (truth.kind === 'module' || m.symbol.container === truth.name);
-  }
-  const b = index.exportsOf(target.uri).get(member);
-  return b?.kind === 'symbol' ? sameModule(b.ref.uri, truth.file) && (truth.kind === 'module' ? !b.ref.symbol.container : b.ref.symbol.container === truth.name) : sameModule(target.uri, truth.file) && truth.kind === 'module';
+  const probe = { name: member, kind: 'method', container: '', exported: true, line: 0, character: 0 } as const;
+  const keyOf = (uri: string, container: string) => apiOf({ uri, symbol: { ...probe, container } });
+  const truthKey = keyOf(truth.file, truth.kind === 'module' ? '' : truth.name);
+  if (target.kind === 'class') return lineage(index, target.uri, target.name).some((c) => keyOf(c.uri, c.name) === truthKey);
+  const exported = index.exportsOf(target.uri).get(member);
+  return keyOf(target.uri, '') === truthKey || (exported?.kind === 'symbol' && keyOf(exported.ref.uri, exported.ref.symbol.container) === truthKey);
 }
 
 /** A resolved receiver in words, for the case dump: `class Foo`, `instance of Foo`, `module a/b.py`. */
@@ -246,6 +258,7 @@ export async function evaluateApi(fs: WorkspaceFs, root: string, syntax: SyntaxS
 
   // ---- token completion ----
   const oracle = options.checker ? createTsOracle(root, index.fileUris().filter((u) => index.file(u)!.language !== 'python')) : undefined;
+  const apiSearch = oracle ? new ApiSearch(index) : undefined;
   const { cases: all, texts, verdicts } = await callCases(index, fs, oracle);
   const cases = spread(all, options.limit ?? 500);
   let verifiedScored = 0;
@@ -277,7 +290,7 @@ export async function evaluateApi(fs: WorkspaceFs, root: string, syntax: SyntaxS
     g.cases++;
     if (rank === 1) g.hits++;
     groups.set(ranked.by, g);
-    const agrees = c.trueTarget ? resolverAgrees(index, completion?.target, c.member, c.trueTarget) : undefined;
+    const agrees = c.trueTarget ? resolverAgrees(index, completion?.target, c.member, c.trueTarget, (ref) => apiSearch!.apiOf(ref)) : undefined;
     if (c.trueTarget) verifiedScored++;
     if (agrees) agreed++;
     if (options.onCase) {

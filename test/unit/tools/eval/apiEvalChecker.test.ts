@@ -34,6 +34,21 @@ const files: Record<string, string> = {
     '}',
     '',
   ].join('\n'),
+  'src/saver.ts': 'export interface Saver {\n  save(): void;\n}\n\nexport class FileSaver implements Saver {\n  save(): void {}\n}\n',
+  'src/job.ts': [
+    "import { FileSaver, type Saver } from './saver';",
+    '',
+    'export class Job {',
+    '  private saver: Saver;',
+    '  constructor() {',
+    '    this.saver = new FileSaver();',
+    '  }',
+    '  finish(): void {',
+    '    this.saver.save();',
+    '  }',
+    '}',
+    '',
+  ].join('\n'),
   'src/util.js': 'export function go(x) {\n  return x.restore();\n}\n',
   // A package outside the repository whose type happens to have a member named like a local one.
   'node_modules/fsx/package.json': '{ "name": "fsx", "version": "1.0.0", "types": "index.d.ts" }\n',
@@ -72,7 +87,7 @@ test('eval api --checker drops calls on node_modules and lib types and untyped r
 
   // By member name alone, all five calls are cases: every member name is defined in src/store.ts or src/cache.ts.
   const byName = await run(root, false);
-  assert.deepEqual(byName.seen.map((s) => s.call), ['src/app.ts:10 store.restore', 'src/app.ts:11 dir.mkdir', 'src/app.ts:12 fmt.formatToParts', 'src/app.ts:14 cache.restore', 'src/util.js:2 x.restore']);
+  assert.deepEqual(byName.seen.map((s) => s.call), ['src/app.ts:10 store.restore', 'src/app.ts:11 dir.mkdir', 'src/app.ts:12 fmt.formatToParts', 'src/app.ts:14 cache.restore', 'src/job.ts:9 this.saver.save', 'src/util.js:2 x.restore']);
   assert.equal(byName.report.checker, undefined);
 
   const checked = await run(root, true);
@@ -80,9 +95,11 @@ test('eval api --checker drops calls on node_modules and lib types and untyped r
     { call: 'src/app.ts:10 store.restore', trueTarget: 'class Store (src/store.ts)', agrees: true },
     // `pick()` returns a Store (the checker infers it); the resolver guesses Cache from the name `cache`.
     { call: 'src/app.ts:14 cache.restore', trueTarget: 'class Store (src/store.ts)', agrees: false },
+    // The field is typed by the interface; the resolver takes the class assigned to it, which implements it.
+    { call: 'src/job.ts:9 this.saver.save', trueTarget: 'interface Saver (src/saver.ts)', agrees: true },
   ]);
-  assert.equal(checked.report.cases, 2);
+  assert.equal(checked.report.cases, 3);
   const { verified, rejected, unresolved, unchecked, scoredVerified } = checked.report.checker!;
-  assert.deepEqual({ verified, rejected, unresolved, unchecked, scoredVerified }, { verified: 2, rejected: 2, unresolved: 1, unchecked: 0, scoredVerified: 2 });
-  assert.equal(checked.report.resolverAgreement, 0.5);
+  assert.deepEqual({ verified, rejected, unresolved, unchecked, scoredVerified }, { verified: 3, rejected: 2, unresolved: 1, unchecked: 0, scoredVerified: 3 });
+  assert.equal(checked.report.resolverAgreement, 2 / 3);
 });
