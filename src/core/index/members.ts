@@ -45,8 +45,11 @@ export function parseReceiver(text: string, offset: number): ParsedReceiver | un
   j--;
   const chain: ReceiverChainPart[] = [];
   let end = j;
+  // Where the whitespace before the dot just passed may start: a chain broken over lines
+  // (`client\n  .getQueryCache()\n  .`) puts a line break and indentation before each dot.
+  let spaceFrom = j - 40;
   for (;;) {
-    while (j > 0 && /\s/.test(text[j - 1]!) && chain.length === 0 && j > end - 40) j--;
+    while (j > 0 && /\s/.test(text[j - 1]!) && j > spaceFrom) j--;
     let call = false;
     if (text[j - 1] === ')') {
       // A call: skip the balanced argument list.
@@ -80,6 +83,7 @@ export function parseReceiver(text: string, offset: number): ParsedReceiver | un
     j = s;
     if (text[j - 1] === '.' && text[j - 2] !== '.') {
       j--;
+      spaceFrom = j - 200;
       continue;
     }
     return finish();
