@@ -1,9 +1,10 @@
-/** Import resolution per language, on fixture projects indexed with the real syntax service. */
+/** Import and receiver resolution per language, on fixture projects indexed with the real syntax service. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { indexOf, pyRoot, tsRoot } from './helpers';
+import { indexOf, membersAt, pyRoot, tsRoot } from './helpers';
 import { IgnoreRules, parseJsonc, joinPath } from '../../../../src/core/index';
+import { parseReceiver } from '../../../../src/core/index/members';
 
 const ts = (p: string) => join(tsRoot, p);
 const py = (p: string) => join(pyRoot, p);
@@ -71,4 +72,20 @@ test('ignore rules: .gitignore semantics', () => {
   assert.equal(rules.ignores('/r/src/a/b/tmp/c.py'), true);
   assert.equal(rules.ignores('/r/src/a.py'), false);
   assert.equal(joinPath('file:///a/b', '../c/./d'), 'file:///a/c/d');
+});
+
+test('receivers: a chain broken over lines (`client\\n  .getCache()\\n  .`) resolves member by member, a field too', async () => {
+  const text = 'const q = client\n  .getCache()\n  .';
+  const chain = parseReceiver(text, text.length)!;
+  assert.equal(chain.text, 'client.getCache()');
+  assert.deepEqual(chain.chain.map((c) => c.name), ['client', 'getCache']);
+  const index = await indexOf(tsRoot);
+  const app = ts('src/app.ts');
+  const head = "import { Vector } from './lib/math';\n";
+  const broken = await membersAt(index, app, `${head}const v = new Vector(1, 2);\nconst w = v\n  .scale(2)\n  .`);
+  assert.equal(broken?.resolvedBy, 'chain');
+  assert.deepEqual(broken?.target, { kind: 'class', uri: ts('src/lib/math.ts'), name: 'Vector', instance: true });
+  const field = await membersAt(index, app, `${head}class S {\n  v = new Vector(1, 2);\n  run() {\n    return this.v\n      .scale(2)\n      .`);
+  assert.equal(field?.resolvedBy, 'chain');
+  assert.deepEqual(field?.target, { kind: 'class', uri: ts('src/lib/math.ts'), name: 'Vector', instance: true });
 });
