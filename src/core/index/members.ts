@@ -417,8 +417,10 @@ export interface RankFeatures {
   fileReceiverCalls: number;
   /** The member name's words in the enclosing function's name. */
   enclosing: number;
-  /** A predicate (`is_x`, `hasY`, `-> bool`) where a condition is written (`if recv.`, `!recv.`): 1; elsewhere -1; else 0. */
+  /** A predicate by name (`is_x`, `hasY`) where a condition is written (`if recv.`, `!recv.`): 1; elsewhere -1; else 0. */
   predicate: number;
+  /** The same for a member declared to return a boolean (`withdraw(…) -> bool` is also an action: apart from `predicate`). */
+  boolReturn: number;
   /** A class member inherited (or a mixin partner's) rather than the class's own: 1 (a module's re-exports are left to `kind`). */
   inherited: number;
   /** A private name (`_x`, `#x`) seen from outside its class: 1. */
@@ -436,29 +438,28 @@ export interface RankFeatures {
 }
 
 /**
- * Weights of the file-history, enclosing-name and predicate features, fitted on the dev
- * repositories' case dumps (`eval api --cases f --case-candidates 80`; the other weights held
- * fixed). They raised dev accuracy@1 but lowered it on two of the three test repositories
- * chosen before they were fitted (rxjs 58.6 → 50.1 %, oauthlib 39.1 → 27.9 %; cryptography
- * 49.0 → 58.0 %), so the default ranking leaves them at 0; `eval api --fitted-weights` measures them.
+ * The ranking's weights, fitted as one conditional-logit model (a softmax over each case's
+ * candidates, the kind score's weight held at 1) on the case dumps of 26 dev repositories
+ * (`eval api --cases f --case-candidates 60`; script and figures: models/member-ranking/).
+ * Leave-one-repository-out accuracy@1 on dev, mean over repositories: 33.5 % with the earlier
+ * hand-set weights, 38.3 % fitted. No test repository was used to fit them.
  */
-export const fittedFeatureWeights = { fileSimilar: 1.7, fileUse: -0.1, fileReceiver: 0.45, fileRecent: -1, fileReceiverCalls: 0.45, enclosing: 0.15, predicate: 0.45 } as const;
-
 export const rankWeights = {
-  // Hand-set while building the ranking; the features below them are computed but weigh 0 by default (see fittedFeatureWeights).
-  similarBest: 0.6, similarMean: 0.4, popularity: 0.08, receiverUsage: 0.3, echo: 0.6, context: 0.3, sameReceiver: 0.3, inherited: 0, private: 0, data: 0,
-  fileSimilar: 0, fileUse: 0, fileReceiver: 0, fileRecent: 0, fileReceiverCalls: 0, enclosing: 0, predicate: 0, assigned: 0, awaited: 0, unawaitedAsync: 0, nearShape: 0,
+  similarBest: 2.31, similarMean: 1.34, fileSimilar: 1.55, popularity: -0.01, receiverUsage: 0.62, echo: 0.7, context: 0.79, sameReceiver: 1.17,
+  fileUse: -0.06, fileReceiver: 0.43, fileRecent: 0.01, fileReceiverCalls: 0.84, enclosing: 1.15, predicate: 1.05, boolReturn: 0.3,
+  inherited: 1.01, private: -0.1, data: -0.65, assigned: 1.63, awaited: 0.37, unawaitedAsync: -0.34, nearShape: 0.86,
   model: 0.6,
-  // A member of the receiver's class when the project-wide fallback is mixed in, by how the class was found.
-  resolved: 0.5, resolvedByUsage: 0.4, resolvedBySimilarity: 0.2,
+  // A member of the receiver's class when the project-wide fallback is mixed in, by how the class was found (`resolved`: not fitted, no case mixes the fallback into a sure resolution).
+  resolved: 1.62, resolvedByUsage: 1.62, resolvedBySimilarity: 0.36,
 };
 
-/** Turns the fitted file-history, enclosing-name and predicate weights on (for the process: the evaluation's `--fitted-weights`, tests). */
-export function useFittedFeatureWeights(on = true): void {
-  for (const [name, weight] of Object.entries(fittedFeatureWeights)) rankWeights[name as keyof typeof fittedFeatureWeights] = on ? weight : 0;
-}
+/** @deprecated Kept until `eval api --fitted-weights` is removed: the fitted weights are the default now. */
+export const fittedFeatureWeights = {} as const;
 
-const featureNames = ['similarBest', 'similarMean', 'fileSimilar', 'popularity', 'receiverUsage', 'echo', 'context', 'sameReceiver', 'fileUse', 'fileReceiver', 'fileRecent', 'fileReceiverCalls', 'enclosing', 'predicate', 'inherited', 'private', 'data', 'assigned', 'awaited', 'unawaitedAsync', 'nearShape'] as const satisfies ReadonlyArray<keyof RankFeatures>;
+/** @deprecated A no-op kept until `eval api --fitted-weights` is removed: the fitted weights are the default now. */
+export function useFittedFeatureWeights(_on = true): void {}
+
+const featureNames = ['similarBest', 'similarMean', 'fileSimilar', 'popularity', 'receiverUsage', 'echo', 'context', 'sameReceiver', 'fileUse', 'fileReceiver', 'fileRecent', 'fileReceiverCalls', 'enclosing', 'predicate', 'boolReturn', 'inherited', 'private', 'data', 'assigned', 'awaited', 'unawaitedAsync', 'nearShape'] as const satisfies ReadonlyArray<keyof RankFeatures>;
 
 /** Plural and verb endings off (`errors` ~ `error`, `parsed` ~ `parse`). */
 function stemWord(w: string): string {
@@ -500,9 +501,13 @@ function fileAccesses(text: string, receiver: string): Map<string, { uses: numbe
 
 const dataKinds = new Set(['attribute', 'variable', 'constant']);
 
-/** A member that answers yes or no: `is_x`, `hasY`, `canZ`, or declared `-> bool` / `: boolean`. */
-function isPredicate(s: ApiSymbol): boolean {
-  return /^_*(?:is|has|can|should|supports|needs|was|will|contains|exists|matches|allows|uses)(?:[A-Z_]|$)/.test(s.name) || /^(?:bool|boolean)$/.test((s.returnType ?? '').trim());
+/** A member named as a yes-or-no question: `is_x`, `hasY`, `canZ`. */
+function isPredicateName(name: string): boolean {
+  return /^_*(?:is|has|can|should|supports|needs|was|will|contains|exists|matches|allows|uses)(?:[A-Z_]|$)/.test(name);
+}
+
+function returnsBoolean(s: ApiSymbol): boolean {
+  return /^(?:bool|boolean)$/.test((s.returnType ?? '').trim());
 }
 
 /** An identifier's words, stemmed, one-letter ones left out. */
@@ -582,7 +587,7 @@ export function rankMembers(index: ProjectIndex, candidates: readonly MemberCand
       else if (splitIdentifier(c.label).some((w) => w.startsWith(p))) prefix = 0;
       else continue;
     }
-    const f: RankFeatures = { similarBest: 0, similarMean: 0, fileSimilar: 0, popularity: 0, receiverUsage: 0, echo: 0, context: 0, sameReceiver: 0, fileUse: 0, fileReceiver: 0, fileRecent: 0, fileReceiverCalls: 0, enclosing: 0, predicate: 0, assigned: 0, awaited: 0, unawaitedAsync: 0, nearShape: 0, inherited: c.inherited && ctx.resolution.target.kind === 'class' ? 1 : 0, private: 0, data: 0 };
+    const f: RankFeatures = { similarBest: 0, similarMean: 0, fileSimilar: 0, popularity: 0, receiverUsage: 0, echo: 0, context: 0, sameReceiver: 0, fileUse: 0, fileReceiver: 0, fileRecent: 0, fileReceiverCalls: 0, enclosing: 0, predicate: 0, boolReturn: 0, assigned: 0, awaited: 0, unawaitedAsync: 0, nearShape: 0, inherited: c.inherited && ctx.resolution.target.kind === 'class' ? 1 : 0, private: 0, data: 0 };
     if ((/^_[^_]/.test(c.label) || c.label.startsWith('#')) && ctx.resolution.by !== 'self') f.private = 1;
     if (dataKinds.has(c.ref.symbol.kind)) f.data = 1;
     const usages = index.usagesOf(c.label, ctx.uri);
@@ -609,7 +614,8 @@ export function rankMembers(index: ProjectIndex, candidates: readonly MemberCand
     }
     f.context = wordShare(c.label, nearWords);
     f.enclosing = wordShare(c.label, enclosingWords);
-    if (isPredicate(c.ref.symbol)) f.predicate = inCondition ? 1 : -1;
+    if (isPredicateName(c.label)) f.predicate = inCondition ? 1 : -1;
+    else if (returnsBoolean(c.ref.symbol)) f.boolReturn = inCondition ? 1 : -1;
     if (assignedWords.length) f.assigned = coveredShare(assignedWords, splitIdentifier(c.label).map(stemWord));
     const awaitable = returnsPromise(c.ref.symbol);
     if (inAwait) f.awaited = awaitable ? 1 : -1;

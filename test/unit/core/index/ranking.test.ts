@@ -6,17 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { indexOf, labels, membersAt } from './helpers';
 import { withoutTypeArguments } from '../../../../src/core/index/extract';
-import { rankWeights, useFittedFeatureWeights } from '../../../../src/core/index/members';
-
-/** Runs `fn` with the fitted file-history / predicate weights on (off by default: they lowered held-out accuracy). */
-async function withFittedWeights(fn: () => Promise<void>): Promise<void> {
-  useFittedFeatureWeights();
-  try {
-    await fn();
-  } finally {
-    useFittedFeatureWeights(false);
-  }
-}
+import { rankWeights } from '../../../../src/core/index/members';
 
 /** A fixture workspace written to a temporary folder (removed by the caller). */
 function workspace(files: Record<string, string>): string {
@@ -66,7 +56,7 @@ const serviceFiles = {
   'svc/users.py': 'from .cache import Cache\n\n\ndef lookup(cache: Cache, key):\n    return cache.find(key)\n\n\ndef lookup_again(cache: Cache, key):\n    return cache.find(key)\n',
 };
 
-test('the file\'s own earlier calls on the same receiver raise a member with the fitted weights on (calls, not other receivers)', () => withFittedWeights(async () => {
+test('the file\'s own earlier calls on the same receiver raise a member (calls, not other receivers)', async () => {
   const root = workspace(serviceFiles);
   try {
     const index = await indexOf(root);
@@ -85,9 +75,9 @@ test('the file\'s own earlier calls on the same receiver raise a member with the
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
-}));
+});
 
-test('a predicate ranks higher in a condition than in a plain statement with the fitted weights on', () => withFittedWeights(async () => {
+test('a predicate ranks higher in a condition than in a plain statement', async () => {
   const root = workspace(serviceFiles);
   try {
     const index = await indexOf(root);
@@ -103,7 +93,7 @@ test('a predicate ranks higher in a condition than in a plain statement with the
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
-}));
+});
 
 test('the enclosing function\'s name is read (delegation: `def refresh_all(...)` → `refresh`), also in an unfinished body', async () => {
   const root = workspace(serviceFiles);
@@ -118,8 +108,54 @@ test('the enclosing function\'s name is read (delegation: `def refresh_all(...)`
   }
 });
 
-test('by default the fitted feature weights are 0 (the ranking held-out repositories were measured with)', () => {
-  for (const name of ['fileSimilar', 'fileUse', 'fileReceiver', 'fileRecent', 'fileReceiverCalls', 'enclosing', 'predicate'] as const) assert.equal(rankWeights[name], 0, name);
+test('the fitted weights are the default: file history, conditions, the enclosing and assigned names count, data members and unawaited promises weigh against', () => {
+  for (const name of ['fileSimilar', 'fileReceiver', 'fileReceiverCalls', 'enclosing', 'predicate', 'assigned', 'awaited', 'nearShape'] as const) assert.ok(rankWeights[name] > 0, name);
+  for (const name of ['data', 'unawaitedAsync'] as const) assert.ok(rankWeights[name] < 0, name);
+});
+
+const configFiles = {
+  'cfg/config.ts':
+    'export class AppConfig {\n  getGlobalPrefix(): string { return ""; }\n  getRouteConflictPolicy(): string { return ""; }\n  getRouteResolutionStrategy(): string { return ""; }\n  getVersioning(): number { return 1; }\n  async loadRemote(): Promise<void> {}\n  reset(): void {}\n}\n',
+};
+
+test('the assigned name\'s words (`const resolutionStrategy = config.`) rank the member that says them first; `key: config.` and `key=` count too', async () => {
+  const root = workspace(configFiles);
+  try {
+    const index = await indexOf(root);
+    const app = join(root, 'cfg/app.ts');
+    const head = 'import { AppConfig } from "./config";\n\nexport function f(config: AppConfig) {\n  ';
+    const assigned = await membersAt(index, app, `${head}const resolutionStrategy = config.`);
+    assert.equal(labels(assigned)[0], 'getRouteResolutionStrategy', labels(assigned).join(' '));
+    assert.equal(assigned!.items.find((i) => i.label === 'getRouteResolutionStrategy')!.features.assigned, 1);
+    assert.equal(assigned!.items.find((i) => i.label === 'getVersioning')!.features.assigned, 0);
+    const property = await membersAt(index, app, `${head}return { versioning: config.`);
+    assert.equal(property!.items.find((i) => i.label === 'getVersioning')!.features.assigned, 1);
+    // A comparison is no assignment.
+    const compared = await membersAt(index, app, `${head}if (versioning === config.`);
+    assert.equal(compared!.items.find((i) => i.label === 'getVersioning')!.features.assigned, 0);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('after `await` a promise-returning member is expected, elsewhere not; the members just used on the receiver lend their shape', async () => {
+  const root = workspace(configFiles);
+  try {
+    const index = await indexOf(root);
+    const app = join(root, 'cfg/app.ts');
+    const head = 'import { AppConfig } from "./config";\n\nexport async function f(config: AppConfig) {\n  ';
+    const awaited = await membersAt(index, app, `${head}await config.`);
+    assert.equal(labels(awaited)[0], 'loadRemote', labels(awaited).join(' '));
+    assert.equal(awaited!.items.find((i) => i.label === 'reset')!.features.awaited, -1);
+    const plain = await membersAt(index, app, `${head}config.`);
+    assert.equal(plain!.items.find((i) => i.label === 'loadRemote')!.features.unawaitedAsync, 1);
+    assert.equal(plain!.items.find((i) => i.label === 'loadRemote')!.features.awaited, 0);
+    const shaped = await membersAt(index, app, `${head}const p = config.getGlobalPrefix();\n  const c = config.getRouteConflictPolicy();\n  config.`);
+    const shape = (label: string) => shaped!.items.find((i) => i.label === label)!.features.nearShape;
+    assert.ok(shape('getRouteResolutionStrategy') > shape('reset'), `${shape('getRouteResolutionStrategy')} vs ${shape('reset')}`);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });
 
 test('withoutTypeArguments: nested type parameters and arguments, arrow types inside', () => {
