@@ -40,8 +40,9 @@ export const apiEvalDetails = [
   'Conversational cases are one per API (copies of a module in src/, dist/, .d.ts… are one); a first sentence that points',
   'elsewhere ("Alias of …", "See …", "Use … instead") or is not prose is dropped from convCases (convAll keeps it).',
   '--checker: TypeScript/JavaScript token cases only where the TypeScript checker finds the member declared in the',
-  'repository; JSON adds "checker": {"verified", "rejected", "unresolved", "unchecked" (Python), "scoredVerified",',
-  '"buildMs", "programFiles"} and "resolverAgreement" (scored verified cases whose resolved receiver leads to that declaration).',
+  'repository; JSON adds "checker": {"verified", "rejected", "unresolved", "sameFile", "unchecked" (Python), "missedByName"',
+  '(true local calls the name filters leave out, by reason), "scoredVerified", "buildMs", "programFiles"} and',
+  '"resolverAgreement" (scored verified cases whose resolved receiver leads to that declaration).',
 ];
 
 const encoder = new TextEncoder();
@@ -98,7 +99,7 @@ export async function runApiEval(ctx: CliContext): Promise<void> {
         `  by receiver resolution: ${Object.entries(report.byResolution).map(([k, v]) => `${k} ${v.cases} (@1 ${pct(v.accuracyAt1)})`).join(', ')}`,
         ...(report.checker
           ? [
-              `  checker (TypeScript, program of ${report.checker.programFiles} files built in ${(report.checker.buildMs / 1000).toFixed(2)} s): ${report.checker.verified} verified local calls kept, ${report.checker.rejected} declared outside the repository and ${report.checker.unresolved} unresolved dropped, ${report.checker.unchecked} Python cases unchecked; resolver agrees with the checker on ${pct(report.resolverAgreement ?? 0)} of ${report.checker.scoredVerified} scored verified cases`,
+              `  checker (TypeScript, program of ${report.checker.programFiles} files built in ${(report.checker.buildMs / 1000).toFixed(2)} s): ${report.checker.verified} verified local calls kept, ${report.checker.rejected} declared outside the repository and ${report.checker.unresolved} unresolved and ${report.checker.sameFile} declared in the call-site file dropped, ${report.checker.unchecked} Python cases unchecked; true local calls the name filters leave out: ${Object.entries(report.checker.missedByName).map(([k, v]) => `${k} ${v}`).join(', ')}; resolver agrees with the checker on ${pct(report.resolverAgreement ?? 0)} of ${report.checker.scoredVerified} scored verified cases`,
             ]
           : []),
         `conversational: ${report.convCases} cases, accuracy@1 ${pct(report.convAccuracyAt1)}, accuracy@5 ${pct(report.convAccuracyAt5)}${report.model.conversational ? ' (re-ranked by the model)' : ''}; all ${report.convAll.cases} cases (${report.convDropped.reference} references, ${report.convDropped.nonProse} not prose): accuracy@5 ${pct(report.convAll.accuracyAt5)}; ${report.convSharedQueries} queries also another API's first sentence`,

@@ -80,6 +80,14 @@ export interface CheckerReport {
   rejected: number;
   /** No symbol (an untyped receiver, an unresolved import): dropped. */
   unresolved: number;
+  /** Declared in the call-site file itself (the name was also declared elsewhere): dropped. */
+  sameFile: number;
+  /**
+   * True local calls (declared in another file of the repository) that the name-based selection
+   * leaves out, by its reason: a built-in method name (`map`, `get`), a receiver or chain head
+   * imported from outside or global, a member name the index has no symbol for.
+   */
+  missedByName: { builtinName: number; outsideReceiver: number; notIndexed: number };
   /** Python cases, kept as selected by name. */
   unchecked: number;
   /** Verified cases among those scored (after spreading to `limit`). */
@@ -171,11 +179,11 @@ function externalNames(index: ProjectIndex, uri: string): Set<string> {
   return out;
 }
 
-type Verdicts = Pick<CheckerReport, 'verified' | 'rejected' | 'unresolved' | 'unchecked'>;
+type Verdicts = Pick<CheckerReport, 'verified' | 'rejected' | 'unresolved' | 'sameFile' | 'unchecked' | 'missedByName'>;
 
 async function callCases(index: ProjectIndex, fs: WorkspaceFs, oracle?: TsOracle): Promise<{ cases: CallCase[]; texts: Map<string, string>; verdicts: Verdicts }> {
   const cases: CallCase[] = [];
-  const verdicts: Verdicts = { verified: 0, rejected: 0, unresolved: 0, unchecked: 0 };
+  const verdicts: Verdicts = { verified: 0, rejected: 0, unresolved: 0, sameFile: 0, unchecked: 0, missedByName: { builtinName: 0, outsideReceiver: 0, notIndexed: 0 } };
   const texts = new Map<string, string>();
   for (const uri of index.fileUris().sort()) {
     const record = index.file(uri)!;
@@ -184,29 +192,36 @@ async function callCases(index: ProjectIndex, fs: WorkspaceFs, oracle?: TsOracle
     texts.set(uri, text);
     const own = new Set(record.symbols.map((s) => s.name));
     const external = externalNames(index, uri);
+    const checked = oracle && record.language !== 'python';
     for (const m of text.matchAll(/([A-Za-z_$][\w$]*|\))(\s*\.\s*)([A-Za-z_$][\w$]*)\s*\(/g)) {
       const member = m[3]!;
-      if (own.has(member) || member === 'constructor' || /^__\w+__$/.test(member) || builtins.has(member)) continue;
-      if (external.has(m[1]!) || globalReceivers.has(m[1]!)) continue;
+      if (own.has(member) || member === 'constructor' || /^__\w+__$/.test(member)) continue;
       const dot = m.index! + m[1]!.length + m[2]!.length;
+      if (inCommentOrString(text, dot, record.language === 'python')) continue;
       // A chain starting at an outside name (`z.string().`, `os.path.`) is no local receiver either.
       const head = parseReceiver(text, dot)?.chain[0]?.name;
-      if (head && (external.has(head) || globalReceivers.has(head))) continue;
-      const defined = index.symbolsNamed(member).some((r) => r.uri !== uri && memberKinds.has(r.symbol.kind));
-      if (!defined) continue;
-      if (inCommentOrString(text, dot, record.language === 'python')) continue;
-      if (!oracle) cases.push({ uri, dot, member });
-      else if (record.language === 'python') {
-        verdicts.unchecked++;
+      const outside = external.has(m[1]!) || globalReceivers.has(m[1]!) || (!!head && (external.has(head) || globalReceivers.has(head)));
+      const indexed = index.symbolsNamed(member).some((r) => r.uri !== uri && memberKinds.has(r.symbol.kind));
+      const byName = !builtins.has(member) && !outside && indexed;
+      if (!checked) {
+        if (!byName) continue;
+        if (oracle) verdicts.unchecked++;
         cases.push({ uri, dot, member });
-      } else {
-        const verdict = oracle.verdict(uri, dot);
-        if (verdict.state === 'local') {
-          verdicts.verified++;
-          cases.push({ uri, dot, member, trueTarget: verdict.target });
-        } else if (verdict.state === 'external') verdicts.rejected++;
-        else verdicts.unresolved++;
+        continue;
       }
+      const verdict = oracle.verdict(uri, dot);
+      const local = verdict.state === 'local' && verdict.target.file !== uri;
+      if (!byName) {
+        // A true local call the name filters leave out: counted, never a case (the protocol stays comparable).
+        if (local) verdicts.missedByName[builtins.has(member) ? 'builtinName' : outside ? 'outsideReceiver' : 'notIndexed']++;
+        continue;
+      }
+      if (local) {
+        verdicts.verified++;
+        cases.push({ uri, dot, member, trueTarget: verdict.target });
+      } else if (verdict.state === 'local') verdicts.sameFile++;
+      else if (verdict.state === 'external') verdicts.rejected++;
+      else verdicts.unresolved++;
     }
   }
   return { cases, texts, verdicts };

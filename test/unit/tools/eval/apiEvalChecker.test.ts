@@ -14,7 +14,7 @@ import { SyntaxService } from '../../../../src/core/syntax';
 import { nodeWorkspaceFs } from '../../../../src/cli/workspaceFs';
 
 const files: Record<string, string> = {
-  'src/store.ts': 'export class Store {\n  restore(): number {\n    return 1;\n  }\n  mkdir(path: string): void {}\n  formatToParts(): string[] {\n    return [];\n  }\n}\n',
+  'src/store.ts': 'export class Store {\n  restore(): number {\n    return 1;\n  }\n  mkdir(path: string): void {}\n  map(): void {}\n  formatToParts(): string[] {\n    return [];\n  }\n}\n',
   'src/cache.ts': 'export class Cache {\n  restore(): number {\n    return 2;\n  }\n}\n',
   'src/app.ts': [
     "import { Store } from './store';",
@@ -31,6 +31,7 @@ const files: Record<string, string> = {
     '  fmt.formatToParts(new Date());',
     '  const cache = pick();',
     '  cache.restore();',
+    '  store.map();',
     '}',
     '',
   ].join('\n'),
@@ -99,7 +100,9 @@ test('eval api --checker drops calls on node_modules and lib types and untyped r
     { call: 'src/job.ts:9 this.saver.save', trueTarget: 'interface Saver (src/saver.ts)', agrees: true },
   ]);
   assert.equal(checked.report.cases, 3);
-  const { verified, rejected, unresolved, unchecked, scoredVerified } = checked.report.checker!;
-  assert.deepEqual({ verified, rejected, unresolved, unchecked, scoredVerified }, { verified: 3, rejected: 2, unresolved: 1, unchecked: 0, scoredVerified: 3 });
+  const { verified, rejected, unresolved, sameFile, unchecked, scoredVerified, missedByName } = checked.report.checker!;
+  assert.deepEqual({ verified, rejected, unresolved, sameFile, unchecked, scoredVerified }, { verified: 3, rejected: 2, unresolved: 1, sameFile: 0, unchecked: 0, scoredVerified: 3 });
+  // `store.map()` is a true local call, left out by name (`map` is a built-in method name) and counted as such.
+  assert.deepEqual(missedByName, { builtinName: 1, outsideReceiver: 0, notIndexed: 0 });
   assert.equal(checked.report.resolverAgreement, 2 / 3);
 });
