@@ -10,6 +10,7 @@ import { TokenwiseError } from '../../core/base/errors';
 import { SyntaxService } from '../../core/syntax';
 import { evaluateApi, type ApiEvalOptions } from '../../tools/eval/apiEval';
 import { corpusStatus } from '../../tools/corpus';
+import { loadTypeScript } from '../../tools/eval/tsOracle';
 import { nodeWorkspaceFs } from '../workspaceFs';
 import { loadModel } from '../backend';
 import type { QueryScorer } from '../../core/search/rerank';
@@ -74,7 +75,11 @@ export async function runApiEval(ctx: CliContext): Promise<void> {
     if (o['fitted-weights']) useFittedFeatureWeights();
     if (o['case-candidates'] !== undefined) options.caseCandidates = o['case-candidates'] as number;
     if (o.typed !== undefined) options.typed = o.typed as number;
-    if (o.checker) options.checker = true;
+    if (o.checker) {
+      // Before indexing: without the typescript package, say so at once.
+      loadTypeScript();
+      options.checker = true;
+    }
     // The fields --cases documents, in that order.
     if (casesFd !== undefined)
       options.onCase = (c) =>
