@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""Fits the member ranking's weights (src/core/index/members.ts, `rankWeights`) from case dumps.
+
+Each dump is one repository's `eval api --cases <name>.jsonl --case-candidates 60` output: per
+call site, the ranked candidates with their raw features and the hidden member. The model is a
+conditional logit: score = base + sum(w_f * feature_f), a softmax over each case's candidates,
+maximising the hidden member's log-likelihood (the kind score `base` keeps weight 1, which sets
+the scale). Each repository weighs at most 150 cases, so one large repository does not decide.
+
+    python3 models/member-ranking/fit_rank_weights.py <dump-dir> [--loro]
+
+prints the fitted weights and, with --loro, each repository's accuracy@1/@5 when the weights are
+fitted on all the other repositories (leave-one-repository-out), next to the weights in use.
+Needs numpy (Debian: python3-numpy). Fit on development repositories only, never on the test ones.
+"""
+import glob, json, os, sys
+import numpy as np
+
+FEATURES = ['similarBest', 'similarMean', 'fileSimilar', 'popularity', 'receiverUsage', 'echo', 'context', 'sameReceiver',
+            'fileUse', 'fileReceiver', 'fileRecent', 'fileReceiverCalls', 'enclosing', 'predicate', 'boolReturn',
+            'inherited', 'private', 'data', 'assigned', 'awaited', 'unawaitedAsync', 'nearShape']
+# The resolved-class bonus by how the class was found (only guessed classes mix in the fallback list).
+COLUMNS = ['base', 'resolved', 'resolvedByUsage', 'resolvedBySimilarity'] + FEATURES
+WEAK = ('usage', 'similarity')
+
+
+def load(directory):
+    repos = {}
+    for path in sorted(glob.glob(os.path.join(directory, '*.jsonl'))):
+        cases = []
+        for line in open(path):
+            c = json.loads(line)
+            cands = c.get('candidates') or []
+            by = c['resolvedBy']
+            rows = [[x['base'],
+                     1.0 if x['resolved'] and by not in WEAK else 0.0,
+                     1.0 if x['resolved'] and by == 'usage' else 0.0,
+                     1.0 if x['resolved'] and by == 'similarity' else 0.0] + [x['features'].get(f, 0.0) for f in FEATURES] for x in cands]
+            target = next((i for i, x in enumerate(cands) if x['label'] == c['member']), -1)
+            cases.append((np.array(rows), target) if rows else (None, -1))
+        if cases:
+            repos[os.path.basename(path)[:-6]] = cases
+    return repos
+
+
+def accuracy(cases, w):
+    at1 = at5 = 0
+    for X, y in cases:
+        if y < 0:
+            continue
+        s = X @ w
+        rank = 1 + int(np.sum(s > s[y] + 1e-12))
+        at1 += rank == 1
+        at5 += rank <= 5
+    return at1 / len(cases), at5 / len(cases)
+
+
+def fit(case_lists, iterations=250, l2=0.01, lr=0.05):
+    data = []
+    for cases in case_lists:
+        weight = min(1.0, 150.0 / len(cases))
+        data += [(X, y, weight) for X, y in cases if y >= 0]
+    w = np.zeros(len(COLUMNS))
+    w[0] = 1.0
+    m = np.zeros_like(w)
+    v = np.zeros_like(w)
+    for t in range(1, iterations + 1):
+        g = np.zeros_like(w)
+        total = 0.0
+        for X, y, weight in data:
+            s = X @ w
+            p = np.exp(s - s.max())
+            p /= p.sum()
+            g += weight * (X[y] - p @ X)
+            total += weight
+        g = g / total - l2 * w
+        g[0] = 0.0  # the kind score's weight stays 1
+        m = 0.9 * m + 0.1 * g
+        v = 0.999 * v + 0.001 * g * g
+        w += lr * (m / (1 - 0.9 ** t)) / (np.sqrt(v / (1 - 0.999 ** t)) + 1e-8)
+    return w
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    repos = load(sys.argv[1])
+    if '--loro' in sys.argv:
+        rows = []
+        for held in repos:
+            w = fit([c for r, c in repos.items() if r != held])
+            rows.append((held, len(repos[held])) + accuracy(repos[held], w))
+            print('%-14s %4d cases  acc@1 %5.1f  acc@5 %5.1f' % (rows[-1][0], rows[-1][1], 100 * rows[-1][2], 100 * rows[-1][3]), flush=True)
+        print('leave-one-repository-out mean: acc@1 %.1f  acc@5 %.1f' % (100 * np.mean([r[2] for r in rows]), 100 * np.mean([r[3] for r in rows])))
+    w = fit(list(repos.values()))
+    print(json.dumps({c: round(float(x), 2) for c, x in zip(COLUMNS, w)}))
+
+
+if __name__ == '__main__':
+    main()
