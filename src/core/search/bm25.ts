@@ -14,7 +14,7 @@
 import type { ProjectIndex } from '../index/projectIndex';
 import type { ApiSymbol, SymbolRef } from '../index/types';
 import { porterStem } from './stem';
-import { queryTerms, rawWords, segmentWord, stopWords, terms } from './terms';
+import { leadVerbTerms, queryTerms, rawWords, segmentWord, stopWords, terms } from './terms';
 import { Thesaurus, type ThesaurusExclusion } from './thesaurus';
 import { apiFamilyOfText, type ApiFamily } from './family';
 
@@ -44,8 +44,9 @@ export const searchTuning = {
   nameBoost: 2,
   /** Vocabulary terms that a query term begins or is begun by (`config` ~ `configuration`). */
   prefix: 0.5,
-  /** Name terms the thesaurus associates with a query term. */
+  /** Name terms the thesaurus associates with a query term, weighted thesaurus × P(name term | query term)^thesaurusPower. */
   thesaurus: 0.5,
+  thesaurusPower: 1,
   /**
    * The doc field counts by the share of the query's words it has, to this power: a doc that
    * says what the query says ranks its symbol; one shared word is not evidence (0: a plain field).
@@ -57,6 +58,8 @@ export const searchTuning = {
    * does not outrank a name that says the query; a doc still adds the words the name lacks.
    */
   docMix: 0,
+  /** Name terms the query's leading verb is called in names ("Returns" → `get`), counted in the name only. */
+  leadVerb: 0.6,
   /** Run-together name words split by the repository's name vocabulary (`getsource`: get source). */
   segmentNames: true,
   /** Call sites read per symbol. */
@@ -315,11 +318,21 @@ export class ApiSearch {
       if (t.length >= 4)
         for (const v of this.postings.keys())
           if (v !== t && v.length >= 4 && (v.startsWith(t) || t.startsWith(v)) && !q.has(v)) q.set(v, tuning.prefix);
+    const nameOnly = new Set<string>();
+    if (tuning.leadVerb > 0)
+      for (const v of leadVerbTerms(query))
+        if (!q.has(v)) {
+          q.set(v, tuning.leadVerb);
+          nameOnly.add(v);
+        }
     if (tuning.thesaurus > 0)
       for (const t of asked)
         for (const [v, p] of this.thesaurus.expand(t, exclusion)) {
-          const w = tuning.thesaurus * p;
-          if ((q.get(v) ?? 0) < w) q.set(v, w);
+          const w = tuning.thesaurus * p ** tuning.thesaurusPower;
+          if ((q.get(v) ?? 0) < w) {
+            q.set(v, w);
+            nameOnly.delete(v);
+          }
         }
 
     /** Per entry: each query term's evidence from the doc and from the other fields. */
@@ -335,7 +348,8 @@ export class ApiSearch {
       const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
       for (const i of list) {
         const e = this.entries[i]!;
-        const tf = fieldsOf(i, e.tf.get(t)!);
+        let tf = fieldsOf(i, e.tf.get(t)!);
+        if (nameOnly.has(t)) tf = tf.map((c, f) => (f === field.name ? c : 0));
         let x = 0;
         const norm = 1 - tuning.b + (tuning.b * lengthOf(i)) / averageLength;
         for (let f = 0; f < fieldNames.length; f++) if (tf[f] && f !== field.body && !(cover && f === field.doc)) x += tuning.weights[fieldNames[f]!] * tf[f]!;

@@ -65,3 +65,21 @@ export function segmentWord(word: string, vocabulary: ReadonlySet<string>): stri
   const split = best[word.length];
   return split && split.length >= 2 ? split : undefined;
 }
+
+/**
+ * What a doc's leading verb is called in names ("Returns the …" → `get…`, "Creates a …" →
+ * `make` / `create` / `new` / `build`): name terms, stemmed.
+ */
+const leadVerbNames: ReadonlyArray<[verbs: string, names: string]> = [
+  ['return returns get gets retrieve retrieves fetch fetches obtain obtains', 'get'],
+  ['create creates construct constructs make makes build builds instantiate instantiates', 'make creat new build'],
+  ['remove removes delete deletes', 'remov delet'],
+  ['add adds append appends insert inserts', 'add append insert'],
+];
+const leadVerbMap = new Map<string, string[]>(leadVerbNames.flatMap(([verbs, names]) => verbs.split(' ').map((v) => [v, names.split(' ')] as [string, string[]])));
+
+/** Name terms that the query's leading verb is called in names, if it has any. */
+export function leadVerbTerms(query: string): string[] {
+  const first = rawWords(query)[0];
+  return (first && leadVerbMap.get(first)) || [];
+}

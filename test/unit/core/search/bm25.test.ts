@@ -242,3 +242,23 @@ test('run-together names split by the repository\'s name words: "read the link t
     searchTuning.segmentNames = saved;
   }
 });
+
+test('a query\'s leading verb meets what names call it: "Returns the cache path" → get_cache_path, "Creates a session" → make_session', async () => {
+  const index = await repo({
+    'store.py': [
+      'def get_cache_path(root):\n    return root + "/cache"\n\n\ndef cache_path_of(root):\n    return root\n\n\n',
+      'def make_session(url):\n    return object()\n\n\ndef session_for(url):\n    return url\n',
+    ].join(''),
+  });
+  const first = (q: string) => names(new ApiSearch(index).search(q))[0];
+  assert.equal(first('Returns the cache path'), 'get_cache_path');
+  assert.equal(first('Creates a session for a url'), 'make_session');
+  const saved = searchTuning.leadVerb;
+  try {
+    searchTuning.leadVerb = 0;
+    assert.notEqual(first('Returns the cache path'), 'get_cache_path');
+    assert.notEqual(first('Creates a session for a url'), 'make_session');
+  } finally {
+    searchTuning.leadVerb = saved;
+  }
+});
