@@ -14,7 +14,7 @@
 import type { ProjectIndex } from '../index/projectIndex';
 import type { ApiSymbol, SymbolRef } from '../index/types';
 import { porterStem } from './stem';
-import { leadVerbTerms, queryTerms, rawWords, segmentWord, stopWords, terms } from './terms';
+import { codeTerms, leadVerbTerms, queryTerms, rawWords, segmentWord, stopWords, terms } from './terms';
 import { Thesaurus, type ThesaurusExclusion } from './thesaurus';
 import { apiFamilyOfText, type ApiFamily } from './family';
 
@@ -60,6 +60,8 @@ export const searchTuning = {
   docMix: 0,
   /** Name terms the query's leading verb is called in names ("Returns" → `get`), counted in the name only. */
   leadVerb: 0.6,
+  /** Weight of query words from identifiers the query quotes in backticks (1: as other words). */
+  codeTerm: 1.5,
   /** Run-together name words split by the repository's name vocabulary (`getsource`: get source). */
   segmentNames: true,
   /** Call sites read per symbol. */
@@ -314,6 +316,9 @@ export class ApiSearch {
     const q = new Map<string, number>();
     for (const t of queryTerms(query)) q.set(t, 1);
     const asked = [...q.keys()];
+    const askedSet = new Set(asked);
+    // Words of identifiers the query quotes (`ReadonlyArray`, `parse_header`) name types and APIs.
+    if (tuning.codeTerm !== 1) for (const t of codeTerms(query)) if (q.has(t)) q.set(t, tuning.codeTerm);
     for (const t of asked)
       if (t.length >= 4)
         for (const v of this.postings.keys())
@@ -359,7 +364,7 @@ export class ApiSearch {
         if (cover && tf[field.doc]) {
           const d = (tuning.weights.doc * tf[field.doc]!) / norm;
           doc = (weight * idf * d * (tuning.k1 + 1)) / (d + tuning.k1);
-          if (weight === 1) docCover.set(i, (docCover.get(i) ?? 0) + 1);
+          if (askedSet.has(t)) docCover.set(i, (docCover.get(i) ?? 0) + 1);
         }
         const other = x ? weight * ((idf * x * (tuning.k1 + 1)) / (x + tuning.k1) + (e.name.has(t) ? (tuning.nameBoost * idf) / Math.sqrt(e.name.size) : 0)) : 0;
         if (!other && !doc) continue;

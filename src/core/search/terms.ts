@@ -83,3 +83,10 @@ export function leadVerbTerms(query: string): string[] {
   const first = rawWords(query)[0];
   return (first && leadVerbMap.get(first)) || [];
 }
+
+/** Search terms of the identifiers a text quotes in backticks (`ReadonlyArray`, ``parse_header``). */
+export function codeTerms(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/`+([^`]+)`+/g)) out.push(...terms(m[1]!));
+  return out;
+}

@@ -262,3 +262,18 @@ test('a query\'s leading verb meets what names call it: "Returns the cache path"
     searchTuning.leadVerb = saved;
   }
 });
+
+test('words of an identifier the query quotes in backticks weigh more: "Size of a `Buffer` as a string" → bufferSize(data: Buffer)', async () => {
+  const index = await repo({
+    'size.ts': 'export function bufferSize(data: Buffer): number {\n  return data.byteLength;\n}\n\nexport function stringSize(text: string, encoding?: string): number {\n  return text.length;\n}\n',
+  });
+  const query = 'Size of a `Buffer` as a string';
+  assert.equal(names(new ApiSearch(index).search(query))[0], 'bufferSize');
+  const saved = searchTuning.codeTerm;
+  try {
+    searchTuning.codeTerm = 1;
+    assert.equal(names(new ApiSearch(index).search(query))[0], 'stringSize');
+  } finally {
+    searchTuning.codeTerm = saved;
+  }
+});
