@@ -88,10 +88,12 @@ function importRecord(i: ImportInfo): ImportRecord | undefined {
   return { form: i.form, module: i.module, names: i.names.map((n) => [n.name, n.local ?? n.alias ?? '', n.kind]) };
 }
 
-/** Interface members (`name(a: T): R;`, `name?: T;`): the syntax service lists interfaces, not their members. */
-function interfaceMembers(d: Declaration, text: string): ApiSymbol[] {
+/**
+ * Interface members (`name(a: T): R;`, `name?: T;`): the syntax service lists interfaces, not their
+ * members. `open`: the body's brace in the declaration's text (default: its first brace).
+ */
+function interfaceMembers(d: Declaration, text: string, open = text.slice(d.range.start, d.range.end).indexOf('{')): ApiSymbol[] {
   const body = text.slice(d.range.start, d.range.end);
-  const open = body.indexOf('{');
   if (open < 0) return [];
   const out: ApiSymbol[] = [];
   let depth = 0;
@@ -99,7 +101,8 @@ function interfaceMembers(d: Declaration, text: string): ApiSymbol[] {
   for (let i = open; i < body.length; i++) {
     const c = body[i];
     if (c === '{' || c === '(' || c === '<' || c === '[') depth++;
-    else if (c === '}' || c === ')' || c === '>' || c === ']') depth--;
+    // The `>` of an arrow type (`onDone: (x: T) => void`) closes nothing.
+    else if (c === '}' || c === ')' || (c === '>' && body[i - 1] !== '=') || c === ']') depth--;
     if ((c === ';' || c === '\n' || c === ',') && depth === 1) {
       const member = body.slice(lineStart, i).trim();
       const m = /^(?:readonly\s+)?([A-Za-z_$][\w$]*)\??\s*(\(|:)/.exec(member);
@@ -121,6 +124,25 @@ function interfaceMembers(d: Declaration, text: string): ApiSymbol[] {
     if (depth === 0 && i > open) break;
   }
   return out;
+}
+
+/** The body brace of a type alias of an object type (`type Api<T = {}> = {`), if it is one: its members are an interface's. */
+function objectTypeBrace(d: Declaration, text: string): number | undefined {
+  const decl = text.slice(d.range.start, d.range.end);
+  const head = new RegExp(`\\btype\\s+${d.name.replace(/\$/g, '\\$')}(?![\\w$])`).exec(decl);
+  if (!head) return undefined;
+  let i = head.index + head[0].length;
+  // Type parameters, whose bounds and defaults may hold braces and `=`.
+  if (/^\s*</.test(decl.slice(i))) {
+    let depth = 0;
+    for (; i < decl.length; i++) {
+      if (decl[i] === '<') depth++;
+      else if (decl[i] === '>' && decl[i - 1] !== '=' && --depth === 0) break;
+    }
+    i++;
+  }
+  const m = /^\s*=\s*\{/.exec(decl.slice(i));
+  return m ? i + m[0].length - 1 : undefined;
 }
 
 const ecma = (l: SyntaxLanguage) => l !== 'python';
@@ -380,6 +402,9 @@ export function recordOf(file: { uri: string; text: string; size?: number; mtime
     const s = symbolOf(d, text);
     if (s) symbols.push(s);
     if (d.kind === 'interface' && d.scope === 'file') symbols.push(...interfaceMembers(d, text));
+    // `type Api = { get(): T }` declares members as an interface does (callers get such objects from factories).
+    const brace = d.kind === 'type' && d.scope === 'file' && s ? objectTypeBrace(d, text) : undefined;
+    if (brace !== undefined) symbols.push(...interfaceMembers(d, text, brace));
     // TypeScript parameter properties: `constructor(public x: number, private readonly repo: Repo)`.
     if (s?.name === 'constructor' && s.container && d.signature)
       for (const p of d.signature.parameters)

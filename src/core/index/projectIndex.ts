@@ -10,7 +10,7 @@ import type { ApiSymbol, ApiTarget, FileRecord, SymbolRef, TsConfigRecord } from
 
 export const indexFormat = 'tokenwise-api-index';
 /** Bump when FileRecord, TsConfigRecord or what extraction writes into them changes: older files are rebuilt. */
-export const indexVersion = 5;
+export const indexVersion = 6;
 
 /** What a name exported by a module, or bound by an import, stands for. */
 export type Binding = { kind: 'symbol'; ref: SymbolRef } | { kind: 'module'; uri: string };
@@ -36,6 +36,13 @@ function pull<K, V>(map: Map<K, V[]>, key: K, test: (v: V) => boolean): void {
 }
 
 const classKinds = new Set(['class', 'interface']);
+
+/** A class, an interface, or a type alias of an object type (its record lists members for it): what a receiver can be an instance of. */
+function isClassLike(record: FileRecord, symbol: ApiSymbol): boolean {
+  if (symbol.container) return false;
+  if (classKinds.has(symbol.kind)) return true;
+  return symbol.kind === 'type' && record.symbols.some((m) => m.container === symbol.name);
+}
 
 export class ProjectIndex implements ResolverView {
   private readonly files = new Map<string, FileRecord>();
@@ -66,7 +73,7 @@ export class ProjectIndex implements ResolverView {
     for (const symbol of record.symbols) {
       const ref = { uri: record.uri, symbol };
       push(this.byName, symbol.name, ref);
-      if (classKinds.has(symbol.kind) && !symbol.container) push(this.classes, symbol.name, ref);
+      if (isClassLike(record, symbol)) push(this.classes, symbol.name, ref);
     }
     for (const [member, words, receiver] of record.usages ?? []) {
       push(this.usages, member, [record.uri, wordSet(words), wordSet(receiver)] as [string, ReadonlySet<string>, ReadonlySet<string>]);
@@ -325,7 +332,8 @@ export class ProjectIndex implements ResolverView {
     if (!binding) return { kind: 'unknown' };
     if (binding.kind === 'module') return { kind: 'module', uri: binding.uri };
     const s = binding.ref.symbol;
-    if (classKinds.has(s.kind)) return { kind: 'class', uri: binding.ref.uri, name: s.name, instance };
+    const record = this.file(binding.ref.uri);
+    if (classKinds.has(s.kind) || (record && isClassLike(record, s))) return { kind: 'class', uri: binding.ref.uri, name: s.name, instance };
     return { kind: 'unknown' };
   }
 

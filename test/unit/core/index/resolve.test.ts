@@ -1,8 +1,10 @@
 /** Import and receiver resolution per language, on fixture projects indexed with the real syntax service. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { indexOf, membersAt, pyRoot, tsRoot } from './helpers';
+import { indexOf, labels, membersAt, pyRoot, tsRoot } from './helpers';
 import { IgnoreRules, parseJsonc, joinPath } from '../../../../src/core/index';
 import { parseReceiver } from '../../../../src/core/index/members';
 
@@ -88,4 +90,26 @@ test('receivers: a chain broken over lines (`client\\n  .getCache()\\n  .`) reso
   const field = await membersAt(index, app, `${head}class S {\n  v = new Vector(1, 2);\n  run() {\n    return this.v\n      .scale(2)\n      .`);
   assert.equal(field?.resolvedBy, 'chain');
   assert.deepEqual(field?.target, { kind: 'class', uri: ts('src/lib/math.ts'), name: 'Vector', instance: true });
+});
+
+test('receivers: a type alias of an object type is a receiver type like an interface (a factory returning it, a parameter typed by it)', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'tokenwise-typealias-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  mkdirSync(join(root, 'src'));
+  const scripts = join(root, 'src/scripts.ts');
+  // Members after an arrow-typed property (`=>` closes no bracket), the alias not exported.
+  writeFileSync(scripts, 'type Scripts<T extends { id: string } = { id: string }> = {\n  onDone: (\n    id: string,\n  ) => boolean\n  finish(): void;\n  fail(error: Error): void;\n  readonly pending: T[];\n};\n\nexport type Id = string | number;\n\nexport function createScripts(): Scripts {\n  return { finish() {}, fail() {}, pending: [] };\n}\n');
+  const index = await indexOf(root);
+  const app = join(root, 'src/app.ts');
+  const head = "import { createScripts, type Id } from './scripts';\n";
+  const made = await membersAt(index, app, `${head}const s = createScripts();\ns.`);
+  assert.equal(made?.resolvedBy, 'constructor');
+  assert.deepEqual(made?.target, { kind: 'class', uri: scripts, name: 'Scripts', instance: true });
+  assert.deepEqual(labels(made).sort(), ['fail', 'finish', 'onDone', 'pending']);
+  const typed = await membersAt(index, scripts, `${readFileSync(scripts, 'utf8')}function run(scripts: Scripts) {\n  scripts.`);
+  assert.ok(typed?.resolvedBy === 'parameter' || typed?.resolvedBy === 'annotation', typed?.resolvedBy);
+  assert.deepEqual(labels(typed).sort(), ['fail', 'finish', 'onDone', 'pending']);
+  // A type alias that is no object type has no members: no receiver type.
+  const union = await membersAt(index, app, `${head}function show(id: Id) {\n  id.`);
+  assert.ok(!(union?.target.kind === 'class' && union.target.name === 'Id'), JSON.stringify(union?.target));
 });
