@@ -18,7 +18,7 @@ import numpy as np
 
 FEATURES = ['similarBest', 'similarMean', 'fileSimilar', 'popularity', 'receiverUsage', 'echo', 'context', 'sameReceiver',
             'fileUse', 'fileReceiver', 'fileRecent', 'fileReceiverCalls', 'enclosing', 'predicate', 'boolReturn',
-            'inherited', 'private', 'data', 'assigned', 'awaited', 'unawaitedAsync', 'nearShape']
+            'inherited', 'private', 'data', 'assigned', 'awaited', 'unawaitedAsync', 'nearShape', 'paramEcho', 'docEcho', 'defNear']
 # The resolved-class bonus by how the class was found (only guessed classes mix in the fallback list).
 COLUMNS = ['base', 'resolved', 'resolvedByUsage', 'resolvedBySimilarity'] + FEATURES
 WEAK = ('usage', 'similarity')
@@ -91,7 +91,10 @@ def main():
             w = fit([c for r, c in repos.items() if r != held])
             rows.append((held, len(repos[held])) + accuracy(repos[held], w))
             print('%-14s %4d cases  acc@1 %5.1f  acc@5 %5.1f' % (rows[-1][0], rows[-1][1], 100 * rows[-1][2], 100 * rows[-1][3]), flush=True)
-        print('leave-one-repository-out mean: acc@1 %.1f  acc@5 %.1f' % (100 * np.mean([r[2] for r in rows]), 100 * np.mean([r[3] for r in rows])))
+        cases = sum(r[1] for r in rows)
+        print('leave-one-repository-out, mean of repositories: acc@1 %.1f  acc@5 %.1f; all %d cases pooled: acc@1 %.1f  acc@5 %.1f' % (
+            100 * np.mean([r[2] for r in rows]), 100 * np.mean([r[3] for r in rows]), cases,
+            100 * sum(r[1] * r[2] for r in rows) / cases, 100 * sum(r[1] * r[3] for r in rows) / cases))
     w = fit(list(repos.values()))
     print(json.dumps({c: round(float(x), 2) for c, x in zip(COLUMNS, w)}))
 

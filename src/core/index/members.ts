@@ -224,8 +224,10 @@ function resolveHead(index: ProjectIndex, doc: LiveDocument, head: ReceiverChain
       const parts = last[3].split('.');
       let chain: ReceiverChainPart[] = parts.map((p, i) => ({ name: p, call: i === parts.length - 1 && !!last![4], ...(i === parts.length - 1 && last![2] ? { construct: true } : {}) }));
       // The whole right-hand side when it is a chain of calls: `Store().new_cart()`, `new Store().newCart()`.
-      const rhsStart = last.index + last[0].length - last[3].length - (last[4]?.length ?? 0);
-      const rhs = /^[^\n;]*/.exec(before.slice(rhsStart))![0].trimEnd();
+      // Where the name starts (the pattern may have run on over the whitespace after it).
+      const rhsStart = last.index + last[0].lastIndexOf(last[3]);
+      // Lines that go on with a dot continue it: `const q = client\n  .getQueryCache()\n  .find(…)`.
+      const rhs = /^[^\n;]*(?:\n[ \t]*\.[^\n;]*)*/.exec(before.slice(rhsStart))![0].trimEnd();
       const parsed = rhs.length < 300 && /[)\w$]$/.test(rhs) ? parseReceiver(`${rhs}.`, rhs.length + 1) : undefined;
       if (parsed && parsed.chain.length > chain.length && parsed.text === rhs.replace(/\s+/g, '')) {
         chain = parsed.chain;
@@ -435,22 +437,30 @@ export interface RankFeatures {
   unawaitedAsync: number;
   /** Best similarity of the member name's words to the members used on this receiver in the last lines (`getGlobalPrefix`, `getRouteConflictPolicy` → `getRouteResolutionStrategy`). */
   nearShape: number;
+  /** Share of the member's parameters named like an identifier of the last lines (`key = …` above `cache.get(key)`). */
+  paramEcho: number;
+  /** Dice similarity of the member's doc words to the code just before. */
+  docEcho: number;
+  /** Nearness of the member's definition to those of the members just used on the receiver (APIs defined together are used together). */
+  defNear: number;
 }
 
 /**
  * The ranking's weights, fitted as one conditional-logit model (a softmax over each case's
  * candidates, the kind score's weight held at 1) on the case dumps of 26 dev repositories
  * (`eval api --cases f --case-candidates 60`; script and figures: models/member-ranking/).
- * Leave-one-repository-out accuracy@1 on dev, mean over repositories: 33.5 % with the earlier
- * hand-set weights, 40.4 % fitted (with the features added alongside). No test repository was used to fit them.
+ * Leave-one-repository-out on dev (each repository ranked with weights fitted on the others):
+ * accuracy@1 / @5 over all 4,102 cases 42.5 / 74.0 %, mean of repositories 40.1 / 70.5 %; the
+ * earlier hand-set weights gave a mean of 33.5 / 64.2 % on the same dumps. No test repository was used to fit them.
  */
 export const rankWeights = {
-  similarBest: 2.34, similarMean: 1.36, fileSimilar: 1.46, popularity: 0.07, receiverUsage: 0.57, echo: 0.72, context: 0.88, sameReceiver: 1.17,
-  fileUse: -0.12, fileReceiver: 0.44, fileRecent: 0.02, fileReceiverCalls: 0.84, enclosing: 1.03, predicate: 0.82, boolReturn: 0.44,
-  inherited: 0.96, private: -0.29, data: -0.59, assigned: 1.57, awaited: 0.36, unawaitedAsync: -0.3, nearShape: 0.86,
+  similarBest: 2.35, similarMean: 1.26, fileSimilar: 1.4, popularity: 0.04, receiverUsage: 0.62, echo: 0.75, context: 0.81, sameReceiver: 1.17,
+  fileUse: -0.1, fileReceiver: 0.42, fileRecent: 0.1, fileReceiverCalls: 0.86, enclosing: 0.93, predicate: 0.85, boolReturn: 0.43,
+  inherited: 1.02, private: -0.3, data: -0.53, assigned: 1.51, awaited: 0.36, unawaitedAsync: -0.31, nearShape: 0.62,
+  paramEcho: 0.92, docEcho: 0.73, defNear: 1.08,
   model: 0.6,
   // A member of the receiver's class when the project-wide fallback is mixed in, by how the class was found (`resolved`, not fitted: no case mixes the fallback into a sure resolution).
-  resolved: 1.66, resolvedByUsage: 1.66, resolvedBySimilarity: 0.36,
+  resolved: 1.58, resolvedByUsage: 1.58, resolvedBySimilarity: 0.37,
 };
 
 /** @deprecated Kept until `eval api --fitted-weights` is removed: the fitted weights are the default now. */
@@ -459,7 +469,7 @@ export const fittedFeatureWeights = {} as const;
 /** @deprecated A no-op kept until `eval api --fitted-weights` is removed: the fitted weights are the default now. */
 export function useFittedFeatureWeights(_on = true): void {}
 
-const featureNames = ['similarBest', 'similarMean', 'fileSimilar', 'popularity', 'receiverUsage', 'echo', 'context', 'sameReceiver', 'fileUse', 'fileReceiver', 'fileRecent', 'fileReceiverCalls', 'enclosing', 'predicate', 'boolReturn', 'inherited', 'private', 'data', 'assigned', 'awaited', 'unawaitedAsync', 'nearShape'] as const satisfies ReadonlyArray<keyof RankFeatures>;
+const featureNames = ['similarBest', 'similarMean', 'fileSimilar', 'popularity', 'receiverUsage', 'echo', 'context', 'sameReceiver', 'fileUse', 'fileReceiver', 'fileRecent', 'fileReceiverCalls', 'enclosing', 'predicate', 'boolReturn', 'inherited', 'private', 'data', 'assigned', 'awaited', 'unawaitedAsync', 'nearShape', 'paramEcho', 'docEcho', 'defNear'] as const satisfies ReadonlyArray<keyof RankFeatures>;
 
 /** Plural and verb endings off (`errors` ~ `error`, `parsed` ~ `parse`). */
 function stemWord(w: string): string {
@@ -528,6 +538,11 @@ function coveredShare(want: readonly string[], have: readonly string[]): number 
   return want.length ? hit / want.length : 0;
 }
 
+/** A parameter's name as written in a signature (`*args`, `key: str = ''`, `{ a, b }: T` → none). */
+function parameterName(param: string): string | undefined {
+  return /^\s*(?:\.\.\.|\*{1,2})?([A-Za-z_$][\w$]*)/.exec(param)?.[1];
+}
+
 /** A function that returns a promise or coroutine (`async`, `Promise<…>`, `Awaitable`). */
 function returnsPromise(s: ApiSymbol): boolean {
   return /^(?:async\b|[^(]*\basync\s)/.test(s.signature ?? '') || /\b(?:Promise|PromiseLike|Awaitable|Coroutine|Thenable)\b/.test(s.returnType ?? '');
@@ -577,6 +592,10 @@ export function rankMembers(index: ProjectIndex, candidates: readonly MemberCand
   const assignedWords = namedWords(assignedName(lineBefore));
   const inAwait = /\bawait\s*\(?\s*$/.test(lineBefore);
   const nearMembers = recentMembers(fileText, last && !last.call ? last.name : undefined, 12);
+  const recentIdentifiers = new Set(fileText.slice(nthLineBefore(fileText, fileText.length, 8)).match(/[A-Za-z_$][\w$]*/g) ?? []);
+  // Where the members just used on the receiver are defined (the candidates' own records).
+  const nearDefinitions: SymbolRef[] = [];
+  if (nearMembers.size) for (const c of candidates) if (nearMembers.has(c.label)) nearDefinitions.push(c.ref);
   const out: RankedMember[] = [];
   for (const c of candidates) {
     const lower = c.label.toLowerCase();
@@ -587,7 +606,7 @@ export function rankMembers(index: ProjectIndex, candidates: readonly MemberCand
       else if (splitIdentifier(c.label).some((w) => w.startsWith(p))) prefix = 0;
       else continue;
     }
-    const f: RankFeatures = { similarBest: 0, similarMean: 0, fileSimilar: 0, popularity: 0, receiverUsage: 0, echo: 0, context: 0, sameReceiver: 0, fileUse: 0, fileReceiver: 0, fileRecent: 0, fileReceiverCalls: 0, enclosing: 0, predicate: 0, boolReturn: 0, assigned: 0, awaited: 0, unawaitedAsync: 0, nearShape: 0, inherited: c.inherited && ctx.resolution.target.kind === 'class' ? 1 : 0, private: 0, data: 0 };
+    const f: RankFeatures = { similarBest: 0, similarMean: 0, fileSimilar: 0, popularity: 0, receiverUsage: 0, echo: 0, context: 0, sameReceiver: 0, fileUse: 0, fileReceiver: 0, fileRecent: 0, fileReceiverCalls: 0, enclosing: 0, predicate: 0, boolReturn: 0, assigned: 0, awaited: 0, unawaitedAsync: 0, nearShape: 0, paramEcho: 0, docEcho: 0, defNear: 0, inherited: c.inherited && ctx.resolution.target.kind === 'class' ? 1 : 0, private: 0, data: 0 };
     if ((/^_[^_]/.test(c.label) || c.label.startsWith('#')) && ctx.resolution.by !== 'self') f.private = 1;
     if (dataKinds.has(c.ref.symbol.kind)) f.data = 1;
     const usages = index.usagesOf(c.label, ctx.uri);
@@ -624,6 +643,11 @@ export function rankMembers(index: ProjectIndex, candidates: readonly MemberCand
       const own = new Set(namedWords(c.label));
       for (const m of nearMembers) if (m !== c.label) f.nearShape = Math.max(f.nearShape, dice(own, new Set(namedWords(m))));
     }
+    const params = (c.ref.symbol.params ?? []).map(parameterName).filter((n): n is string => !!n && !/^(?:self|cls|this)$/.test(n));
+    if (params.length) f.paramEcho = params.filter((n) => recentIdentifiers.has(n)).length / params.length;
+    if (c.ref.symbol.doc && contextWords.size) f.docEcho = dice(contextWords, new Set(wordsOf(c.ref.symbol.doc.slice(0, 300))));
+    for (const d of nearDefinitions)
+      if (d.uri === c.ref.uri && d.symbol !== c.ref.symbol) f.defNear = Math.max(f.defNear, 1 / (1 + Math.abs(d.symbol.line - c.ref.symbol.line) / 20));
     const calls = onReceiver.get(c.label);
     if (calls) f.sameReceiver = Math.log1p(calls) / Math.log1p(maxOnReceiver);
     for (const words of liveUsages.get(c.label) ?? []) f.fileSimilar = Math.max(f.fileSimilar, dice(contextWords, words));

@@ -207,3 +207,26 @@ test('import cycles: each module\'s exports are worked out once per lookup, not 
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('parameters named like the identifiers just written, a doc that says the code before, and definitions next to the members just used count', async () => {
+  const root = workspace({
+    'kv/store.py':
+      'class Store:\n    def get(self, key):\n        """Read one entry."""\n        return None\n\n    def put(self, key, value):\n        pass\n\n    def keys(self):\n        return []\n\n    def compact(self):\n        pass\n\n' +
+      '    def a(self):\n        pass\n\n    def b(self):\n        pass\n\n    def c(self):\n        pass\n\n    def d(self):\n        pass\n\n    def e(self):\n        pass\n\n    def far_away(self):\n        """Read one entry from far away."""\n        pass\n',
+  });
+  try {
+    const index = await indexOf(root);
+    const app = join(root, 'kv/app.py');
+    const r = await membersAt(index, app, 'from .store import Store\n\n\ndef f(store: Store):\n    key = "k"\n    store.compact()\n    # read one entry\n    store.');
+    const feature = (label: string) => r!.items.find((i) => i.label === label)!.features;
+    assert.equal(feature('get').paramEcho, 1);
+    assert.equal(feature('put').paramEcho, 0.5);
+    assert.equal(feature('keys').paramEcho, 0);
+    assert.ok(feature('get').docEcho > 0 && feature('keys').docEcho === 0, JSON.stringify([feature('get'), feature('keys')]));
+    // `compact` was just used: `keys` (defined right above it) is nearer than `far_away`.
+    assert.ok(feature('keys').defNear > feature('far_away').defNear, `${feature('keys').defNear} vs ${feature('far_away').defNear}`);
+    assert.equal(feature('compact').defNear, 0, 'a member is not near itself');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
