@@ -463,11 +463,6 @@ export const rankWeights = {
   resolved: 1.58, resolvedByUsage: 1.58, resolvedBySimilarity: 0.37,
 };
 
-/** @deprecated Kept until `eval api --fitted-weights` is removed: the fitted weights are the default now. */
-export const fittedFeatureWeights = {} as const;
-
-/** @deprecated A no-op kept until `eval api --fitted-weights` is removed: the fitted weights are the default now. */
-export function useFittedFeatureWeights(_on = true): void {}
 
 const featureNames = ['similarBest', 'similarMean', 'fileSimilar', 'popularity', 'receiverUsage', 'echo', 'context', 'sameReceiver', 'fileUse', 'fileReceiver', 'fileRecent', 'fileReceiverCalls', 'enclosing', 'predicate', 'boolReturn', 'inherited', 'private', 'data', 'assigned', 'awaited', 'unawaitedAsync', 'nearShape', 'paramEcho', 'docEcho', 'defNear'] as const satisfies ReadonlyArray<keyof RankFeatures>;
 
