@@ -14,7 +14,7 @@
 import type { ProjectIndex } from '../index/projectIndex';
 import type { ApiSymbol, SymbolRef } from '../index/types';
 import { porterStem } from './stem';
-import { codeTerms, leadVerbTerms, queryTerms, rawWords, segmentWord, stopWords, terms } from './terms';
+import { codeTerms, isPredicateName, leadVerbTerms, predicateTerm, queryTerms, rawWords, segmentWord, stopWords, terms } from './terms';
 import { Thesaurus, type ThesaurusExclusion } from './thesaurus';
 import { apiFamilyOfText, type ApiFamily } from './family';
 
@@ -63,6 +63,8 @@ export const searchTuning = {
   docMix: 0,
   /** Name terms the query's leading verb is called in names ("Returns" → `get`), counted in the name only. */
   leadVerb: 0.6,
+  /** Predicate names (`isEmpty`, `has_key`) carry a term that "Checks whether …" / "Returns true if …" queries ask for (with leadVerb's weight). */
+  predicates: true,
   /** Weight of query words from identifiers the query quotes in backticks (1: as other words). */
   codeTerm: 1.5,
   /** Run-together name words split by the repository's name vocabulary (`getsource`: get source). */
@@ -255,7 +257,9 @@ export class ApiSearch {
       let out = cache.get(name);
       if (out) return out;
       out = terms(name);
-      if (searchTuning.segmentNames) for (const w of rawWords(name)) for (const piece of segmentWord(w, vocabulary) ?? []) if (!stopWords.has(piece)) out.push(porterStem(piece));
+      const words = rawWords(name);
+      if (searchTuning.segmentNames) for (const w of words) for (const piece of segmentWord(w, vocabulary) ?? []) if (!stopWords.has(piece)) out.push(porterStem(piece));
+      if (searchTuning.predicates && isPredicateName(name, words[0] ? segmentWord(words[0], vocabulary)?.[0] : undefined)) out.push(predicateTerm);
       cache.set(name, out);
       return out;
     };

@@ -78,10 +78,23 @@ const leadVerbNames: ReadonlyArray<[verbs: string, names: string]> = [
 ];
 const leadVerbMap = new Map<string, string[]>(leadVerbNames.flatMap(([verbs, names]) => verbs.split(' ').map((v) => [v, names.split(' ')] as [string, string[]])));
 
-/** Name terms that the query's leading verb is called in names, if it has any. */
+/** The term of a predicate's name (`isEmpty`, `has_key`, `ishidden`): its leading word is a stop word, so it gets one of its own. */
+export const predicateTerm = '?predicate';
+const predicateWords: ReadonlySet<string> = new Set(['is', 'has', 'can', 'should', 'are', 'was']);
+
+/** Whether a name is a predicate's: its first word (or the first piece of a run-together first word) asks a question. */
+export function isPredicateName(name: string, firstPiece?: string): boolean {
+  const first = rawWords(name)[0];
+  return !!first && (predicateWords.has(first) || (!!firstPiece && predicateWords.has(firstPiece)));
+}
+
+/** Name terms that the query's leading verb is called in names, if it has any ("Checks whether …", "Returns true if …": a predicate). */
 export function leadVerbTerms(query: string): string[] {
-  const first = rawWords(query)[0];
-  return (first && leadVerbMap.get(first)) || [];
+  const words = rawWords(query);
+  const first = words[0];
+  if (!first) return [];
+  if (/^(check|checks|determine|determines|test|tests|tell|tells|whether)$/.test(first) || (/^returns?$/.test(first) && /^(true|whether|if)$/.test(words[1] ?? ''))) return [predicateTerm];
+  return leadVerbMap.get(first) ?? [];
 }
 
 /** Search terms of the identifiers a text quotes in backticks (`ReadonlyArray`, ``parse_header``). */

@@ -277,3 +277,20 @@ test('words of an identifier the query quotes in backticks weigh more: "Size of 
     searchTuning.codeTerm = saved;
   }
 });
+
+test('"Checks whether …" and "Returns true if …" ask for a predicate: is_expired over expire', async () => {
+  const index = await repo({
+    'tokens.py': 'def expire(token):\n    token.deadline = 0\n\n\ndef is_expired(token):\n    return token.deadline <= 0\n',
+  });
+  const first = (q: string) => names(new ApiSearch(index).search(q))[0];
+  assert.equal(first('Checks whether the token expired'), 'is_expired');
+  assert.equal(first('Return True if the token expired'), 'is_expired');
+  const saved = searchTuning.predicates;
+  try {
+    searchTuning.predicates = false;
+    assert.equal(first('Checks whether the token expired'), 'expire');
+    assert.equal(first('Return True if the token expired'), 'expire');
+  } finally {
+    searchTuning.predicates = saved;
+  }
+});
