@@ -45,9 +45,8 @@ export const searchTuning = {
   nameBoost: 2,
   /** Vocabulary terms that a query term begins or is begun by (`config` ~ `configuration`). */
   prefix: 0.5,
-  /** Name terms the thesaurus associates with a query term, weighted thesaurus × P(name term | query term)^thesaurusPower. */
+  /** Name terms the thesaurus associates with a query term (weighted by P(name term | query term)). */
   thesaurus: 0.5,
-  thesaurusPower: 1,
   /**
    * The doc field counts by the share of the query's words it has, to this power: a doc that
    * says what the query says ranks its symbol; one shared word is not evidence (0: a plain field).
@@ -340,7 +339,7 @@ export class ApiSearch {
     if (tuning.thesaurus > 0)
       for (const t of asked)
         for (const [v, p] of this.thesaurus.expand(t, exclusion)) {
-          const w = tuning.thesaurus * p ** tuning.thesaurusPower;
+          const w = tuning.thesaurus * p;
           if ((q.get(v) ?? 0) < w) {
             q.set(v, w);
             nameOnly.delete(v);
