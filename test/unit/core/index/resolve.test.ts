@@ -113,3 +113,14 @@ test('receivers: a type alias of an object type is a receiver type like an inter
   const union = await membersAt(index, app, `${head}function show(id: Id) {\n  id.`);
   assert.ok(!(union?.target.kind === 'class' && union.target.name === 'Id'), JSON.stringify(union?.target));
 });
+
+test('receivers: a variable assigned from a chain broken over lines takes the whole chain (`const e = client\\n  .getCache()\\n  .find()`)', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'tokenwise-rhs-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const lib = join(root, 'lib.ts');
+  writeFileSync(lib, 'export class Entry {\n  touch(): void {}\n}\nexport class Cache {\n  find(): Entry {\n    return new Entry();\n  }\n}\nexport class Client {\n  getCache(): Cache {\n    return new Cache();\n  }\n}\n');
+  const index = await indexOf(root);
+  const e = await membersAt(index, join(root, 'app.ts'), "import { Client } from './lib';\nexport function f(client: Client) {\n  const e = client\n    .getCache()\n    .find();\n  e.");
+  assert.deepEqual(e?.target, { kind: 'class', uri: lib, name: 'Entry', instance: true });
+  assert.deepEqual(labels(e), ['touch']);
+});
