@@ -533,6 +533,15 @@ function coveredShare(want: readonly string[], have: readonly string[]): number 
   return want.length ? hit / want.length : 0;
 }
 
+const docWords = new WeakMap<ApiSymbol, ReadonlySet<string>>();
+
+/** The words of the start of a symbol's doc (computed once per symbol: the fallback list ranks every member of the project). */
+function docWordsOf(s: ApiSymbol): ReadonlySet<string> {
+  let words = docWords.get(s);
+  if (!words) docWords.set(s, (words = new Set(wordsOf((s.doc ?? '').slice(0, 300)))));
+  return words;
+}
+
 /** A parameter's name as written in a signature (`*args`, `key: str = ''`, `{ a, b }: T` → none). */
 function parameterName(param: string): string | undefined {
   return /^\s*(?:\.\.\.|\*{1,2})?([A-Za-z_$][\w$]*)/.exec(param)?.[1];
@@ -640,7 +649,7 @@ export function rankMembers(index: ProjectIndex, candidates: readonly MemberCand
     }
     const params = (c.ref.symbol.params ?? []).map(parameterName).filter((n): n is string => !!n && !/^(?:self|cls|this)$/.test(n));
     if (params.length) f.paramEcho = params.filter((n) => recentIdentifiers.has(n)).length / params.length;
-    if (c.ref.symbol.doc && contextWords.size) f.docEcho = dice(contextWords, new Set(wordsOf(c.ref.symbol.doc.slice(0, 300))));
+    if (c.ref.symbol.doc && contextWords.size) f.docEcho = dice(contextWords, docWordsOf(c.ref.symbol));
     for (const d of nearDefinitions)
       if (d.uri === c.ref.uri && d.symbol !== c.ref.symbol) f.defNear = Math.max(f.defNear, 1 / (1 + Math.abs(d.symbol.line - c.ref.symbol.line) / 20));
     const calls = onReceiver.get(c.label);
