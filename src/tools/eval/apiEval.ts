@@ -101,6 +101,8 @@ export interface CheckerReport {
 export interface CaseCandidate {
   label: string;
   base: number;
+  /** The typed-prefix part of `base` (with `--typed`). */
+  prefix: number;
   resolved: boolean;
   features: RankFeatures;
 }
@@ -309,7 +311,7 @@ export async function evaluateApi(fs: WorkspaceFs, root: string, syntax: SyntaxS
     if (c.trueTarget) verifiedScored++;
     if (agrees) agreed++;
     if (options.onCase) {
-      const shown = (i: RankedMember): CaseCandidate => ({ label: i.label, base: i.parts.kind + i.parts.prefix + i.parts.model, resolved: !!i.resolved, features: i.features });
+      const shown = (i: RankedMember): CaseCandidate => ({ label: i.label, base: i.parts.kind + i.parts.prefix + i.parts.model, prefix: i.parts.prefix, resolved: !!i.resolved, features: i.features });
       const n = options.caseCandidates ?? 0;
       const candidates = n ? [...ranked.items.slice(0, n), ...(rank > n ? [ranked.items[rank - 1]!] : [])].map(shown) : undefined;
       options.onCase({ uri: c.uri, line: text.split('\n').length, member: c.member, receiver: completion?.receiver ?? '', by: ranked.by, target: describeTarget(completion?.target), rank, top: ranked.items.slice(0, 5).map((i) => i.label), ...(candidates ? { candidates } : {}), ...(c.trueTarget ? { trueTarget: describeTrueTarget(c.trueTarget, root), agrees: !!agrees } : {}) });
