@@ -459,6 +459,8 @@ export const rankWeights = {
   inherited: 1.02, private: -0.3, data: -0.53, assigned: 1.51, awaited: 0.36, unawaitedAsync: -0.31, nearShape: 0.62,
   paramEcho: 0.92, docEcho: 0.73, defNear: 1.08,
   model: 0.6,
+  // A typed prefix the name starts with (as typed, or in another case; a later word starting with it scores 0): fitted apart with `eval api --typed 1` dumps, the other weights held (dev acc@1 pooled 69.4 → 72.5 % from the earlier 0.3 / 0.2).
+  prefixExact: 3, prefixCaseless: 2.4,
   // A member of the receiver's class when the project-wide fallback is mixed in, by how the class was found (`resolved`, not fitted: no case mixes the fallback into a sure resolution).
   resolved: 1.58, resolvedByUsage: 1.58, resolvedBySimilarity: 0.37,
 };
@@ -605,8 +607,8 @@ export function rankMembers(index: ProjectIndex, candidates: readonly MemberCand
     const lower = c.label.toLowerCase();
     let prefix = 0;
     if (p) {
-      if (c.label.startsWith(ctx.prefix)) prefix = 0.3;
-      else if (lower.startsWith(p)) prefix = 0.2;
+      if (c.label.startsWith(ctx.prefix)) prefix = rankWeights.prefixExact;
+      else if (lower.startsWith(p)) prefix = rankWeights.prefixCaseless;
       else if (splitIdentifier(c.label).some((w) => w.startsWith(p))) prefix = 0;
       else continue;
     }

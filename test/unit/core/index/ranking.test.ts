@@ -230,3 +230,15 @@ test('parameters named like the identifiers just written, a doc that says the co
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('a typed prefix the name starts with outweighs the context: `group = box.g` offers get_value before make_group (whose later word starts with g)', async () => {
+  const root = workspace({ 'bx/box.py': 'class Box:\n    def get_value(self):\n        return 1\n\n    def make_group(self):\n        return []\n' });
+  try {
+    const index = await indexOf(root);
+    const r = await membersAt(index, join(root, 'bx/app.py'), 'from .box import Box\n\n\ndef f(box: Box):\n    group = box.g');
+    assert.deepEqual(labels(r), ['get_value', 'make_group'], 'both match g (make_group by its second word), the name that starts with it first');
+    assert.ok(r!.items[1]!.features.assigned > 0, 'make_group says the assigned name');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
