@@ -111,7 +111,8 @@ function interfaceMembers(d: Declaration, text: string, open = text.slice(d.rang
         const before = text.slice(0, at);
         const line = before.split('\n').length - 1;
         const sym: ApiSymbol = { name: m[1]!, kind: m[2] === '(' ? 'method' : 'attribute', container: d.name, signature: member.replace(/\s+/g, ' '), exported: true, line, character: at - before.lastIndexOf('\n') - 1 };
-        const prev = /\/\*\*([\s\S]*?)\*\/\s*$/.exec(body.slice(Math.max(open, lineStart - 400), lineStart + (body.slice(lineStart, i).length - body.slice(lineStart, i).trimStart().length)));
+        // The last doc comment right above (one that does not run on past a `*/` into the next).
+        const prev = /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*$/.exec(body.slice(Math.max(open, lineStart - 400), lineStart + (body.slice(lineStart, i).length - body.slice(lineStart, i).trimStart().length)));
         if (prev) sym.doc = prev[1]!.split('\n').map((l) => l.replace(/^\s*\* ?/, '').trim()).join('\n').trim().slice(0, extractLimits.docChars);
         if (m[2] === '(') {
           const params = /\(([^)]*)\)/.exec(member)?.[1] ?? '';

@@ -72,3 +72,26 @@ test('a serialized index with a malformed body is rejected', () => {
   (symbol as { body: unknown }).body = 7;
   assert.deepEqual(ProjectIndex.deserialize(JSON.stringify(data), 'file:///w'), { rejected: 'damaged (invalid file record)' });
 });
+
+test('interface members: each keeps its own doc comment, consecutive one-line comments do not run together', async () => {
+  const ts = await symbolsOf(
+    'file:///w/schema.ts',
+    [
+      'export interface Schema {',
+      '  /** @deprecated Use .def instead. */',
+      '  _def: Internals;',
+      '  /** @deprecated Use .output instead. */',
+      '  _output: Output;',
+      '  /** Parses the input and returns the output. */',
+      '  parse(input: unknown): Output;',
+      '  undocumented: number;',
+      '}',
+      '',
+    ].join('\n'),
+    'typescript',
+  );
+  assert.equal(ts._output!.doc, '@deprecated Use .output instead.');
+  assert.equal(ts._def!.doc, '@deprecated Use .def instead.');
+  assert.equal(ts.parse!.doc, 'Parses the input and returns the output.');
+  assert.equal(ts.undocumented!.doc, undefined);
+});
