@@ -595,7 +595,7 @@ export function rankMembers(index: ProjectIndex, candidates: readonly MemberCand
   if (contextWords.size) for (const [member, words] of index.file(ctx.uri)?.usages ?? []) (liveUsages.get(member) ?? liveUsages.set(member, []).get(member)!).push(new Set(words.split(' ')));
   const lineBefore = fileText.slice(fileText.lastIndexOf('\n') + 1);
   const inCondition = /(?:\b(?:if|elif|while|not|and|or|assert)|!|&&|\|\||\?)\s*\(?\s*$/.test(lineBefore);
-  const assignedWords = namedWords(assignedName(lineBefore));
+  const assignedWords = namedWords(assignedName(lineBefore.slice(-240)));
   const inAwait = /\bawait\s*\(?\s*$/.test(lineBefore);
   const nearMembers = recentMembers(fileText, last && !last.call ? last.name : undefined, 12);
   const recentIdentifiers = new Set(fileText.slice(nthLineBefore(fileText, fileText.length, 8)).match(/[A-Za-z_$][\w$]*/g) ?? []);
