@@ -12,12 +12,13 @@ import { extractFile, indexLanguageOf } from './extract';
 import { IgnoreRules } from './ignore';
 import { ProjectIndex } from './projectIndex';
 import { loadTsConfig } from './tsconfig';
+import { readPackageJson } from './packageJson';
 
 export type IndexSyntax = SyntaxQueries & { close?(uri: string): void };
 
-const configNames = new Set(['tsconfig.json', 'jsconfig.json']);
+const configNames = new Set(['tsconfig.json', 'jsconfig.json', 'package.json']);
 
-/** Files the index reads: sources of the indexed languages, minified bundles excluded, and TS/JS configs. */
+/** Files the index reads: sources of the indexed languages, minified bundles excluded, TS/JS configs and package.json files. */
 export function isIndexedName(name: string): boolean {
   if (configNames.has(name)) return true;
   if (/\.min\.js$|\.bundle\.js$/.test(name)) return false;
@@ -109,6 +110,19 @@ async function rereadDependentConfigs(index: ProjectIndex, fs: WorkspaceFs, uri:
   }
 }
 
+const isPackageJson = (uri: string) => uri.endsWith('/package.json');
+
+/** Reads a config file into the index: a tsconfig / jsconfig, or a package.json (a workspace package imports resolve to). */
+async function readConfig(index: ProjectIndex, fs: WorkspaceFs, uri: string, text: string, log: Log | undefined): Promise<void> {
+  if (isPackageJson(uri)) index.setPackage(uri, readPackageJson(uri, text));
+  else index.setConfig(uri, await loadTsConfig(fs, uri, text, log));
+}
+
+function dropConfig(index: ProjectIndex, uri: string): void {
+  if (isPackageJson(uri)) index.setPackage(uri, undefined);
+  else index.setConfig(uri, undefined);
+}
+
 export interface IndexFileOptions {
   log?: Log;
   /** Default true: re-read the configs extending a changed config (a full build reads every config anyway). */
@@ -143,7 +157,7 @@ export async function indexFile(index: ProjectIndex, fs: WorkspaceFs, syntax: In
       if (dependents) await forgetFile(index, fs, file.uri, log);
       else {
         index.removeFile(file.uri);
-        index.setConfig(file.uri, undefined);
+        dropConfig(index, file.uri);
       }
       return 'gone';
     }
@@ -154,8 +168,8 @@ export async function indexFile(index: ProjectIndex, fs: WorkspaceFs, syntax: In
     text = new TextDecoder().decode(bytes).replace(/^\uFEFF/, '');
   }
   if (isConfigUri(file.uri)) {
-    index.setConfig(file.uri, await loadTsConfig(fs, file.uri, text, log));
-    // A tsconfig.json can itself be the base of another folder's config.
+    await readConfig(index, fs, file.uri, text, log);
+    // A tsconfig.json (or a package's, through `extends`) can itself be the base of another folder's config.
     if (dependents) await rereadDependentConfigs(index, fs, file.uri, log);
     return 'indexed';
   }
@@ -175,7 +189,7 @@ export async function indexFile(index: ProjectIndex, fs: WorkspaceFs, syntax: In
 export async function forgetFile(index: ProjectIndex, fs: WorkspaceFs, uri: string, log?: Log): Promise<void> {
   const under = (u: string) => u === uri || u.startsWith(`${uri}/`);
   for (const fileUri of index.fileUris()) if (under(fileUri)) index.removeFile(fileUri);
-  for (const configUri of index.configUris().filter(under)) index.setConfig(configUri, undefined);
+  for (const configUri of [...index.configUris(), ...index.packageUris()].filter(under)) dropConfig(index, configUri);
   await rereadDependentConfigs(index, fs, uri, log);
 }
 
@@ -191,7 +205,7 @@ export async function buildIndex(fs: WorkspaceFs, root: string, syntax: IndexSyn
       index.removeFile(uri);
       removed++;
     }
-  for (const uri of index.configUris()) if (!present.has(uri)) index.setConfig(uri, undefined);
+  for (const uri of [...index.configUris(), ...index.packageUris()]) if (!present.has(uri)) dropConfig(index, uri);
   const todo = scan.files.filter((f) => {
     const old = index.file(f.uri);
     return isConfigUri(f.uri) || !old || old.size !== f.size || old.mtime !== f.mtime;

@@ -6,11 +6,11 @@
  * Serialized as versioned JSON; anything that does not validate is rejected (the caller rebuilds).
  */
 import { resolveModule, dirname, type ResolverView } from './resolve';
-import type { ApiSymbol, ApiTarget, FileRecord, SymbolRef, TsConfigRecord } from './types';
+import type { ApiSymbol, ApiTarget, FileRecord, PackageRecord, SymbolRef, TsConfigRecord } from './types';
 
 export const indexFormat = 'tokenwise-api-index';
 /** Bump when FileRecord, TsConfigRecord or what extraction writes into them changes: older files are rebuilt. */
-export const indexVersion = 7;
+export const indexVersion = 8;
 
 /** What a name exported by a module, or bound by an import, stands for. */
 export type Binding = { kind: 'symbol'; ref: SymbolRef } | { kind: 'module'; uri: string };
@@ -47,6 +47,8 @@ function isClassLike(record: FileRecord, symbol: ApiSymbol): boolean {
 export class ProjectIndex implements ResolverView {
   private readonly files = new Map<string, FileRecord>();
   private readonly configs = new Map<string, TsConfigRecord>();
+  /** Workspace packages (`package.json` with a name) by package.json URI. */
+  private readonly packages = new Map<string, PackageRecord>();
   /** Class / interface symbols by name. */
   private readonly classes = new Map<string, SymbolRef[]>();
   /** Every symbol by name. */
@@ -105,6 +107,24 @@ export class ProjectIndex implements ResolverView {
     this.files.delete(uri);
     this.exportCache.clear();
     return true;
+  }
+
+  /** Sets or (undefined) removes a workspace package (its package.json). */
+  setPackage(packageUri: string, record: PackageRecord | undefined): void {
+    if (record) this.packages.set(packageUri, record);
+    else this.packages.delete(packageUri);
+    this.exportCache.clear();
+  }
+
+  packageUris(): string[] {
+    return [...this.packages.keys()];
+  }
+
+  packageFor(spec: string): PackageRecord | undefined {
+    let best: PackageRecord | undefined;
+    for (const p of this.packages.values())
+      if ((spec === p.name || spec.startsWith(`${p.name}/`)) && (!best || p.name.length > best.name.length)) best = p;
+    return best;
   }
 
   /** Sets or (undefined) removes the config of `configUri`'s folder; another config of that folder is left alone. */
@@ -568,7 +588,8 @@ export class ProjectIndex implements ResolverView {
   serialize(): string {
     const files = [...this.files.values()].sort((a, b) => (a.uri < b.uri ? -1 : 1));
     const configs = [...this.configs.values()].sort((a, b) => (a.dir < b.dir ? -1 : 1));
-    return JSON.stringify({ format: indexFormat, version: indexVersion, root: this.root, configs, files });
+    const packages = [...this.packages.values()].sort((a, b) => (a.uri < b.uri ? -1 : 1));
+    return JSON.stringify({ format: indexFormat, version: indexVersion, root: this.root, configs, packages, files });
   }
 
   /** The index from `serialize()`'s text, or a reason it cannot be trusted (other format or version, other root, damaged). */
@@ -579,11 +600,11 @@ export class ProjectIndex implements ResolverView {
     } catch {
       return { rejected: 'not valid JSON' };
     }
-    const data = json as { format?: unknown; version?: unknown; root?: unknown; configs?: unknown; files?: unknown };
+    const data = json as { format?: unknown; version?: unknown; root?: unknown; configs?: unknown; packages?: unknown; files?: unknown };
     if (!data || typeof data !== 'object' || data.format !== indexFormat) return { rejected: 'not a Tokenwise API index' };
     if (data.version !== indexVersion) return { rejected: `format version ${String(data.version)}, expected ${indexVersion}` };
     if (data.root !== root) return { rejected: 'built for another folder' };
-    if (!Array.isArray(data.files) || !Array.isArray(data.configs)) return { rejected: 'damaged (no file list)' };
+    if (!Array.isArray(data.files) || !Array.isArray(data.configs) || !Array.isArray(data.packages)) return { rejected: 'damaged (no file list)' };
     const index = new ProjectIndex(root);
     for (const f of data.files) {
       if (!validRecord(f)) return { rejected: 'damaged (invalid file record)' };
@@ -593,8 +614,18 @@ export class ProjectIndex implements ResolverView {
       if (!c || typeof c !== 'object' || typeof (c as TsConfigRecord).dir !== 'string' || typeof (c as TsConfigRecord).uri !== 'string') return { rejected: 'damaged (invalid config)' };
       index.configs.set((c as TsConfigRecord).dir, c as TsConfigRecord);
     }
+    for (const p of data.packages) {
+      const r = p as PackageRecord;
+      if (!r || typeof r !== 'object' || typeof r.uri !== 'string' || typeof r.dir !== 'string' || typeof r.name !== 'string' || !validPackageLists(r)) return { rejected: 'damaged (invalid package)' };
+      index.packages.set(r.uri, r);
+    }
     return index;
   }
+}
+
+const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+function validPackageLists(r: PackageRecord): boolean {
+  return (r.exports === undefined || (Array.isArray(r.exports) && r.exports.every((e) => Array.isArray(e) && typeof e[0] === 'string' && isStrings(e[1])))) && (r.entry === undefined || isStrings(r.entry));
 }
 
 const emptySet: ReadonlySet<string> = new Set();

@@ -1,14 +1,14 @@
 /**
  * Import resolution against the indexed files (no file-system access: the index knows which
  * files exist). TypeScript / JavaScript: relative paths with or without extensions (`.js` written
- * for a `.ts` file too), folder `index` files, `package.json`-less bare specifiers through the
- * nearest `tsconfig.json` / `jsconfig.json` `baseUrl` and `paths` (its `extends` chain applied
- * when it was read: tsconfig.ts). Python: absolute modules from
+ * for a `.ts` file too), folder `index` files, bare specifiers through the nearest
+ * `tsconfig.json` / `jsconfig.json` `baseUrl` and `paths` (its `extends` chain applied when it was
+ * read: tsconfig.ts), then workspace packages by their package.json name (packageJson.ts). Python: absolute modules from
  * the source roots (the workspace root, `src/`, and the folder above each top-level package),
  * relative imports (`.`, `..pkg.mod`), packages (`__init__.py`). URIs are strings with `/`.
  */
 import type { SyntaxLanguage } from '../syntax/languages';
-import type { TsConfigRecord } from './types';
+import type { PackageRecord, TsConfigRecord } from './types';
 
 export function dirname(uri: string): string {
   const i = uri.lastIndexOf('/');
@@ -37,12 +37,18 @@ export interface ResolverView {
   tsconfigFor(dir: string): TsConfigRecord | undefined;
   /** Source roots for absolute Python imports. */
   pythonRoots(fromUri: string): string[];
+  /** The workspace package a bare specifier names (`@acme/utils`, `zod` of `zod/v3`): the longest name that is the specifier or a `/`-prefix of it. */
+  packageFor(spec: string): PackageRecord | undefined;
 }
 
 function tryEcmaFile(view: ResolverView, base: string): string | undefined {
   if (view.has(base) && /\.[cm]?[jt]sx?$/.test(base)) return base;
   const noJs = base.replace(/\.([cm]?)js(x?)$/, '');
-  if (noJs !== base) for (const ext of ['.ts', '.tsx', '.mts', '.cts', '.d.ts']) if (view.has(noJs + ext)) return noJs + ext;
+  if (noJs !== base) {
+    // `./x.cjs` / `./x.mjs` name `x.cts` / `x.mts` and their declarations too.
+    const kind = /\.([cm]?)jsx?$/.exec(base)![1];
+    for (const ext of ['.ts', '.tsx', '.mts', '.cts', '.d.ts', ...(kind ? [`.d.${kind}ts`] : [])]) if (view.has(noJs + ext)) return noJs + ext;
+  }
   for (const ext of ecmaExtensions) if (view.has(base + ext)) return base + ext;
   for (const ext of ecmaExtensions) if (view.has(`${base}/index${ext}`)) return `${base}/index${ext}`;
   return undefined;
@@ -61,8 +67,7 @@ export function resolveEcmaModule(view: ResolverView, fromUri: string, spec: str
   if (spec.startsWith('./') || spec.startsWith('../') || spec === '.' || spec === '..') return tryEcmaFile(view, joinPath(dirname(fromUri), spec));
   if (spec.startsWith('/')) return undefined;
   const config = view.tsconfigFor(dirname(fromUri));
-  if (!config) return undefined;
-  if (config.paths) {
+  if (config?.paths) {
     const base = config.pathsBase ?? config.baseUrl ?? config.dir;
     // The longest matching prefix wins, as in TypeScript.
     const matches = Object.entries(config.paths)
@@ -75,7 +80,40 @@ export function resolveEcmaModule(view: ResolverView, fromUri: string, spec: str
         if (found) return found;
       }
   }
-  if (config.baseUrl) return tryEcmaFile(view, joinPath(config.baseUrl, spec));
+  const underBase = config?.baseUrl ? tryEcmaFile(view, joinPath(config.baseUrl, spec)) : undefined;
+  return underBase ?? resolvePackageImport(view, spec);
+}
+
+/** A build output path's source (`./dist/esm/index.js` → `./src/index.js`; the `.js` → `.ts` step is tryEcmaFile's). */
+function sourceOf(target: string): string {
+  return target.replace(/^(?:\.\/)?(?:(?:dist|build|lib|out|esm|cjs|types)\/)+/, './src/').replace(/\.d\.[cm]?ts$/, '');
+}
+
+/**
+ * A bare specifier naming a workspace package: through its `exports` subpaths (patterns with `*`
+ * too), else `source` / `types` / `module` / `main` and `index` (a subpath: the file under the
+ * package). A target that is a build output the workspace lacks is looked for under `src/`.
+ */
+function resolvePackageImport(view: ResolverView, spec: string): string | undefined {
+  const pkg = view.packageFor(spec);
+  if (!pkg) return undefined;
+  const rest = spec.slice(pkg.name.length);
+  const targets: string[] = [];
+  if (pkg.exports) {
+    const subpath = rest ? `.${rest}` : '.';
+    for (const [pattern, list] of pkg.exports) {
+      const star = matchPattern(pattern, subpath);
+      if (star !== undefined) for (const t of list) targets.push(t.replace('*', star));
+    }
+  } else if (rest) targets.push(`.${rest}`, `./src${rest}`);
+  else targets.push(...(pkg.entry ?? []), './index', './src/index');
+  // Sources first (a custom condition such as `@zod/source` may name them), then declarations and builds.
+  const source = (t: string) => /\.[cm]?tsx?$/.test(t) && !/\.d\.[cm]?ts$/.test(t);
+  targets.sort((a, b) => Number(source(b)) - Number(source(a)));
+  for (const t of targets) {
+    const found = tryEcmaFile(view, joinPath(pkg.dir, t)) ?? tryEcmaFile(view, joinPath(pkg.dir, sourceOf(t)));
+    if (found) return found;
+  }
   return undefined;
 }
 

@@ -72,6 +72,19 @@ export interface TsConfigRecord {
   extends?: string[];
 }
 
+/** A workspace package (`package.json` with a name) as import resolution needs it. */
+export interface PackageRecord {
+  /** URI of the package.json. */
+  uri: string;
+  /** URI of the package folder. */
+  dir: string;
+  name: string;
+  /** `exports` as subpath (`.`, `./v3`, `./*`) → targets in condition order (sources and types first). */
+  exports?: Array<[subpath: string, targets: string[]]>;
+  /** `source`, `types`, `module`, `main`, in that order (without `exports`). */
+  entry?: string[];
+}
+
 /** A symbol with where it lives. */
 export interface SymbolRef {
   uri: string;
