@@ -117,6 +117,8 @@ function interfaceMembers(d: Declaration, text: string, open = text.slice(d.rang
         if (m[2] === '(') {
           const params = /\(([^)]*)\)/.exec(member)?.[1] ?? '';
           sym.params = params.split(',').map((p) => p.trim()).filter(Boolean);
+          const returned = interfaceMethodReturn(member, m[0].length - 1);
+          if (returned) sym.returnType = returned;
         }
         out.push(sym);
       }
@@ -125,6 +127,16 @@ function interfaceMembers(d: Declaration, text: string, open = text.slice(d.rang
     if (depth === 0 && i > open) break;
   }
   return out;
+}
+
+/** The return type written after an interface method's parameter list (`min(n: number): this;` → `this`); `open` is the list's `(`. */
+function interfaceMethodReturn(member: string, open: number): string | undefined {
+  let depth = 0;
+  for (let i = open; i < member.length; i++) {
+    if (member[i] === '(') depth++;
+    else if (member[i] === ')' && --depth === 0) return /^\s*:\s*([^;]+?)\s*;?$/.exec(member.slice(i + 1))?.[1];
+  }
+  return undefined;
 }
 
 /** The body brace of a type alias of an object type (`type Api<T = {}> = {`), if it is one: its members are an interface's. */

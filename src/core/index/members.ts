@@ -142,6 +142,8 @@ function memberOf(index: ProjectIndex, target: ApiTarget, name: string, call: bo
     if (call) {
       const m = index.membersOf(target.uri, target.name).find((x) => x.symbol.name === name);
       const returned = m?.symbol.returnType ?? m?.symbol.returns;
+      // A fluent method declared to return `this` (`min(n): this`) keeps the receiver's class, also when a base declares it.
+      if (returned?.trim() === 'this') return { ...target, instance: true };
       return m && returned ? index.resolveType(m.uri, returned) : { kind: 'unknown' };
     }
     return index.attributeType(target.uri, target.name, name);

@@ -124,3 +124,20 @@ test('receivers: a variable assigned from a chain broken over lines takes the wh
   assert.deepEqual(e?.target, { kind: 'class', uri: lib, name: 'Entry', instance: true });
   assert.deepEqual(labels(e), ['touch']);
 });
+
+test('receivers: a call of a method declared to return `this` keeps the receiver\'s class (interface and class methods, one a base declares)', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'tokenwise-this-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const lib = join(root, 'lib.ts');
+  writeFileSync(
+    lib,
+    'export interface Schema {\n  optional(): this;\n  describe(text: string): this;\n}\nexport interface Str extends Schema {\n  min(length: number, params?: { message: (n: number) => string }): this;\n  email(): Str;\n}\nexport function string(): Str {\n  return null as unknown as Str;\n}\nexport class Query {\n  where(column: string): this {\n    return this;\n  }\n  run(): void {}\n}\n',
+  );
+  const index = await indexOf(root);
+  const app = join(root, 'app.ts');
+  const fluent = await membersAt(index, app, "import { string, Query } from './lib';\nconst s = string().min(3).optional().");
+  assert.deepEqual(fluent?.target, { kind: 'class', uri: lib, name: 'Str', instance: true });
+  assert.deepEqual(labels(fluent).sort(), ['describe', 'email', 'min', 'optional']);
+  const chained = await membersAt(index, app, "import { string, Query } from './lib';\nconst q = new Query().where('a');\nq.");
+  assert.deepEqual(chained?.target, { kind: 'class', uri: lib, name: 'Query', instance: true });
+});
