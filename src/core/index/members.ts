@@ -202,8 +202,13 @@ function resolveHead(index: ProjectIndex, doc: LiveDocument, head: ReceiverChain
   const from = fn ? fn.range.start : 0;
   const before = doc.text.slice(from, offset);
   const assign = new RegExp(`(?:^|[^\\w$.])${escapeRegex(name)}\\s*(?::\\s*([^=\\n;,)]+?))?\\s*=(?![=>])\\s*(?:await\\s+)?(new\\s+)?([A-Za-z_$][\\w$.]*)?\\s*(\\(|<)?`, 'g');
+  // A `const x = …` / `x: T` of a block closed before the cursor (another function's local, a class's field) declares another x.
+  const inScope = /\.py[iw]?$/.test(doc.uri) ? () => true : blockScope(before);
   let last: RegExpExecArray | undefined;
-  for (let m = assign.exec(before); m; m = assign.exec(before)) last = m;
+  for (let m = assign.exec(before); m; m = assign.exec(before)) {
+    const at = m.index + m[0].indexOf(name, /^[^\w$.]/.test(m[0]) ? 1 : 0);
+    if (!/\b(?:const|let|var)\s+$/.test(before.slice(Math.max(0, at - 8), at)) || inScope(at)) last = m;
+  }
   // `isinstance(name, Foo)` after the last assignment narrows to Foo (Python).
   const narrowed = [...before.matchAll(new RegExp(`\\bisinstance\\(\\s*${escapeRegex(name)}\\s*,\\s*\\(?\\s*([A-Za-z_][\\w.]*)`, 'g'))].pop();
   if (narrowed && (!last || narrowed.index! > last.index)) {
@@ -243,7 +248,7 @@ function resolveHead(index: ProjectIndex, doc: LiveDocument, head: ReceiverChain
   // A declaration with a type: `name: T` (TypeScript `let x: T;`, Python `x: T`).
   const declared = new RegExp(`(?:^|[^\\w$.])(?:let|const|var)?\\s*${escapeRegex(name)}\\s*:\\s*([A-Za-z_$][\\w$.]*(?:\\[[^\\]]*\\]|<[^>]*>)?)`, 'g');
   let typed: RegExpExecArray | undefined;
-  for (let m = declared.exec(before); m; m = declared.exec(before)) typed = m;
+  for (let m = declared.exec(before); m; m = declared.exec(before)) if (inScope(m.index + (/^[^\w$.]/.test(m[0]) ? 1 : 0))) typed = m;
   if (fn?.signature) {
     const p = fn.signature.parameters.find((x) => x.name === name);
     if (p?.type) {
@@ -272,6 +277,26 @@ function resolveHead(index: ProjectIndex, doc: LiveDocument, head: ReceiverChain
     if (t.kind !== 'unknown') return { target: t, by: 'similarity' };
   }
   return byUsage(index, doc.uri, name) ?? { target: similarClass(index, name, doc.uri), by: 'similarity' };
+}
+
+/**
+ * Whether a declaration at an offset of `text` is still in scope at its end: no brace block
+ * around it closes before the end (TypeScript / JavaScript; strings and comments are not told apart).
+ */
+export function blockScope(text: string): (at: number) => boolean {
+  // visible[p]: the brace balance of text[p..q) stays ≥ 0 for every q up to the end.
+  const visible = new Uint8Array(text.length + 1);
+  let balance = 0;
+  let highest = 0;
+  visible[text.length] = 1;
+  for (let p = text.length - 1; p >= 0; p--) {
+    const c = text.charCodeAt(p);
+    if (c === 123) balance++; // {
+    else if (c === 125) balance--; // }
+    if (balance > highest) highest = balance;
+    visible[p] = balance >= highest ? 1 : 0;
+  }
+  return (at) => visible[Math.max(0, Math.min(at, text.length))] === 1;
 }
 
 /** The type written for a container: a parameter's annotation, a `name: T` declaration, a class field (`self.items`). */

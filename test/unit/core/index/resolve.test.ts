@@ -141,3 +141,21 @@ test('receivers: a call of a method declared to return `this` keeps the receiver
   const chained = await membersAt(index, app, "import { string, Query } from './lib';\nconst q = new Query().where('a');\nq.");
   assert.deepEqual(chained?.target, { kind: 'class', uri: lib, name: 'Query', instance: true });
 });
+
+test('receivers: a local of a block closed before the cursor (another function\'s const, a class field, an object key) does not shadow an import', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'tokenwise-scope-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const channel = join(root, 'channel.ts');
+  const pipe = join(root, 'pipe.ts');
+  writeFileSync(channel, 'export function pipeTo(): void {}\nexport function concatMap(): void {}\n');
+  writeFileSync(pipe, 'export class Pipe {\n  drain(): void {}\n}\n');
+  const index = await indexOf(root);
+  const app = join(root, 'app.ts');
+  const head = "import * as channel from './channel';\nimport { Pipe } from './pipe';\nclass Sink {\n  constructor(readonly channel: Pipe) {}\n}\nexport const make = () => {\n  const channel = new Pipe();\n  return { channel: channel };\n};\n";
+  const outside = await membersAt(index, app, `${head}export const run = () => channel.`);
+  assert.deepEqual(outside?.target, { kind: 'module', uri: channel });
+  assert.deepEqual(labels(outside).sort(), ['concatMap', 'pipeTo']);
+  // Inside the block that declares it, the local wins.
+  const inside = await membersAt(index, app, `${head}export const other = () => {\n  const channel = new Pipe();\n  if (channel) {\n    channel.`);
+  assert.deepEqual(inside?.target, { kind: 'class', uri: pipe, name: 'Pipe', instance: true });
+});
