@@ -49,6 +49,10 @@ function symbolOf(d: Declaration, text: string): ApiSymbol | undefined {
     const written = header.split('\n')[0]!.trim();
     if (written.length < 160) symbol.signature = written.replace(/[;,]$/, '');
   }
+  if ((d.kind === 'constant' || d.kind === 'variable') && d.scope === 'file') {
+    const bound = /^(?:export\s+)?(?:const|let|var)\s+[\w$]+\s*=\s*([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\s*;?\s*$/.exec(header);
+    if (bound && d.range.end - d.range.start < 200) symbol.alias = bound[1]!;
+  }
   if (!symbol.returnType && (d.kind === 'function' || d.kind === 'method')) {
     const returned = returnedClass(text.slice(d.range.start, Math.min(d.range.end, d.range.start + 20000)), symbol.container);
     if (returned) symbol.returns = returned;

@@ -122,21 +122,30 @@ function escapeRegex(s: string): string {
   return s.replace(/[$.*+?^()[\]{}|\\]/g, '\\$&');
 }
 
-/** The target of a call of a binding: a class → an instance; a function → its return type. */
-function callResult(index: ProjectIndex, binding: Binding | undefined, construct: boolean): ApiTarget {
+/** The target of a call of a binding: a class → an instance; a function → its return type; an alias → what it names. */
+function callResult(index: ProjectIndex, binding: Binding | undefined, construct: boolean, depth = 0): ApiTarget {
   if (!binding || binding.kind !== 'symbol') return { kind: 'unknown' };
   const s = binding.ref.symbol;
   if (s.kind === 'class' || s.kind === 'interface') return { kind: 'class', uri: binding.ref.uri, name: s.name, instance: true };
+  if (s.alias && !construct && depth < 4) {
+    // `const stringType = ZodString.create`: the call is one of `ZodString.create`.
+    const [head, ...rest] = s.alias.split('.');
+    const headBinding = index.bindingIn(binding.ref.uri, head!);
+    if (!rest.length) return headBinding === binding ? { kind: 'unknown' } : callResult(index, headBinding, false, depth + 1);
+    let target = index.targetOf(headBinding);
+    for (const [i, part] of rest.entries()) if (target.kind !== 'unknown') target = memberOf(index, target, part, i === rest.length - 1, depth + 1);
+    return target;
+  }
   const returned = s.returnType ?? s.returns;
   if (!construct && returned) return index.resolveType(binding.ref.uri, returned);
   return { kind: 'unknown' };
 }
 
 /** A member of a target as a binding (for walking a chain). */
-function memberOf(index: ProjectIndex, target: ApiTarget, name: string, call: boolean): ApiTarget {
+function memberOf(index: ProjectIndex, target: ApiTarget, name: string, call: boolean, depth = 0): ApiTarget {
   if (target.kind === 'module') {
     const b = index.exportsOf(target.uri).get(name);
-    return call ? callResult(index, b, false) : index.targetOf(b);
+    return call ? callResult(index, b, false, depth) : index.targetOf(b);
   }
   if (target.kind === 'class') {
     if (call) {

@@ -19,6 +19,8 @@ export interface ApiSymbol {
   returnType?: string;
   /** Return type read from an unannotated body: the class of a returned `Foo(…)` / `new Foo()` (`return self` → the class). */
   returns?: string;
+  /** A module-level constant bound to another name as written (`const stringType = ZodString.create` → `ZodString.create`): calling it calls that. */
+  alias?: string;
   /** Doc comment / docstring, cut to a bound. */
   doc?: string;
   /** Functions and methods: the distinct words of the body's code and comments (no doc), bounded. */

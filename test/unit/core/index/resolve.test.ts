@@ -159,3 +159,18 @@ test('receivers: a local of a block closed before the cursor (another function\'
   const inside = await membersAt(index, app, `${head}export const other = () => {\n  const channel = new Pipe();\n  if (channel) {\n    channel.`);
   assert.deepEqual(inside?.target, { kind: 'class', uri: pipe, name: 'Pipe', instance: true });
 });
+
+test('receivers: a call of a constant bound to another name calls that (`const stringType = ZodString.create`, exported renamed)', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'tokenwise-alias-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const types = join(root, 'types.ts');
+  writeFileSync(types, 'export class ZodString {\n  email(): ZodString {\n    return this;\n  }\n  static create = (params?: { coerce?: true }): ZodString => new ZodString();\n}\nexport function makeString(): ZodString {\n  return new ZodString();\n}\nconst stringType = ZodString.create;\nconst str = makeString;\nexport { stringType as string, str };\n');
+  const index = await indexOf(root);
+  const app = join(root, 'app.ts');
+  const head = "import * as z from './types';\n";
+  const viaStatic = await membersAt(index, app, `${head}const s = z.string();\ns.`);
+  assert.deepEqual(viaStatic?.target, { kind: 'class', uri: types, name: 'ZodString', instance: true });
+  assert.ok(labels(viaStatic).includes('email'));
+  const viaFunction = await membersAt(index, app, `${head}z.str().`);
+  assert.deepEqual(viaFunction?.target, { kind: 'class', uri: types, name: 'ZodString', instance: true });
+});
