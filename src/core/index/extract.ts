@@ -411,12 +411,62 @@ function mergeOverloads(symbols: ApiSymbol[]): void {
   symbols.length = w;
 }
 
+interface NamespaceBlock {
+  name: string;
+  exported: boolean;
+  /** Offsets of the body's braces. */
+  open: number;
+  close: number;
+  line: number;
+  character: number;
+}
+
+/**
+ * TypeScript namespaces at the top of a file (`export namespace util {`, `export declare namespace
+ * errorUtil {`): the syntax service lists their members as the file's own. Not a dotted name.
+ */
+function namespaceBlocks(text: string): NamespaceBlock[] {
+  if (!text.includes('namespace')) return [];
+  const out: NamespaceBlock[] = [];
+  for (const m of text.matchAll(/^(export\s+)?(?:declare\s+)?namespace\s+([A-Za-z_$][\w$]*)\s*\{/gm)) {
+    const open = m.index + m[0].length - 1;
+    let depth = 0;
+    let close = -1;
+    for (let i = open; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 123) depth++;
+      else if (c === 125 && --depth === 0) {
+        close = i;
+        break;
+      }
+    }
+    if (close < 0) continue;
+    const at = m.index + m[0].indexOf(m[2]!, m[0].indexOf('namespace') + 9);
+    const before = text.slice(0, at);
+    out.push({ name: m[2]!, exported: !!m[1], open, close, line: before.split('\n').length - 1, character: at - before.lastIndexOf('\n') - 1 });
+  }
+  return out;
+}
+
+/** Namespace members a receiver reaches as `ns.member` (the types and interfaces declared in one stay the file's). */
+const namespaceMemberKinds = new Set(['function', 'constant', 'variable', 'class', 'enum']);
+
 /** The record from already-computed declarations and imports. */
 export function recordOf(file: { uri: string; text: string; size?: number; mtime?: number }, language: SyntaxLanguage, decls: readonly Declaration[], imports: readonly ImportInfo[]): FileRecord {
   const text = file.text;
   const symbols: ApiSymbol[] = [];
+  // A namespace merged with a class, function or interface of its name (`interface Effect` + `namespace Effect`) is left as it is.
+  const namespaces = language === 'python' ? [] : namespaceBlocks(text).filter((n) => !decls.some((d) => d.scope === 'file' && d.name === n.name));
+  const namespaced = new Set<string>();
   for (const d of decls) {
     const s = symbolOf(d, text);
+    if (s && namespaces.length && !s.container && namespaceMemberKinds.has(s.kind)) {
+      const ns = namespaces.find((n) => n.open < d.range.start && d.range.end <= n.close);
+      if (ns) {
+        s.container = ns.name;
+        namespaced.add(ns.name);
+      }
+    }
     if (s) symbols.push(s);
     if (d.kind === 'interface' && d.scope === 'file') symbols.push(...interfaceMembers(d, text));
     // `type Api = { get(): T }` declares members as an interface does (callers get such objects from factories).
@@ -429,6 +479,7 @@ export function recordOf(file: { uri: string; text: string; size?: number; mtime
           symbols.push({ name: p.name, kind: 'attribute', container: s.container, signature: p.text, exported: !/^(?:private|protected)\b/.test(p.text), line: s.line, character: s.character });
     if (symbols.length >= extractLimits.symbols) break;
   }
+  for (const n of namespaces) if (namespaced.has(n.name)) symbols.push({ name: n.name, kind: 'module', container: '', exported: n.exported, line: n.line, character: n.character });
   symbols.push(...commonJsFunctions(text, language, new Set(symbols.map((s) => s.name))));
   mergeOverloads(symbols);
   const record: FileRecord = {

@@ -10,7 +10,7 @@ import type { ApiSymbol, ApiTarget, FileRecord, PackageRecord, SymbolRef, TsConf
 
 export const indexFormat = 'tokenwise-api-index';
 /** Bump when FileRecord, TsConfigRecord or what extraction writes into them changes: older files are rebuilt. */
-export const indexVersion = 10;
+export const indexVersion = 11;
 
 /** What a name exported by a module, or bound by an import, stands for. */
 export type Binding = { kind: 'symbol'; ref: SymbolRef } | { kind: 'module'; uri: string };
@@ -41,7 +41,8 @@ const classKinds = new Set(['class', 'interface']);
 function isClassLike(record: FileRecord, symbol: ApiSymbol): boolean {
   if (symbol.container) return false;
   if (classKinds.has(symbol.kind)) return true;
-  return symbol.kind === 'type' && record.symbols.some((m) => m.container === symbol.name);
+  // A type alias of an object type, a TypeScript namespace (`util.arrayToEnum`): their members are listed like a class's.
+  return (symbol.kind === 'type' || symbol.kind === 'module') && record.symbols.some((m) => m.container === symbol.name);
 }
 
 export class ProjectIndex implements ResolverView {

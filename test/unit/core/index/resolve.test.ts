@@ -174,3 +174,18 @@ test('receivers: a call of a constant bound to another name calls that (`const s
   const viaFunction = await membersAt(index, app, `${head}z.str().`);
   assert.deepEqual(viaFunction?.target, { kind: 'class', uri: types, name: 'ZodString', instance: true });
 });
+
+test('receivers: a TypeScript namespace lists its functions and constants (`util.`), a merged interface + namespace is left as it is', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'tokenwise-namespace-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const util = join(root, 'util.ts');
+  writeFileSync(util, 'export namespace util {\n  export type Key = string;\n  export function arrayToEnum(items: string[]): Record<string, string> {\n    return {};\n  }\n  export const objectKeys = (o: object): string[] => Object.keys(o);\n}\nexport interface Effect {\n  run(): void;\n}\nexport declare namespace Effect {\n  function succeed(): Effect;\n}\n');
+  const index = await indexOf(root);
+  const app = join(root, 'app.ts');
+  const ns = await membersAt(index, app, "import { util } from './util';\nutil.");
+  assert.deepEqual(ns?.target, { kind: 'class', uri: util, name: 'util', instance: false });
+  assert.deepEqual(labels(ns).sort(), ['arrayToEnum', 'objectKeys']);
+  assert.equal(index.exportsOf(util).has('arrayToEnum'), false, 'a namespace member is no export of the module');
+  const merged = await membersAt(index, app, "import type { Effect } from './util';\nfunction f(e: Effect) {\n  e.");
+  assert.deepEqual(labels(merged), ['run']);
+});
