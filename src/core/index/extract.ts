@@ -52,6 +52,8 @@ function symbolOf(d: Declaration, text: string): ApiSymbol | undefined {
   if ((d.kind === 'constant' || d.kind === 'variable') && d.scope === 'file') {
     const bound = /^(?:export\s+)?(?:const|let|var)\s+[\w$]+\s*=\s*([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\s*;?\s*$/.exec(header);
     if (bound && d.range.end - d.range.start < 200) symbol.alias = bound[1]!;
+    const typed = /^(?:export\s+)?(?:declare\s+)?(?:const|let|var)\s+[\w$]+\s*:\s*([A-Za-z_$][\w$.]*(?:<[^=;\n]*>)?)\s*(?:=|;|$)/.exec(header);
+    if (typed) symbol.valueType = typed[1]!;
   }
   if (!symbol.returnType && (d.kind === 'function' || d.kind === 'method')) {
     const returned = returnedClass(text.slice(d.range.start, Math.min(d.range.end, d.range.start + 20000)), symbol.container);
@@ -110,7 +112,8 @@ function interfaceMembers(d: Declaration, text: string, open = text.slice(d.rang
     if ((c === ';' || c === '\n' || c === ',') && depth === 1) {
       const member = body.slice(lineStart, i).trim();
       const m = /^(?:readonly\s+)?([A-Za-z_$][\w$]*)\??\s*(\(|:)/.exec(member);
-      if (m) {
+      // `new (def: D): T` is the interface's construct signature, no member.
+      if (m && !(m[1] === 'new' && m[2] === '(')) {
         const at = d.range.start + lineStart + body.slice(lineStart, i).indexOf(m[1]!);
         const before = text.slice(0, at);
         const line = before.split('\n').length - 1;
@@ -407,6 +410,8 @@ function mergeOverloads(symbols: ApiSymbol[]): void {
       if (s.returnType) kept.returnType = s.returnType;
     }
     kept.exported ||= s.exported;
+    // `interface $ZodAny` + `const $ZodAny: $constructor<$ZodAny>`: one symbol, whose value is typed.
+    if (s.valueType && !kept.valueType) kept.valueType = s.valueType;
   }
   symbols.length = w;
 }

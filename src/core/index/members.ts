@@ -141,11 +141,26 @@ function callResult(index: ProjectIndex, binding: Binding | undefined, construct
   return { kind: 'unknown' };
 }
 
+/**
+ * What a name bound to a symbol is as a value: a constant's written type (`const $ZodAny:
+ * $constructor<$ZodAny> = …`, also merged into the interface of its name), else the class (static access).
+ */
+function valueTarget(index: ProjectIndex, binding: Binding | undefined): ApiTarget {
+  if (binding?.kind === 'symbol') {
+    const s = binding.ref.symbol;
+    if (s.valueType) {
+      const t = index.resolveType(binding.ref.uri, s.valueType);
+      if (t.kind !== 'unknown') return t;
+    }
+  }
+  return index.targetOf(binding);
+}
+
 /** A member of a target as a binding (for walking a chain). */
 function memberOf(index: ProjectIndex, target: ApiTarget, name: string, call: boolean, depth = 0): ApiTarget {
   if (target.kind === 'module') {
     const b = index.exportsOf(target.uri).get(name);
-    return call ? callResult(index, b, false, depth) : index.targetOf(b);
+    return call ? callResult(index, b, false, depth) : valueTarget(index, b);
   }
   if (target.kind === 'class') {
     if (call) {
@@ -277,7 +292,7 @@ function resolveHead(index: ProjectIndex, doc: LiveDocument, head: ReceiverChain
   }
   const binding = index.bindingIn(doc.uri, name);
   if (binding) {
-    const t = index.targetOf(binding, false);
+    const t = valueTarget(index, binding);
     if (t.kind !== 'unknown') return { target: t, by: binding.kind === 'symbol' && binding.ref.uri === doc.uri ? 'local' : 'import' };
   }
   // A class declared anywhere with exactly this name (`Config.` with Config from a star import).

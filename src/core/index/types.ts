@@ -21,6 +21,8 @@ export interface ApiSymbol {
   returns?: string;
   /** A module-level constant bound to another name as written (`const stringType = ZodString.create` → `ZodString.create`): calling it calls that. */
   alias?: string;
+  /** A module-level constant's written type (`export const $ZodAny: core.$constructor<$ZodAny> = …`; kept on the interface it shares a name with). */
+  valueType?: string;
   /** Doc comment / docstring, cut to a bound. */
   doc?: string;
   /** Functions and methods: the distinct words of the body's code and comments (no doc), bounded. */

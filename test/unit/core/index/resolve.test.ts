@@ -189,3 +189,19 @@ test('receivers: a TypeScript namespace lists its functions and constants (`util
   const merged = await membersAt(index, app, "import type { Effect } from './util';\nfunction f(e: Effect) {\n  e.");
   assert.deepEqual(labels(merged), ['run']);
 });
+
+test('receivers: a constant is what its written type says (`export const $ZodAny: core.$constructor<$ZodAny> = …` beside `interface $ZodAny`, `export const client: Client`)', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'tokenwise-valuetype-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const core = join(root, 'core.ts');
+  const schemas = join(root, 'schemas.ts');
+  writeFileSync(core, 'export interface $constructor<T> {\n  init(inst: T): void;\n  new (def: unknown): T;\n}\nexport function $constructor<T>(name: string): $constructor<T> {\n  return null as unknown as $constructor<T>;\n}\nexport class Client {\n  send(): void {}\n}\nexport const client: Client = new Client();\n');
+  writeFileSync(schemas, "import * as core from './core';\nexport interface $ZodAny {\n  parse(x: unknown): unknown;\n}\nexport const $ZodAny: core.$constructor<$ZodAny> = core.$constructor('$ZodAny');\n");
+  const index = await indexOf(root);
+  const app = join(root, 'app.ts');
+  const ctor = await membersAt(index, app, "import * as schemas from './schemas';\nschemas.$ZodAny.");
+  assert.deepEqual(ctor?.target, { kind: 'class', uri: core, name: '$constructor', instance: true });
+  assert.deepEqual(labels(ctor), ['init']);
+  const typed = await membersAt(index, app, "import { client } from './core';\nclient.");
+  assert.deepEqual(typed?.target, { kind: 'class', uri: core, name: 'Client', instance: true });
+});
