@@ -246,6 +246,13 @@ function resolveHead(index: ProjectIndex, doc: LiveDocument, head: ReceiverChain
     const t = element ? index.resolveType(doc.uri, element) : { kind: 'unknown' as const };
     if (t.kind !== 'unknown') return { target: t, by: 'loop' };
   }
+  // `items.map((name) => …` / `this.#observers.forEach((name, i) => {` over a container whose element type is written, the call still open.
+  const callback = [...before.matchAll(new RegExp(`((?:this\\.|self\\.)?#?[A-Za-z_$][\\w$]*)\\.(?:map|flatMap|forEach|filter|find|findLast|findIndex|some|every)\\(\\s*(?:async\\s+)?(?:\\(\\s*)?${escapeRegex(name)}\\s*(?:[,)]|=>)`, 'g'))].pop();
+  if (callback && (!last || callback.index! > last.index) && stillOpen(before, callback.index! + callback[0].indexOf('('))) {
+    const element = elementType(containerType(index, doc, fn, before, callback[1]!));
+    const t = element ? index.resolveType(doc.uri, element) : { kind: 'unknown' as const };
+    if (t.kind !== 'unknown') return { target: t, by: 'loop' };
+  }
   if (last) {
     if (last[1]) {
       const t = index.resolveType(doc.uri, last[1]);
@@ -323,6 +330,17 @@ export function blockScope(text: string): (at: number) => boolean {
   return (at) => visible[Math.max(0, Math.min(at, text.length))] === 1;
 }
 
+/** Whether the parenthesis at `open` is not closed before the end of `text`. */
+function stillOpen(text: string, open: number): boolean {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 40) depth++;
+    else if (c === 41 && --depth === 0) return false;
+  }
+  return true;
+}
+
 /** The type written for a container: a parameter's annotation, a `name: T` declaration, a class field (`self.items`). */
 function containerType(index: ProjectIndex, doc: LiveDocument, fn: Declaration | undefined, before: string, container: string): string | undefined {
   const attr = /^(?:self|this)\.(.+)$/.exec(container);
@@ -332,7 +350,9 @@ function containerType(index: ProjectIndex, doc: LiveDocument, fn: Declaration |
     const written = index.file(doc.uri)?.attrTypes?.[`${cls.name}.${attr[1]}`];
     if (written) return written;
     const member = index.membersOf(doc.uri, cls.name).find((m) => m.symbol.name === attr[1]);
-    return member ? /^[^:=(]*?\??\s*:\s*([^=;]+)/.exec(member.symbol.signature ?? '')?.[1]?.trim() : undefined;
+    if (member) return /^[^:=(]*?\??\s*:\s*([^=;]+)/.exec(member.symbol.signature ?? '')?.[1]?.trim();
+    // A field the index does not list (`#observers: Array<QueryObserver>`, an ES private name): its line as written.
+    return new RegExp(`\\n[ \\t]*(?:(?:private|protected|public|readonly|static|declare)\\s+)*${escapeRegex(attr[1]!)}\\s*[?!]?\\s*:\\s*([^=;\\n]+)`).exec(doc.text)?.[1]?.trim();
   }
   const p = fn?.signature?.parameters.find((x) => x.name === container);
   if (p?.type) return p.type;

@@ -190,6 +190,25 @@ test('receivers: a TypeScript namespace lists its functions and constants (`util
   assert.deepEqual(labels(merged), ['run']);
 });
 
+test('receivers: a callback parameter of an array method takes the element type (`this.#observers.map((observer) => observer.`), not once the call is closed', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'tokenwise-callback-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const lib = join(root, 'lib.ts');
+  writeFileSync(lib, 'export class QueryObserver {\n  getCurrentQuery(): void {}\n  refetch(): void {}\n}\n');
+  const index = await indexOf(root);
+  const app = join(root, 'app.ts');
+  const head = "import { QueryObserver } from './lib';\nexport class QueriesObserver<\n  TResult = Array<QueryObserver>,\n> extends Base<TResult> {\n  #observers: Array<QueryObserver>\n  run(list: QueryObserver[]) {\n";
+  const field = await membersAt(index, app, `${head}    return this.#observers.map((observer) => observer.`);
+  assert.equal(field?.resolvedBy, 'loop');
+  assert.deepEqual(field?.target, { kind: 'class', uri: lib, name: 'QueryObserver', instance: true });
+  assert.deepEqual(labels(field).sort(), ['getCurrentQuery', 'refetch']);
+  const param = await membersAt(index, app, `${head}    list.forEach((item, i) => {\n      item.`);
+  assert.equal(param?.resolvedBy, 'loop');
+  assert.deepEqual(param?.target, { kind: 'class', uri: lib, name: 'QueryObserver', instance: true });
+  const closed = await membersAt(index, app, `${head}    list.forEach((item) => item.refetch());\n    item.`);
+  assert.ok(!(closed?.target.kind === 'class' && closed.target.name === 'QueryObserver' && closed.resolvedBy === 'loop'), JSON.stringify(closed?.target));
+});
+
 test('receivers: a constant is what its written type says (`export const $ZodAny: core.$constructor<$ZodAny> = …` beside `interface $ZodAny`, `export const client: Client`)', async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'tokenwise-valuetype-'));
   t.after(() => rmSync(root, { recursive: true, force: true }));
