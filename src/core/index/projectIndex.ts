@@ -363,11 +363,17 @@ export class ProjectIndex implements ResolverView {
     if (!typeText) return { kind: 'unknown' };
     let t = typeText.trim().replace(/^['"]|['"]$/g, '');
     for (;;) {
-      const m = /^(?:typing\.)?(?:Optional|Readonly|Promise|Awaited|Type|type|ClassVar|Final|Annotated)\s*[[<]\s*(.*)[\]>]\s*$/.exec(t);
+      const m = /^(?:typing\.)?(?:Optional|Readonly|Promise|Awaited|NonNullable|Required|Type|type|ClassVar|Final|Annotated)\s*[[<]\s*(.*)[\]>]\s*$/.exec(t);
       if (!m) break;
       t = m[1]!.split(',')[0]!.trim();
     }
     t = t.split('|').map((s) => s.trim()).find((s) => s && s !== 'None' && s !== 'null' && s !== 'undefined') ?? '';
+    // An indexed access type: `AnyRouter['serverSsr']` is the type of that property.
+    const indexed = /^([A-Za-z_$][\w$.]*)\s*(?:<[^[\]]*>)?\s*\[\s*['"]([\w$]+)['"]\s*\]$/.exec(t);
+    if (indexed) {
+      const owner = this.resolveType(fromUri, indexed[1]);
+      return owner.kind === 'class' ? this.attributeType(owner.uri, owner.name, indexed[2]!) : { kind: 'unknown' };
+    }
     // Collections of a class are not the class.
     if (/\[\s*\]$/.test(t) || /^(?:typing\.)?(?:Array|ReadonlyArray|Set|Map|Record|Iterable|Iterator|AsyncIterable|Generator|list|List|dict|Dict|set|Set|tuple|Tuple|Sequence|Mapping|frozenset)\s*[[<]/.test(t)) return { kind: 'unknown' };
     const name = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*/.exec(t)?.[0];

@@ -224,3 +224,14 @@ test('receivers: a constant is what its written type says (`export const $ZodAny
   const typed = await membersAt(index, app, "import { client } from './core';\nclient.");
   assert.deepEqual(typed?.target, { kind: 'class', uri: core, name: 'Client', instance: true });
 });
+
+test('receivers: an indexed access type is its property\'s type (`serverSsr: NonNullable<Router[\'serverSsr\']>`)', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'tokenwise-indexed-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const lib = join(root, 'lib.ts');
+  writeFileSync(lib, 'export interface ServerSsr {\n  cleanup(): void;\n  onCleanup(fn: () => void): void;\n}\nexport interface Router {\n  serverSsr?: ServerSsr;\n  load(): void;\n}\n');
+  const index = await indexOf(root);
+  const ssr = await membersAt(index, join(root, 'app.ts'), "import type { Router } from './lib';\nfunction finish(serverSsr: NonNullable<Router['serverSsr']>) {\n  serverSsr.");
+  assert.ok(ssr?.resolvedBy === 'parameter' || ssr?.resolvedBy === 'annotation', ssr?.resolvedBy);
+  assert.deepEqual(ssr?.target, { kind: 'class', uri: lib, name: 'ServerSsr', instance: true });
+});
