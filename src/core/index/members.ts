@@ -418,9 +418,11 @@ export function candidatesOf(index: ProjectIndex, target: ApiTarget): MemberCand
     return out;
   }
   if (target.kind === 'class') {
+    // A TypeScript/JavaScript instance has no static members (a Python instance reaches class and static methods).
+    const ecmaInstance = target.instance && index.file(target.uri)?.language !== 'python';
     return index
       .membersOf(target.uri, target.name)
-      .filter((m) => m.symbol.name !== 'constructor' && !(dunder.test(m.symbol.name) && m.symbol.name !== '__call__'))
+      .filter((m) => m.symbol.name !== 'constructor' && !(dunder.test(m.symbol.name) && m.symbol.name !== '__call__') && !(ecmaInstance && m.symbol.static))
       .map((m) => ({ label: m.symbol.name, ref: { uri: m.uri, symbol: m.symbol }, inherited: m.inherited }));
   }
   return [];

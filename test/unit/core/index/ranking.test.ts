@@ -242,3 +242,21 @@ test('a typed prefix the name starts with outweighs the context: `group = box.g`
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('a TypeScript instance lists no static members; the class lists them; a Python instance still reaches class methods', async () => {
+  const root = workspace({
+    'st/point.ts': 'export class Point {\n  static origin(): Point { return new Point(); }\n  move(dx: number): void {}\n}\n',
+    'st/point.py': 'class Point:\n    @classmethod\n    def origin(cls):\n        return cls()\n\n    def move(self, dx):\n        pass\n',
+  });
+  try {
+    const index = await indexOf(root);
+    const instance = await membersAt(index, join(root, 'st/app.ts'), 'import { Point } from "./point";\n\nconst p = new Point();\np.');
+    assert.deepEqual(labels(instance), ['move']);
+    const cls = await membersAt(index, join(root, 'st/app.ts'), 'import { Point } from "./point";\n\nPoint.');
+    assert.ok(labels(cls).includes('origin'), labels(cls).join(' '));
+    const py = await membersAt(index, join(root, 'st/app.py'), 'from .point import Point\n\np = Point()\np.');
+    assert.deepEqual(labels(py).sort(), ['move', 'origin']);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
