@@ -22,8 +22,7 @@ test('TypeScript receivers: constructor assignment, this, import alias, static c
   const head = "import { Vector, plus } from '@lib/index';\nimport * as m from './lib/math';\nimport Logger from './lib/logger';\nconst u = require('./cjs/util');\n";
   const v = await membersAt(index, app, `${head}const v = new Vector(1, 2);\nv.`);
   assert.equal(v?.resolvedBy, 'constructor');
-  assert.deepEqual(labels(v).sort(), ['length', 'origin', 'scale', 'x', 'y'].sort());
-  assert.notEqual(labels(v)[0], 'origin', 'a static member is not first on an instance');
+  assert.deepEqual(labels(v).sort(), ['length', 'scale', 'x', 'y'].sort(), 'a TypeScript instance has no static members');
   const mod = await membersAt(index, app, `${head}m.`);
   assert.equal(mod?.resolvedBy, 'import');
   assert.deepEqual(labels(mod).sort(), ['Vector', 'add']);
