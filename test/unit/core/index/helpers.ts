@@ -1,5 +1,7 @@
 /** Builds the API index of a fixture folder with the real syntax service and node:fs. */
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { SyntaxService } from '../../../../src/core/syntax';
 import { buildIndex, recordOf, indexLanguageOf, type ProjectIndex } from '../../../../src/core/index';
 import { completeMembers, type MemberCompletion } from '../../../../src/core/index/members';
@@ -24,3 +26,14 @@ export async function membersAt(index: ProjectIndex, uri: string, text: string):
 }
 
 export const labels = (c: MemberCompletion | undefined) => (c?.items ?? []).map((i) => i.label);
+
+/** A fixture workspace written to a temporary folder, removed when the test ends. */
+export function fixtureWorkspace(t: { after(fn: () => void): void }, files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'tokenwise-index-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}

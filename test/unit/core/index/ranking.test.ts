@@ -1,22 +1,10 @@
 /** Member completion on fixture workspaces (issue 14): ranking features fitted on dev repositories (mixins through self, the file's own earlier calls, predicates in conditions, delegation), bases behind nested generics, parenthesized receivers. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { indexOf, labels, membersAt } from './helpers';
+import { join } from 'node:path';
+import { fixtureWorkspace, indexOf, labels, membersAt } from './helpers';
 import { withoutTypeArguments } from '../../../../src/core/index/extract';
 import { rankWeights } from '../../../../src/core/index/members';
-
-/** A fixture workspace written to a temporary folder (removed by the caller). */
-function workspace(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'tokenwise-rank-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return root;
-}
 
 const mixinFiles = {
   'yamlish/__init__.py': '',
@@ -26,27 +14,23 @@ const mixinFiles = {
   'yamlish/emitter.py': 'class Emitter:\n    def emit(self, event):\n        pass\n',
 };
 
-test('mixins: inside a class combined with others (`class Loader(Reader, Scanner)`) that calls on self what it lacks, self. offers the partners\' members', async () => {
-  const root = workspace(mixinFiles);
-  try {
-    const index = await indexOf(root);
-    const scanner = join(root, 'yamlish/scanner.py');
-    const text = 'class Scanner:\n    def check_token(self):\n        self.forward()\n        return True\n\n    def scan_plain(self):\n        ch = self.';
-    const self = await membersAt(index, scanner, text);
-    assert.equal(self?.resolvedBy, 'self');
-    assert.ok(labels(self).includes('peek') && labels(self).includes('forward'), `Reader's members through the Loader that combines them: ${labels(self)}`);
-    assert.ok(self!.items.find((i) => i.label === 'peek')!.inherited, 'a mixin partner\'s member counts as inherited');
-    assert.ok(!self!.items.find((i) => i.label === 'check_token')!.inherited);
-    // A class nobody combines gets nothing extra.
-    // Reader's file calls on self only what Reader has: it relies on no partner.
-    const reader = await membersAt(index, join(root, 'yamlish/reader.py'), 'class Reader:\n    def forward(self, length=1):\n        pass\n\n    def peek(self, index=0):\n        self.forward()\n        return self.');
-    assert.deepEqual(labels(reader).sort(), ['forward', 'peek']);
-    const emitter = join(root, 'yamlish/emitter.py');
-    const alone = await membersAt(index, emitter, 'class Emitter:\n    def emit(self, event):\n        self.');
-    assert.deepEqual(labels(alone), ['emit']);
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+test('mixins: inside a class combined with others (`class Loader(Reader, Scanner)`) that calls on self what it lacks, self. offers the partners\' members', async (t) => {
+  const root = fixtureWorkspace(t, mixinFiles);
+  const index = await indexOf(root);
+  const scanner = join(root, 'yamlish/scanner.py');
+  const text = 'class Scanner:\n    def check_token(self):\n        self.forward()\n        return True\n\n    def scan_plain(self):\n        ch = self.';
+  const self = await membersAt(index, scanner, text);
+  assert.equal(self?.resolvedBy, 'self');
+  assert.ok(labels(self).includes('peek') && labels(self).includes('forward'), `Reader's members through the Loader that combines them: ${labels(self)}`);
+  assert.ok(self!.items.find((i) => i.label === 'peek')!.inherited, 'a mixin partner\'s member counts as inherited');
+  assert.ok(!self!.items.find((i) => i.label === 'check_token')!.inherited);
+  // A class nobody combines gets nothing extra.
+  // Reader's file calls on self only what Reader has: it relies on no partner.
+  const reader = await membersAt(index, join(root, 'yamlish/reader.py'), 'class Reader:\n    def forward(self, length=1):\n        pass\n\n    def peek(self, index=0):\n        self.forward()\n        return self.');
+  assert.deepEqual(labels(reader).sort(), ['forward', 'peek']);
+  const emitter = join(root, 'yamlish/emitter.py');
+  const alone = await membersAt(index, emitter, 'class Emitter:\n    def emit(self, event):\n        self.');
+  assert.deepEqual(labels(alone), ['emit']);
 });
 
 const serviceFiles = {
@@ -56,56 +40,44 @@ const serviceFiles = {
   'svc/users.py': 'from .cache import Cache\n\n\ndef lookup(cache: Cache, key):\n    return cache.find(key)\n\n\ndef lookup_again(cache: Cache, key):\n    return cache.find(key)\n',
 };
 
-test('the file\'s own earlier calls on the same receiver raise a member (calls, not other receivers)', async () => {
-  const root = workspace(serviceFiles);
-  try {
-    const index = await indexOf(root);
-    const client = join(root, 'svc/client.py');
-    const head = 'from .cache import Cache\n\n\ndef a(cache: Cache):\n    cache.build(1)\n    cache.build(2)\n\n\ndef b(cache: Cache):\n    x = 1\n    ';
-    const repeated = await membersAt(index, client, `${head}cache.`);
-    const feature = repeated!.items.find((i) => i.label === 'build')!.features;
-    assert.ok(feature.fileReceiverCalls > 0 && feature.fileRecent > 0, JSON.stringify(feature));
-    // The same calls on another receiver name do not count as calls on this one.
-    const other = await membersAt(index, client, `${head.replaceAll('cache.build', 'store.build')}cache.`);
-    assert.equal(other!.items.find((i) => i.label === 'build')!.features.fileReceiverCalls, 0);
-    const score = (c: typeof other) => c!.items.find((i) => i.label === 'build')!.score;
-    assert.ok(score(repeated) > score(other), `called twice above on \`cache\`: ${score(repeated)} vs ${score(other)}`);
-    const thrice = await membersAt(index, client, `${head}cache.build(3)\n    cache.`);
-    assert.equal(labels(thrice)[0], 'build', `called three times above on \`cache\`, last on the line before: ${labels(thrice)}`);
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+test('the file\'s own earlier calls on the same receiver raise a member (calls, not other receivers)', async (t) => {
+  const root = fixtureWorkspace(t, serviceFiles);
+  const index = await indexOf(root);
+  const client = join(root, 'svc/client.py');
+  const head = 'from .cache import Cache\n\n\ndef a(cache: Cache):\n    cache.build(1)\n    cache.build(2)\n\n\ndef b(cache: Cache):\n    x = 1\n    ';
+  const repeated = await membersAt(index, client, `${head}cache.`);
+  const feature = repeated!.items.find((i) => i.label === 'build')!.features;
+  assert.ok(feature.fileReceiverCalls > 0 && feature.fileRecent > 0, JSON.stringify(feature));
+  // The same calls on another receiver name do not count as calls on this one.
+  const other = await membersAt(index, client, `${head.replaceAll('cache.build', 'store.build')}cache.`);
+  assert.equal(other!.items.find((i) => i.label === 'build')!.features.fileReceiverCalls, 0);
+  const score = (c: typeof other) => c!.items.find((i) => i.label === 'build')!.score;
+  assert.ok(score(repeated) > score(other), `called twice above on \`cache\`: ${score(repeated)} vs ${score(other)}`);
+  const thrice = await membersAt(index, client, `${head}cache.build(3)\n    cache.`);
+  assert.equal(labels(thrice)[0], 'build', `called three times above on \`cache\`, last on the line before: ${labels(thrice)}`);
 });
 
-test('a predicate ranks higher in a condition than in a plain statement', async () => {
-  const root = workspace(serviceFiles);
-  try {
-    const index = await indexOf(root);
-    const client = join(root, 'svc/client.py');
-    const head = 'from .cache import Cache\n\n\ndef f(c: Cache, key):\n    ';
-    const cond = await membersAt(index, client, `${head}if c.`);
-    const plain = await membersAt(index, client, `${head}c.`);
-    assert.ok(labels(cond).indexOf('is_stale') <= 1 && labels(cond).indexOf('is_stale') < labels(plain).indexOf('is_stale'), `${labels(cond)} vs ${labels(plain)}`);
-    assert.equal(cond!.items.find((i) => i.label === 'is_stale')!.features.predicate, 1);
-    assert.equal(plain!.items.find((i) => i.label === 'is_stale')!.features.predicate, -1);
-    const negated = await membersAt(index, client, `${head}while not c.`);
-    assert.equal(negated!.items.find((i) => i.label === 'is_stale')!.features.predicate, 1);
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+test('a predicate ranks higher in a condition than in a plain statement', async (t) => {
+  const root = fixtureWorkspace(t, serviceFiles);
+  const index = await indexOf(root);
+  const client = join(root, 'svc/client.py');
+  const head = 'from .cache import Cache\n\n\ndef f(c: Cache, key):\n    ';
+  const cond = await membersAt(index, client, `${head}if c.`);
+  const plain = await membersAt(index, client, `${head}c.`);
+  assert.ok(labels(cond).indexOf('is_stale') <= 1 && labels(cond).indexOf('is_stale') < labels(plain).indexOf('is_stale'), `${labels(cond)} vs ${labels(plain)}`);
+  assert.equal(cond!.items.find((i) => i.label === 'is_stale')!.features.predicate, 1);
+  assert.equal(plain!.items.find((i) => i.label === 'is_stale')!.features.predicate, -1);
+  const negated = await membersAt(index, client, `${head}while not c.`);
+  assert.equal(negated!.items.find((i) => i.label === 'is_stale')!.features.predicate, 1);
 });
 
-test('the enclosing function\'s name is read (delegation: `def refresh_all(...)` → `refresh`), also in an unfinished body', async () => {
-  const root = workspace(serviceFiles);
-  try {
-    const index = await indexOf(root);
-    const client = join(root, 'svc/client.py');
-    const r = await membersAt(index, client, 'from .cache import Cache\n\n\nclass Client:\n    def refresh_key(self, c: Cache, key):\n        c.');
-    assert.equal(r!.items.find((i) => i.label === 'refresh')!.features.enclosing, 1);
-    assert.equal(r!.items.find((i) => i.label === 'build')!.features.enclosing, 0);
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+test('the enclosing function\'s name is read (delegation: `def refresh_all(...)` → `refresh`), also in an unfinished body', async (t) => {
+  const root = fixtureWorkspace(t, serviceFiles);
+  const index = await indexOf(root);
+  const client = join(root, 'svc/client.py');
+  const r = await membersAt(index, client, 'from .cache import Cache\n\n\nclass Client:\n    def refresh_key(self, c: Cache, key):\n        c.');
+  assert.equal(r!.items.find((i) => i.label === 'refresh')!.features.enclosing, 1);
+  assert.equal(r!.items.find((i) => i.label === 'build')!.features.enclosing, 0);
 });
 
 test('the fitted weights are the default: file history, conditions, the enclosing and assigned names count, data members and unawaited promises weigh against', () => {
@@ -118,44 +90,36 @@ const configFiles = {
     'export class AppConfig {\n  getGlobalPrefix(): string { return ""; }\n  getRouteConflictPolicy(): string { return ""; }\n  getRouteResolutionStrategy(): string { return ""; }\n  getVersioning(): number { return 1; }\n  async loadRemote(): Promise<void> {}\n  reset(): void {}\n}\n',
 };
 
-test('the assigned name\'s words (`const resolutionStrategy = config.`) rank the member that says them first; `key: config.` and `key=` count too', async () => {
-  const root = workspace(configFiles);
-  try {
-    const index = await indexOf(root);
-    const app = join(root, 'cfg/app.ts');
-    const head = 'import { AppConfig } from "./config";\n\nexport function f(config: AppConfig) {\n  ';
-    const assigned = await membersAt(index, app, `${head}const resolutionStrategy = config.`);
-    assert.equal(labels(assigned)[0], 'getRouteResolutionStrategy', labels(assigned).join(' '));
-    assert.equal(assigned!.items.find((i) => i.label === 'getRouteResolutionStrategy')!.features.assigned, 1);
-    assert.equal(assigned!.items.find((i) => i.label === 'getVersioning')!.features.assigned, 0);
-    const property = await membersAt(index, app, `${head}return { versioning: config.`);
-    assert.equal(property!.items.find((i) => i.label === 'getVersioning')!.features.assigned, 1);
-    // A comparison is no assignment.
-    const compared = await membersAt(index, app, `${head}if (versioning === config.`);
-    assert.equal(compared!.items.find((i) => i.label === 'getVersioning')!.features.assigned, 0);
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+test('the assigned name\'s words (`const resolutionStrategy = config.`) rank the member that says them first; `key: config.` and `key=` count too', async (t) => {
+  const root = fixtureWorkspace(t, configFiles);
+  const index = await indexOf(root);
+  const app = join(root, 'cfg/app.ts');
+  const head = 'import { AppConfig } from "./config";\n\nexport function f(config: AppConfig) {\n  ';
+  const assigned = await membersAt(index, app, `${head}const resolutionStrategy = config.`);
+  assert.equal(labels(assigned)[0], 'getRouteResolutionStrategy', labels(assigned).join(' '));
+  assert.equal(assigned!.items.find((i) => i.label === 'getRouteResolutionStrategy')!.features.assigned, 1);
+  assert.equal(assigned!.items.find((i) => i.label === 'getVersioning')!.features.assigned, 0);
+  const property = await membersAt(index, app, `${head}return { versioning: config.`);
+  assert.equal(property!.items.find((i) => i.label === 'getVersioning')!.features.assigned, 1);
+  // A comparison is no assignment.
+  const compared = await membersAt(index, app, `${head}if (versioning === config.`);
+  assert.equal(compared!.items.find((i) => i.label === 'getVersioning')!.features.assigned, 0);
 });
 
-test('after `await` a promise-returning member is expected, elsewhere not; the members just used on the receiver lend their shape', async () => {
-  const root = workspace(configFiles);
-  try {
-    const index = await indexOf(root);
-    const app = join(root, 'cfg/app.ts');
-    const head = 'import { AppConfig } from "./config";\n\nexport async function f(config: AppConfig) {\n  ';
-    const awaited = await membersAt(index, app, `${head}await config.`);
-    assert.equal(labels(awaited)[0], 'loadRemote', labels(awaited).join(' '));
-    assert.equal(awaited!.items.find((i) => i.label === 'reset')!.features.awaited, -1);
-    const plain = await membersAt(index, app, `${head}config.`);
-    assert.equal(plain!.items.find((i) => i.label === 'loadRemote')!.features.unawaitedAsync, 1);
-    assert.equal(plain!.items.find((i) => i.label === 'loadRemote')!.features.awaited, 0);
-    const shaped = await membersAt(index, app, `${head}const p = config.getGlobalPrefix();\n  const c = config.getRouteConflictPolicy();\n  config.`);
-    const shape = (label: string) => shaped!.items.find((i) => i.label === label)!.features.nearShape;
-    assert.ok(shape('getRouteResolutionStrategy') > shape('reset'), `${shape('getRouteResolutionStrategy')} vs ${shape('reset')}`);
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+test('after `await` a promise-returning member is expected, elsewhere not; the members just used on the receiver lend their shape', async (t) => {
+  const root = fixtureWorkspace(t, configFiles);
+  const index = await indexOf(root);
+  const app = join(root, 'cfg/app.ts');
+  const head = 'import { AppConfig } from "./config";\n\nexport async function f(config: AppConfig) {\n  ';
+  const awaited = await membersAt(index, app, `${head}await config.`);
+  assert.equal(labels(awaited)[0], 'loadRemote', labels(awaited).join(' '));
+  assert.equal(awaited!.items.find((i) => i.label === 'reset')!.features.awaited, -1);
+  const plain = await membersAt(index, app, `${head}config.`);
+  assert.equal(plain!.items.find((i) => i.label === 'loadRemote')!.features.unawaitedAsync, 1);
+  assert.equal(plain!.items.find((i) => i.label === 'loadRemote')!.features.awaited, 0);
+  const shaped = await membersAt(index, app, `${head}const p = config.getGlobalPrefix();\n  const c = config.getRouteConflictPolicy();\n  config.`);
+  const shape = (label: string) => shaped!.items.find((i) => i.label === label)!.features.nearShape;
+  assert.ok(shape('getRouteResolutionStrategy') > shape('reset'), `${shape('getRouteResolutionStrategy')} vs ${shape('reset')}`);
 });
 
 test('withoutTypeArguments: nested type parameters and arguments, arrow types inside', () => {
@@ -163,27 +127,23 @@ test('withoutTypeArguments: nested type parameters and arguments, arrow types in
   assert.equal(withoutTypeArguments('<F extends (x: number) => void> implements D<F> {'), ' implements D {');
 });
 
-test('TypeScript: bases read past nested generics (`interface S<T extends I<u> = I<u>> extends Base<T>`), and a parenthesized receiver gets the fallback list', async () => {
-  const root = workspace({
+test('TypeScript: bases read past nested generics (`interface S<T extends I<u> = I<u>> extends Base<T>`), and a parenthesized receiver gets the fallback list', async (t) => {
+  const root = fixtureWorkspace(t, {
     'src/base.ts': 'export interface Base<T> {\n  optional(): T;\n  describe(text: string): T;\n}\n',
     'src/str.ts':
       "import type { Base } from './base';\nexport interface Internals<U> { value: U }\nexport interface Str<T extends Internals<unknown> = Internals<unknown>>\n  extends Base<T> {\n  trim(): Str<T>;\n}\nexport class Box<K extends Map<string, Set<number>>> implements Base<K> {\n  optional(): K { return undefined as never; }\n  describe(t: string): K { return undefined as never; }\n  open(): void {}\n}\nexport function str(): Str { return undefined as never; }\n",
   });
-  try {
-    const index = await indexOf(root);
-    const app = join(root, 'src/app.ts');
-    const s = await membersAt(index, app, "import { str } from './str';\nconst s = str();\ns.");
-    assert.deepEqual(labels(s).sort(), ['describe', 'optional', 'trim'], 'own and inherited through the generic header');
-    assert.deepEqual(index.file(join(root, 'src/str.ts'))?.bases, { Str: ['Base'], Box: ['Base'] });
-    const paren = await membersAt(index, app, "import { str } from './str';\nconst x = (str() || str()).");
-    assert.equal(paren?.resolvedBy, 'none');
-    assert.equal(paren?.receiver, '(str()||str())');
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+  const index = await indexOf(root);
+  const app = join(root, 'src/app.ts');
+  const s = await membersAt(index, app, "import { str } from './str';\nconst s = str();\ns.");
+  assert.deepEqual(labels(s).sort(), ['describe', 'optional', 'trim'], 'own and inherited through the generic header');
+  assert.deepEqual(index.file(join(root, 'src/str.ts'))?.bases, { Str: ['Base'], Box: ['Base'] });
+  const paren = await membersAt(index, app, "import { str } from './str';\nconst x = (str() || str()).");
+  assert.equal(paren?.resolvedBy, 'none');
+  assert.equal(paren?.receiver, '(str()||str())');
 });
 
-test('import cycles: each module\'s exports are worked out once per lookup, not once per import path', async () => {
+test('import cycles: each module\'s exports are worked out once per lookup, not once per import path', async (t) => {
   // Seven modules each importing a name from every other one (Python packages do this under TYPE_CHECKING).
   const files: Record<string, string> = { 'cyc/__init__.py': '' };
   const n = 7;
@@ -191,72 +151,56 @@ test('import cycles: each module\'s exports are worked out once per lookup, not 
     const imports = [...Array(n).keys()].filter((j) => j !== i).map((j) => `from .m${j} import f${j}`).join('\n');
     files[`cyc/m${i}.py`] = `${imports}\n\n\ndef f${i}():\n    return 1\n\n\nclass C${i}(C${(i + 1) % n}):\n    def run${i}(self):\n        pass\n`;
   }
-  const root = workspace(files);
-  try {
-    const index = await indexOf(root);
-    const exportsOf = index.exportsOf.bind(index);
-    let calls = 0;
-    index.exportsOf = (uri, seen) => {
-      calls++;
-      return exportsOf(uri, seen);
-    };
-    const r = await membersAt(index, join(root, 'cyc/app.py'), 'from .m0 import C0\n\n\ndef f(c: C0):\n    c.');
-    assert.ok(labels(r).includes('run0') && labels(r).includes('run3'), labels(r).join());
-    assert.ok(calls < 400, `${calls} export computations`);
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+  const root = fixtureWorkspace(t, files);
+  const index = await indexOf(root);
+  const exportsOf = index.exportsOf.bind(index);
+  let calls = 0;
+  index.exportsOf = (uri, seen) => {
+    calls++;
+    return exportsOf(uri, seen);
+  };
+  const r = await membersAt(index, join(root, 'cyc/app.py'), 'from .m0 import C0\n\n\ndef f(c: C0):\n    c.');
+  assert.ok(labels(r).includes('run0') && labels(r).includes('run3'), labels(r).join());
+  assert.ok(calls < 400, `${calls} export computations`);
 });
 
-test('parameters named like the identifiers just written, a doc that says the code before, and definitions next to the members just used count', async () => {
-  const root = workspace({
+test('parameters named like the identifiers just written, a doc that says the code before, and definitions next to the members just used count', async (t) => {
+  const root = fixtureWorkspace(t, {
     'kv/store.py':
       'class Store:\n    def get(self, key):\n        """Read one entry."""\n        return None\n\n    def put(self, key, value):\n        pass\n\n    def keys(self):\n        return []\n\n    def compact(self):\n        pass\n\n' +
       '    def a(self):\n        pass\n\n    def b(self):\n        pass\n\n    def c(self):\n        pass\n\n    def d(self):\n        pass\n\n    def e(self):\n        pass\n\n    def far_away(self):\n        """Read one entry from far away."""\n        pass\n',
   });
-  try {
-    const index = await indexOf(root);
-    const app = join(root, 'kv/app.py');
-    const r = await membersAt(index, app, 'from .store import Store\n\n\ndef f(store: Store):\n    key = "k"\n    store.compact()\n    # read one entry\n    store.');
-    const feature = (label: string) => r!.items.find((i) => i.label === label)!.features;
-    assert.equal(feature('get').paramEcho, 1);
-    assert.equal(feature('put').paramEcho, 0.5);
-    assert.equal(feature('keys').paramEcho, 0);
-    assert.ok(feature('get').docEcho > 0 && feature('keys').docEcho === 0, JSON.stringify([feature('get'), feature('keys')]));
-    // `compact` was just used: `keys` (defined right above it) is nearer than `far_away`.
-    assert.ok(feature('keys').defNear > feature('far_away').defNear, `${feature('keys').defNear} vs ${feature('far_away').defNear}`);
-    assert.equal(feature('compact').defNear, 0, 'a member is not near itself');
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+  const index = await indexOf(root);
+  const app = join(root, 'kv/app.py');
+  const r = await membersAt(index, app, 'from .store import Store\n\n\ndef f(store: Store):\n    key = "k"\n    store.compact()\n    # read one entry\n    store.');
+  const feature = (label: string) => r!.items.find((i) => i.label === label)!.features;
+  assert.equal(feature('get').paramEcho, 1);
+  assert.equal(feature('put').paramEcho, 0.5);
+  assert.equal(feature('keys').paramEcho, 0);
+  assert.ok(feature('get').docEcho > 0 && feature('keys').docEcho === 0, JSON.stringify([feature('get'), feature('keys')]));
+  // `compact` was just used: `keys` (defined right above it) is nearer than `far_away`.
+  assert.ok(feature('keys').defNear > feature('far_away').defNear, `${feature('keys').defNear} vs ${feature('far_away').defNear}`);
+  assert.equal(feature('compact').defNear, 0, 'a member is not near itself');
 });
 
-test('a typed prefix the name starts with outweighs the context: `group = box.g` offers get_value before make_group (whose later word starts with g)', async () => {
-  const root = workspace({ 'bx/box.py': 'class Box:\n    def get_value(self):\n        return 1\n\n    def make_group(self):\n        return []\n' });
-  try {
-    const index = await indexOf(root);
-    const r = await membersAt(index, join(root, 'bx/app.py'), 'from .box import Box\n\n\ndef f(box: Box):\n    group = box.g');
-    assert.deepEqual(labels(r), ['get_value', 'make_group'], 'both match g (make_group by its second word), the name that starts with it first');
-    assert.ok(r!.items[1]!.features.assigned > 0, 'make_group says the assigned name');
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+test('a typed prefix the name starts with outweighs the context: `group = box.g` offers get_value before make_group (whose later word starts with g)', async (t) => {
+  const root = fixtureWorkspace(t, { 'bx/box.py': 'class Box:\n    def get_value(self):\n        return 1\n\n    def make_group(self):\n        return []\n' });
+  const index = await indexOf(root);
+  const r = await membersAt(index, join(root, 'bx/app.py'), 'from .box import Box\n\n\ndef f(box: Box):\n    group = box.g');
+  assert.deepEqual(labels(r), ['get_value', 'make_group'], 'both match g (make_group by its second word), the name that starts with it first');
+  assert.ok(r!.items[1]!.features.assigned > 0, 'make_group says the assigned name');
 });
 
-test('a TypeScript instance lists no static members; the class lists them; a Python instance still reaches class methods', async () => {
-  const root = workspace({
+test('a TypeScript instance lists no static members; the class lists them; a Python instance still reaches class methods', async (t) => {
+  const root = fixtureWorkspace(t, {
     'st/point.ts': 'export class Point {\n  static origin(): Point { return new Point(); }\n  move(dx: number): void {}\n}\n',
     'st/point.py': 'class Point:\n    @classmethod\n    def origin(cls):\n        return cls()\n\n    def move(self, dx):\n        pass\n',
   });
-  try {
-    const index = await indexOf(root);
-    const instance = await membersAt(index, join(root, 'st/app.ts'), 'import { Point } from "./point";\n\nconst p = new Point();\np.');
-    assert.deepEqual(labels(instance), ['move']);
-    const cls = await membersAt(index, join(root, 'st/app.ts'), 'import { Point } from "./point";\n\nPoint.');
-    assert.ok(labels(cls).includes('origin'), labels(cls).join(' '));
-    const py = await membersAt(index, join(root, 'st/app.py'), 'from .point import Point\n\np = Point()\np.');
-    assert.deepEqual(labels(py).sort(), ['move', 'origin']);
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+  const index = await indexOf(root);
+  const instance = await membersAt(index, join(root, 'st/app.ts'), 'import { Point } from "./point";\n\nconst p = new Point();\np.');
+  assert.deepEqual(labels(instance), ['move']);
+  const cls = await membersAt(index, join(root, 'st/app.ts'), 'import { Point } from "./point";\n\nPoint.');
+  assert.ok(labels(cls).includes('origin'), labels(cls).join(' '));
+  const py = await membersAt(index, join(root, 'st/app.py'), 'from .point import Point\n\np = Point()\np.');
+  assert.deepEqual(labels(py).sort(), ['move', 'origin']);
 });
