@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fits the member ranking's weights (src/core/index/members.ts, `rankWeights`) from case dumps.
+"""Fits the member ranking's weights (src/core/index/ranking.ts, `rankWeights`) from case dumps.
 
 Each dump is one repository's `eval api --cases <name>.jsonl --case-candidates 60` output: per
 call site, the ranked candidates with their raw features and the hidden member. The model is a

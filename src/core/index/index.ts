@@ -6,5 +6,7 @@ export { buildIndex, indexFile, forgetFile, scanIndexable, isIndexedName, isConf
 export { IgnoreRules } from './ignore';
 export { resolveModule, resolveEcmaModule, resolvePythonModule, joinPath, dirname } from './resolve';
 export { loadTsConfig, parseJsonc } from './tsconfig';
+export * from './receivers';
+export * from './ranking';
 export * from './members';
 export { splitIdentifier, wordsOf } from './words';

@@ -33,3 +33,15 @@ export function dice(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
   for (const w of a) if (b.has(w)) common++;
   return (2 * common) / (a.size + b.size);
 }
+
+/** `s` as a literal inside a regular expression. */
+export function escapeRegex(s: string): string {
+  return s.replace(/[$.*+?^()[\]{}|\\]/g, '\\$&');
+}
+
+/** Start of the line `n` lines above the one holding `from`. */
+export function nthLineBefore(text: string, from: number, n: number): number {
+  let i = from;
+  for (let k = 0; k < n && i > 0; k++) i = text.lastIndexOf('\n', i - 1);
+  return i + 1;
+}

@@ -2,7 +2,7 @@
  * Worker protocol methods of the project API index (worker/apiService.ts): open / update /
  * remove / save / status, member completion, search. Plain structured-cloneable data.
  */
-import type { ResolvedBy } from '../index/members';
+import type { ResolvedBy } from '../index/receivers';
 
 export interface ApiOpenParams {
   /** Workspace folder URI. `file:` folders are read by the worker itself; others through `api.update` texts. */

@@ -10,7 +10,7 @@ import type { CallExpressionInfo } from '../../syntax/types';
 import type { SyntaxLanguage } from '../../syntax/languages';
 import type { ProjectIndex } from '../../index/projectIndex';
 import type { SymbolRef } from '../../index/types';
-import { candidatesOf, parseReceiver, resolveReceiver, type LiveDocument } from '../../index/members';
+import { candidatesOf, parseReceiver, resolveReceiver, type LiveDocument } from '../../index/receivers';
 import { arityMismatch } from './arity';
 
 export type GroundedBy = 'receiver' | 'binding' | 'qualified' | 'name';

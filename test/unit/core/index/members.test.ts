@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { indexOf, labels, membersAt, pyRoot, tsRoot } from './helpers';
-import { parseReceiver } from '../../../../src/core/index/members';
+import { parseReceiver } from '../../../../src/core/index/receivers';
 
 test('parseReceiver: chains, calls, typed prefix', () => {
   const r = parseReceiver('x = self.repo.fi', 16)!;

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { fixtureWorkspace, indexOf, labels, membersAt } from './helpers';
 import { withoutTypeArguments } from '../../../../src/core/index/extract';
-import { rankWeights } from '../../../../src/core/index/members';
+import { rankWeights } from '../../../../src/core/index/ranking';
 
 const mixinFiles = {
   'yamlish/__init__.py': '',

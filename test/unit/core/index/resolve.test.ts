@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { indexOf, labels, membersAt, pyRoot, tsRoot } from './helpers';
 import { IgnoreRules, parseJsonc, joinPath } from '../../../../src/core/index';
-import { parseReceiver } from '../../../../src/core/index/members';
+import { parseReceiver } from '../../../../src/core/index/receivers';
 
 const ts = (p: string) => join(tsRoot, p);
 const py = (p: string) => join(pyRoot, p);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { indexOf, labels, membersAt } from './helpers';
 import { fixturesDir } from '../../helpers/paths';
 import { returnedClass } from '../../../../src/core/index/extract';
-import { elementType } from '../../../../src/core/index/members';
+import { elementType } from '../../../../src/core/index/receivers';
 
 const pyRoot = join(fixturesDir, 'api/typing/py');
 const tsRoot = join(fixturesDir, 'api/typing/ts');

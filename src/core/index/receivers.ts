@@ -1,0 +1,437 @@
+/**
+ * The receiver at `recv.` / `Module.`, resolved to a module or a class, and that target's members
+ * (ranked in ranking.ts; the whole completion in members.ts). Receiver resolution, in order:
+ * `this` / `self` / `cls` → the enclosing class; a call `C(…)` / `new C(…)` → an instance of C
+ * (a function → its return type); a local assignment `x = C(…)`, `x = new C()`, an annotation `x: T` or a typed parameter → T; an import
+ * binding → the module (namespace, `import a.b as c`, `from pkg import mod`) or the class; the
+ * file's own class; a chain (`self.repo.`, `mod.Class.`) member by member; else the class whose
+ * name is most like the receiver's.
+ */
+import type { Declaration } from '../syntax/types';
+import type { Binding, ProjectIndex } from './projectIndex';
+import type { ApiTarget, SymbolRef } from './types';
+import { escapeRegex, splitIdentifier, wordsOf } from './words';
+import { enclosingClassByText } from './extract';
+
+export interface ReceiverChainPart {
+  name: string;
+  /** Called: `name(…)`. */
+  call: boolean;
+  /** `new name(…)`. */
+  construct?: boolean;
+}
+
+export interface ParsedReceiver {
+  /** The receiver as written, without the trailing dot (`self.repo`, `Config`). */
+  text: string;
+  chain: ReceiverChainPart[];
+  /** What is typed after the dot. */
+  prefix: string;
+  /** Offset of the typed prefix (where a completion replaces from). */
+  prefixStart: number;
+}
+
+/** The `recv.pre` before `offset`, or undefined when the cursor is not after a member access. */
+export function parseReceiver(text: string, offset: number): ParsedReceiver | undefined {
+  let i = offset;
+  while (i > 0 && /[\w$]/.test(text[i - 1]!)) i--;
+  const prefix = text.slice(i, offset);
+  const prefixStart = i;
+  let j = i;
+  while (j > 0 && /[ \t]/.test(text[j - 1]!)) j--;
+  if (text[j - 1] !== '.' || text[j - 2] === '.') return undefined;
+  j--;
+  const chain: ReceiverChainPart[] = [];
+  let end = j;
+  // Where the whitespace before the dot just passed may start: a chain broken over lines
+  // (`client\n  .getQueryCache()\n  .`) puts a line break and indentation before each dot.
+  let spaceFrom = j - 40;
+  for (;;) {
+    while (j > 0 && /\s/.test(text[j - 1]!) && j > spaceFrom) j--;
+    let call = false;
+    if (text[j - 1] === ')') {
+      // A call: skip the balanced argument list.
+      let depth = 0;
+      let k = j - 1;
+      for (; k >= 0; k--) {
+        if (text[k] === ')') depth++;
+        else if (text[k] === '(') {
+          depth--;
+          if (depth === 0) break;
+        }
+        if (j - k > 2000) return undefined;
+      }
+      if (k < 0) return undefined;
+      j = k;
+      call = true;
+    }
+    let s = j;
+    while (s > 0 && /[\w$]/.test(text[s - 1]!)) s--;
+    const name = text.slice(s, j);
+    if (!name || /^\d/.test(name)) {
+      if (chain.length || name || !call) return chain.length ? finish() : undefined;
+      // A parenthesized expression (`(a + b).`, a chain broken over lines): a receiver of unknown type.
+      chain.unshift({ name: '', call: true });
+      return finish();
+    }
+    const part: ReceiverChainPart = { name, call };
+    const before = text.slice(Math.max(0, s - 8), s);
+    if (call && /\bnew\s+$/.test(before)) part.construct = true;
+    chain.unshift(part);
+    j = s;
+    if (text[j - 1] === '.' && text[j - 2] !== '.') {
+      j--;
+      spaceFrom = j - 200;
+      continue;
+    }
+    return finish();
+  }
+  function finish(): ParsedReceiver {
+    return { text: text.slice(j, end).replace(/\s+/g, ''), chain, prefix, prefixStart };
+  }
+}
+
+export type ResolvedBy = 'self' | 'constructor' | 'assignment' | 'annotation' | 'parameter' | 'isinstance' | 'loop' | 'import' | 'local' | 'chain' | 'usage' | 'similarity' | 'none';
+
+export interface ReceiverResolution {
+  target: ApiTarget;
+  by: ResolvedBy;
+}
+
+export interface LiveDocument {
+  uri: string;
+  /** The text the cursor is in (for the evaluation: cut at the cursor). */
+  text: string;
+  offset: number;
+  /** Declarations of the live text (the syntax service's), for enclosing classes and parameters. */
+  declarations: readonly Declaration[];
+}
+
+export function innermost(decls: readonly Declaration[], offset: number, kinds: ReadonlySet<string>): Declaration | undefined {
+  let best: Declaration | undefined;
+  for (const d of decls) if (kinds.has(d.kind) && d.range.start <= offset && offset <= d.range.end && (!best || d.range.start >= best.range.start)) best = d;
+  return best;
+}
+
+const classKind = new Set(['class']);
+export const functionKinds = new Set(['function', 'method']);
+
+
+/** The target of a call of a binding: a class → an instance; a function → its return type; an alias → what it names. */
+function callResult(index: ProjectIndex, binding: Binding | undefined, construct: boolean, depth = 0): ApiTarget {
+  if (!binding || binding.kind !== 'symbol') return { kind: 'unknown' };
+  const s = binding.ref.symbol;
+  if (s.kind === 'class' || s.kind === 'interface') return { kind: 'class', uri: binding.ref.uri, name: s.name, instance: true };
+  if (s.alias && !construct && depth < 4) {
+    // `const stringType = ZodString.create`: the call is one of `ZodString.create`.
+    const [head, ...rest] = s.alias.split('.');
+    const headBinding = index.bindingIn(binding.ref.uri, head!);
+    if (!rest.length) return headBinding === binding ? { kind: 'unknown' } : callResult(index, headBinding, false, depth + 1);
+    let target = index.targetOf(headBinding);
+    for (const [i, part] of rest.entries()) if (target.kind !== 'unknown') target = memberOf(index, target, part, i === rest.length - 1, depth + 1);
+    return target;
+  }
+  const returned = s.returnType ?? s.returns;
+  if (!construct && returned) return index.resolveType(binding.ref.uri, returned);
+  return { kind: 'unknown' };
+}
+
+/**
+ * What a name bound to a symbol is as a value: a constant's written type (`const $ZodAny:
+ * $constructor<$ZodAny> = …`, also merged into the interface of its name), else the class (static access).
+ */
+function valueTarget(index: ProjectIndex, binding: Binding | undefined): ApiTarget {
+  if (binding?.kind === 'symbol') {
+    const s = binding.ref.symbol;
+    if (s.valueType) {
+      const t = index.resolveType(binding.ref.uri, s.valueType);
+      if (t.kind !== 'unknown') return t;
+    }
+  }
+  return index.targetOf(binding);
+}
+
+/** A member of a target as a binding (for walking a chain). */
+function memberOf(index: ProjectIndex, target: ApiTarget, name: string, call: boolean, depth = 0): ApiTarget {
+  if (target.kind === 'module') {
+    const b = index.exportsOf(target.uri).get(name);
+    return call ? callResult(index, b, false, depth) : valueTarget(index, b);
+  }
+  if (target.kind === 'class') {
+    if (call) {
+      const m = index.membersOf(target.uri, target.name).find((x) => x.symbol.name === name);
+      const returned = m?.symbol.returnType ?? m?.symbol.returns;
+      // A fluent method declared to return `this` (`min(n): this`) keeps the receiver's class, also when a base declares it.
+      if (returned?.trim() === 'this') return { ...target, instance: true };
+      return m && returned ? index.resolveType(m.uri, returned) : { kind: 'unknown' };
+    }
+    return index.attributeType(target.uri, target.name, name);
+  }
+  return { kind: 'unknown' };
+}
+
+export function resolveReceiver(index: ProjectIndex, doc: LiveDocument, receiver: ParsedReceiver): ReceiverResolution {
+  const [head, ...rest] = receiver.chain;
+  if (!head) return { target: { kind: 'unknown' }, by: 'none' };
+  let resolved = resolveHead(index, doc, head, receiver.chain.length === 1 ? receiver.prefixStart : doc.offset, 0);
+  for (const [i, part] of rest.entries()) {
+    if (resolved.target.kind === 'unknown') break;
+    resolved = { target: memberOf(index, resolved.target, part.name, part.call), by: 'chain' };
+    if (resolved.target.kind === 'unknown' && i === rest.length - 1) break;
+  }
+  if (resolved.target.kind !== 'unknown') return resolved;
+  // An untyped chain (`self._backend.`, `ctx.req.`): the last name, by where else it is used.
+  const last = receiver.chain[receiver.chain.length - 1]!;
+  if (rest.length && !last.call) return byUsage(index, doc.uri, last.name) ?? { target: { kind: 'unknown' }, by: 'none' };
+  return resolved.by === 'similarity' || rest.length ? { target: resolved.target, by: rest.length ? 'none' : resolved.by } : resolved;
+}
+
+/**
+ * Usage co-occurrence: the class that defines most of the members called on receivers of the
+ * same name elsewhere in the project (`backend.`, `self._backend.` → the class with
+ * `openssl_assert`, `_bn_to_int`, …).
+ */
+function byUsage(index: ProjectIndex, uri: string, name: string): ReceiverResolution | undefined {
+  const words = wordsOf(name).join(' ');
+  if (!words || words === 'self' || words === 'this') return undefined;
+  const found = index.classByUsage(words, uri);
+  return found ? { target: found.target, by: 'usage' } : undefined;
+}
+
+function resolveHead(index: ProjectIndex, doc: LiveDocument, head: ReceiverChainPart, offset: number, depth: number): ReceiverResolution {
+  const name = head.name;
+  if (!name) return { target: { kind: 'unknown' }, by: 'none' };
+  if (name === 'this' || name === 'self' || name === 'cls' || name === 'super') {
+    const cls = innermost(doc.declarations, offset, classKind) ?? enclosingClassByText(doc.text, offset);
+    if (!cls) return { target: { kind: 'unknown' }, by: 'none' };
+    if (name === 'super') {
+      const base = index.file(doc.uri)?.bases?.[cls.name]?.[0];
+      return { target: index.resolveType(doc.uri, base), by: 'self' };
+    }
+    return { target: { kind: 'class', uri: doc.uri, name: cls.name, instance: name !== 'cls' }, by: 'self' };
+  }
+  if (head.call) {
+    const t = callResult(index, index.bindingIn(doc.uri, name), !!head.construct);
+    if (t.kind !== 'unknown') return { target: t, by: 'constructor' };
+    const byName = head.construct || /^[A-Z]/.test(name) ? index.classNamed(name, doc.uri) : { kind: 'unknown' as const };
+    return { target: byName, by: byName.kind === 'unknown' ? 'none' : 'constructor' };
+  }
+  // The nearest assignment or annotation before the cursor, inside the enclosing function if any.
+  const fn = innermost(doc.declarations, offset, functionKinds);
+  const from = fn ? fn.range.start : 0;
+  const before = doc.text.slice(from, offset);
+  const assign = new RegExp(`(?:^|[^\\w$.])${escapeRegex(name)}\\s*(?::\\s*([^=\\n;,)]+?))?\\s*=(?![=>])\\s*(?:await\\s+)?(new\\s+)?([A-Za-z_$][\\w$.]*)?\\s*(\\(|<)?`, 'g');
+  // A `const x = …` / `x: T` of a block closed before the cursor (another function's local, a class's field) declares another x.
+  const inScope = /\.py[iw]?$/.test(doc.uri) ? () => true : blockScope(before);
+  let last: RegExpExecArray | undefined;
+  for (let m = assign.exec(before); m; m = assign.exec(before)) {
+    const at = m.index + m[0].indexOf(name, /^[^\w$.]/.test(m[0]) ? 1 : 0);
+    if (!/\b(?:const|let|var)\s+$/.test(before.slice(Math.max(0, at - 8), at)) || inScope(at)) last = m;
+  }
+  // `isinstance(name, Foo)` after the last assignment narrows to Foo (Python).
+  const narrowed = [...before.matchAll(new RegExp(`\\bisinstance\\(\\s*${escapeRegex(name)}\\s*,\\s*\\(?\\s*([A-Za-z_][\\w.]*)`, 'g'))].pop();
+  if (narrowed && (!last || narrowed.index! > last.index)) {
+    const t = index.resolveType(doc.uri, narrowed[1]);
+    if (t.kind !== 'unknown') return { target: t, by: 'isinstance' };
+  }
+  // `for name in items` / `for (const name of items)` over a container whose element type is written.
+  const loop = [...before.matchAll(new RegExp(`\\bfor\\s*(?:\\(\\s*(?:const|let|var)\\s+)?${escapeRegex(name)}\\s+(?:in|of)\\s+((?:self\\.|this\\.)?[A-Za-z_$][\\w$]*)\\s*[:)]`, 'g'))].pop();
+  if (loop && (!last || loop.index! > last.index)) {
+    const element = elementType(containerType(index, doc, fn, before, loop[1]!));
+    const t = element ? index.resolveType(doc.uri, element) : { kind: 'unknown' as const };
+    if (t.kind !== 'unknown') return { target: t, by: 'loop' };
+  }
+  // `items.map((name) => …` / `this.#observers.forEach((name, i) => {` over a container whose element type is written, the call still open.
+  const callback = [...before.matchAll(new RegExp(`((?:this\\.|self\\.)?#?[A-Za-z_$][\\w$]*)\\.(?:map|flatMap|forEach|filter|find|findLast|findIndex|some|every)\\(\\s*(?:async\\s+)?(?:\\(\\s*)?${escapeRegex(name)}\\s*(?:[,)]|=>)`, 'g'))].pop();
+  if (callback && (!last || callback.index! > last.index) && stillOpen(before, callback.index! + callback[0].indexOf('('))) {
+    const element = elementType(containerType(index, doc, fn, before, callback[1]!));
+    const t = element ? index.resolveType(doc.uri, element) : { kind: 'unknown' as const };
+    if (t.kind !== 'unknown') return { target: t, by: 'loop' };
+  }
+  if (last) {
+    if (last[1]) {
+      const t = index.resolveType(doc.uri, last[1]);
+      if (t.kind !== 'unknown') return { target: t, by: 'annotation' };
+    }
+    if (last[3] && depth < 3) {
+      const parts = last[3].split('.');
+      let chain: ReceiverChainPart[] = parts.map((p, i) => ({ name: p, call: i === parts.length - 1 && !!last![4], ...(i === parts.length - 1 && last![2] ? { construct: true } : {}) }));
+      // The whole right-hand side when it is a chain of calls: `Store().new_cart()`, `new Store().newCart()`.
+      // Where the name starts (the pattern may have run on over the whitespace after it).
+      const rhsStart = last.index + last[0].lastIndexOf(last[3]);
+      // Lines that go on with a dot continue it: `const q = client\n  .getQueryCache()\n  .find(…)`.
+      const rhs = /^[^\n;]*(?:\n[ \t]*\.[^\n;]*)*/.exec(before.slice(rhsStart))![0].trimEnd();
+      const parsed = rhs.length < 300 && /[)\w$]$/.test(rhs) ? parseReceiver(`${rhs}.`, rhs.length + 1) : undefined;
+      if (parsed && parsed.chain.length > chain.length && parsed.text === rhs.replace(/\s+/g, '')) {
+        chain = parsed.chain;
+        if (last[2]) chain[0] = { ...chain[0]!, construct: true };
+      }
+      let r = resolveHead(index, doc, chain[0]!, from + last.index, depth + 1);
+      for (const part of chain.slice(1)) r = r.target.kind === 'unknown' ? r : { target: memberOf(index, r.target, part.name, part.call), by: 'assignment' };
+      if (r.target.kind !== 'unknown') return { target: r.target, by: chain.length === 1 && chain[0]!.call ? 'constructor' : 'assignment' };
+    }
+  }
+  // A declaration with a type: `name: T` (TypeScript `let x: T;`, Python `x: T`).
+  const declared = new RegExp(`(?:^|[^\\w$.])(?:let|const|var)?\\s*${escapeRegex(name)}\\s*:\\s*([A-Za-z_$][\\w$.]*(?:\\[[^\\]]*\\]|<[^>]*>)?)`, 'g');
+  let typed: RegExpExecArray | undefined;
+  for (let m = declared.exec(before); m; m = declared.exec(before)) if (inScope(m.index + (/^[^\w$.]/.test(m[0]) ? 1 : 0))) typed = m;
+  if (fn?.signature) {
+    const p = fn.signature.parameters.find((x) => x.name === name);
+    if (p?.type) {
+      const t = index.resolveType(doc.uri, p.type);
+      if (t.kind !== 'unknown') return { target: t, by: 'parameter' };
+    }
+    // A default value `cart=Cart()` / `cart = new Cart()`.
+    const def = p?.default ? /^(?:new\s+)?([A-Za-z_$][\w$.]*)\s*\(/.exec(p.default.trim()) : null;
+    if (def && /^[A-Z]/.test(def[1]!.split('.').pop()!)) {
+      const t = index.resolveType(doc.uri, def[1]);
+      if (t.kind !== 'unknown') return { target: t, by: 'parameter' };
+    }
+  }
+  if (typed) {
+    const t = index.resolveType(doc.uri, typed[1]);
+    if (t.kind !== 'unknown') return { target: t, by: 'annotation' };
+  }
+  const binding = index.bindingIn(doc.uri, name);
+  if (binding) {
+    const t = valueTarget(index, binding);
+    if (t.kind !== 'unknown') return { target: t, by: binding.kind === 'symbol' && binding.ref.uri === doc.uri ? 'local' : 'import' };
+  }
+  // A class declared anywhere with exactly this name (`Config.` with Config from a star import).
+  if (/^[A-Z]/.test(name)) {
+    const t = index.classNamed(name, doc.uri, false);
+    if (t.kind !== 'unknown') return { target: t, by: 'similarity' };
+  }
+  return byUsage(index, doc.uri, name) ?? { target: similarClass(index, name, doc.uri), by: 'similarity' };
+}
+
+/**
+ * Whether a declaration at an offset of `text` is still in scope at its end: no brace block
+ * around it closes before the end (TypeScript / JavaScript; strings and comments are not told apart).
+ */
+export function blockScope(text: string): (at: number) => boolean {
+  // visible[p]: the brace balance of text[p..q) stays ≥ 0 for every q up to the end.
+  const visible = new Uint8Array(text.length + 1);
+  let balance = 0;
+  let highest = 0;
+  visible[text.length] = 1;
+  for (let p = text.length - 1; p >= 0; p--) {
+    const c = text.charCodeAt(p);
+    if (c === 123) balance++; // {
+    else if (c === 125) balance--; // }
+    if (balance > highest) highest = balance;
+    visible[p] = balance >= highest ? 1 : 0;
+  }
+  return (at) => visible[Math.max(0, Math.min(at, text.length))] === 1;
+}
+
+/** Whether the parenthesis at `open` is not closed before the end of `text`. */
+function stillOpen(text: string, open: number): boolean {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 40) depth++;
+    else if (c === 41 && --depth === 0) return false;
+  }
+  return true;
+}
+
+/** The type written for a container: a parameter's annotation, a `name: T` declaration, a class field (`self.items`). */
+function containerType(index: ProjectIndex, doc: LiveDocument, fn: Declaration | undefined, before: string, container: string): string | undefined {
+  const attr = /^(?:self|this)\.(.+)$/.exec(container);
+  if (attr) {
+    const cls = innermost(doc.declarations, doc.offset, classKind) ?? enclosingClassByText(doc.text, doc.offset);
+    if (!cls) return undefined;
+    const written = index.file(doc.uri)?.attrTypes?.[`${cls.name}.${attr[1]}`];
+    if (written) return written;
+    const member = index.membersOf(doc.uri, cls.name).find((m) => m.symbol.name === attr[1]);
+    if (member) return /^[^:=(]*?\??\s*:\s*([^=;]+)/.exec(member.symbol.signature ?? '')?.[1]?.trim();
+    // A field the index does not list (`#observers: Array<QueryObserver>`, an ES private name): its line as written.
+    return new RegExp(`\\n[ \\t]*(?:(?:private|protected|public|readonly|static|declare)\\s+)*${escapeRegex(attr[1]!)}\\s*[?!]?\\s*:\\s*([^=;\\n]+)`).exec(doc.text)?.[1]?.trim();
+  }
+  const p = fn?.signature?.parameters.find((x) => x.name === container);
+  if (p?.type) return p.type;
+  const declared = [...before.matchAll(new RegExp(`(?:^|[^\\w$.])(?:let|const|var)?\\s*${escapeRegex(container)}\\s*:\\s*([A-Za-z_$][\\w$.]*(?:\\[[^\\]\\n]*\\]|<[^>\\n]*>)?(?:\\[\\])?)`, 'g'))].pop();
+  return declared?.[1]?.trim();
+}
+
+/** The element type of a written container type: `List[Foo]`, `Sequence[Foo]`, `Foo[]`, `Array<Foo>`, `Iterable<Foo>`. */
+export function elementType(type: string | undefined): string | undefined {
+  if (!type) return undefined;
+  const t = type.trim().replace(/^['"]|['"]$/g, '');
+  const array = /^([A-Za-z_$][\w$.]*)\s*\[\s*\]$/.exec(t);
+  if (array) return array[1];
+  const generic = /^(?:typing\.)?(?:List|list|Sequence|Iterable|Iterator|Set|set|FrozenSet|frozenset|Collection|Tuple|tuple|Array|ReadonlyArray|AsyncIterable|Generator)\s*[[<]\s*([A-Za-z_$][\w$.]*)\s*(?:,\s*\.\.\.\s*)?[\]>,]/.exec(t);
+  return generic?.[1];
+}
+
+/** The class whose name is most like a variable's (`user_repo` → `UserRepository`); unknown below a threshold. */
+export function similarClass(index: ProjectIndex, variable: string, nearUri: string): ApiTarget {
+  const words = splitIdentifier(variable).filter((w) => w.length > 1);
+  if (!words.length) return { kind: 'unknown' };
+  let best: string | undefined;
+  let bestScore = 0;
+  for (const cls of index.classNames()) {
+    const cw = splitIdentifier(cls);
+    let hit = 0;
+    for (const w of words) if (cw.some((c) => c === w || (w.length >= 3 && (c.startsWith(w) || w.startsWith(c)) && c.length >= 3))) hit++;
+    const score = (2 * hit) / (words.length + cw.length);
+    if (score > bestScore || (score === bestScore && best && cls.length < best.length)) {
+      best = cls;
+      bestScore = score;
+    }
+  }
+  return best && bestScore >= 0.5 ? index.classNamed(best, nearUri, true) : { kind: 'unknown' };
+}
+
+export interface MemberCandidate {
+  /** What is inserted: the member's name (or the exported alias). */
+  label: string;
+  ref: SymbolRef;
+  inherited: boolean;
+  /** A submodule (`from pkg import mod` targets, Python package members). */
+  module?: string;
+  /** A member of the resolved receiver (rather than of the whole-project fallback). */
+  resolved?: boolean;
+}
+
+export const dunder = /^__\w+__$/;
+
+/** The members of a target, unranked. */
+export function candidatesOf(index: ProjectIndex, target: ApiTarget): MemberCandidate[] {
+  if (target.kind === 'module') {
+    const out: MemberCandidate[] = [];
+    const record = index.file(target.uri);
+    const python = record?.language === 'python';
+    // Names a module imports and re-exports rank below its own (a package's __init__ / index file re-exports on purpose).
+    const facade = /\/(__init__\.pyi?|index\.[cm]?[jt]sx?)$/.test(target.uri);
+    for (const [label, b] of index.exportsOf(target.uri)) {
+      if (label === 'default' || (python && /^__\w+__$/.test(label))) continue;
+      if (b.kind === 'symbol') out.push({ label, ref: b.ref, inherited: !facade && b.ref.uri !== target.uri });
+      else out.push({ label, ref: { uri: b.uri, symbol: { name: label, kind: 'module', container: '', exported: true, line: 0, character: 0 } }, inherited: !facade, module: b.uri });
+    }
+    return out;
+  }
+  if (target.kind === 'class') {
+    // A TypeScript/JavaScript instance has no static members (a Python instance reaches class and static methods).
+    const ecmaInstance = target.instance && index.file(target.uri)?.language !== 'python';
+    return index
+      .membersOf(target.uri, target.name)
+      .filter((m) => m.symbol.name !== 'constructor' && !(dunder.test(m.symbol.name) && m.symbol.name !== '__call__') && !(ecmaInstance && m.symbol.static))
+      .map((m) => ({ label: m.symbol.name, ref: { uri: m.uri, symbol: m.symbol }, inherited: m.inherited }));
+  }
+  return [];
+}
+
+/** Every member-like symbol of the project (the fallback when the receiver is unknown). */
+export function allMemberCandidates(index: ProjectIndex): MemberCandidate[] {
+  const out: MemberCandidate[] = [];
+  const seen = new Set<string>();
+  for (const ref of index.allSymbols()) {
+    const s = ref.symbol;
+    if (s.kind === 'class' || s.kind === 'interface' || s.kind === 'type' || dunder.test(s.name) || s.name === 'constructor' || seen.has(s.name)) continue;
+    seen.add(s.name);
+    out.push({ label: s.name, ref, inherited: false });
+  }
+  return out;
+}
