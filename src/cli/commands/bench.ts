@@ -19,16 +19,17 @@ import { statementBenchmark } from '../../tools/bench/statement';
 import { remoteBenchmark } from '../../tools/bench/remote';
 import { metricsBenchmark } from '../../tools/bench/metrics';
 import { tokensBenchmark } from '../../tools/bench/tokens';
+import { indexBenchmark } from '../../tools/bench/apiIndex';
 import type { Benchmark } from '../../tools/bench/types';
 
 export type { BenchContext, BenchGoal, BenchResult, BenchRow, Benchmark } from '../../tools/bench/types';
 
 /** The benchmark table: one entry per benchmark. */
-export const benchmarks: Benchmark[] = [tokensBenchmark, engineBenchmark, entropyBenchmark, fimBenchmark, completionBenchmark, syntaxBenchmark, robustnessBenchmark, stormBenchmark, metricsBenchmark, remoteBenchmark, statementBenchmark];
+export const benchmarks: Benchmark[] = [tokensBenchmark, engineBenchmark, entropyBenchmark, fimBenchmark, completionBenchmark, syntaxBenchmark, robustnessBenchmark, stormBenchmark, metricsBenchmark, remoteBenchmark, statementBenchmark, indexBenchmark];
 
 export const benchCommand: CliCommand = {
   name: 'bench',
-  summary: 'Run a benchmark: tokens, engine, entropy, fim, completion, syntax, robustness, storm, metrics, remote, statement.',
+  summary: 'Run a benchmark: tokens, engine, entropy, fim, completion, syntax, robustness, storm, metrics, remote, statement, index.',
   positionals: [{ name: 'benchmark', description: 'Which benchmark to run (default: all of them, one after the other).', required: false }],
   options: {
     mb: { type: 'number', description: 'Corpus size in MB (default 6; metrics: 50).' },
@@ -47,6 +48,8 @@ export const benchCommand: CliCommand = {
     requests: { type: 'number', valueName: 'n', integer: true, min: 0, description: 'storm, robustness: overlapping engine requests of the storm (default 7,500; robustness: 0 = no storm).' },
     'ort-arena': { type: 'boolean', description: "storm: ONNX Runtime's own memory defaults (CPU arena and memory patterns on), for comparison." },
     via: { type: 'string', choices: ['engine', 'worker'], description: "storm: send the requests to the engine in this process (default) or through the inference worker, as the editor does." },
+    repo: { type: 'string', valueName: 'dir', description: 'index: a real folder instead of the generated workspace.' },
+    files: { type: 'number', valueName: 'n', integer: true, min: 1, description: 'index: files of the generated workspace, and the scan cap (default 5,000).' },
     'unsafe-no-sandbox': { type: 'boolean', description: 'fim: run the programs with no sandbox when bubblewrap is unavailable (see `eval --help`).' },
   },
   get details() {
