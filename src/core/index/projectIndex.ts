@@ -37,6 +37,25 @@ function pull<K, V>(map: Map<K, V[]>, key: K, test: (v: V) => boolean): void {
 
 const classKinds = new Set(['class', 'interface']);
 
+/** Calls apart (in a file's usage list) within which one call on a receiver name still follows the one before it on that name. */
+const transitionReach = 8;
+
+/**
+ * A file's call transitions: for each member call on a receiver name, the member called on the
+ * same name just before it (at most `transitionReach` calls back): [earlier member, next member].
+ */
+export function callTransitions(usages: FileRecord['usages']): Array<[earlier: string, next: string]> {
+  const out: Array<[string, string]> = [];
+  const last = new Map<string, [member: string, at: number]>();
+  (usages ?? []).forEach(([member, , receiver], i) => {
+    if (!receiver) return;
+    const before = last.get(receiver);
+    if (before && i - before[1] <= transitionReach) out.push([before[0], member]);
+    last.set(receiver, [member, i]);
+  });
+  return out;
+}
+
 /** A class, an interface, or a type alias of an object type (its record lists members for it): what a receiver can be an instance of. */
 function isClassLike(record: FileRecord, symbol: ApiSymbol): boolean {
   if (symbol.container) return false;
@@ -58,6 +77,8 @@ export class ProjectIndex implements ResolverView {
   private readonly usages = new Map<string, Array<[uri: string, words: ReadonlySet<string>, receiver: ReadonlySet<string>]>>();
   /** Member calls by receiver words (`self._backend.x(` and `backend.x(` → `backend`): [uri, member]. */
   private readonly byReceiver = new Map<string, Array<[uri: string, member: string]>>();
+  /** Call transitions (`callTransitions`) by earlier member: [uri, next member]. */
+  private readonly successors = new Map<string, Array<[uri: string, next: string]>>();
   /** Classes by the last name of each of their bases (`class Loader(Reader, Scanner)` under `Reader` and `Scanner`), computed on use. */
   private subclassesByBase: Map<string, Array<{ uri: string; name: string; bases: string[] }>> | undefined;
   /** Folders above top-level Python packages (derived from the files, computed on use). */
@@ -82,6 +103,7 @@ export class ProjectIndex implements ResolverView {
       push(this.usages, member, [record.uri, wordSet(words), wordSet(receiver)] as [string, ReadonlySet<string>, ReadonlySet<string>]);
       if (receiver) push(this.byReceiver, receiver, [record.uri, member] as [string, string]);
     }
+    for (const [earlier, next] of callTransitions(record.usages)) push(this.successors, earlier, [record.uri, next] as [string, string]);
     this.symbolCount += record.symbols.length;
     this.totalUsages += record.usages?.length ?? 0;
     if (record.language === 'python') this.pyRoots = undefined;
@@ -101,6 +123,7 @@ export class ProjectIndex implements ResolverView {
       pull(this.usages, member, (u) => u[0] === uri);
       if (receiver) pull(this.byReceiver, receiver, (u) => u[0] === uri);
     }
+    for (const [earlier] of callTransitions(old.usages)) pull(this.successors, earlier, (u) => u[0] === uri);
     this.symbolCount -= old.symbols.length;
     this.totalUsages -= old.usages?.length ?? 0;
     if (old.language === 'python') this.pyRoots = undefined;
@@ -536,6 +559,19 @@ export class ProjectIndex implements ResolverView {
     for (const [uri, member] of this.byReceiver.get(receiverWords) ?? []) if (uri !== exceptUri) out.set(member, (out.get(member) ?? 0) + this.proximity(uri, near));
     const live = exceptUri !== undefined && this.overlay?.uri === exceptUri ? this.overlay : undefined;
     for (const [member, , receiver] of live?.usages ?? []) if (receiver === receiverWords) out.set(member, (out.get(member) ?? 0) + this.proximity(near, near));
+    return out;
+  }
+
+  /**
+   * What is called on a receiver name right after `member` was called on it (`callTransitions`),
+   * with counts, in the other files than `exceptUri`; the live record's own transitions (the text
+   * before the cursor) count, the indexed record of `exceptUri` does not.
+   */
+  callsAfter(member: string, exceptUri?: string): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [uri, next] of this.successors.get(member) ?? []) if (uri !== exceptUri) out.set(next, (out.get(next) ?? 0) + 1);
+    const live = exceptUri !== undefined && this.overlay?.uri === exceptUri ? this.overlay : undefined;
+    if (live) for (const [earlier, next] of callTransitions(live.usages)) if (earlier === member) out.set(next, (out.get(next) ?? 0) + 1);
     return out;
   }
 
