@@ -14,9 +14,10 @@
 import type { ProjectIndex } from '../index/projectIndex';
 import type { ApiSymbol, SymbolRef } from '../index/types';
 import { porterStem } from './stem';
-import { codeTerms, isPredicateName, leadVerbTerms, predicateTerm, queryTerms, rawWords, segmentWord, stopWords, terms } from './terms';
+import { codeTerms, describesThing, isPredicateName, leadVerbTerms, predicateTerm, queryTerms, rawWords, segmentWord, stopWords, terms } from './terms';
 import { Thesaurus, type ThesaurusExclusion } from './thesaurus';
 import { apiFamilyOfText, type ApiFamily } from './family';
+import { rerankScore, searchFeatures, searchRanking, type SearchFeature } from './ranking';
 
 export { terms } from './terms';
 export const stem = porterStem;
@@ -92,6 +93,9 @@ interface Entry {
 export interface SearchHit {
   ref: SymbolRef;
   score: number;
+  /** With `explain`: the BM25 score and the re-ranker's features (`searchFeatures`). */
+  bm25?: number;
+  features?: number[];
 }
 
 export interface SearchOptions {
@@ -102,6 +106,10 @@ export interface SearchOptions {
   skipKinds?: ReadonlySet<string>;
   /** Only APIs of this language family (the code that will call them). */
   family?: ApiFamily;
+  /** Attach each hit's BM25 score and re-ranking features (fitting the re-ranker). */
+  explain?: boolean;
+  /** Re-rank BM25's top candidates (`searchRanking`); false: BM25's order. Default true. */
+  rerank?: boolean;
 }
 
 const searchedKinds: ReadonlySet<string> = new Set(['function', 'method', 'class', 'interface', 'type', 'enum', 'constant', 'variable', 'attribute']);
@@ -349,6 +357,7 @@ export class ApiSearch {
     /** Per entry: each query term's evidence from the doc and from the other fields. */
     const parts = new Map<number, Array<[other: number, doc: number]>>();
     const docCover = new Map<number, number>();
+    const idfOf = new Map<string, number>();
     const cover = tuning.docCoverage > 0;
     for (const [t, weight] of q) {
       const list = this.postings.get(t);
@@ -357,6 +366,7 @@ export class ApiSearch {
       if (ex) for (const i of list) if (fieldsOf(i, this.entries[i]!.tf.get(t)!).every((x) => x === 0)) df--;
       if (df <= 0) continue;
       const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+      idfOf.set(t, idf);
       for (const i of list) {
         const e = this.entries[i]!;
         let tf = fieldsOf(i, e.tf.get(t)!);
@@ -388,25 +398,103 @@ export class ApiSearch {
       for (const [other, doc] of row) score += Math.max(other, doc * c) + mix * Math.min(other, doc * c);
       scores.set(i, score);
     }
-    const hits: SearchHit[] = [];
+    const hits: Array<{ i: number; score: number }> = [];
     for (const [i, score] of scores) {
       const e = this.entries[i]!;
       if (options.skipKinds?.has(e.ref.symbol.kind) || (options.family && e.family !== options.family)) continue;
-      hits.push({ ref: e.ref, score: score * kindPrior(e.ref.symbol) });
+      hits.push({ i, score: score * kindPrior(e.ref.symbol) });
     }
-    hits.sort((a, b) => b.score - a.score || (a.ref.symbol.name < b.ref.symbol.name ? -1 : a.ref.symbol.name > b.ref.symbol.name ? 1 : a.ref.uri < b.ref.uri ? -1 : 1));
+    const byScore = (a: { i: number; score: number }, b: { i: number; score: number }) => {
+      const x = this.entries[a.i]!.ref;
+      const y = this.entries[b.i]!.ref;
+      return b.score - a.score || (x.symbol.name < y.symbol.name ? -1 : x.symbol.name > y.symbol.name ? 1 : x.uri < y.uri ? -1 : 1);
+    };
+    hits.sort(byScore);
     // One module's symbol declared in several builds (`a.js` and `a.d.ts`, `m.py` and `m.pyi`, `src/` and `dist/`) is one result: the better scored.
+    const limit = options.limit ?? 20;
+    const rerank = options.rerank !== false && !!searchRanking.weights;
+    const depth = rerank ? Math.max(limit, searchRanking.depth) : limit;
     const seen = new Set<string>();
-    const out: SearchHit[] = [];
+    const top: Array<{ i: number; score: number }> = [];
     for (const h of hits) {
-      const key = apiKeyOf(h.ref);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.push(h);
-      if (out.length >= (options.limit ?? 20)) break;
+      const e = this.entries[h.i]!;
+      if (seen.has(e.api)) continue;
+      seen.add(e.api);
+      top.push(h);
+      if (top.length >= depth) break;
     }
-    return out;
+    const context: FeatureContext = { asked, q, idfOf, fieldsOf, top, leadVerbs: leadVerbTerms(query), thing: describesThing(query) };
+    const features = options.explain || rerank ? top.map((h, k) => this.featuresOf(h, k, context)) : [];
+    const scored = top.map((h, k) => ({ i: h.i, bm25: h.score, score: rerank ? rerankScore(features[k]!) : h.score, features: features[k] }));
+    if (rerank) scored.sort(byScore);
+    return scored.slice(0, limit).map((h) => ({ ref: this.entries[h.i]!.ref, score: h.score, ...(options.explain ? { bm25: h.bm25, features: h.features! } : {}) }));
   }
+
+  /** The re-ranker's features of one BM25 candidate (`searchFeatures`), from what the query and the index say — the excluded doc left out. */
+  private featuresOf(hit: { i: number; score: number }, rank: number, c: FeatureContext): number[] {
+    const e = this.entries[hit.i]!;
+    const s = e.ref.symbol;
+    const askedIdf = c.asked.reduce((a, t) => a + (c.idfOf.get(t) ?? 0), 0) || 1;
+    /** Per field: the asked words it holds, each by its idf (a share of the query's idf). */
+    const perField = new Array<number>(fieldNames.length).fill(0);
+    for (const t of c.asked) {
+      const row = e.tf.get(t);
+      if (!row) continue;
+      const tf = c.fieldsOf(hit.i, row);
+      for (let f = 0; f < fieldNames.length; f++) if (tf[f]) perField[f]! += (c.idfOf.get(t) ?? 0) / askedIdf;
+    }
+    let nameExpanded = 0;
+    for (const t of e.name) if (c.q.has(t)) nameExpanded++;
+    const containerTerms = s.container ? terms(s.container) : [];
+    const top = c.top[0]!.score || 1;
+    let siblings = 0;
+    let containerListed = 0;
+    for (const h of c.top) {
+      if (h.i === hit.i) continue;
+      const o = this.entries[h.i]!.ref;
+      if (s.container && o.symbol.container === s.container && o.uri === e.ref.uri) siblings++;
+      if (s.container && !o.symbol.container && o.symbol.name === s.container && o.uri === e.ref.uri) containerListed = 1;
+    }
+    const nameWords = rawWords(s.name);
+    const nameStems = nameWords.filter((w) => !stopWords.has(w)).map(porterStem);
+    const isClass = s.kind === 'class' || s.kind === 'interface';
+    const f: Record<SearchFeature, number> = {
+      relative: hit.score / top,
+      logRelative: Math.log(Math.max(1e-3, hit.score / top)),
+      bm25Rank: 1 / (1 + rank),
+      namePhrase: nameStems.length >= 2 && ` ${c.asked.join(' ')} `.includes(` ${nameStems.join(' ')} `) ? 1 : 0,
+      thingQuery: isClass && c.thing ? 1 : 0,
+      name: perField[field.name]!,
+      container: perField[field.container]!,
+      signature: perField[field.signature]!,
+      path: perField[field.path]!,
+      classDoc: perField[field.classDoc]!,
+      usage: perField[field.usage]!,
+      body: perField[field.body]!,
+      namePrecision: e.name.size ? nameExpanded / e.name.size : 0,
+      containerPrecision: containerTerms.length ? containerTerms.filter((t) => c.q.has(t)).length / containerTerms.length : 0,
+      method: s.kind === 'method' ? 1 : 0,
+      class: isClass ? 1 : 0,
+      data: s.kind === 'function' || s.kind === 'method' || s.kind === 'class' || s.kind === 'interface' ? 0 : 1,
+      params: Math.min(6, s.params?.length ?? 0) / 6,
+      nameWords: Math.min(6, nameWords.length) / 6,
+      leadVerb: c.leadVerbs.some((v) => e.name.has(v)) ? 1 : 0,
+      firstWord: nameWords[0] !== undefined && c.asked[0] === porterStem(nameWords[0]) ? 1 : 0,
+      siblings: Math.log1p(siblings),
+      containerListed,
+    };
+    return searchFeatures.map((k) => f[k]);
+  }
+}
+
+interface FeatureContext {
+  asked: readonly string[];
+  q: ReadonlyMap<string, number>;
+  idfOf: ReadonlyMap<string, number>;
+  fieldsOf: (i: number, row: number[]) => number[];
+  top: ReadonlyArray<{ i: number; score: number }>;
+  leadVerbs: readonly string[];
+  thing: boolean;
 }
 
 function kindPrior(s: ApiSymbol): number {

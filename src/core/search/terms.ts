@@ -97,6 +97,15 @@ export function leadVerbTerms(query: string): string[] {
   return leadVerbMap.get(first) ?? [];
 }
 
+/** First words of a sentence that describes a thing rather than an action ("A parser for …", "Represents …", "Raised when …"): a class's doc. */
+const thingOpeners: ReadonlySet<string> = new Set('a an the this represents raised base abstract wrapper mixin encapsulates responsible exception error warning interface container custom'.split(' '));
+
+/** Whether a query reads like a class's doc (its first word opens a description of a thing). */
+export function describesThing(query: string): boolean {
+  const first = rawWords(query)[0];
+  return !!first && thingOpeners.has(first);
+}
+
 /** Search terms of the identifiers a text quotes in backticks (`ReadonlyArray`, ``parse_header``). */
 export function codeTerms(text: string): string[] {
   const out: string[] = [];

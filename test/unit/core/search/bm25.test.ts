@@ -53,7 +53,7 @@ test('search finds a function by a paraphrase of its doc, and by its name alone 
   assert.deepEqual(ts.search('zzzz qqqq'), []);
 });
 
-test('field weights: a name that says the query ranks above a doc that says it; weighting the doc over the name turns the order', async () => {
+test('field weights: a name that says the query ranks above a doc that says it; weighting the doc over the name turns BM25\'s order', async () => {
   const index = await repo({
     'codec.py': 'def parse_header(data):\n    return data[:4]\n\n\ndef read(data):\n    """Parse the header of a frame."""\n    return data\n',
   });
@@ -64,7 +64,8 @@ test('field weights: a name that says the query ranks above a doc that says it; 
   try {
     Object.assign(searchTuning.weights, { doc: 20, name: 0.5 });
     searchTuning.nameBoost = 0;
-    assert.deepEqual(names(search.search('parse the header')).slice(0, 2), ['read', 'parse_header']);
+    // BM25's order: the re-ranker's own name features would keep parse_header first.
+    assert.deepEqual(names(search.search('parse the header', { rerank: false })).slice(0, 2), ['read', 'parse_header']);
   } finally {
     Object.assign(searchTuning.weights, saved);
     searchTuning.nameBoost = boost;

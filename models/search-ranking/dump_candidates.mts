@@ -1,0 +1,38 @@
+// Dumps the conversational cases of the development repositories (../member-ranking/dev_repositories.txt)
+// for fit_search_weights.py: per case (query = a doc's first sentence, the target scored without
+// its doc, as `eval api`), BM25's top candidates in BM25's order, their re-ranking features and
+// the target's place among them (BM25's order: what the re-ranker is given).
+//     node --import tsx models/search-ranking/dump_candidates.mts <out-dir> [name…]
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { nodeWorkspaceFs } from '../../src/cli/workspaceFs';
+import { buildIndex } from '../../src/core/index';
+import { ApiSearch } from '../../src/core/search/bm25';
+import { searchFeatures, searchRanking } from '../../src/core/search/ranking';
+import { SyntaxService } from '../../src/core/syntax';
+import { conversationalCases, nonQueryRule } from '../../src/tools/eval/apiEval';
+
+const [out, ...only] = process.argv.slice(2);
+if (!out) throw new Error('usage: dump_candidates.mts <out-dir> [name…]');
+mkdirSync(out, { recursive: true });
+writeFileSync(join(out, 'features.json'), JSON.stringify(searchFeatures));
+const repositories = readFileSync(new URL('../member-ranking/dev_repositories.txt', import.meta.url), 'utf8')
+  .split('\n')
+  .filter((line) => line.trim() && !line.startsWith('#'))
+  .map((line) => line.split(/\s+/) as [string, string]);
+const syntax = new SyntaxService();
+for (const [name, dir] of repositories) {
+  if (only.length && !only.includes(name)) continue;
+  const { index } = await buildIndex(nodeWorkspaceFs, resolve(dir), syntax, {});
+  const search = new ApiSearch(index);
+  const lines: string[] = [];
+  for (const c of conversationalCases(index, search, 500)) {
+    if (nonQueryRule(c.query)) continue;
+    const hits = search.search(c.query, { limit: searchRanking.depth, excludeDocOf: c.ref, explain: true, rerank: false });
+    const api = search.apiOf(c.ref);
+    lines.push(JSON.stringify({ query: c.query, target: hits.findIndex((h) => search.apiOf(h.ref) === api), features: hits.map((h) => h.features!.map((x) => +x.toFixed(4))) }));
+  }
+  writeFileSync(join(out, `${name}.jsonl`), lines.join('\n') + '\n');
+  console.log(name, lines.length, 'cases');
+}
+syntax.dispose();
