@@ -1,6 +1,6 @@
 /**
  * Optional re-ranking of search hits by the model: the likelihood of each hit's name right after
- * the query written as a comment. Combined with the BM25 score (both normalised over the hits);
+ * the query written as a comment. Combined with the search's score (both normalised over the hits);
  * `tokenwise eval api --rerank` measures whether it helps.
  */
 import type { SearchHit } from './bm25';
@@ -17,8 +17,10 @@ export async function rerankHits(hits: SearchHit[], query: string, scorer: Query
   const max = Math.max(...logprobs);
   const exps = logprobs.map((l) => Math.exp(l - max));
   const total = exps.reduce((a, b) => a + b, 0);
-  const top = head[0]!.score || 1;
-  const rescored = head.map((h, i) => ({ ref: h.ref, score: h.score / top + weight * (exps[i]! / total) }));
+  // The search's scores over the head, from 0 (its last) to 1 (its first): re-ranked scores can be negative.
+  const low = head[head.length - 1]!.score;
+  const span = head[0]!.score - low || 1;
+  const rescored = head.map((h, i) => ({ ref: h.ref, score: (h.score - low) / span + weight * (exps[i]! / total) }));
   rescored.sort((a, b) => b.score - a.score);
   return [...rescored, ...hits.slice(topN)];
 }
