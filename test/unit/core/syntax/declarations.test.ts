@@ -105,3 +105,12 @@ test('declaration offsets are UTF-16 after astral characters', async () => {
   assert.equal(f!.start, d.text.indexOf('f('));
   assert.deepEqual(f!.position, { line: 1, character: 9 });
 });
+
+test('TypeScript: a class\'s method signatures (a declaration file\'s `declare class`, overloads) are methods with their signatures; an interface\'s are not listed', async () => {
+  const text = 'export declare class Loader {\n  constructor(inspector: Inspector);\n  load(name: string): Module;\n  private hidden;\n}\nexport interface Shape {\n  area(): number;\n}\n';
+  const decls = await service.declarations(doc(text, 'typescript', 'file:///x/loader.d.ts'));
+  assert.deepEqual(decls.map(brief), ['class Loader @file', 'method Loader.constructor @class', 'method Loader.load @class', 'attribute Loader.hidden @class', 'interface Shape @file']);
+  const load = decls.find((x) => x.name === 'load')!;
+  assert.equal(load.signature?.returnType, 'Module');
+  assert.deepEqual(load.signature?.parameters.map((p) => p.type), ['string']);
+});

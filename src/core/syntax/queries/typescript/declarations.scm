@@ -7,3 +7,4 @@
 (public_field_definition name: (property_identifier) @name) @declaration.attribute
 (function_signature name: (identifier) @name) @declaration.function
 (abstract_method_signature name: (property_identifier) @name) @declaration.function
+(class_body (method_signature name: (property_identifier) @name) @declaration.function)
