@@ -58,6 +58,10 @@ function symbolOf(d: Declaration, text: string): ApiSymbol | undefined {
   if (!symbol.returnType && (d.kind === 'function' || d.kind === 'method')) {
     const returned = returnedClass(text.slice(d.range.start, Math.min(d.range.end, d.range.start + 20000)), symbol.container);
     if (returned) symbol.returns = returned;
+    else if (symbol.container) {
+      const delegate = returnedMemberCall(text.slice(d.range.start, Math.min(d.range.end, d.range.start + 20000)), d.name);
+      if (delegate) symbol.returnsMember = delegate;
+    }
   }
   const doc = docText(d.doc);
   if (doc) symbol.doc = doc.length > extractLimits.docChars ? doc.slice(0, extractLimits.docChars) : doc;
@@ -87,6 +91,16 @@ export function returnedClass(body: string, container: string): string | undefin
     found = cls;
   }
   return found;
+}
+
+/** The method of the same class every `return this.m(…)` / `return self.m(…)` of a body calls (one name, not the method itself). */
+export function returnedMemberCall(body: string, name: string): string | undefined {
+  let found: string | undefined;
+  for (const m of body.matchAll(/\breturn\s+(?:await\s+)?(?:this|self)\.([A-Za-z_$][\w$]*)\s*\(/g)) {
+    if (found && found !== m[1]) return undefined;
+    found = m[1];
+  }
+  return found === name ? undefined : found;
 }
 
 function importRecord(i: ImportInfo): ImportRecord | undefined {
@@ -290,10 +304,11 @@ function parameterType(decls: readonly Declaration[], offset: number, name: stri
 
 function attrTypesOf(decls: readonly Declaration[], text: string): Record<string, string> | undefined {
   const out: Record<string, string> = {};
-  for (const m of text.matchAll(/\b(?:self|this)\.([A-Za-z_$][\w$]*)\s*(?::\s*([A-Za-z_$][\w$.]*)[^=\n]*)?=\s*(?:new\s+)?([A-Za-z_$][\w$.]*)?\s*(\()?/g)) {
+  // The whole annotation (`self.cache: Optional[JWKSetCache] = None`): resolveType unwraps Optional[…].
+  for (const m of text.matchAll(/\b(?:self|this)\.([A-Za-z_$][\w$]*)\s*(?::\s*(['"]?[A-Za-z_$][^=;\n]*?))?\s*=(?!=)\s*(?:new\s+)?([A-Za-z_$][\w$.]*)?\s*(\()?/g)) {
     const cls = classAt(decls, m.index!, text);
     if (!cls) continue;
-    let type: string | undefined = m[2] ?? (m[4] && m[3] && /^[A-Z]/.test(m[3].split('.').pop()!) ? m[3] : undefined);
+    let type: string | undefined = m[2]?.trim() || (m[4] && m[3] && /^[A-Z]/.test(m[3].split('.').pop()!) ? m[3] : undefined);
     // `self.repo = repo` with `repo: Repo` or `repo=Repo()` a parameter of the enclosing function.
     if (!type && !m[4] && m[3] && !m[3].includes('.')) type = parameterType(decls, m.index!, m[3]);
     if (type) out[`${cls}.${m[1]}`] ??= type;
@@ -409,6 +424,11 @@ function mergeOverloads(symbols: ApiSymbol[]): void {
       kept.params = s.params!;
       if (s.returnType) kept.returnType = s.returnType;
     }
+    // A method bound in its class's constructor (`this.catch = this.catch.bind(this)`) is first listed as an attribute: it is the method.
+    if (kept.kind === 'attribute' && s.kind === 'method') kept.kind = 'method';
+    kept.returnType ??= s.returnType;
+    kept.returns ??= s.returns;
+    kept.returnsMember ??= s.returnsMember;
     kept.exported ||= s.exported;
     // `interface $ZodAny` + `const $ZodAny: $constructor<$ZodAny>`: one symbol, whose value is typed.
     if (s.valueType && !kept.valueType) kept.valueType = s.valueType;

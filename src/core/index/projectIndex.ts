@@ -10,7 +10,7 @@ import type { ApiSymbol, ApiTarget, FileRecord, PackageRecord, SymbolRef, TsConf
 
 export const indexFormat = 'tokenwise-api-index';
 /** Bump when FileRecord, TsConfigRecord or what extraction writes into them changes: older files are rebuilt. */
-export const indexVersion = 12;
+export const indexVersion = 13;
 
 /** What a name exported by a module, or bound by an import, stands for. */
 export type Binding = { kind: 'symbol'; ref: SymbolRef } | { kind: 'module'; uri: string };
@@ -390,7 +390,8 @@ export class ProjectIndex implements ResolverView {
       if (!m) break;
       t = m[1]!.split(',')[0]!.trim();
     }
-    t = t.split('|').map((s) => s.trim()).find((s) => s && s !== 'None' && s !== 'null' && s !== 'undefined') ?? '';
+    // A forward reference inside (`Optional["Repo"]`) is quoted too.
+    t = t.split('|').map((s) => s.trim().replace(/^['"]|['"]$/g, '')).find((s) => s && s !== 'None' && s !== 'null' && s !== 'undefined') ?? '';
     // An indexed access type: `AnyRouter['serverSsr']` is the type of that property.
     const indexed = /^([A-Za-z_$][\w$.]*)\s*(?:<[^[\]]*>)?\s*\[\s*['"]([\w$]+)['"]\s*\]$/.exec(t);
     if (indexed) {
@@ -408,11 +409,23 @@ export class ProjectIndex implements ResolverView {
         binding = undefined;
         break;
       }
-      binding = this.exportsOf(binding.uri).get(part);
+      binding = this.moduleMember(binding.uri, part);
     }
     const target = this.targetOf(binding, true);
     if (target.kind !== 'unknown') return target;
     return this.classNamed(parts[parts.length - 1]!, fromUri, true);
+  }
+
+  /**
+   * A name of a module as `mod.name` reaches it: an export, or in a Python package a submodule its
+   * `__init__` does not import (`writers._html_base`: Python binds it once anything imports it).
+   */
+  moduleMember(uri: string, name: string): Binding | undefined {
+    const exported = this.exportsOf(uri).get(name);
+    if (exported || !/\/__init__\.pyi?$/.test(uri)) return exported;
+    const dir = dirname(uri);
+    const sub = [`${dir}/${name}.py`, `${dir}/${name}.pyi`, `${dir}/${name}/__init__.py`, `${dir}/${name}/__init__.pyi`].find((u) => this.files.has(u));
+    return sub ? { kind: 'module', uri: sub } : undefined;
   }
 
   /** A class by name anywhere in the project (the one nearest `nearUri` by shared path when several). */
@@ -509,7 +522,18 @@ export class ProjectIndex implements ResolverView {
     return out;
   }
 
-  /** The type of a class's attribute (`self.repo = Repo()`), inherited ones included. */
+  /**
+   * The declarations generated beside a JavaScript file (`x.js` → `x.d.ts`, `x.mjs` → `x.d.mts`),
+   * when the index has them: the types the JavaScript does not write (a compiled package's own files).
+   */
+  declarationTwin(uri: string): string | undefined {
+    const m = /\.([cm]?)js$/.exec(uri);
+    if (!m) return undefined;
+    const twin = `${uri.slice(0, m.index)}.d.${m[1]}ts`;
+    return this.files.has(twin) ? twin : undefined;
+  }
+
+  /** The type of a class's attribute (`self.repo = Repo()`), inherited ones included; a JavaScript class's from its declaration twin. */
   attributeType(uri: string, className: string, attr: string, depth = 0): ApiTarget {
     const record = this.recordDeclaring(uri, className);
     if (!record || depth > 5) return { kind: 'unknown' };
@@ -522,6 +546,11 @@ export class ProjectIndex implements ResolverView {
     const declared = member && member.kind !== 'method' ? /^[^:=(]*?\??\s*:\s*([^=;]+)/.exec(member.signature ?? '')?.[1] : undefined;
     if (declared) {
       const t = this.resolveType(uri, declared.trim());
+      if (t.kind !== 'unknown') return t;
+    }
+    const twin = this.declarationTwin(uri);
+    if (twin) {
+      const t = this.attributeType(twin, className, attr, depth + 1);
       if (t.kind !== 'unknown') return t;
     }
     for (const base of record.bases?.[className] ?? []) {

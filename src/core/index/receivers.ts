@@ -3,9 +3,11 @@
  * (ranked in ranking.ts; the whole completion in members.ts). Receiver resolution, in order:
  * `this` / `self` / `cls` → the enclosing class; a call `C(…)` / `new C(…)` → an instance of C
  * (a function → its return type); a local assignment `x = C(…)`, `x = new C()`, an annotation `x: T` or a typed parameter → T; an import
- * binding → the module (namespace, `import a.b as c`, `from pkg import mod`) or the class; the
- * file's own class; a chain (`self.repo.`, `mod.Class.`) member by member; else the class whose
- * name is most like the receiver's.
+ * binding → the module (namespace, `import a.b as c`, `from pkg import mod`) or the class; a
+ * module-level assignment above the function; the file's own class; a chain (`self.repo.`,
+ * `mod.Class.`, `a?.b!.`) member by member; a JavaScript class's missing types from its `.d.ts`
+ * twin; else the class whose name is most like the receiver's (or the name an attribute was
+ * assigned from).
  */
 import type { Declaration } from '../syntax/types';
 import type { Binding, ProjectIndex } from './projectIndex';
@@ -41,6 +43,8 @@ export function parseReceiver(text: string, offset: number): ParsedReceiver | un
   while (j > 0 && /[ \t]/.test(text[j - 1]!)) j--;
   if (text[j - 1] !== '.' || text[j - 2] === '.') return undefined;
   j--;
+  // Optional chaining and non-null assertions (`router?.`, `cache!.`) access members as `.` does.
+  if (text[j - 1] === '?' || text[j - 1] === '!') j--;
   const chain: ReceiverChainPart[] = [];
   let end = j;
   // Where the whitespace before the dot just passed may start: a chain broken over lines
@@ -81,13 +85,14 @@ export function parseReceiver(text: string, offset: number): ParsedReceiver | un
     j = s;
     if (text[j - 1] === '.' && text[j - 2] !== '.') {
       j--;
+      if (text[j - 1] === '?' || text[j - 1] === '!') j--;
       spaceFrom = j - 200;
       continue;
     }
     return finish();
   }
   function finish(): ParsedReceiver {
-    return { text: text.slice(j, end).replace(/\s+/g, ''), chain, prefix, prefixStart };
+    return { text: text.slice(j, end).replace(/\s+/g, '').replace(/[?!](?=\.)/g, ''), chain, prefix, prefixStart };
   }
 }
 
@@ -154,15 +159,20 @@ function valueTarget(index: ProjectIndex, binding: Binding | undefined): ApiTarg
 /** A member of a target as a binding (for walking a chain). */
 function memberOf(index: ProjectIndex, target: ApiTarget, name: string, call: boolean, depth = 0): ApiTarget {
   if (target.kind === 'module') {
-    const b = index.exportsOf(target.uri).get(name);
+    const b = index.moduleMember(target.uri, name);
     return call ? callResult(index, b, false, depth) : valueTarget(index, b);
   }
   if (target.kind === 'class') {
     if (call) {
-      const m = index.membersOf(target.uri, target.name).find((x) => x.symbol.name === name);
+      let m = index.membersOf(target.uri, target.name).find((x) => x.symbol.name === name);
+      // A JavaScript method without a written type: its declaration twin's (`x.d.ts` beside `x.js`).
+      const twin = m && !m.symbol.returnType && !m.symbol.returns ? index.declarationTwin(m.uri) : undefined;
+      if (twin && m) m = index.membersOf(twin, m.symbol.container).find((x) => x.symbol.name === name && x.symbol.returnType) ?? m;
       const returned = m?.symbol.returnType ?? m?.symbol.returns;
       // A fluent method declared to return `this` (`min(n): this`) keeps the receiver's class, also when a base declares it.
       if (returned?.trim() === 'this') return { ...target, instance: true };
+      // `min(n) { return this._addCheck(…) }`: what the other method returns on the same receiver.
+      if (!returned && m?.symbol.returnsMember && depth < 4) return memberOf(index, target, m.symbol.returnsMember, true, depth + 1);
       return m && returned ? index.resolveType(m.uri, returned) : { kind: 'unknown' };
     }
     return index.attributeType(target.uri, target.name, name);
@@ -182,8 +192,23 @@ export function resolveReceiver(index: ProjectIndex, doc: LiveDocument, receiver
   if (resolved.target.kind !== 'unknown') return resolved;
   // An untyped chain (`self._backend.`, `ctx.req.`): the last name, by where else it is used.
   const last = receiver.chain[receiver.chain.length - 1]!;
+  if (rest.length === 1 && !last.call && /^(?:self|this)$/.test(head.name)) {
+    const source = attributeSource(doc.text, last.name);
+    if (source) return byUsage(index, doc.uri, source) ?? (source !== last.name ? byUsage(index, doc.uri, last.name) : undefined) ?? { target: similarClass(index, source, doc.uri), by: 'similarity' };
+  }
   if (rest.length && !last.call) return byUsage(index, doc.uri, last.name) ?? { target: { kind: 'unknown' }, by: 'none' };
   return resolved.by === 'similarity' || rest.length ? { target: resolved.target, by: rest.length ? 'none' : resolved.by } : resolved;
+}
+
+/**
+ * The name an attribute is assigned from in the file (`self._p = provider`, `this.repo = repo`): an
+ * untyped parameter's name is the best guess of what the attribute holds. Undefined when it is
+ * assigned anything else.
+ */
+function attributeSource(text: string, attr: string): string | undefined {
+  for (const m of text.matchAll(new RegExp(`\\b(?:self|this)\\.${escapeRegex(attr)}\\s*=(?!=)\\s*([A-Za-z_$][\\w$]*)\\s*(?:[;\\n]|$)`, 'gm')))
+    if (!/^(?:None|True|False|null|undefined|true|false|this|self)$/.test(m[1]!)) return m[1];
+  return undefined;
 }
 
 /**
@@ -249,27 +274,31 @@ function resolveHead(index: ProjectIndex, doc: LiveDocument, head: ReceiverChain
     if (t.kind !== 'unknown') return { target: t, by: 'loop' };
   }
   if (last) {
-    if (last[1]) {
-      const t = index.resolveType(doc.uri, last[1]);
+    const r = assigned(last, before, from);
+    if (r) return r;
+  }
+  /** What an assignment `name = rhs` found in `text` (starting at `base` in the document) makes the name. */
+  function assigned(hit: RegExpExecArray, text: string, base: number): ReceiverResolution | undefined {
+    if (hit[1]) {
+      const t = index.resolveType(doc.uri, hit[1]);
       if (t.kind !== 'unknown') return { target: t, by: 'annotation' };
     }
-    if (last[3] && depth < 3) {
-      const parts = last[3].split('.');
-      let chain: ReceiverChainPart[] = parts.map((p, i) => ({ name: p, call: i === parts.length - 1 && !!last![4], ...(i === parts.length - 1 && last![2] ? { construct: true } : {}) }));
-      // The whole right-hand side when it is a chain of calls: `Store().new_cart()`, `new Store().newCart()`.
-      // Where the name starts (the pattern may have run on over the whitespace after it).
-      const rhsStart = last.index + last[0].lastIndexOf(last[3]);
-      // Lines that go on with a dot continue it: `const q = client\n  .getQueryCache()\n  .find(…)`.
-      const rhs = /^[^\n;]*(?:\n[ \t]*\.[^\n;]*)*/.exec(before.slice(rhsStart))![0].trimEnd();
-      const parsed = rhs.length < 300 && /[)\w$]$/.test(rhs) ? parseReceiver(`${rhs}.`, rhs.length + 1) : undefined;
-      if (parsed && parsed.chain.length > chain.length && parsed.text === rhs.replace(/\s+/g, '')) {
-        chain = parsed.chain;
-        if (last[2]) chain[0] = { ...chain[0]!, construct: true };
-      }
-      let r = resolveHead(index, doc, chain[0]!, from + last.index, depth + 1);
-      for (const part of chain.slice(1)) r = r.target.kind === 'unknown' ? r : { target: memberOf(index, r.target, part.name, part.call), by: 'assignment' };
-      if (r.target.kind !== 'unknown') return { target: r.target, by: chain.length === 1 && chain[0]!.call ? 'constructor' : 'assignment' };
+    if (!hit[3] || depth >= 3) return undefined;
+    const parts = hit[3].split('.');
+    let chain: ReceiverChainPart[] = parts.map((p, i) => ({ name: p, call: i === parts.length - 1 && !!hit[4], ...(i === parts.length - 1 && hit[2] ? { construct: true } : {}) }));
+    // The whole right-hand side when it is a chain of calls: `Store().new_cart()`, `new Store().newCart()`.
+    // Where the name starts (the pattern may have run on over the whitespace after it).
+    const rhsStart = hit.index + hit[0].lastIndexOf(hit[3]);
+    // Lines that go on with a dot continue it: `const q = client\n  .getQueryCache()\n  .find(…)`.
+    const rhs = /^[^\n;]*(?:\n[ \t]*[?!]?\.[^\n;]*)*/.exec(text.slice(rhsStart))![0].trimEnd().replace(/(?<=[\w$)\]])[?!]\.(?=[A-Za-z_$#])/g, '.');
+    const parsed = rhs.length < 300 && /[)\w$]$/.test(rhs) ? parseReceiver(`${rhs}.`, rhs.length + 1) : undefined;
+    if (parsed && parsed.chain.length > chain.length && parsed.text === rhs.replace(/\s+/g, '')) {
+      chain = parsed.chain;
+      if (hit[2]) chain[0] = { ...chain[0]!, construct: true };
     }
+    let r = resolveHead(index, doc, chain[0]!, base + hit.index, depth + 1);
+    for (const part of chain.slice(1)) r = r.target.kind === 'unknown' ? r : { target: memberOf(index, r.target, part.name, part.call), by: 'assignment' };
+    return r.target.kind !== 'unknown' ? { target: r.target, by: chain.length === 1 && chain[0]!.call ? 'constructor' : 'assignment' } : undefined;
   }
   // A declaration with a type: `name: T` (TypeScript `let x: T;`, Python `x: T`).
   const declared = new RegExp(`(?:^|[^\\w$.])(?:let|const|var)?\\s*${escapeRegex(name)}\\s*:\\s*([A-Za-z_$][\\w$.]*(?:\\[[^\\]]*\\]|<[^>]*>)?)`, 'g');
@@ -288,9 +317,23 @@ function resolveHead(index: ProjectIndex, doc: LiveDocument, head: ReceiverChain
       if (t.kind !== 'unknown') return { target: t, by: 'parameter' };
     }
   }
+  const twinType = !typed && index.declarationTwin(doc.uri) ? twinParameterType(index, doc, fn, offset, name) : undefined;
+  if (twinType && twinType.kind !== 'unknown') return { target: twinType, by: 'parameter' };
   if (typed) {
     const t = index.resolveType(doc.uri, typed[1]);
     if (t.kind !== 'unknown') return { target: t, by: 'annotation' };
+  }
+  // A module-level assignment above the enclosing function (`logger = getLogger(__name__)`, `const cache = new Lru()`), at a line's start.
+  if (!last && fn && depth < 3) {
+    const top = doc.text.slice(0, from);
+    let topLast: RegExpExecArray | undefined;
+    assign.lastIndex = 0;
+    for (let m = assign.exec(top); m; m = assign.exec(top)) {
+      const at = m.index + m[0].indexOf(name, /^[^\w$.]/.test(m[0]) ? 1 : 0);
+      if (/(?:^|\n)(?:export\s+)?(?:(?:const|let|var)\s+)?$/.test(top.slice(Math.max(0, at - 20), at))) topLast = m;
+    }
+    const r = topLast && assigned(topLast, top, 0);
+    if (r) return r;
   }
   const binding = index.bindingIn(doc.uri, name);
   if (binding) {
@@ -303,6 +346,27 @@ function resolveHead(index: ProjectIndex, doc: LiveDocument, head: ReceiverChain
     if (t.kind !== 'unknown') return { target: t, by: 'similarity' };
   }
   return byUsage(index, doc.uri, name) ?? { target: similarClass(index, name, doc.uri), by: 'similarity' };
+}
+
+/**
+ * An untyped parameter of a JavaScript method typed by the declaration twin (`setLogger(logger)`
+ * with `setLogger(logger: Logger): void;` in the .d.ts). The method is read from the text when the
+ * parser could not close it (the cursor in its body).
+ */
+function twinParameterType(index: ProjectIndex, doc: LiveDocument, fn: Declaration | undefined, offset: number, name: string): ApiTarget | undefined {
+  const twin = index.declarationTwin(doc.uri)!;
+  let method = fn?.signature?.parameters.some((p) => p.name === name) ? { name: fn.name, start: fn.range.start } : undefined;
+  if (!method && !fn) {
+    const before = doc.text.slice(Math.max(0, offset - 4000), offset);
+    const headers = [...before.matchAll(/^[ \t]*(?:(?:async|static)\s+)*([A-Za-z_$][\w$]*)\s*\(([^)]*)\)\s*\{/gm)].filter((m) => !/^(?:if|for|while|switch|catch|function)$/.test(m[1]!));
+    const last = headers.pop();
+    if (last && last[2]!.split(',').some((p) => p.trim().split(/\s*=/)[0] === name)) method = { name: last[1]!, start: offset - before.length + last.index! };
+  }
+  const cls = method && (innermost(doc.declarations, method.start, classKind) ?? enclosingClassByText(doc.text, method.start));
+  if (!method || !cls) return undefined;
+  const declared = index.membersOf(twin, cls.name).find((m) => m.symbol.name === method.name)?.symbol.params?.find((p) => new RegExp(`^(?:\\.\\.\\.)?${escapeRegex(name)}\\??\\s*:`).test(p));
+  const type = declared?.slice(declared.indexOf(':') + 1).trim();
+  return type ? index.resolveType(twin, type) : undefined;
 }
 
 /**

@@ -131,9 +131,21 @@ export function resolvePythonModule(view: ResolverView, fromUri: string, module:
     for (let i = 1; i < dots; i++) dir = dirname(dir);
     return rest ? tryPython(view, `${dir}/${rest}`) : tryPython(view, dir);
   }
-  for (const root of view.pythonRoots(fromUri)) {
+  const roots = view.pythonRoots(fromUri);
+  for (const root of roots) {
     const found = tryPython(view, `${root}/${rest}`);
     if (found) return found;
+  }
+  // A workspace opened inside its package (`pip/_internal` importing `pip._internal.utils`): the folders above, for files the index has.
+  for (const root of roots) {
+    let dir = root;
+    for (let k = 0; k < 3; k++) {
+      const up = dirname(dir);
+      if (up === dir) break;
+      const found = tryPython(view, `${up}/${rest}`);
+      if (found) return found;
+      dir = up;
+    }
   }
   return undefined;
 }

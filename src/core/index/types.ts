@@ -19,6 +19,8 @@ export interface ApiSymbol {
   returnType?: string;
   /** Return type read from an unannotated body: the class of a returned `Foo(…)` / `new Foo()` (`return self` → the class). */
   returns?: string;
+  /** A method whose unannotated body returns another method's result (`return this._addCheck(…)` → `_addCheck`): it returns what that returns. */
+  returnsMember?: string;
   /** A module-level constant bound to another name as written (`const stringType = ZodString.create` → `ZodString.create`): calling it calls that. */
   alias?: string;
   /** A module-level constant's written type (`export const $ZodAny: core.$constructor<$ZodAny> = …`; kept on the interface it shares a name with). */

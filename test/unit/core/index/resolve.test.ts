@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { indexOf, labels, membersAt, pyRoot, tsRoot } from './helpers';
+import { fixtureWorkspace, indexOf, labels, membersAt, pyRoot, tsRoot } from './helpers';
 import { IgnoreRules, parseJsonc, joinPath } from '../../../../src/core/index';
 import { parseReceiver } from '../../../../src/core/index/receivers';
 
@@ -234,4 +234,147 @@ test('receivers: an indexed access type is its property\'s type (`serverSsr: Non
   const ssr = await membersAt(index, join(root, 'app.ts'), "import type { Router } from './lib';\nfunction finish(serverSsr: NonNullable<Router['serverSsr']>) {\n  serverSsr.");
   assert.ok(ssr?.resolvedBy === 'parameter' || ssr?.resolvedBy === 'annotation', ssr?.resolvedBy);
   assert.deepEqual(ssr?.target, { kind: 'class', uri: lib, name: 'ServerSsr', instance: true });
+});
+
+test('receivers (Python): an attribute annotated `self.cache: Optional[Cache] = None` is a Cache, also when a later assignment calls the class', async (t) => {
+  const root = fixtureWorkspace(t, {
+    'models.py': 'class Cache:\n    def put(self, item):\n        pass\n\n    def get(self):\n        pass\n',
+    'client.py': 'from typing import Optional\nfrom models import Cache\n\n\nclass Client:\n    def __init__(self, lifespan):\n        self.cache: Optional[Cache] = None\n        self.spare: Optional["Cache"] = None\n        if lifespan:\n            self.cache = Cache()\n',
+  });
+  const index = await indexOf(root);
+  const client = join(root, 'client.py');
+  const text = readFileSync(client, 'utf8');
+  for (const attr of ['cache', 'spare']) {
+    const got = await membersAt(index, client, `${text}\n    def run(self):\n        self.${attr}.`);
+    assert.deepEqual(got?.target, { kind: 'class', uri: join(root, 'models.py'), name: 'Cache', instance: true }, attr);
+    assert.deepEqual(labels(got).sort(), ['get', 'put'], attr);
+  }
+});
+
+test('receivers: an attribute assigned an untyped parameter (`self._p = provider`, `this.repo = repo`) is guessed from the parameter\'s name', async (t) => {
+  const root = fixtureWorkspace(t, {
+    'providers.py': 'class AbstractProvider:\n    def identify(self, requirement):\n        pass\n\n    def find_matches(self, identifier):\n        pass\n',
+    'resolvers.py': 'class Resolution:\n    def __init__(self, provider, reporter):\n        self._p = provider\n        self._state = None\n',
+    'repository.js': 'export class Repository {\n  find(id) {}\n  save(item) {}\n}\n',
+    'service.js': 'export class Service {\n  constructor(repository) {\n    this.store = repository;\n  }\n}\n',
+  });
+  const index = await indexOf(root);
+  const resolvers = join(root, 'resolvers.py');
+  const py = await membersAt(index, resolvers, `${readFileSync(resolvers, 'utf8')}\n    def resolve(self):\n        self._p.`);
+  assert.deepEqual(py?.target, { kind: 'class', uri: join(root, 'providers.py'), name: 'AbstractProvider', instance: true });
+  assert.deepEqual(labels(py).slice(0, 2).sort(), ['find_matches', 'identify']);
+  const service = join(root, 'service.js');
+  const js = await membersAt(index, service, `${readFileSync(service, 'utf8').replace(/}\n$/, '')}  run() {\n    this.store.`);
+  assert.deepEqual(js?.target, { kind: 'class', uri: join(root, 'repository.js'), name: 'Repository', instance: true });
+  // Assigned None (no name): nothing to guess from.
+  const none = await membersAt(index, resolvers, `${readFileSync(resolvers, 'utf8')}\n    def resolve(self):\n        self._state.`);
+  assert.notEqual(none?.target.kind, 'class');
+});
+
+test('receivers (Python): a package\'s submodule its __init__ does not import is reached as `pkg.sub` (a base of the same name `class Translator(writers._base.Translator)`, a chain)', async (t) => {
+  const root = fixtureWorkspace(t, {
+    'top/__init__.py': '',
+    'top/writers/__init__.py': 'class Writer:\n    pass\n',
+    'top/writers/_base.py': 'class Translator:\n    def starttag(self, node):\n        pass\n\n\ndef escape(text):\n    pass\n',
+    'top/writers/html.py': 'from top import writers\n\n\nclass Translator(writers._base.Translator):\n    pass\n',
+  });
+  const index = await indexOf(root);
+  const html = join(root, 'top/writers/html.py');
+  const inherited = await membersAt(index, html, 'from top import writers\n\n\nclass Translator(writers._base.Translator):\n    def visit(self, node):\n        self.');
+  assert.ok(labels(inherited).includes('starttag'), labels(inherited).join());
+  const chain = await membersAt(index, html, 'from top import writers\n\nwriters._base.');
+  assert.deepEqual(chain?.target, { kind: 'module', uri: join(root, 'top/writers/_base.py') });
+  assert.deepEqual(labels(chain).sort(), ['Translator', 'escape']);
+});
+
+test('receivers: a method returning another method\'s call (`min(n) { return this._addCheck(…) }`) returns what that returns; a method bound in the constructor keeps its body\'s return', async (t) => {
+  const root = fixtureWorkspace(t, {
+    'types.ts':
+      'export class Caught {\n  removeCatch() {}\n}\nexport class Schema {\n  constructor() {\n    this.catch = this.catch.bind(this);\n  }\n  catch(value: unknown) {\n    return new Caught();\n  }\n}\n' +
+      'export class Str extends Schema {\n  _addCheck(check: unknown) {\n    return new Str();\n  }\n  min(length: number) {\n    return this._addCheck({ kind: "min", length });\n  }\n  email() {}\n}\n',
+    'models.py': 'class Query:\n    def _clone(self):\n        return Query()\n\n    def where(self, column):\n        return self._clone()\n\n    def run(self):\n        pass\n',
+  });
+  const index = await indexOf(root);
+  const types = join(root, 'types.ts');
+  const app = join(root, 'app.ts');
+  const min = await membersAt(index, app, "import { Str } from './types';\nnew Str().min(2).");
+  assert.deepEqual(min?.target, { kind: 'class', uri: types, name: 'Str', instance: true });
+  assert.ok(labels(min).includes('email'), labels(min).join());
+  const caught = await membersAt(index, app, "import { Str } from './types';\nnew Str().min(2).catch(1).");
+  assert.deepEqual(caught?.target, { kind: 'class', uri: types, name: 'Caught', instance: true });
+  const catchMember = index.membersOf(types, 'Schema').find((m) => m.symbol.name === 'catch');
+  assert.equal(catchMember?.symbol.kind, 'method');
+  const py = await membersAt(index, join(root, 'app.py'), 'from models import Query\n\nQuery().where("a").');
+  assert.deepEqual(py?.target, { kind: 'class', uri: join(root, 'models.py'), name: 'Query', instance: true });
+});
+
+test('receivers: a module-level assignment above the enclosing function types the name (`logger = getLogger(__name__)`, `const cache = new Lru()`); an indented one does not', async (t) => {
+  const root = fixtureWorkspace(t, {
+    'log.py': 'class VerboseLogger:\n    def verbose(self, msg):\n        pass\n\n\ndef getLogger(name) -> VerboseLogger:\n    pass\n',
+    'lru.ts': 'export class Lru {\n  evict(): void {}\n  touch(key: string): void {}\n}\n',
+  });
+  const index = await indexOf(root);
+  const py = await membersAt(index, join(root, 'cmd.py'), 'from log import getLogger\n\nlogger = getLogger(__name__)\n\n\nclass Command:\n    def run(self):\n        logger.');
+  assert.deepEqual(py?.target, { kind: 'class', uri: join(root, 'log.py'), name: 'VerboseLogger', instance: true });
+  const ts = await membersAt(index, join(root, 'app.ts'), "import { Lru } from './lru';\nconst cache = new Lru();\n\nexport function get(key: string) {\n  cache.");
+  assert.deepEqual(ts?.target, { kind: 'class', uri: join(root, 'lru.ts'), name: 'Lru', instance: true });
+  const nested = await membersAt(index, join(root, 'cmd2.py'), 'from log import getLogger\n\n\ndef setup():\n    logger = getLogger(__name__)\n\n\ndef run():\n    logger.');
+  assert.equal(py?.resolvedBy, 'constructor');
+  // Another function's local: at most a guess by the name (logger ~ VerboseLogger), never an assignment.
+  assert.ok(nested?.resolvedBy !== 'constructor' && nested?.resolvedBy !== 'assignment', nested?.resolvedBy);
+});
+
+test('Python: a workspace opened inside its package (`pip/_internal`) resolves the absolute imports of its own package (`pip._internal.utils.log`)', async (t) => {
+  const root = fixtureWorkspace(t, {
+    'pip/_internal/__init__.py': '',
+    'pip/_internal/utils/__init__.py': '',
+    'pip/_internal/utils/log.py': 'def getLogger(name):\n    pass\n',
+    'pip/_internal/cli.py': 'from pip._internal.utils.log import getLogger\nfrom pip._internal.utils import log\n',
+  });
+  const workspace = join(root, 'pip/_internal');
+  const index = await indexOf(workspace);
+  const cli = join(workspace, 'cli.py');
+  assert.equal(index.resolveImport(cli, 'pip._internal.utils.log'), join(workspace, 'utils/log.py'));
+  assert.equal(index.resolveImport(cli, 'pip.other'), undefined);
+  const b = index.bindingIn(cli, 'getLogger');
+  assert.equal(b?.kind === 'symbol' && b.ref.uri, join(workspace, 'utils/log.py'));
+});
+
+test('receivers: a JavaScript class takes the types its declaration twin writes (`x.d.ts` beside `x.js`): fields, method returns, parameters', async (t) => {
+  const root = fixtureWorkspace(t, {
+    'inspector.js': 'export class GraphInspector {\n  inspectModules(modules) {}\n  registerPartial(err) {}\n}\n',
+    'inspector.d.ts': 'export declare class GraphInspector {\n  inspectModules(modules: unknown): void;\n  registerPartial(err: unknown): void;\n}\n',
+    'loader.js': "export class InstanceLoader {\n  graphInspector;\n  constructor(graphInspector) {\n    this.graphInspector = graphInspector;\n  }\n  inspector() {\n    return this.graphInspector;\n  }\n}\n",
+    'loader.d.ts': "import { GraphInspector } from './inspector.js';\nexport declare class InstanceLoader {\n  protected readonly graphInspector: GraphInspector;\n  constructor(graphInspector: GraphInspector);\n  inspector(): GraphInspector;\n  setInspector(inspector: GraphInspector): void;\n}\n",
+  });
+  const index = await indexOf(root);
+  const loader = join(root, 'loader.js');
+  const inspector = { kind: 'class', uri: join(root, 'inspector.js'), name: 'GraphInspector', instance: true };
+  const head = readFileSync(loader, 'utf8').replace(/}\n$/, '');
+  const field = await membersAt(index, loader, `${head}  run() {\n    this.graphInspector.`);
+  assert.deepEqual(field?.target, inspector);
+  assert.deepEqual(labels(field).sort(), ['inspectModules', 'registerPartial']);
+  const returned = await membersAt(index, loader, `${head}  run() {\n    this.inspector().`);
+  assert.deepEqual(returned?.target, inspector);
+  const param = await membersAt(index, loader, `${head}  setInspector(inspector) {\n    inspector.`);
+  assert.equal(param?.resolvedBy, 'parameter');
+  assert.deepEqual(param?.target, inspector);
+});
+
+test('receivers: optional chaining and non-null assertions access members (`router?.serverSsr?.`, `router!.serverSsr!.`, `const s = router?.serverSsr`)', async (t) => {
+  const root = fixtureWorkspace(t, {
+    'lib.ts': 'export interface ServerSsr {\n  onCleanup(fn: () => void): void;\n}\nexport interface Router {\n  serverSsr?: ServerSsr;\n  load(): void;\n}\n',
+  });
+  const index = await indexOf(root);
+  const lib = join(root, 'lib.ts');
+  const ssr = { kind: 'class', uri: lib, name: 'ServerSsr', instance: true };
+  const app = join(root, 'app.ts');
+  const head = "import type { Router } from './lib';\nexport function finish(router: Router | undefined) {\n";
+  const chained = await membersAt(index, app, `${head}  router?.serverSsr?.`);
+  assert.equal(chained?.receiver, 'router.serverSsr');
+  assert.deepEqual(chained?.target, ssr);
+  assert.deepEqual((await membersAt(index, app, `${head}  router!.serverSsr!.`))?.target, ssr);
+  const assigned = await membersAt(index, app, `${head}  const serverSsr = router?.serverSsr\n  serverSsr.`);
+  assert.deepEqual(assigned?.target, ssr);
+  assert.deepEqual(labels(assigned), ['onCleanup']);
 });
