@@ -7,10 +7,11 @@ conditional logit: score = base + sum(w_f * feature_f), a softmax over each case
 maximising the hidden member's log-likelihood (the kind score `base` keeps weight 1, which sets
 the scale). Each repository weighs at most 150 cases, so one large repository does not decide.
 
-    python3 models/member-ranking/fit_rank_weights.py <dump-dir> [--loro]
+    python3 models/member-ranking/fit_rank_weights.py <dump-dir> [--loro] [--without f1,f2]
 
 prints the fitted weights and, with --loro, each repository's accuracy@1/@5 when the weights are
-fitted on all the other repositories (leave-one-repository-out), next to the weights in use.
+fitted on all the other repositories (leave-one-repository-out), pooled and as a mean of
+repositories, for all and per language. --without leaves features out (their weight 0: ablation).
 Needs numpy (Debian: python3-numpy). Fit on development repositories only, never on the test ones.
 """
 import glob, json, os, sys
@@ -18,14 +19,15 @@ import numpy as np
 
 FEATURES = ['similarBest', 'similarMean', 'fileSimilar', 'popularity', 'receiverUsage', 'echo', 'context', 'sameReceiver',
             'fileUse', 'fileReceiver', 'fileRecent', 'fileReceiverCalls', 'enclosing', 'predicate', 'boolReturn',
-            'inherited', 'private', 'data', 'assigned', 'awaited', 'unawaitedAsync', 'nearShape', 'paramEcho', 'docEcho', 'defNear']
+            'inherited', 'private', 'data', 'assigned', 'awaited', 'unawaitedAsync', 'nearShape', 'paramEcho', 'docEcho', 'defNear',
+            'transition', 'transitionAny', 'typeMatch', 'typeMismatch', 'iterated', 'raised']
 # The resolved-class bonus by how the class was found (only guessed classes mix in the fallback list).
 COLUMNS = ['base', 'resolved', 'resolvedByUsage', 'resolvedBySimilarity'] + FEATURES
 WEAK = ('usage', 'similarity')
 
 
 def load(directory):
-    repos = {}
+    repos, languages = {}, {}
     for path in sorted(glob.glob(os.path.join(directory, '*.jsonl'))):
         cases = []
         for line in open(path):
@@ -38,9 +40,11 @@ def load(directory):
                      1.0 if x['resolved'] and by == 'similarity' else 0.0] + [x['features'].get(f, 0.0) for f in FEATURES] for x in cands]
             target = next((i for i, x in enumerate(cands) if x['label'] == c['member']), -1)
             cases.append((np.array(rows), target) if rows else (None, -1))
+            language = 'python' if c['file'].endswith('.py') else 'ecma'
         if cases:
             repos[os.path.basename(path)[:-6]] = cases
-    return repos
+            languages[os.path.basename(path)[:-6]] = language
+    return repos, languages
 
 
 def accuracy(cases, w):
@@ -55,26 +59,38 @@ def accuracy(cases, w):
     return at1 / len(cases), at5 / len(cases)
 
 
-def fit(case_lists, iterations=250, l2=0.01, lr=0.05):
-    data = []
+def fit(case_lists, iterations=250, l2=0.01, lr=0.05, frozen=()):
+    # All candidates stacked: one matrix, each case a segment of it (softmax per segment).
+    blocks, targets, weights = [], [], []
     for cases in case_lists:
         weight = min(1.0, 150.0 / len(cases))
-        data += [(X, y, weight) for X, y in cases if y >= 0]
+        for X, y in cases:
+            if y >= 0:
+                targets.append(sum(len(b) for b in blocks) + y)
+                blocks.append(X)
+                weights.append(weight)
+    X = np.ascontiguousarray(np.vstack(blocks))
+    starts = np.cumsum([0] + [len(b) for b in blocks[:-1]])
+    segment = np.repeat(np.arange(len(blocks)), [len(b) for b in blocks])
+    weights = np.array(weights)
+    total = weights.sum()
+    row_weights = weights[segment]
+    target_sum = weights @ X[targets]
     w = np.zeros(len(COLUMNS))
     w[0] = 1.0
     m = np.zeros_like(w)
     v = np.zeros_like(w)
     for t in range(1, iterations + 1):
-        g = np.zeros_like(w)
-        total = 0.0
-        for X, y, weight in data:
-            s = X @ w
-            p = np.exp(s - s.max())
-            p /= p.sum()
-            g += weight * (X[y] - p @ X)
-            total += weight
+        s = X @ w
+        s = s - np.maximum.reduceat(s, starts)[segment]
+        p = np.exp(s)
+        p /= np.add.reduceat(p, starts)[segment]
+        # Σ_case weight · (x_target − E_p[x])
+        g = target_sum - X.T @ (row_weights * p)
         g = g / total - l2 * w
         g[0] = 0.0  # the kind score's weight stays 1
+        for i in frozen:
+            g[i] = 0.0
         m = 0.9 * m + 0.1 * g
         v = 0.999 * v + 0.001 * g * g
         w += lr * (m / (1 - 0.9 ** t)) / (np.sqrt(v / (1 - 0.999 ** t)) + 1e-8)
@@ -84,18 +100,21 @@ def fit(case_lists, iterations=250, l2=0.01, lr=0.05):
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
-    repos = load(sys.argv[1])
+    repos, languages = load(sys.argv[1])
+    without = sys.argv[sys.argv.index('--without') + 1].split(',') if '--without' in sys.argv else []
+    frozen = [COLUMNS.index(f) for f in without]
     if '--loro' in sys.argv:
         rows = []
         for held in repos:
-            w = fit([c for r, c in repos.items() if r != held])
+            w = fit([c for r, c in repos.items() if r != held], frozen=frozen)
             rows.append((held, len(repos[held])) + accuracy(repos[held], w))
             print('%-14s %4d cases  acc@1 %5.1f  acc@5 %5.1f' % (rows[-1][0], rows[-1][1], 100 * rows[-1][2], 100 * rows[-1][3]), flush=True)
-        cases = sum(r[1] for r in rows)
-        print('leave-one-repository-out, mean of repositories: acc@1 %.1f  acc@5 %.1f; all %d cases pooled: acc@1 %.1f  acc@5 %.1f' % (
-            100 * np.mean([r[2] for r in rows]), 100 * np.mean([r[3] for r in rows]), cases,
-            100 * sum(r[1] * r[2] for r in rows) / cases, 100 * sum(r[1] * r[3] for r in rows) / cases))
-    w = fit(list(repos.values()))
+        for label, group in [('all', rows)] + [(lang, [r for r in rows if languages[r[0]] == lang]) for lang in sorted(set(languages.values()))]:
+            cases = sum(r[1] for r in group)
+            print('leave-one-repository-out, %s: mean of %d repositories acc@1 %.1f  acc@5 %.1f; %d cases pooled acc@1 %.1f  acc@5 %.1f' % (
+                label, len(group), 100 * np.mean([r[2] for r in group]), 100 * np.mean([r[3] for r in group]), cases,
+                100 * sum(r[1] * r[2] for r in group) / cases, 100 * sum(r[1] * r[3] for r in group) / cases))
+    w = fit(list(repos.values()), frozen=frozen)
     print(json.dumps({c: round(float(x), 2) for c, x in zip(COLUMNS, w)}))
 
 

@@ -82,6 +82,18 @@ export interface RankFeatures {
   docEcho: number;
   /** Nearness of the member's definition to those of the members just used on the receiver (APIs defined together are used together). */
   defNear: number;
+  /** Share of the calls made elsewhere right after the member last called on this receiver that call this one (an API call bigram: `open` → `read`). */
+  transition: number;
+  /** The same, best over every member called on this receiver in the last lines (not only the last one). */
+  transitionAny: number;
+  /** The value's type is the one expected here (`const x: T = recv.`, `return recv.` in a function declared to return T): 1. */
+  typeMatch: number;
+  /** A type is expected here and the member declares another one: 1. */
+  typeMismatch: number;
+  /** In a loop head (`for x in recv.`, `for (const x of recv.`): 1 for a member that looks iterable (a list, array or iterator type, or a plural name). */
+  iterated: number;
+  /** After `raise` / `throw`: 1 for a member named like an error (`CollectError`, `fail`, `makeException`), -1 for another; else 0. */
+  raised: number;
 }
 
 /**
@@ -93,19 +105,20 @@ export interface RankFeatures {
  * earlier hand-set weights gave a mean of 33.5 / 64.2 % on the same dumps. No test repository was used to fit them.
  */
 export const rankWeights = {
-  similarBest: 2.35, similarMean: 1.26, fileSimilar: 1.4, popularity: 0.04, receiverUsage: 0.62, echo: 0.75, context: 0.81, sameReceiver: 1.17,
-  fileUse: -0.1, fileReceiver: 0.42, fileRecent: 0.1, fileReceiverCalls: 0.86, enclosing: 0.93, predicate: 0.85, boolReturn: 0.43,
-  inherited: 1.02, private: -0.3, data: -0.53, assigned: 1.51, awaited: 0.36, unawaitedAsync: -0.31, nearShape: 0.62,
-  paramEcho: 0.92, docEcho: 0.73, defNear: 1.08,
+  similarBest: 2.16, similarMean: 1.23, fileSimilar: 1.43, popularity: 0.08, receiverUsage: 0.57, echo: 0.63, context: 0.81, sameReceiver: 1.05,
+  fileUse: -0.17, fileReceiver: 0.46, fileRecent: -0.16, fileReceiverCalls: 0.81, enclosing: 0.89, predicate: 0.86, boolReturn: 0.39,
+  inherited: 0.93, private: -0.28, data: -0.49, assigned: 1.6, awaited: 0.38, unawaitedAsync: -0.22, nearShape: 0.64,
+  paramEcho: 0.75, docEcho: 0.62, defNear: 1.0,
+  transition: 1.07, transitionAny: 0.76, typeMatch: 0.38, typeMismatch: -0.26, iterated: 0.35, raised: 0.21,
   model: 0.6,
   // A typed prefix the name starts with (as typed, or in another case; a later word starting with it scores 0): fitted apart with `eval api --typed 1` dumps, the other weights held (dev acc@1 pooled 69.4 → 72.5 % from the earlier 0.3 / 0.2).
   prefixExact: 3, prefixCaseless: 2.4,
   // A member of the receiver's class when the project-wide fallback is mixed in, by how the class was found (`resolved`, not fitted: no case mixes the fallback into a sure resolution).
-  resolved: 1.58, resolvedByUsage: 1.58, resolvedBySimilarity: 0.37,
+  resolved: 1.64, resolvedByUsage: 1.64, resolvedBySimilarity: 0.39,
 };
 
 
-const featureNames = ['similarBest', 'similarMean', 'fileSimilar', 'popularity', 'receiverUsage', 'echo', 'context', 'sameReceiver', 'fileUse', 'fileReceiver', 'fileRecent', 'fileReceiverCalls', 'enclosing', 'predicate', 'boolReturn', 'inherited', 'private', 'data', 'assigned', 'awaited', 'unawaitedAsync', 'nearShape', 'paramEcho', 'docEcho', 'defNear'] as const satisfies ReadonlyArray<keyof RankFeatures>;
+const featureNames = ['similarBest', 'similarMean', 'fileSimilar', 'popularity', 'receiverUsage', 'echo', 'context', 'sameReceiver', 'fileUse', 'fileReceiver', 'fileRecent', 'fileReceiverCalls', 'enclosing', 'predicate', 'boolReturn', 'inherited', 'private', 'data', 'assigned', 'awaited', 'unawaitedAsync', 'nearShape', 'paramEcho', 'docEcho', 'defNear', 'transition', 'transitionAny', 'typeMatch', 'typeMismatch', 'iterated', 'raised'] as const satisfies ReadonlyArray<keyof RankFeatures>;
 
 /** Plural and verb endings off (`errors` ~ `error`, `parsed` ~ `parse`). */
 function stemWord(w: string): string {
@@ -167,10 +180,10 @@ function assignedName(lineBefore: string): string | undefined {
   return m?.[1];
 }
 
-/** Share of `want` words that `have` has (a word also matches a longer or shorter form of itself: `config` ~ `configuration`). */
+/** Share of `want` words that `have` has (a word also matches a longer or shorter form of itself, `config` ~ `configuration`, and ends a run-together name, `group` ~ `getgroup`). */
 function coveredShare(want: readonly string[], have: readonly string[]): number {
   let hit = 0;
-  for (const w of want) if (have.some((h) => h === w || (w.length >= 3 && h.length >= 3 && (h.startsWith(w) || w.startsWith(h))))) hit++;
+  for (const w of want) if (have.some((h) => h === w || (w.length >= 3 && h.length >= 3 && (h.startsWith(w) || w.startsWith(h))) || (w.length >= 4 && h.endsWith(w)))) hit++;
   return want.length ? hit / want.length : 0;
 }
 
@@ -211,6 +224,76 @@ function wordShare(label: string, words: ReadonlySet<string>): number {
   return nameWords.length ? hit / nameWords.length : 0;
 }
 
+/** Members called on a receiver of this name in the last `lines` lines of a text, in order. */
+function recentCalls(text: string, receiver: string | undefined, lines: number): string[] {
+  if (!receiver) return [];
+  const tail = text.slice(nthLineBefore(text, text.length, lines));
+  return [...tail.matchAll(new RegExp(`(?<![\\w$])${escapeRegex(receiver)}\\s*\\.\\s*([A-Za-z_$][\\w$]*)\\s*\\(`, 'g'))].map((m) => m[1]!);
+}
+
+/** Type names a written type stands for, lower case (forward references unquoted): `Optional[List[Row]]` → list; `Foo | None` → foo; `Promise<Bar>` → bar; `T[]` → array. */
+function typeHeads(type: string | undefined): Set<string> {
+  const out = new Set<string>();
+  if (!type) return out;
+  const t = type.replace(/["'`]/g, '').trim().replace(/^(?:Optional|Awaitable|Coroutine|Promise|PromiseLike)\s*[[<]\s*(.*)[\]>]$/, '$1');
+  for (const part of t.split(/\s*\|\s*/)) {
+    if (/^(?:None|null|undefined|void)$/.test(part)) continue;
+    if (/\[\]$/.test(part)) {
+      out.add('array');
+      continue;
+    }
+    const head = /^(?:[A-Za-z_$][\w$]*\.)*([A-Za-z_$][\w$]*)/.exec(part)?.[1];
+    if (head) out.add(head.toLowerCase());
+  }
+  return out;
+}
+
+/** The type a member's value has as written: its return type, the class its body returns, a class itself (`new recv.C(`), an attribute's annotation. */
+function valueTypeOf(s: ApiSymbol): string | undefined {
+  if (s.returnType) return s.returnType;
+  if (s.returns) return s.returns;
+  if (s.kind === 'class') return s.name;
+  if (dataKinds.has(s.kind)) return /^[^:=(]*?[\w$][?!]?\s*:\s*([^=;]+?)\s*(?:=|;|$)/.exec(s.signature ?? '')?.[1];
+  return undefined;
+}
+
+/** The return type written in the last header of function `name` in a text (`def name(…) -> T:`, `name(…): T {`). */
+function declaredReturnType(text: string, name: string): string | undefined {
+  const re = new RegExp(`(?:\\bdef\\s+|\\bfunction\\s*\\*?\\s*|^[ \\t]*(?:(?:public|private|protected|static|async|override|export|get|set)\\s+)*)${escapeRegex(name)}\\s*(?:<[^()]*?>)?\\s*\\(`, 'gm');
+  let open = -1;
+  for (const m of text.matchAll(re)) open = m.index! + m[0].length - 1;
+  if (open < 0) return undefined;
+  let depth = 0;
+  for (let i = open; i < text.length && i < open + 3000; i++) {
+    const ch = text[i];
+    if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0) {
+      const after = text.slice(i + 1, i + 300);
+      return (/^\s*->\s*([^:\n]+?)\s*:/.exec(after) ?? /^\s*:\s*([^{;\n]+?)\s*(?:\{|=>)/.exec(after))?.[1];
+    }
+  }
+  return undefined;
+}
+
+/** The type the code just before the receiver expects of its value: `const x: T = `, `x: T = `, `return ` in a function declared to return T. */
+function expectedTypeAt(lineBefore: string, fileText: string, enclosingFunction: string | undefined): string | undefined {
+  const annotated = /(?:^|[\s(,{])[A-Za-z_$][\w$]*\s*\??:\s*([^=:(){}]+?)\s*(?<![=!<>])=\s*(?:await\s+|new\s+)?$/.exec(lineBefore.slice(-240));
+  if (annotated) return annotated[1];
+  if (enclosingFunction && /^\s*return\s+(?:await\s+|new\s+)?$/.test(lineBefore)) return declaredReturnType(fileText, enclosingFunction);
+  return undefined;
+}
+
+const iterableHeads = new Set(['array', 'readonlyarray', 'list', 'sequence', 'iterable', 'iterator', 'iterableiterator', 'generator', 'asynciterable', 'asyncgenerator', 'asynciterator', 'tuple', 'set', 'frozenset', 'dict', 'mapping', 'map', 'collection']);
+
+/** A member whose value looks like something to loop over: an iterable type, or (no type written) a plural name or an `iter…` / `items` / `keys` / `values` one. */
+function looksIterable(s: ApiSymbol): boolean {
+  const heads = typeHeads(valueTypeOf(s));
+  if (heads.size) return [...heads].some((h) => iterableHeads.has(h));
+  const words = splitIdentifier(s.name);
+  const last = words[words.length - 1] ?? '';
+  return /^(?:iter|walk|items|keys|values)/.test(words[0] ?? '') || (last.length > 3 && /[^s]s$/.test(last));
+}
+
 /** Ranks candidates by prefix, kind and usage similarity (the model's likelihood is added by `addModelScores`). */
 export function rankMembers(index: ProjectIndex, candidates: readonly MemberCandidate[], ctx: RankContext): RankedMember[] {
   const p = ctx.prefix.toLowerCase();
@@ -237,6 +320,17 @@ export function rankMembers(index: ProjectIndex, candidates: readonly MemberCand
   const assignedWords = namedWords(assignedName(lineBefore.slice(-240)));
   const inAwait = /\bawait\s*\(?\s*$/.test(lineBefore);
   const nearMembers = recentMembers(fileText, last && !last.call ? last.name : undefined, 12);
+  // The API call bigram: what other code calls after the members just called on this receiver.
+  const calledHere = recentCalls(fileText, last && !last.call ? last.name : undefined, 20);
+  const following = calledHere.length ? index.callsAfter(calledHere[calledHere.length - 1]!, ctx.uri) : undefined;
+  const followingTotal = following ? [...following.values()].reduce((a, b) => a + b, 0) : 0;
+  const followingAny = [...new Set(calledHere)].map((m) => {
+    const next = index.callsAfter(m, ctx.uri);
+    return { next, total: [...next.values()].reduce((a, b) => a + b, 0) };
+  });
+  const expectedHeads = typeHeads(expectedTypeAt(lineBefore, fileText, ctx.enclosingFunction));
+  const inRaise = /(?:^|[\s;{])(?:raise|throw)\s+(?:new\s+)?$/.test(lineBefore);
+  const inLoopHead = /\bfor\s*(?:await\s*)?\(?\s*(?:const|let|var)?\s*[^;=]*?\s(?:of|in)\s+$/.test(lineBefore);
   const recentIdentifiers = new Set(fileText.slice(nthLineBefore(fileText, fileText.length, 8)).match(/[A-Za-z_$][\w$]*/g) ?? []);
   // Where the members just used on the receiver are defined (the candidates' own records).
   const nearDefinitions: SymbolRef[] = [];
@@ -251,7 +345,7 @@ export function rankMembers(index: ProjectIndex, candidates: readonly MemberCand
       else if (splitIdentifier(c.label).some((w) => w.startsWith(p))) prefix = 0;
       else continue;
     }
-    const f: RankFeatures = { similarBest: 0, similarMean: 0, fileSimilar: 0, popularity: 0, receiverUsage: 0, echo: 0, context: 0, sameReceiver: 0, fileUse: 0, fileReceiver: 0, fileRecent: 0, fileReceiverCalls: 0, enclosing: 0, predicate: 0, boolReturn: 0, assigned: 0, awaited: 0, unawaitedAsync: 0, nearShape: 0, paramEcho: 0, docEcho: 0, defNear: 0, inherited: c.inherited && ctx.resolution.target.kind === 'class' ? 1 : 0, private: 0, data: 0 };
+    const f: RankFeatures = { similarBest: 0, similarMean: 0, fileSimilar: 0, popularity: 0, receiverUsage: 0, echo: 0, context: 0, sameReceiver: 0, fileUse: 0, fileReceiver: 0, fileRecent: 0, fileReceiverCalls: 0, enclosing: 0, predicate: 0, boolReturn: 0, assigned: 0, awaited: 0, unawaitedAsync: 0, nearShape: 0, paramEcho: 0, docEcho: 0, defNear: 0, transition: 0, transitionAny: 0, typeMatch: 0, typeMismatch: 0, iterated: 0, raised: 0, inherited: c.inherited && ctx.resolution.target.kind === 'class' ? 1 : 0, private: 0, data: 0 };
     if ((/^_[^_]/.test(c.label) || c.label.startsWith('#')) && ctx.resolution.by !== 'self') f.private = 1;
     if (dataKinds.has(c.ref.symbol.kind)) f.data = 1;
     const usages = index.usagesOf(c.label, ctx.uri);
@@ -293,6 +387,15 @@ export function rankMembers(index: ProjectIndex, candidates: readonly MemberCand
     if (c.ref.symbol.doc && contextWords.size) f.docEcho = dice(contextWords, docWordsOf(c.ref.symbol));
     for (const d of nearDefinitions)
       if (d.uri === c.ref.uri && d.symbol !== c.ref.symbol) f.defNear = Math.max(f.defNear, 1 / (1 + Math.abs(d.symbol.line - c.ref.symbol.line) / 20));
+    if (following) f.transition = (following.get(c.label) ?? 0) / (followingTotal + 1);
+    for (const { next, total } of followingAny) f.transitionAny = Math.max(f.transitionAny, (next.get(c.label) ?? 0) / (total + 1));
+    if (expectedHeads.size) {
+      const heads = typeHeads(valueTypeOf(c.ref.symbol));
+      if ([...heads].some((h) => expectedHeads.has(h))) f.typeMatch = 1;
+      else if (heads.size) f.typeMismatch = 1;
+    }
+    if (inLoopHead && looksIterable(c.ref.symbol)) f.iterated = 1;
+    if (inRaise) f.raised = /error|exception|fail|abort|exit|warning|interrupt|skip/i.test(c.label) ? 1 : -1;
     const calls = onReceiver.get(c.label);
     if (calls) f.sameReceiver = Math.log1p(calls) / Math.log1p(maxOnReceiver);
     for (const words of liveUsages.get(c.label) ?? []) f.fileSimilar = Math.max(f.fileSimilar, dice(contextWords, words));
