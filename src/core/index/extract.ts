@@ -55,6 +55,11 @@ function symbolOf(d: Declaration, text: string): ApiSymbol | undefined {
     const typed = /^(?:export\s+)?(?:declare\s+)?(?:const|let|var)\s+[\w$]+\s*:\s*([A-Za-z_$][\w$.]*(?:<[^=;\n]*>)?)\s*(?:=|;|$)/.exec(header);
     if (typed) symbol.valueType = typed[1]!;
   }
+  // `type AnyRouter = RouterCore<any, any>`: the alias names one type (a receiver typed so is an instance of it).
+  if (d.kind === 'type' && d.scope === 'file') {
+    const named = /^(?:export\s+)?(?:declare\s+)?type\s+[\w$]+\s*(?:<[^=]*>)?\s*=\s*([A-Za-z_$][\w$.]*)\s*(?:<[^;{}()|&]*>)?\s*;?\s*$/.exec(text.slice(d.range.start, Math.min(d.range.end, d.range.start + 400)));
+    if (named && d.range.end - d.range.start < 400) symbol.alias = named[1]!;
+  }
   if (!symbol.returnType && (d.kind === 'function' || d.kind === 'method')) {
     const returned = returnedClass(text.slice(d.range.start, Math.min(d.range.end, d.range.start + 20000)), symbol.container);
     if (returned) symbol.returns = returned;

@@ -10,7 +10,7 @@ import type { ApiSymbol, ApiTarget, FileRecord, PackageRecord, SymbolRef, TsConf
 
 export const indexFormat = 'tokenwise-api-index';
 /** Bump when FileRecord, TsConfigRecord or what extraction writes into them changes: older files are rebuilt. */
-export const indexVersion = 13;
+export const indexVersion = 14;
 
 /** What a name exported by a module, or bound by an import, stands for. */
 export type Binding = { kind: 'symbol'; ref: SymbolRef } | { kind: 'module'; uri: string };
@@ -382,7 +382,7 @@ export class ProjectIndex implements ResolverView {
   }
 
   /** A type as written (`Optional[Repo]`, `Promise<Repo>`, `models.Repo`, `Repo | None`) seen from a file → a class. */
-  resolveType(fromUri: string, typeText: string | undefined): ApiTarget {
+  resolveType(fromUri: string, typeText: string | undefined, depth = 0): ApiTarget {
     if (!typeText) return { kind: 'unknown' };
     let t = typeText.trim().replace(/^['"]|['"]$/g, '');
     for (;;) {
@@ -413,6 +413,8 @@ export class ProjectIndex implements ResolverView {
     }
     const target = this.targetOf(binding, true);
     if (target.kind !== 'unknown') return target;
+    const alias = binding?.kind === 'symbol' && binding.ref.symbol.kind === 'type' ? binding.ref.symbol.alias : undefined;
+    if (alias && depth < 4) return this.resolveType(binding!.kind === 'symbol' ? binding!.ref.uri : fromUri, alias, depth + 1);
     return this.classNamed(parts[parts.length - 1]!, fromUri, true);
   }
 
@@ -471,6 +473,14 @@ export class ProjectIndex implements ResolverView {
         names.add(s.name);
         out.push({ uri, symbol: s, inherited: depth > 0 });
       }
+    // A JavaScript class's declaration twin also lists what compiles to nothing (abstract methods).
+    const twin = this.declarationTwin(uri);
+    if (twin)
+      for (const m of this.membersOf(twin, className, depth, seen))
+        if (!names.has(m.symbol.name)) {
+          names.add(m.symbol.name);
+          out.push(m);
+        }
     for (const base of record.bases?.[className] ?? []) {
       const t = this.resolveType(uri, base);
       if (t.kind !== 'class') continue;

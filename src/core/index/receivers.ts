@@ -127,7 +127,7 @@ function callResult(index: ProjectIndex, binding: Binding | undefined, construct
   if (!binding || binding.kind !== 'symbol') return { kind: 'unknown' };
   const s = binding.ref.symbol;
   if (s.kind === 'class' || s.kind === 'interface') return { kind: 'class', uri: binding.ref.uri, name: s.name, instance: true };
-  if (s.alias && !construct && depth < 4) {
+  if (s.alias && s.kind !== 'type' && !construct && depth < 4) {
     // `const stringType = ZodString.create`: the call is one of `ZodString.create`.
     const [head, ...rest] = s.alias.split('.');
     const headBinding = index.bindingIn(binding.ref.uri, head!);

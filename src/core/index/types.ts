@@ -21,7 +21,7 @@ export interface ApiSymbol {
   returns?: string;
   /** A method whose unannotated body returns another method's result (`return this._addCheck(…)` → `_addCheck`): it returns what that returns. */
   returnsMember?: string;
-  /** A module-level constant bound to another name as written (`const stringType = ZodString.create` → `ZodString.create`): calling it calls that. */
+  /** A module-level constant bound to another name as written (`const stringType = ZodString.create` → `ZodString.create`): calling it calls that; a type alias naming one type (`type AnyRouter = RouterCore<any>` → `RouterCore`): it is that type. */
   alias?: string;
   /** A module-level constant's written type (`export const $ZodAny: core.$constructor<$ZodAny> = …`; kept on the interface it shares a name with). */
   valueType?: string;

@@ -343,7 +343,7 @@ test('Python: a workspace opened inside its package (`pip/_internal`) resolves t
 test('receivers: a JavaScript class takes the types its declaration twin writes (`x.d.ts` beside `x.js`): fields, method returns, parameters', async (t) => {
   const root = fixtureWorkspace(t, {
     'inspector.js': 'export class GraphInspector {\n  inspectModules(modules) {}\n  registerPartial(err) {}\n}\n',
-    'inspector.d.ts': 'export declare class GraphInspector {\n  inspectModules(modules: unknown): void;\n  registerPartial(err: unknown): void;\n}\n',
+    'inspector.d.ts': 'export declare abstract class GraphInspector {\n  inspectModules(modules: unknown): void;\n  registerPartial(err: unknown): void;\n  abstract flush(): void;\n}\n',
     'loader.js': "export class InstanceLoader {\n  graphInspector;\n  constructor(graphInspector) {\n    this.graphInspector = graphInspector;\n  }\n  inspector() {\n    return this.graphInspector;\n  }\n}\n",
     'loader.d.ts': "import { GraphInspector } from './inspector.js';\nexport declare class InstanceLoader {\n  protected readonly graphInspector: GraphInspector;\n  constructor(graphInspector: GraphInspector);\n  inspector(): GraphInspector;\n  setInspector(inspector: GraphInspector): void;\n}\n",
   });
@@ -353,7 +353,8 @@ test('receivers: a JavaScript class takes the types its declaration twin writes 
   const head = readFileSync(loader, 'utf8').replace(/}\n$/, '');
   const field = await membersAt(index, loader, `${head}  run() {\n    this.graphInspector.`);
   assert.deepEqual(field?.target, inspector);
-  assert.deepEqual(labels(field).sort(), ['inspectModules', 'registerPartial']);
+  // `flush` is abstract: only the declaration twin has it.
+  assert.deepEqual(labels(field).sort(), ['flush', 'inspectModules', 'registerPartial']);
   const returned = await membersAt(index, loader, `${head}  run() {\n    this.inspector().`);
   assert.deepEqual(returned?.target, inspector);
   const param = await membersAt(index, loader, `${head}  setInspector(inspector) {\n    inspector.`);
@@ -377,4 +378,19 @@ test('receivers: optional chaining and non-null assertions access members (`rout
   const assigned = await membersAt(index, app, `${head}  const serverSsr = router?.serverSsr\n  serverSsr.`);
   assert.deepEqual(assigned?.target, ssr);
   assert.deepEqual(labels(assigned), ['onCleanup']);
+});
+
+test('receivers: a type alias naming one generic class (`type AnyRouter = RouterCore<any, any>`) is that class; an alias of a union is not', async (t) => {
+  const root = fixtureWorkspace(t, {
+    'router.ts': 'export class RouterCore<TRoute, TOptions> {\n  navigate(to: string): void {}\n  load(): void {}\n}\nexport type AnyRouter = RouterCore<any, any>\nexport type Either = RouterCore<any, any> | string\n',
+  });
+  const index = await indexOf(root);
+  const core = { kind: 'class', uri: join(root, 'router.ts'), name: 'RouterCore', instance: true };
+  const app = join(root, 'app.ts');
+  const param = await membersAt(index, app, "import type { AnyRouter } from './router';\nexport function go(router: AnyRouter) {\n  router.");
+  assert.ok(param?.resolvedBy === 'parameter' || param?.resolvedBy === 'annotation', param?.resolvedBy);
+  assert.deepEqual(param?.target, core);
+  assert.deepEqual(labels(param).sort(), ['load', 'navigate']);
+  const union = await membersAt(index, app, "import type { Either } from './router';\nexport function go(value: Either) {\n  value.");
+  assert.ok(union?.resolvedBy !== 'parameter' && union?.resolvedBy !== 'annotation', union?.resolvedBy);
 });
