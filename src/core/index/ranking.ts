@@ -86,30 +86,23 @@ export interface RankFeatures {
   transition: number;
   /** The same, best over every member called on this receiver in the last lines (not only the last one). */
   transitionAny: number;
-  /** The value's type is the one expected here (`const x: T = recv.`, `return recv.` in a function declared to return T): 1. */
-  typeMatch: number;
-  /** A type is expected here and the member declares another one: 1. */
-  typeMismatch: number;
-  /** In a loop head (`for x in recv.`, `for (const x of recv.`): 1 for a member that looks iterable (a list, array or iterator type, or a plural name). */
-  iterated: number;
-  /** After `raise` / `throw`: 1 for a member named like an error (`CollectError`, `fail`, `makeException`), -1 for another; else 0. */
-  raised: number;
 }
 
 /**
  * The ranking's weights, fitted as one conditional-logit model (a softmax over each case's
- * candidates, the kind score's weight held at 1) on the case dumps of 26 dev repositories
- * (`eval api --cases f --case-candidates 60`; script and figures: models/member-ranking/).
- * Leave-one-repository-out on dev (each repository ranked with weights fitted on the others):
- * accuracy@1 / @5 over all 4,102 cases 42.5 / 74.0 %, mean of repositories 40.1 / 70.5 %; the
- * earlier hand-set weights gave a mean of 33.5 / 64.2 % on the same dumps. No test repository was used to fit them.
+ * candidates, the kind score's weight held at 1) on the case dumps of the 26 dev repositories
+ * with cases (`eval api --cases f --case-candidates 60`; script and figures: models/member-ranking/).
+ * Leave-one-repository-out on dev (each repository ranked with weights fitted on the others),
+ * accuracy@1 / @5 over all 4,125 cases: 43.0 / 75.1 % (TypeScript/JavaScript 41.1 / 71.6,
+ * Python 44.5 / 78.0); without the call bigram (`transition`, `transitionAny`) and the
+ * run-together assigned name, 41.4 / 74.3 %. No test repository was used to fit them.
  */
 export const rankWeights = {
   similarBest: 2.16, similarMean: 1.23, fileSimilar: 1.43, popularity: 0.08, receiverUsage: 0.57, echo: 0.63, context: 0.81, sameReceiver: 1.05,
-  fileUse: -0.17, fileReceiver: 0.46, fileRecent: -0.16, fileReceiverCalls: 0.81, enclosing: 0.89, predicate: 0.86, boolReturn: 0.39,
-  inherited: 0.93, private: -0.28, data: -0.49, assigned: 1.6, awaited: 0.38, unawaitedAsync: -0.22, nearShape: 0.64,
-  paramEcho: 0.75, docEcho: 0.62, defNear: 1.0,
-  transition: 1.07, transitionAny: 0.76, typeMatch: 0.38, typeMismatch: -0.26, iterated: 0.35, raised: 0.21,
+  fileUse: -0.17, fileReceiver: 0.46, fileRecent: -0.16, fileReceiverCalls: 0.81, enclosing: 0.9, predicate: 0.86, boolReturn: 0.39,
+  inherited: 0.93, private: -0.28, data: -0.5, assigned: 1.61, awaited: 0.38, unawaitedAsync: -0.22, nearShape: 0.64,
+  paramEcho: 0.75, docEcho: 0.63, defNear: 1.0,
+  transition: 1.08, transitionAny: 0.77,
   model: 0.6,
   // A typed prefix the name starts with (as typed, or in another case; a later word starting with it scores 0): fitted apart with `eval api --typed 1` dumps, the other weights held (dev acc@1 pooled 69.4 → 72.5 % from the earlier 0.3 / 0.2).
   prefixExact: 3, prefixCaseless: 2.4,
@@ -118,7 +111,7 @@ export const rankWeights = {
 };
 
 
-const featureNames = ['similarBest', 'similarMean', 'fileSimilar', 'popularity', 'receiverUsage', 'echo', 'context', 'sameReceiver', 'fileUse', 'fileReceiver', 'fileRecent', 'fileReceiverCalls', 'enclosing', 'predicate', 'boolReturn', 'inherited', 'private', 'data', 'assigned', 'awaited', 'unawaitedAsync', 'nearShape', 'paramEcho', 'docEcho', 'defNear', 'transition', 'transitionAny', 'typeMatch', 'typeMismatch', 'iterated', 'raised'] as const satisfies ReadonlyArray<keyof RankFeatures>;
+const featureNames = ['similarBest', 'similarMean', 'fileSimilar', 'popularity', 'receiverUsage', 'echo', 'context', 'sameReceiver', 'fileUse', 'fileReceiver', 'fileRecent', 'fileReceiverCalls', 'enclosing', 'predicate', 'boolReturn', 'inherited', 'private', 'data', 'assigned', 'awaited', 'unawaitedAsync', 'nearShape', 'paramEcho', 'docEcho', 'defNear', 'transition', 'transitionAny'] as const satisfies ReadonlyArray<keyof RankFeatures>;
 
 /** Plural and verb endings off (`errors` ~ `error`, `parsed` ~ `parse`). */
 function stemWord(w: string): string {
@@ -231,69 +224,6 @@ function recentCalls(text: string, receiver: string | undefined, lines: number):
   return [...tail.matchAll(new RegExp(`(?<![\\w$])${escapeRegex(receiver)}\\s*\\.\\s*([A-Za-z_$][\\w$]*)\\s*\\(`, 'g'))].map((m) => m[1]!);
 }
 
-/** Type names a written type stands for, lower case (forward references unquoted): `Optional[List[Row]]` → list; `Foo | None` → foo; `Promise<Bar>` → bar; `T[]` → array. */
-function typeHeads(type: string | undefined): Set<string> {
-  const out = new Set<string>();
-  if (!type) return out;
-  const t = type.replace(/["'`]/g, '').trim().replace(/^(?:Optional|Awaitable|Coroutine|Promise|PromiseLike)\s*[[<]\s*(.*)[\]>]$/, '$1');
-  for (const part of t.split(/\s*\|\s*/)) {
-    if (/^(?:None|null|undefined|void)$/.test(part)) continue;
-    if (/\[\]$/.test(part)) {
-      out.add('array');
-      continue;
-    }
-    const head = /^(?:[A-Za-z_$][\w$]*\.)*([A-Za-z_$][\w$]*)/.exec(part)?.[1];
-    if (head) out.add(head.toLowerCase());
-  }
-  return out;
-}
-
-/** The type a member's value has as written: its return type, the class its body returns, a class itself (`new recv.C(`), an attribute's annotation. */
-function valueTypeOf(s: ApiSymbol): string | undefined {
-  if (s.returnType) return s.returnType;
-  if (s.returns) return s.returns;
-  if (s.kind === 'class') return s.name;
-  if (dataKinds.has(s.kind)) return /^[^:=(]*?[\w$][?!]?\s*:\s*([^=;]+?)\s*(?:=|;|$)/.exec(s.signature ?? '')?.[1];
-  return undefined;
-}
-
-/** The return type written in the last header of function `name` in a text (`def name(…) -> T:`, `name(…): T {`). */
-function declaredReturnType(text: string, name: string): string | undefined {
-  const re = new RegExp(`(?:\\bdef\\s+|\\bfunction\\s*\\*?\\s*|^[ \\t]*(?:(?:public|private|protected|static|async|override|export|get|set)\\s+)*)${escapeRegex(name)}\\s*(?:<[^()]*?>)?\\s*\\(`, 'gm');
-  let open = -1;
-  for (const m of text.matchAll(re)) open = m.index! + m[0].length - 1;
-  if (open < 0) return undefined;
-  let depth = 0;
-  for (let i = open; i < text.length && i < open + 3000; i++) {
-    const ch = text[i];
-    if (ch === '(') depth++;
-    else if (ch === ')' && --depth === 0) {
-      const after = text.slice(i + 1, i + 300);
-      return (/^\s*->\s*([^:\n]+?)\s*:/.exec(after) ?? /^\s*:\s*([^{;\n]+?)\s*(?:\{|=>)/.exec(after))?.[1];
-    }
-  }
-  return undefined;
-}
-
-/** The type the code just before the receiver expects of its value: `const x: T = `, `x: T = `, `return ` in a function declared to return T. */
-function expectedTypeAt(lineBefore: string, fileText: string, enclosingFunction: string | undefined): string | undefined {
-  const annotated = /(?:^|[\s(,{])[A-Za-z_$][\w$]*\s*\??:\s*([^=:(){}]+?)\s*(?<![=!<>])=\s*(?:await\s+|new\s+)?$/.exec(lineBefore.slice(-240));
-  if (annotated) return annotated[1];
-  if (enclosingFunction && /^\s*return\s+(?:await\s+|new\s+)?$/.test(lineBefore)) return declaredReturnType(fileText, enclosingFunction);
-  return undefined;
-}
-
-const iterableHeads = new Set(['array', 'readonlyarray', 'list', 'sequence', 'iterable', 'iterator', 'iterableiterator', 'generator', 'asynciterable', 'asyncgenerator', 'asynciterator', 'tuple', 'set', 'frozenset', 'dict', 'mapping', 'map', 'collection']);
-
-/** A member whose value looks like something to loop over: an iterable type, or (no type written) a plural name or an `iter…` / `items` / `keys` / `values` one. */
-function looksIterable(s: ApiSymbol): boolean {
-  const heads = typeHeads(valueTypeOf(s));
-  if (heads.size) return [...heads].some((h) => iterableHeads.has(h));
-  const words = splitIdentifier(s.name);
-  const last = words[words.length - 1] ?? '';
-  return /^(?:iter|walk|items|keys|values)/.test(words[0] ?? '') || (last.length > 3 && /[^s]s$/.test(last));
-}
-
 /** Ranks candidates by prefix, kind and usage similarity (the model's likelihood is added by `addModelScores`). */
 export function rankMembers(index: ProjectIndex, candidates: readonly MemberCandidate[], ctx: RankContext): RankedMember[] {
   const p = ctx.prefix.toLowerCase();
@@ -328,9 +258,6 @@ export function rankMembers(index: ProjectIndex, candidates: readonly MemberCand
     const next = index.callsAfter(m, ctx.uri);
     return { next, total: [...next.values()].reduce((a, b) => a + b, 0) };
   });
-  const expectedHeads = typeHeads(expectedTypeAt(lineBefore, fileText, ctx.enclosingFunction));
-  const inRaise = /(?:^|[\s;{])(?:raise|throw)\s+(?:new\s+)?$/.test(lineBefore);
-  const inLoopHead = /\bfor\s*(?:await\s*)?\(?\s*(?:const|let|var)?\s*[^;=]*?\s(?:of|in)\s+$/.test(lineBefore);
   const recentIdentifiers = new Set(fileText.slice(nthLineBefore(fileText, fileText.length, 8)).match(/[A-Za-z_$][\w$]*/g) ?? []);
   // Where the members just used on the receiver are defined (the candidates' own records).
   const nearDefinitions: SymbolRef[] = [];
@@ -345,7 +272,7 @@ export function rankMembers(index: ProjectIndex, candidates: readonly MemberCand
       else if (splitIdentifier(c.label).some((w) => w.startsWith(p))) prefix = 0;
       else continue;
     }
-    const f: RankFeatures = { similarBest: 0, similarMean: 0, fileSimilar: 0, popularity: 0, receiverUsage: 0, echo: 0, context: 0, sameReceiver: 0, fileUse: 0, fileReceiver: 0, fileRecent: 0, fileReceiverCalls: 0, enclosing: 0, predicate: 0, boolReturn: 0, assigned: 0, awaited: 0, unawaitedAsync: 0, nearShape: 0, paramEcho: 0, docEcho: 0, defNear: 0, transition: 0, transitionAny: 0, typeMatch: 0, typeMismatch: 0, iterated: 0, raised: 0, inherited: c.inherited && ctx.resolution.target.kind === 'class' ? 1 : 0, private: 0, data: 0 };
+    const f: RankFeatures = { similarBest: 0, similarMean: 0, fileSimilar: 0, popularity: 0, receiverUsage: 0, echo: 0, context: 0, sameReceiver: 0, fileUse: 0, fileReceiver: 0, fileRecent: 0, fileReceiverCalls: 0, enclosing: 0, predicate: 0, boolReturn: 0, assigned: 0, awaited: 0, unawaitedAsync: 0, nearShape: 0, paramEcho: 0, docEcho: 0, defNear: 0, transition: 0, transitionAny: 0, inherited: c.inherited && ctx.resolution.target.kind === 'class' ? 1 : 0, private: 0, data: 0 };
     if ((/^_[^_]/.test(c.label) || c.label.startsWith('#')) && ctx.resolution.by !== 'self') f.private = 1;
     if (dataKinds.has(c.ref.symbol.kind)) f.data = 1;
     const usages = index.usagesOf(c.label, ctx.uri);
@@ -389,13 +316,6 @@ export function rankMembers(index: ProjectIndex, candidates: readonly MemberCand
       if (d.uri === c.ref.uri && d.symbol !== c.ref.symbol) f.defNear = Math.max(f.defNear, 1 / (1 + Math.abs(d.symbol.line - c.ref.symbol.line) / 20));
     if (following) f.transition = (following.get(c.label) ?? 0) / (followingTotal + 1);
     for (const { next, total } of followingAny) f.transitionAny = Math.max(f.transitionAny, (next.get(c.label) ?? 0) / (total + 1));
-    if (expectedHeads.size) {
-      const heads = typeHeads(valueTypeOf(c.ref.symbol));
-      if ([...heads].some((h) => expectedHeads.has(h))) f.typeMatch = 1;
-      else if (heads.size) f.typeMismatch = 1;
-    }
-    if (inLoopHead && looksIterable(c.ref.symbol)) f.iterated = 1;
-    if (inRaise) f.raised = /error|exception|fail|abort|exit|warning|interrupt|skip/i.test(c.label) ? 1 : -1;
     const calls = onReceiver.get(c.label);
     if (calls) f.sameReceiver = Math.log1p(calls) / Math.log1p(maxOnReceiver);
     for (const words of liveUsages.get(c.label) ?? []) f.fileSimilar = Math.max(f.fileSimilar, dice(contextWords, words));
