@@ -289,11 +289,57 @@ export function enclosingClassByText(text: string, offset: number): { name: stri
   return found ? { name: found } : undefined;
 }
 
-/** The classes enclosing each offset, by the declarations' ranges (top-level classes only). */
-function classAt(decls: readonly Declaration[], offset: number, text?: string): string | undefined {
+/**
+ * `enclosingClassByText` for many offsets of one text, with the same answers: the text is scanned
+ * once (class headers, brace depths), so each offset costs the number of class headers instead of
+ * the length of the text (asking it for every `this.x =` of a large prototype-style file was
+ * quadratic: two thirds of the index build on npm packages).
+ */
+export function classesByText(text: string): (offset: number) => string | undefined {
+  let scanned = false;
+  let pythonLike: RegExpExecArray | null = null;
+  let pythonClass: RegExpExecArray | null = null;
+  let depth: Int32Array | undefined;
+  let opens: Int32Array | undefined;
+  let headers: { end: number; name: string }[] | undefined;
+  const prefixCounts = () => {
+    depth = new Int32Array(text.length + 1);
+    opens = new Int32Array(text.length + 1);
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      depth[i + 1] = depth[i]! + (c === 123 ? 1 : c === 125 ? -1 : 0);
+      opens[i + 1] = opens[i]! + (c === 123 ? 1 : 0);
+    }
+  };
+  return (offset) => {
+    // Regex matches inside text.slice(0, offset) are the whole text's matches that end by offset
+    // (a match crossing offset has no brace or semicolon before it, so none starts after it either).
+    if (!scanned) {
+      scanned = true;
+      pythonLike = /^\s*(?:class|def)\s/m.exec(text);
+      pythonClass = /^\s*class\s/m.exec(text);
+      prefixCounts();
+    }
+    if (pythonLike && pythonLike.index + pythonLike[0].length <= offset) {
+      const from = pythonClass && pythonClass.index + pythonClass[0].length <= offset ? pythonClass.index : offset - 1;
+      if (opens![offset]! - opens![Math.max(0, from)]! === 0) return enclosingClassByText(text, offset)?.name;
+    }
+    headers ??= [...text.matchAll(/\bclass\s+([A-Za-z_$][\w$]*)[^{;]*\{/g)].map((m) => ({ end: m.index! + m[0].length, name: m[1]! }));
+    let found: string | undefined;
+    for (const h of headers) {
+      if (h.end > offset) break;
+      // The header's brace is still open at offset.
+      if (depth![offset]! - depth![h.end - 1]! > 0) found = h.name;
+    }
+    return found;
+  };
+}
+
+/** The classes enclosing each offset, by the declarations' ranges (top-level classes only), else by the text. */
+function classAt(decls: readonly Declaration[], offset: number, byText?: (offset: number) => string | undefined): string | undefined {
   let best: Declaration | undefined;
   for (const d of decls) if (d.kind === 'class' && d.range.start <= offset && offset < d.range.end && (!best || d.range.start > best.range.start)) best = d;
-  return best?.name ?? (text !== undefined ? enclosingClassByText(text, offset)?.name : undefined);
+  return best?.name ?? byText?.(offset);
 }
 
 /** The type of a parameter of the function around `offset`: its annotation, else the class of a `Foo()` / `new Foo()` default. */
@@ -309,9 +355,10 @@ function parameterType(decls: readonly Declaration[], offset: number, name: stri
 
 function attrTypesOf(decls: readonly Declaration[], text: string): Record<string, string> | undefined {
   const out: Record<string, string> = {};
+  const byText = classesByText(text);
   // The whole annotation (`self.cache: Optional[JWKSetCache] = None`): resolveType unwraps Optional[…].
   for (const m of text.matchAll(/\b(?:self|this)\.([A-Za-z_$][\w$]*)\s*(?::\s*(['"]?[A-Za-z_$][^=;\n]*?))?\s*=(?!=)\s*(?:new\s+)?([A-Za-z_$][\w$.]*)?\s*(\()?/g)) {
-    const cls = classAt(decls, m.index!, text);
+    const cls = classAt(decls, m.index!, byText);
     if (!cls) continue;
     let type: string | undefined = m[2]?.trim() || (m[4] && m[3] && /^[A-Z]/.test(m[3].split('.').pop()!) ? m[3] : undefined);
     // `self.repo = repo` with `repo: Repo` or `repo=Repo()` a parameter of the enclosing function.
@@ -320,12 +367,12 @@ function attrTypesOf(decls: readonly Declaration[], text: string): Record<string
   }
   // Field initializers: `private readonly cache = new Lru()`, `cache = new Lru()` in a class body.
   for (const m of text.matchAll(/^\s*(?:(?:private|public|protected|readonly|static)\s+)*#?([A-Za-z_$][\w$]*)\s*=\s*new\s+([A-Za-z_$][\w$.]*)/gm)) {
-    const cls = classAt(decls, m.index!, text);
+    const cls = classAt(decls, m.index!, byText);
     if (cls) out[`${cls}.${m[1]}`] ??= m[2]!;
   }
   // TypeScript constructor parameter properties and typed fields: `private readonly repo: Repo`.
   for (const m of text.matchAll(/(?:private|public|protected|readonly)\s+(?:readonly\s+)?([A-Za-z_$][\w$]*)\??\s*:\s*([A-Za-z_$][\w$.]*)/g)) {
-    const cls = classAt(decls, m.index!, text);
+    const cls = classAt(decls, m.index!, byText);
     if (cls) out[`${cls}.${m[1]}`] ??= m[2]!;
   }
   return Object.keys(out).length ? out : undefined;

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ProjectIndex, recordOf } from '../../../../src/core/index';
-import { docText } from '../../../../src/core/index/extract';
+import { classesByText, docText, enclosingClassByText } from '../../../../src/core/index/extract';
 import { syntax } from './helpers';
 
 async function symbolsOf(uri: string, text: string, languageId: string) {
@@ -94,4 +94,23 @@ test('interface members: each keeps its own doc comment, consecutive one-line co
   assert.equal(ts._def!.doc, '@deprecated Use .def instead.');
   assert.equal(ts.parse!.doc, 'Parses the input and returns the output.');
   assert.equal(ts.undocumented!.doc, undefined);
+});
+
+test('classesByText gives enclosingClassByText\'s answer at every offset (one scan of the text for many offsets)', () => {
+  const texts = [
+    'function Legacy() {\n  this.a = 1;\n}\nclass Store {\n  constructor() {\n    this.items = new Map();\n  }\n  get(k) { return this.items.get(k); }\n}\nclass Open {\n  m() {\n    this.x = 1;\n',
+    'import os\n\nclass Repo:\n    def __init__(self, path):\n        self.path = path\n\n    def read(self):\n        return os.path.join(self.path)\n\ndef helper():\n    return 1\n\nclass Other(Repo):\n    pass\n',
+    'export class A { f() { const o = { g() { this.y = 2; } }; } }\nclass B extends A {\n  h = () => { this.z = 3; };\n',
+    '',
+  ];
+  let named = 0;
+  for (const text of texts) {
+    const byText = classesByText(text);
+    for (let offset = 0; offset <= text.length; offset++) {
+      const expected = enclosingClassByText(text, offset)?.name;
+      assert.equal(byText(offset), expected, `offset ${offset} of ${JSON.stringify(text.slice(0, 30))}`);
+      if (expected) named++;
+    }
+  }
+  assert.ok(named > 100, `only ${named} offsets inside a class`);
 });
