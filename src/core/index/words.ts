@@ -4,14 +4,25 @@
  * `parse config file`.
  */
 
+// Identifiers repeat (an index build splits millions, mostly the same few thousand): the split
+// is remembered, within a bound, and each caller gets its own copy.
+const splitCache = new Map<string, readonly string[]>();
+const splitCacheLimit = 50_000;
+
 /** Words of an identifier: camelCase, PascalCase, snake_case, kebab-case and digits split, lower-cased. */
 export function splitIdentifier(name: string): string[] {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
-    .split(/[^A-Za-z0-9]+|(?<=\D)(?=\d)|(?<=\d)(?=\D)/)
-    .filter((w) => w.length > 0)
-    .map((w) => w.toLowerCase());
+  let words = splitCache.get(name);
+  if (!words) {
+    words = name
+      .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+      .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+      .split(/[^A-Za-z0-9]+|(?<=\D)(?=\d)|(?<=\d)(?=\D)/)
+      .filter((w) => w.length > 0)
+      .map((w) => w.toLowerCase());
+    if (splitCache.size >= splitCacheLimit) splitCache.clear();
+    splitCache.set(name, words);
+  }
+  return words.slice();
 }
 
 /** Identifiers in a piece of code or prose (ASCII identifiers of two or more characters). */
