@@ -20,6 +20,28 @@ export function indexLanguageOf(uri: string): SyntaxLanguage | undefined {
   return language && indexedLanguages.has(language) ? language : undefined;
 }
 
+// Line starts of the file being extracted (one entry: extraction reads one file at a time), so a
+// position costs a binary search instead of a split of the text before it.
+let linesOfText: { text: string; newlines: number[] } | undefined;
+
+/** Line and character (UTF-16) of an offset. */
+function positionAt(text: string, offset: number): { line: number; character: number } {
+  if (linesOfText?.text !== text) {
+    const newlines: number[] = [];
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) newlines.push(i);
+    linesOfText = { text, newlines };
+  }
+  const nl = linesOfText.newlines;
+  let lo = 0;
+  let hi = nl.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (nl[mid]! < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return { line: lo, character: offset - (lo ? nl[lo - 1]! : -1) - 1 };
+}
+
 const apiKinds = new Set(['function', 'method', 'class', 'interface', 'type', 'enum', 'variable', 'constant', 'attribute']);
 
 function symbolOf(d: Declaration, text: string): ApiSymbol | undefined {
@@ -134,9 +156,8 @@ function interfaceMembers(d: Declaration, text: string, open = text.slice(d.rang
       // `new (def: D): T` is the interface's construct signature, no member.
       if (m && !(m[1] === 'new' && m[2] === '(')) {
         const at = d.range.start + lineStart + body.slice(lineStart, i).indexOf(m[1]!);
-        const before = text.slice(0, at);
-        const line = before.split('\n').length - 1;
-        const sym: ApiSymbol = { name: m[1]!, kind: m[2] === '(' ? 'method' : 'attribute', container: d.name, signature: member.replace(/\s+/g, ' '), exported: true, line, character: at - before.lastIndexOf('\n') - 1 };
+        const { line, character } = positionAt(text, at);
+        const sym: ApiSymbol = { name: m[1]!, kind: m[2] === '(' ? 'method' : 'attribute', container: d.name, signature: member.replace(/\s+/g, ' '), exported: true, line, character };
         // The last doc comment right above (one that does not run on past a `*/` into the next).
         const prev = /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*$/.exec(body.slice(Math.max(open, lineStart - 400), lineStart + (body.slice(lineStart, i).length - body.slice(lineStart, i).trimStart().length)));
         if (prev) sym.doc = prev[1]!.split('\n').map((l) => l.replace(/^\s*\* ?/, '').trim()).join('\n').trim().slice(0, extractLimits.docChars);
@@ -215,10 +236,9 @@ function commonJsFunctions(text: string, language: SyntaxLanguage, known: Set<st
   const out: ApiSymbol[] = [];
   for (const m of text.matchAll(/^\s*(?:module\.)?exports\.([A-Za-z_$][\w$]*)\s*=\s*(?:async\s+)?function\s*\*?\s*[A-Za-z_$]*\s*\(([^)]*)\)/gm)) {
     if (known.has(m[1]!)) continue;
-    const before = text.slice(0, m.index! + m[0].indexOf(m[1]!, 8));
-    const line = before.split('\n').length - 1;
+    const { line, character } = positionAt(text, m.index! + m[0].indexOf(m[1]!, 8));
     const params = m[2]!.split(',').map((p) => p.trim()).filter(Boolean);
-    out.push({ name: m[1]!, kind: 'function', container: '', signature: `${m[1]}(${params.join(', ')})`, params, exported: true, line, character: before.length - before.lastIndexOf('\n') - 1 });
+    out.push({ name: m[1]!, kind: 'function', container: '', signature: `${m[1]}(${params.join(', ')})`, params, exported: true, line, character });
   }
   return out;
 }
@@ -519,8 +539,7 @@ function namespaceBlocks(text: string): NamespaceBlock[] {
     }
     if (close < 0) continue;
     const at = m.index + m[0].indexOf(m[2]!, m[0].indexOf('namespace') + 9);
-    const before = text.slice(0, at);
-    out.push({ name: m[2]!, exported: !!m[1], open, close, line: before.split('\n').length - 1, character: at - before.lastIndexOf('\n') - 1 });
+    out.push({ name: m[2]!, exported: !!m[1], open, close, ...positionAt(text, at) });
   }
   return out;
 }
