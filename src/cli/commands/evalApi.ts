@@ -1,5 +1,5 @@
 /**
- * `tokenwise eval api --repo <dir> [--limit N] [--conv-limit N] [--model-ranking] [--rerank] [--checker] [--cases <file.jsonl>] [--json]`:
+ * `tokenwise eval api --repo <dir> [--limit N] [--conv-limit N] [--model-ranking] [--rerank] [--bm25-only] [--checker] [--cases <file.jsonl>] [--json]`:
  * the APIEval-style evaluation of repository API completion (src/tools/eval/apiEval.ts).
  */
 import { openSync, writeSync, closeSync } from 'node:fs';
@@ -16,10 +16,11 @@ import { loadModel } from '../backend';
 import type { QueryScorer } from '../../core/search/rerank';
 import type { NameScorer } from '../../core/index';
 
-export const apiEvalOptions: Record<'conv-limit' | 'model-ranking' | 'rerank' | 'cases' | 'case-candidates' | 'typed' | 'checker', OptionSpec> = {
+export const apiEvalOptions: Record<'conv-limit' | 'model-ranking' | 'rerank' | 'bm25-only' | 'cases' | 'case-candidates' | 'typed' | 'checker', OptionSpec> = {
   'conv-limit': { type: 'number', valueName: 'n', integer: true, min: 1, description: 'api: most conversational cases (default 500).' },
   'model-ranking': { type: 'boolean', description: "api: add the model's likelihood of each member name to the ranking (loads the model)." },
   rerank: { type: 'boolean', description: 'api: re-rank the conversational search hits by the model (loads the model).' },
+  'bm25-only': { type: 'boolean', description: "api: conversational search in BM25's order, without the learned re-ranker (to measure what it adds)." },
   cases: { type: 'string', valueName: 'file', description: 'api: write each token-completion case as a JSON line (file, line, receiver, resolvedBy, target, member, rank, top 5).' },
   typed: { type: 'number', valueName: 'k', integer: true, min: 0, max: 8, description: "api: type the member name's first k characters before asking (default 0: hidden completely)." },
   checker: { type: 'boolean', description: "api: keep only the TypeScript/JavaScript calls the TypeScript checker resolves to a declaration in the repository (true local API calls; needs the typescript package); reports the verdicts and the receiver resolver's agreement with the checker; --cases lines gain trueTarget and agrees." },
@@ -28,7 +29,7 @@ export const apiEvalOptions: Record<'conv-limit' | 'model-ranking' | 'rerank' | 
 
 export const apiEvalDetails = [
   '',
-  'eval api --repo <dir> [--limit N] [--conv-limit N] [--model-ranking] [--rerank] [--cases <file.jsonl>] [--typed k] [--checker]: APIEval-style, on a real repository.',
+  'eval api --repo <dir> [--limit N] [--conv-limit N] [--model-ranking] [--rerank] [--bm25-only] [--cases <file.jsonl>] [--typed k] [--checker]: APIEval-style, on a real repository.',
   'Token completion: call sites `x.member(` / `module.fn(` whose member is defined in the repository in another file',
   '(not in the call-site file; not a built-in method name; the receiver not imported from outside the repository); the',
   'file is cut right after the dot (member and everything after hidden, its own usages left out); the member completion',
@@ -70,6 +71,7 @@ export async function runApiEval(ctx: CliContext): Promise<void> {
       if (o['model-ranking']) options.nameScorer = score satisfies NameScorer;
       if (o.rerank) options.queryScorer = ((query, names, signal) => score(`# ${query}\n`, names, signal)) satisfies QueryScorer;
     }
+    if (o['bm25-only']) options.searchRerank = false;
     if (o['case-candidates'] !== undefined) options.caseCandidates = o['case-candidates'] as number;
     if (o.typed !== undefined) options.typed = o.typed as number;
     if (o.checker) {

@@ -38,6 +38,8 @@ export interface ApiEvalOptions {
   nameScorer?: NameScorer;
   /** The model's likelihood for conversational re-ranking. */
   queryScorer?: QueryScorer;
+  /** False: conversational search in BM25's order, without the learned re-ranker (to measure it). */
+  searchRerank?: boolean;
   signal?: AbortSignal;
   onProgress?(phase: string, done: number, total: number): void;
   /** Each token-completion case as it is scored (inspection). */
@@ -413,7 +415,7 @@ export function rankOf(search: ApiSearch, hits: readonly SearchHit[], target: Sy
  * first sentence of its doc comment, the target scored without its own doc text. Accuracy over the
  * cases whose query describes behaviour, and over all.
  */
-export async function evaluateConversational(index: ProjectIndex, options: Pick<ApiEvalOptions, 'convLimit' | 'queryScorer' | 'signal' | 'onProgress' | 'onConvCase'> = {}): Promise<ConversationalReport> {
+export async function evaluateConversational(index: ProjectIndex, options: Pick<ApiEvalOptions, 'convLimit' | 'queryScorer' | 'searchRerank' | 'signal' | 'onProgress' | 'onConvCase'> = {}): Promise<ConversationalReport> {
   const search = new ApiSearch(index);
   const conv = conversationalCases(index, search, options.convLimit ?? 500);
   const apisBySentence = new Map<string, Set<string>>();
@@ -429,7 +431,7 @@ export async function evaluateConversational(index: ProjectIndex, options: Pick<
   let shared = 0;
   for (const [n, c] of conv.entries()) {
     throwIfAborted(options.signal);
-    let hits = search.search(c.query, { limit: 20, excludeDocOf: c.ref });
+    let hits = search.search(c.query, { limit: 20, excludeDocOf: c.ref, ...(options.searchRerank === false ? { rerank: false } : {}) });
     if (options.queryScorer) hits = await rerankHits(hits, c.query, options.queryScorer, options.signal);
     const rank = rankOf(search, hits, c.ref);
     const rule = nonQueryRule(c.query);

@@ -40,3 +40,21 @@ test('conversational cases: one per API across builds of a module; dropped cases
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('--bm25-only measures the search without its learned re-ranker: the same case ranked in BM25\'s order', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'tokenwise-conv-bm25-'));
+  try {
+    mkdirSync(join(root, 'pkg'));
+    writeFileSync(join(root, 'pkg/config.py'), 'class ConfigParser:\n    """A parser for config files."""\n\n    def read(self, path):\n        return open(path).read()\n\n\ndef parse_config(text):\n    return dict(line.split("=") for line in text.splitlines())\n');
+    const index = await indexOf(root);
+    const ranks = async (searchRerank?: boolean) => {
+      const seen: Record<string, number> = {};
+      await evaluateConversational(index, { ...(searchRerank === undefined ? {} : { searchRerank }), onConvCase: (c) => (seen[c.name] = c.rank) });
+      return seen;
+    };
+    assert.deepEqual(await ranks(), { ConfigParser: 1 });
+    assert.deepEqual(await ranks(false), { ConfigParser: 2 });
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
