@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { TokenwiseError } from '../../core/base/errors';
+import { mulberry32 } from '../../core/base/numbers';
 import { SyntaxService } from '../../core/syntax';
 import { buildIndex, indexFile, isConfigUri, ProjectIndex, scanIndexable } from '../../core/index';
 import { nodeWorkspaceFs } from '../../cli/workspaceFs';
@@ -53,24 +54,12 @@ export interface IndexBenchReport {
   heapMB: number;
 }
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const nouns = ['record', 'buffer', 'session', 'token', 'cache', 'route', 'query', 'config', 'entry', 'node', 'stream', 'batch', 'schema', 'field', 'model', 'page', 'user', 'event', 'job', 'report', 'index', 'table', 'frame', 'packet', 'policy'];
 const verbs = ['load', 'parse', 'build', 'find', 'merge', 'render', 'update', 'resolve', 'encode', 'decode', 'fetch', 'store', 'check', 'split', 'format', 'apply', 'reset', 'scan', 'emit', 'close'];
 
 /** Writes a workspace of `count` source files (half Python, half TypeScript) under `root`. */
 export function generateWorkspace(root: string, count: number, seed: number): void {
-  const rnd = random(seed);
+  const rnd = mulberry32(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const cap = (s: string) => s[0]!.toUpperCase() + s.slice(1);
   const perPackage = 50;

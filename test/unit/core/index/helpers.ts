@@ -37,3 +37,17 @@ export function fixtureWorkspace(t: { after(fn: () => void): void }, files: Reco
   }
   return root;
 }
+
+/** The index of a workspace written from `files` into a temporary folder, removed once indexed. */
+export async function indexOfFiles(files: Record<string, string>): Promise<ProjectIndex> {
+  const root = mkdtempSync(join(tmpdir(), 'tokenwise-index-'));
+  try {
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      writeFileSync(join(root, path), text);
+    }
+    return await indexOf(root);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}

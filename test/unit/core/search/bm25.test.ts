@@ -1,27 +1,11 @@
 /** Conversational API search: BM25F over split identifiers, signatures, docs, class docs, call sites and a learned thesaurus. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { ApiSearch, firstSentence, searchTuning, terms } from '../../../../src/core/search/bm25';
 import { queryTerms, segmentWord } from '../../../../src/core/search/terms';
 import { ProjectIndex } from '../../../../src/core/index';
-import { indexOf, pyRoot, tsRoot } from '../index/helpers';
+import { indexOf, indexOfFiles, pyRoot, tsRoot } from '../index/helpers';
 
-/** Indexes a repository written from `files` into a temporary folder (real syntax service, real files). */
-async function repo(files: Record<string, string>): Promise<ProjectIndex> {
-  const root = mkdtempSync(join(tmpdir(), 'tokenwise-search-'));
-  try {
-    for (const [path, text] of Object.entries(files)) {
-      mkdirSync(dirname(join(root, path)), { recursive: true });
-      writeFileSync(join(root, path), text);
-    }
-    return await indexOf(root);
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
-}
 
 const names = (hits: ReturnType<ApiSearch['search']>) => hits.map((h) => h.ref.symbol.name);
 
@@ -54,7 +38,7 @@ test('search finds a function by a paraphrase of its doc, and by its name alone 
 });
 
 test('field weights: a name that says the query ranks above a doc that says it; weighting the doc over the name turns BM25\'s order', async () => {
-  const index = await repo({
+  const index = await indexOfFiles({
     'codec.py': 'def parse_header(data):\n    return data[:4]\n\n\ndef read(data):\n    """Parse the header of a frame."""\n    return data\n',
   });
   const search = new ApiSearch(index);
@@ -73,7 +57,7 @@ test('field weights: a name that says the query ranks above a doc that says it; 
 });
 
 test('doc and name evidence combine as the stronger (docMix 0): a doc that says the query does not lift a symbol whose name says it less', async () => {
-  const index = await repo({
+  const index = await indexOfFiles({
     'headers.py': [
       'def parse_header_line(text):\n    """Split one header line into its name and value."""\n    name, _, value = text.partition(":")\n    return name.strip(), value.strip()\n',
       'def parse_header_value(line, default=None):\n    """Parse a header line and give its value."""\n    return line.split(":", 1)[-1].strip() or default\n',
@@ -103,7 +87,7 @@ test('doc and name evidence combine as the stronger (docMix 0): a doc that says 
 });
 
 test('body words find a function by what it uses; member names find a class', async () => {
-  const index = await repo({
+  const index = await indexOfFiles({
     'io_utils.py': [
       'def load(path):\n    with open(path) as handle:\n        return json.loads(handle.read())\n',
       'def render(template, context):\n    return html.escape(template.format(**context))\n',
@@ -139,7 +123,7 @@ const observers = {
 };
 
 test('thesaurus: doc words of other symbols lead to name words ("unsubscribe" → remove_*)', async () => {
-  const search = new ApiSearch(await repo(observers));
+  const search = new ApiSearch(await indexOfFiles(observers));
   assert.equal(search.search('Unsubscribe a listener')[0]?.ref.symbol.name, 'remove_listener');
   const saved = searchTuning.thesaurus;
   try {
@@ -151,7 +135,7 @@ test('thesaurus: doc words of other symbols lead to name words ("unsubscribe" �
 });
 
 test('excluding a doc gives the ranking of an index where that doc was never written (no field, count or thesaurus pair keeps it)', async () => {
-  const index = await repo({
+  const index = await indexOfFiles({
     ...observers,
     'cache.py': [
       'class MutationCache:\n    """The storage of mutations: build, find and remove them."""\n\n    def build(self, options):\n        """Create a mutation and add it to the cache."""\n\n    def remove(self, mutation):\n        """Remove a mutation from the cache."""\n\n    def find_all(self, filters):\n        """Find mutations that match the filters."""\n',
@@ -178,7 +162,7 @@ test('excluding a doc gives the ranking of an index where that doc was never wri
 });
 
 test('a symbol declared in a module and its twin (`.js` and `.d.ts`, `.py` and `.pyi`) is one result', async () => {
-  const index = await repo({
+  const index = await indexOfFiles({
     'lib/codec.js': '/** Parse a frame header. */\nexport function parseFrame(bytes) {\n  return bytes.slice(0, 4);\n}\n',
     'lib/codec.d.ts': '/** Parse a frame header. */\nexport declare function parseFrame(bytes: Uint8Array): Uint8Array;\n',
     'py/codec.py': 'def parse_frame(data):\n    """Parse a frame header."""\n    return data[:4]\n',
@@ -200,7 +184,7 @@ test('a symbol in builds of one module (src/ and its compiled dist/, development
     'development/v4/codec.d.ts': '/** Decode a frame header from bytes. */\nexport declare function decodeFrame(bytes: Uint8Array): Uint8Array;\n',
     'other/codec.ts': '/** Read a frame header from a stream. */\nexport function readFrame(s: unknown): unknown {\n  return s;\n}\n',
   };
-  const index = await repo(files);
+  const index = await indexOfFiles(files);
   const search = new ApiSearch(index);
   const hits = search.search('decode a frame header from bytes');
   assert.equal(hits.filter((h) => h.ref.symbol.name === 'decodeFrame').length, 1, hits.map((h) => h.ref.uri).join(' '));
@@ -227,7 +211,7 @@ test('a symbol in builds of one module (src/ and its compiled dist/, development
 test('run-together names split by the repository\'s name words: "read the link target" finds readlink', async () => {
   assert.deepEqual(segmentWord('getsource', new Set(['get', 'source', 'getsource'])), ['get', 'source']);
   assert.equal(segmentWord('wcwidth', new Set(['width'])), undefined);
-  const index = await repo({
+  const index = await indexOfFiles({
     'paths.py': [
       'class LocalPath:\n    def readlink(self):\n        return self._p\n\n    def read_text(self, encoding):\n        return open(self._p).read()\n\n    def target(self):\n        return None\n\n    def link_to(self, other):\n        pass\n',
       'def follow(path):\n    """Follow a path."""\n    return path\n',
@@ -245,7 +229,7 @@ test('run-together names split by the repository\'s name words: "read the link t
 });
 
 test('a query\'s leading verb meets what names call it: "Returns the cache path" → get_cache_path, "Creates a session" → make_session', async () => {
-  const index = await repo({
+  const index = await indexOfFiles({
     'store.py': [
       'def get_cache_path(root):\n    return root + "/cache"\n\n\ndef cache_path_of(root):\n    return root\n\n\n',
       'def make_session(url):\n    return object()\n\n\ndef session_for(url):\n    return url\n',
@@ -265,7 +249,7 @@ test('a query\'s leading verb meets what names call it: "Returns the cache path"
 });
 
 test('words of an identifier the query quotes in backticks weigh more: "Size of a `Buffer` as a string" → bufferSize(data: Buffer)', async () => {
-  const index = await repo({
+  const index = await indexOfFiles({
     'size.ts': 'export function bufferSize(data: Buffer): number {\n  return data.byteLength;\n}\n\nexport function stringSize(text: string, encoding?: string): number {\n  return text.length;\n}\n',
   });
   const query = 'Size of a `Buffer` as a string';
@@ -280,7 +264,7 @@ test('words of an identifier the query quotes in backticks weigh more: "Size of 
 });
 
 test('"Checks whether …" and "Returns true if …" ask for a predicate: is_expired over expire', async () => {
-  const index = await repo({
+  const index = await indexOfFiles({
     'tokens.py': 'def expire(token):\n    token.deadline = 0\n\n\ndef is_expired(token):\n    return token.deadline <= 0\n',
   });
   const first = (q: string) => names(new ApiSearch(index).search(q))[0];

@@ -1,34 +1,18 @@
 /** The search's re-ranker over BM25's top candidates (src/core/search/ranking.ts). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { ApiSearch } from '../../../../src/core/search/bm25';
 import { searchFeatures, searchRanking } from '../../../../src/core/search/ranking';
-import type { ProjectIndex } from '../../../../src/core/index';
-import { indexOf, pyRoot } from '../index/helpers';
+import { indexOf, indexOfFiles, pyRoot } from '../index/helpers';
 
-async function repo(files: Record<string, string>): Promise<ProjectIndex> {
-  const root = mkdtempSync(join(tmpdir(), 'tokenwise-ranking-'));
-  try {
-    for (const [path, text] of Object.entries(files)) {
-      mkdirSync(dirname(join(root, path)), { recursive: true });
-      writeFileSync(join(root, path), text);
-    }
-    return await indexOf(root);
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
-}
 
 const names = (hits: ReturnType<ApiSearch['search']>) => hits.map((h) => h.ref.symbol.name);
 
 test('a query that describes a thing ("A parser for config files") finds the class, where BM25 ranks the function first', async () => {
-  const py = new ApiSearch(await repo({ 'config.py': 'class ConfigParser:\n    def read(self, path):\n        return open(path).read()\n\n\ndef parse_config(text):\n    return dict(line.split("=") for line in text.splitlines())\n' }));
+  const py = new ApiSearch(await indexOfFiles({ 'config.py': 'class ConfigParser:\n    def read(self, path):\n        return open(path).read()\n\n\ndef parse_config(text):\n    return dict(line.split("=") for line in text.splitlines())\n' }));
   assert.deepEqual(names(py.search('A parser for config files', { rerank: false })).slice(0, 2), ['parse_config', 'ConfigParser']);
   assert.deepEqual(names(py.search('A parser for config files')).slice(0, 2), ['ConfigParser', 'parse_config']);
-  const ts = new ApiSearch(await repo({ 'config.ts': 'export class ConfigParser {\n  read(path: string): string { return path; }\n}\nexport function parseConfig(text: string): object { return JSON.parse(text); }\n' }));
+  const ts = new ApiSearch(await indexOfFiles({ 'config.ts': 'export class ConfigParser {\n  read(path: string): string { return path; }\n}\nexport function parseConfig(text: string): object { return JSON.parse(text); }\n' }));
   assert.deepEqual(names(ts.search('A parser for config files', { rerank: false })).slice(0, 2), ['parseConfig', 'ConfigParser']);
   assert.deepEqual(names(ts.search('A parser for config files')).slice(0, 2), ['ConfigParser', 'parseConfig']);
   // An action still finds the function.
