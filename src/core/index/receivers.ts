@@ -21,6 +21,8 @@ export interface ReceiverChainPart {
   call: boolean;
   /** `new name(…)`. */
   construct?: boolean;
+  /** A parenthesized expression (`(a | b).`, `(x as Foo).`): its text between the parentheses (the part's name is empty). */
+  inner?: string;
 }
 
 export interface ParsedReceiver {
@@ -53,7 +55,9 @@ export function parseReceiver(text: string, offset: number): ParsedReceiver | un
   for (;;) {
     while (j > 0 && /\s/.test(text[j - 1]!) && j > spaceFrom) j--;
     let call = false;
+    let close = -1;
     if (text[j - 1] === ')') {
+      close = j - 1;
       // A call: skip the balanced argument list.
       let depth = 0;
       let k = j - 1;
@@ -73,9 +77,9 @@ export function parseReceiver(text: string, offset: number): ParsedReceiver | un
     while (s > 0 && /[\w$]/.test(text[s - 1]!)) s--;
     const name = text.slice(s, j);
     if (!name || /^\d/.test(name)) {
-      if (chain.length || name || !call) return chain.length ? finish() : undefined;
-      // A parenthesized expression (`(a + b).`, a chain broken over lines): a receiver of unknown type.
-      chain.unshift({ name: '', call: true });
+      if (name || !call) return chain.length ? finish() : undefined;
+      // A parenthesized expression (`(a + b).`, `(x as Foo).`): resolved from its text (resolveExpression).
+      chain.unshift({ name: '', call: true, inner: text.slice(j + 1, close) });
       return finish();
     }
     const part: ReceiverChainPart = { name, call };
@@ -96,7 +100,7 @@ export function parseReceiver(text: string, offset: number): ParsedReceiver | un
   }
 }
 
-export type ResolvedBy = 'self' | 'constructor' | 'assignment' | 'annotation' | 'parameter' | 'isinstance' | 'loop' | 'import' | 'local' | 'chain' | 'usage' | 'similarity' | 'none';
+export type ResolvedBy = 'self' | 'constructor' | 'assignment' | 'annotation' | 'parameter' | 'isinstance' | 'loop' | 'import' | 'local' | 'chain' | 'expression' | 'usage' | 'similarity' | 'none';
 
 export interface ReceiverResolution {
   target: ApiTarget;
@@ -225,7 +229,7 @@ function byUsage(index: ProjectIndex, uri: string, name: string): ReceiverResolu
 
 function resolveHead(index: ProjectIndex, doc: LiveDocument, head: ReceiverChainPart, offset: number, depth: number): ReceiverResolution {
   const name = head.name;
-  if (!name) return { target: { kind: 'unknown' }, by: 'none' };
+  if (!name) return head.inner !== undefined ? resolveExpression(index, doc, head.inner, offset, depth) : { target: { kind: 'unknown' }, by: 'none' };
   if (name === 'this' || name === 'self' || name === 'cls' || name === 'super') {
     const cls = innermost(doc.declarations, offset, classKind) ?? enclosingClassByText(doc.text, offset);
     if (!cls) return { target: { kind: 'unknown' }, by: 'none' };
@@ -239,7 +243,11 @@ function resolveHead(index: ProjectIndex, doc: LiveDocument, head: ReceiverChain
     const t = callResult(index, index.bindingIn(doc.uri, name), !!head.construct);
     if (t.kind !== 'unknown') return { target: t, by: 'constructor' };
     const byName = head.construct || /^[A-Z]/.test(name) ? index.classNamed(name, doc.uri) : { kind: 'unknown' as const };
-    return { target: byName, by: byName.kind === 'unknown' ? 'none' : 'constructor' };
+    if (byName.kind !== 'unknown' || head.construct || depth >= 3) return { target: byName, by: byName.kind === 'unknown' ? 'none' : 'constructor' };
+    // A call of an instance (`signed_integer()` with `signed_integer = Word(nums)`): what its class's `__call__` returns.
+    const value = resolveHead(index, doc, { name, call: false }, offset, depth + 1);
+    const called = value.target.kind === 'class' && value.target.instance && value.by !== 'usage' && value.by !== 'similarity' ? memberOf(index, value.target, '__call__', true) : undefined;
+    return called && called.kind !== 'unknown' ? { target: called, by: 'constructor' } : { target: { kind: 'unknown' }, by: 'none' };
   }
   // The nearest assignment or annotation before the cursor, inside the enclosing function if any.
   const fn = innermost(doc.declarations, offset, functionKinds);
@@ -283,7 +291,20 @@ function resolveHead(index: ProjectIndex, doc: LiveDocument, head: ReceiverChain
       const t = index.resolveType(doc.uri, hit[1]);
       if (t.kind !== 'unknown') return { target: t, by: 'annotation' };
     }
-    if (!hit[3] || depth >= 3) return undefined;
+    if (depth >= 3) return undefined;
+    // A parenthesized right-hand side, maybe over lines, maybe a chain after it: `number = (a | b).set_name("n")`, `x = (\n  Regex(…)\n  .copy()\n)`.
+    if (!hit[3] && hit[4] === '(') {
+      const open = hit.index + hit[0].length - 1;
+      const close = closingParen(text, open);
+      if (close < 0) return undefined;
+      const rhs = text.slice(open, close + 1) + /^[^\n;]*(?:\n[ \t]*[?!]?\.[^\n;]*)*/.exec(text.slice(close + 1))![0].trimEnd();
+      const parsed = /[)\w$]$/.test(rhs) ? parseReceiver(`${rhs}.`, rhs.length + 1) : undefined;
+      if (!parsed?.chain[0] || parsed.chain[0].inner === undefined || parsed.text !== rhs.replace(/\s+/g, '').replace(/[?!](?=\.)/g, '')) return undefined;
+      let r = resolveHead(index, doc, parsed.chain[0], base + hit.index, depth + 1);
+      for (const part of parsed.chain.slice(1)) r = r.target.kind === 'unknown' ? r : { target: memberOf(index, r.target, part.name, part.call), by: 'assignment' };
+      return r.target.kind !== 'unknown' ? { target: r.target, by: 'assignment' } : undefined;
+    }
+    if (!hit[3]) return undefined;
     const parts = hit[3].split('.');
     let chain: ReceiverChainPart[] = parts.map((p, i) => ({ name: p, call: i === parts.length - 1 && !!hit[4], ...(i === parts.length - 1 && hit[2] ? { construct: true } : {}) }));
     // The whole right-hand side when it is a chain of calls: `Store().new_cart()`, `new Store().newCart()`.
@@ -348,6 +369,72 @@ function resolveHead(index: ProjectIndex, doc: LiveDocument, head: ReceiverChain
   return byUsage(index, doc.uri, name) ?? { target: similarClass(index, name, doc.uri), by: 'similarity' };
 }
 
+/** Python's method for a binary operator (`a | b` is `a.__or__(b)`). */
+const operatorMethods: Record<string, string> = { '|': '__or__', '+': '__add__', '-': '__sub__', '*': '__mul__', '/': '__truediv__', '//': '__floordiv__', '%': '__mod__', '@': '__matmul__', '&': '__and__', '^': '__xor__', '<<': '__lshift__', '>>': '__rshift__', '**': '__pow__' };
+
+/**
+ * A parenthesized expression as a receiver: a cast names its type (`(x as Foo).`; `as any` says
+ * nothing), `await` is looked through, `a ?? b` / `a || b` is the left operand, and a Python binary
+ * operator is the return type of the left operand's method for it (`(a | b).` → `a.__or__`'s). Only
+ * a resolved operand counts: a guessed one (usage, similarity) would guess the whole expression.
+ */
+function resolveExpression(index: ProjectIndex, doc: LiveDocument, inner: string, offset: number, depth: number): ReceiverResolution {
+  const none: ReceiverResolution = { target: { kind: 'unknown' }, by: 'none' };
+  if (depth >= 3) return none;
+  let text = inner.trim();
+  for (let cast = /\s(?:as|satisfies)\s+([A-Za-z_$][\w$.]*)\s*(?:<[^()]*>)?(?:\[\])?\s*$/.exec(text); cast; cast = /\s(?:as|satisfies)\s+([A-Za-z_$][\w$.]*)\s*(?:<[^()]*>)?(?:\[\])?\s*$/.exec(text)) {
+    if (!/\[\]\s*$/.test(cast[0]) && !/^(?:any|unknown|const|never|object)$/.test(cast[1]!)) {
+      const t = index.resolveType(doc.uri, cast[1]);
+      if (t.kind !== 'unknown') return { target: t, by: 'annotation' };
+    }
+    text = text.slice(0, cast.index).trim();
+  }
+  text = text.replace(/^await\s+/, '');
+  const split = leftOperand(text);
+  if (!split) return none;
+  const operand = split.operand.trim();
+  const written = operand.replace(/^new\s+/, '');
+  const parsed = /[\w$)]$/.test(written) ? parseReceiver(`${operand}.`, operand.length + 1) : undefined;
+  if (!parsed || parsed.text !== written.replace(/\s+/g, '')) return none;
+  let r = resolveHead(index, doc, parsed.chain[0]!, offset, depth + 1);
+  if (r.by === 'usage' || r.by === 'similarity') return none;
+  for (const part of parsed.chain.slice(1)) if (r.target.kind !== 'unknown') r = { target: memberOf(index, r.target, part.name, part.call), by: 'chain' };
+  if (r.target.kind === 'unknown') return none;
+  if (!split.operator || /^(?:\?\?|\|\||or)$/.test(split.operator)) return { target: r.target, by: 'expression' };
+  const method = operatorMethods[split.operator];
+  const python = /\.py[iw]?$/.test(r.target.kind === 'class' ? r.target.uri : doc.uri);
+  if (!method || !python || r.target.kind !== 'class') return none;
+  const t = memberOf(index, r.target, method, true);
+  return t.kind !== 'unknown' ? { target: t, by: 'expression' } : none;
+}
+
+/**
+ * The left operand of an expression and the binary operator after it (none when the whole text
+ * is one operand); undefined for what has no one left operand: a tuple, a lambda, a comprehension,
+ * a conditional, a unary operator, a literal.
+ */
+function leftOperand(text: string): { operand: string; operator?: string } | undefined {
+  if (!text || /^[-+~!*"'`\d[{]|^(?:not|lambda|yield)\b/.test(text)) return undefined;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    else if (c === '"' || c === "'" || c === '`') {
+      const end = text.indexOf(c, i + 1);
+      if (end < 0) return undefined;
+      i = end;
+    } else if (depth === 0) {
+      if (c === ',' || c === '?' && text[i + 1] !== '?' && text[i + 1] !== '.' || c === '=' || c === ':' || c === '<' && text[i + 1] !== '<' || c === '>' && text[i + 1] !== '>') return undefined;
+      const word = /^\s(or|and|if|for|else|in|is|not)\s/.exec(text.slice(i, i + 6));
+      if (word) return word[1] === 'or' || word[1] === 'and' ? { operand: text.slice(0, i), operator: word[1] } : undefined;
+      const op = /^(?:\?\?|\|\||&&|\*\*|\/\/|<<|>>|[|+\-*/%@&^])/.exec(text.slice(i));
+      if (op) return { operand: text.slice(0, i), operator: op[0] };
+    }
+  }
+  return { operand: text };
+}
+
 /**
  * An untyped parameter of a JavaScript method typed by the declaration twin (`setLogger(logger)`
  * with `setLogger(logger: Logger): void;` in the .d.ts). The method is read from the text when the
@@ -387,6 +474,17 @@ export function blockScope(text: string): (at: number) => boolean {
     visible[p] = balance >= highest ? 1 : 0;
   }
   return (at) => visible[Math.max(0, Math.min(at, text.length))] === 1;
+}
+
+/** Where the parenthesis at `open` closes (strings not told apart); -1 when not within 2,000 characters. */
+function closingParen(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length && i - open < 2000; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 40) depth++;
+    else if (c === 41 && --depth === 0) return i;
+  }
+  return -1;
 }
 
 /** Whether the parenthesis at `open` is not closed before the end of `text`. */

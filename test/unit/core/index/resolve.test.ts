@@ -394,3 +394,59 @@ test('receivers: a type alias naming one generic class (`type AnyRouter = Router
   const union = await membersAt(index, app, "import type { Either } from './router';\nexport function go(value: Either) {\n  value.");
   assert.ok(union?.resolvedBy !== 'parameter' && union?.resolvedBy !== 'annotation', union?.resolvedBy);
 });
+
+test('receivers: a parenthesized expression — a cast names its type (`(x as Admin).`), `(a ?? b).` is a, a Python operator is what the left operand\'s method returns (`(a | b).` → `__or__`)', async (t) => {
+  const root = fixtureWorkspace(t, {
+    'admin.ts': 'export class Admin {\n  keys(): string[] { return [] }\n  values(): number[] { return [] }\n}\nexport function lookup(): Admin | undefined { return undefined }\n',
+    'core.py': 'class ParserElement:\n    def __or__(self, other) -> "ParserElement":\n        pass\n\n    def __add__(self, other) -> "And":\n        pass\n\n    def set_name(self, name) -> "ParserElement":\n        pass\n\n\nclass And(ParserElement):\n    def streamline(self):\n        pass\n\n\nclass Word(ParserElement):\n    pass\n',
+  });
+  const index = await indexOf(root);
+  const admin = { kind: 'class', uri: join(root, 'admin.ts'), name: 'Admin', instance: true };
+  const app = join(root, 'app.ts');
+  const cast = await membersAt(index, app, "import { Admin } from './admin';\nexport function f(obj: unknown) {\n  return ((obj as any) as Admin).");
+  assert.deepEqual(cast?.target, admin);
+  assert.equal(cast?.resolvedBy, 'annotation');
+  const doubled = await membersAt(index, app, "import { Admin } from './admin';\nexport function f(obj: unknown) {\n  return (obj as any as Admin).");
+  assert.deepEqual(doubled?.target, admin);
+  const coalesced = await membersAt(index, app, "import { Admin, lookup } from './admin';\nexport function f(fallback: Admin) {\n  return (lookup() ?? fallback).");
+  assert.deepEqual(coalesced?.target, admin);
+  assert.equal(coalesced?.resolvedBy, 'expression');
+  // A cast to any says nothing about the operand; an arrow function or a comparison is no receiver of a class.
+  const anyCast = await membersAt(index, app, "import { Admin } from './admin';\nexport function f(a: Admin) {\n  return (a as any).");
+  assert.deepEqual(anyCast?.target, admin);
+  const compared = await membersAt(index, app, "import { Admin } from './admin';\nexport function f(a: Admin, b: number) {\n  return (a < b).");
+  assert.equal(compared?.target.kind, 'unknown');
+  const element = { kind: 'class', uri: join(root, 'core.py'), name: 'ParserElement', instance: true };
+  const grammar = join(root, 'grammar.py');
+  const or = await membersAt(index, grammar, 'from core import Word\n\nword = Word()\nother = Word()\nexpr = (word | other).');
+  assert.deepEqual(or?.target, element);
+  assert.equal(or?.resolvedBy, 'expression');
+  const added = await membersAt(index, grammar, 'from core import Word\n\nword = Word()\nexpr = (word + "x" + word).');
+  assert.deepEqual(added?.target, { kind: 'class', uri: join(root, 'core.py'), name: 'And', instance: true });
+  // The chain goes on after the parentheses, and a call inside them resolves too.
+  const chained = await membersAt(index, grammar, 'from core import Word\n\nexpr = (Word() | Word()).set_name("w").');
+  assert.deepEqual(chained?.target, element);
+  const literal = await membersAt(index, grammar, 'from core import Word\n\nword = Word()\nexpr = ("x" + word).');
+  assert.equal(literal?.target.kind, 'unknown');
+});
+
+test('receivers (Python): a parenthesized right-hand side over lines (`x = (\\n    Word()\\n    .copy()\\n)`, `n = (a | b).set_name("n")`), and a call of an instance is what its `__call__` returns', async (t) => {
+  const root = fixtureWorkspace(t, {
+    'core.py': 'class ParserElement:\n    def __or__(self, other) -> "ParserElement":\n        pass\n\n    def __call__(self, name=None) -> "ParserElement":\n        pass\n\n    def copy(self) -> "Word":\n        pass\n\n    def set_name(self, name) -> "ParserElement":\n        pass\n\n\nclass Word(ParserElement):\n    def widen(self):\n        pass\n',
+  });
+  const index = await indexOf(root);
+  const element = { kind: 'class', uri: join(root, 'core.py'), name: 'ParserElement', instance: true };
+  const word = { kind: 'class', uri: join(root, 'core.py'), name: 'Word', instance: true };
+  const common = join(root, 'common.py');
+  const overLines = await membersAt(index, common, 'from core import Word\n\n\nclass Common:\n    integer = (\n        Word()\n        .copy()\n    )\n    integer.');
+  assert.deepEqual(overLines?.target, word);
+  assert.equal(overLines?.resolvedBy, 'assignment');
+  const chained = await membersAt(index, common, 'from core import Word\n\n\nclass Common:\n    real = Word()\n    integer = Word()\n    number = (real | integer).set_name("number")\n    number.');
+  assert.deepEqual(chained?.target, element);
+  const called = await membersAt(index, common, 'from core import Word\n\n\nclass Common:\n    integer = Word()\n    signed = integer().');
+  assert.deepEqual(called?.target, element);
+  assert.equal(called?.resolvedBy, 'constructor');
+  // A function's call is not an instance's: no guess by its name.
+  const fn = await membersAt(index, common, 'def make():\n    pass\n\nmake().');
+  assert.equal(fn?.target.kind, 'unknown');
+});
