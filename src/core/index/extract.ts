@@ -152,19 +152,22 @@ function interfaceMembers(d: Declaration, text: string, open = text.slice(d.rang
     else if (c === '}' || c === ')' || (c === '>' && body[i - 1] !== '=') || c === ']') depth--;
     if ((c === ';' || c === '\n' || c === ',') && depth === 1) {
       const member = body.slice(lineStart, i).trim();
-      const m = /^(?:readonly\s+)?([A-Za-z_$][\w$]*)\??\s*(\(|:)/.exec(member);
+      const m = /^(?:readonly\s+)?([A-Za-z_$][\w$]*)\??\s*(\(|:|<)/.exec(member);
+      // A generic method (`refine<Ch extends (arg: T) => unknown>(check: Ch): this`): its parameter list follows the type parameters.
+      const paramsOpen = m?.[2] === '<' ? afterTypeParameters(member, m[0].length - 1) : m?.[2] === '(' ? m[0].length - 1 : -1;
+      const method = paramsOpen >= 0 && member[paramsOpen] === '(';
       // `new (def: D): T` is the interface's construct signature, no member.
-      if (m && !(m[1] === 'new' && m[2] === '(')) {
+      if (m && (method || m[2] === ':') && !(m[1] === 'new' && method)) {
         const at = d.range.start + lineStart + body.slice(lineStart, i).indexOf(m[1]!);
         const { line, character } = positionAt(text, at);
-        const sym: ApiSymbol = { name: m[1]!, kind: m[2] === '(' ? 'method' : 'attribute', container: d.name, signature: member.replace(/\s+/g, ' '), exported: true, line, character };
+        const sym: ApiSymbol = { name: m[1]!, kind: method ? 'method' : 'attribute', container: d.name, signature: member.replace(/\s+/g, ' '), exported: true, line, character };
         // The last doc comment right above (one that does not run on past a `*/` into the next).
         const prev = /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*$/.exec(body.slice(Math.max(open, lineStart - 400), lineStart + (body.slice(lineStart, i).length - body.slice(lineStart, i).trimStart().length)));
         if (prev) sym.doc = prev[1]!.split('\n').map((l) => l.replace(/^\s*\* ?/, '').trim()).join('\n').trim().slice(0, extractLimits.docChars);
-        if (m[2] === '(') {
-          const params = /\(([^)]*)\)/.exec(member)?.[1] ?? '';
+        if (method) {
+          const params = /\(([^)]*)\)/.exec(member.slice(paramsOpen))?.[1] ?? '';
           sym.params = params.split(',').map((p) => p.trim()).filter(Boolean);
-          const returned = interfaceMethodReturn(member, m[0].length - 1);
+          const returned = interfaceMethodReturn(member, paramsOpen);
           if (returned) sym.returnType = returned;
         }
         out.push(sym);
@@ -181,9 +184,23 @@ function interfaceMethodReturn(member: string, open: number): string | undefined
   let depth = 0;
   for (let i = open; i < member.length; i++) {
     if (member[i] === '(') depth++;
-    else if (member[i] === ')' && --depth === 0) return /^\s*:\s*([^;]+?)\s*;?$/.exec(member.slice(i + 1))?.[1];
+    // The whole rest: an object type written in the return type has semicolons of its own (`partial(): ZodObject<{ a: T; }, C>`).
+    else if (member[i] === ')' && --depth === 0) return /^\s*:\s*([\s\S]+?)\s*;?$/.exec(member.slice(i + 1))?.[1];
   }
   return undefined;
+}
+
+/** Where a type parameter list that opens at `open` (`<T extends (x: A) => B>`) ends: the index after its `>`. */
+function afterTypeParameters(member: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < member.length; i++) {
+    const c = member[i];
+    if (c === '<' || c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}' || (c === '>' && member[i - 1] !== '=')) {
+      if (--depth === 0) return /^\s*/.exec(member.slice(i + 1))![0].length + i + 1;
+    }
+  }
+  return -1;
 }
 
 /** The body brace of a type alias of an object type (`type Api<T = {}> = {`), if it is one: its members are an interface's. */

@@ -141,7 +141,7 @@ function callResult(index: ProjectIndex, binding: Binding | undefined, construct
     return target;
   }
   const returned = s.returnType ?? s.returns;
-  if (!construct && returned) return index.resolveType(binding.ref.uri, returned);
+  if (!construct && returned) return index.resolveType(binding.ref.uri, declaredResult(returned));
   return { kind: 'unknown' };
 }
 
@@ -160,6 +160,40 @@ function valueTarget(index: ProjectIndex, binding: Binding | undefined): ApiTarg
   return index.targetOf(binding);
 }
 
+/**
+ * What a written return type says a call gives, for a receiver: a conditional type's last branch
+ * (`Ch extends Guard ? this & Narrowed : this` → `this`), an intersection's first type.
+ */
+export function declaredResult(type: string): string {
+  let t = type.trim();
+  for (let guard = 0; guard < 4; guard++) {
+    const question = topLevel(t, '?');
+    if (question < 0 || !/\sextends\s/.test(t.slice(0, question))) break;
+    // The last top-level `:` ends the true branch (a nested conditional sits in the true branch or after it).
+    const colon = topLevel(t, ':', question + 1, true);
+    if (colon < 0) break;
+    t = t.slice(colon + 1).trim();
+  }
+  const amp = topLevel(t, '&');
+  return (amp > 0 ? t.slice(0, amp) : t).trim();
+}
+
+/** The first (or last) index of `char` outside brackets and after `from` (the `>` of `=>` closes nothing); -1 if none. */
+function topLevel(text: string, char: string, from = 0, last = false): number {
+  let depth = 0;
+  let found = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '<' || c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}' || (c === '>' && text[i - 1] !== '=')) depth--;
+    else if (c === char && depth === 0 && i >= from) {
+      found = i;
+      if (!last) return i;
+    }
+  }
+  return found;
+}
+
 /** A member of a target as a binding (for walking a chain). */
 function memberOf(index: ProjectIndex, target: ApiTarget, name: string, call: boolean, depth = 0): ApiTarget {
   if (target.kind === 'module') {
@@ -172,7 +206,8 @@ function memberOf(index: ProjectIndex, target: ApiTarget, name: string, call: bo
       // A JavaScript method without a written type: its declaration twin's (`x.d.ts` beside `x.js`).
       const twin = m && !m.symbol.returnType && !m.symbol.returns ? index.declarationTwin(m.uri) : undefined;
       if (twin && m) m = index.membersOf(twin, m.symbol.container).find((x) => x.symbol.name === name && x.symbol.returnType) ?? m;
-      const returned = m?.symbol.returnType ?? m?.symbol.returns;
+      const written = m?.symbol.returnType ?? m?.symbol.returns;
+      const returned = written && declaredResult(written);
       // A fluent method declared to return `this` (`min(n): this`) keeps the receiver's class, also when a base declares it.
       if (returned?.trim() === 'this') return { ...target, instance: true };
       // `min(n) { return this._addCheck(…) }`: what the other method returns on the same receiver.
@@ -275,8 +310,12 @@ function resolveHead(index: ProjectIndex, doc: LiveDocument, head: ReceiverChain
     if (t.kind !== 'unknown') return { target: t, by: 'loop' };
   }
   // `items.map((name) => …` / `this.#observers.forEach((name, i) => {` over a container whose element type is written, the call still open.
-  const callback = [...before.matchAll(new RegExp(`((?:this\\.|self\\.)?#?[A-Za-z_$][\\w$]*)\\.(?:map|flatMap|forEach|filter|find|findLast|findIndex|some|every)\\(\\s*(?:async\\s+)?(?:\\(\\s*)?${escapeRegex(name)}\\s*(?:[,)]|=>)`, 'g'))].pop();
-  if (callback && (!last || callback.index! > last.index) && stillOpen(before, callback.index! + callback[0].indexOf('('))) {
+  // Calls that keep the elements (`this.observers.slice().forEach(…)`) may come between.
+  const callback = [...before.matchAll(new RegExp(`((?:this\\.|self\\.)?#?[A-Za-z_$][\\w$]*)(?:\\.(?:slice|filter|concat|reverse|sort|toSorted|toReversed)\\([^()]*\\))*\\.(?:map|flatMap|forEach|filter|find|findLast|findIndex|some|every)\\(\\s*(?:async\\s+)?(?:\\(\\s*)?${escapeRegex(name)}\\s*(?:[,)]|=>)`, 'g'))].pop();
+  // The array method's own parenthesis (the last call of the match: no dot after it).
+  const method = callback && /\.(?:map|flatMap|forEach|filter|find|findLast|findIndex|some|every)\((?=[^.]*$)/.exec(callback[0]);
+  const callbackOpen = callback && method ? callback.index! + method.index + method[0].length - 1 : -1;
+  if (callback && (!last || callback.index! > last.index) && stillOpen(before, callbackOpen)) {
     const element = elementType(containerType(index, doc, fn, before, callback[1]!));
     const t = element ? index.resolveType(doc.uri, element) : { kind: 'unknown' as const };
     if (t.kind !== 'unknown') return { target: t, by: 'loop' };
@@ -324,7 +363,11 @@ function resolveHead(index: ProjectIndex, doc: LiveDocument, head: ReceiverChain
   // A declaration with a type: `name: T` (TypeScript `let x: T;`, Python `x: T`).
   const declared = new RegExp(`(?:^|[^\\w$.])(?:let|const|var)?\\s*${escapeRegex(name)}\\s*:\\s*([A-Za-z_$][\\w$.]*(?:\\[[^\\]]*\\]|<[^>]*>)?)`, 'g');
   let typed: RegExpExecArray | undefined;
-  for (let m = declared.exec(before); m; m = declared.exec(before)) if (inScope(m.index + (/^[^\w$.]/.test(m[0]) ? 1 : 0))) typed = m;
+  const ecma = !/\.py[iw]?$/.test(doc.uri);
+  for (let m = declared.exec(before); m; m = declared.exec(before)) {
+    const at = m.index + (/^[^\w$.]/.test(m[0]) ? 1 : 0);
+    if (inScope(at) && (!ecma || parameterInScope(before, at))) typed = m;
+  }
   if (fn?.signature) {
     const p = fn.signature.parameters.find((x) => x.name === name);
     if (p?.type) {
@@ -476,6 +519,56 @@ export function blockScope(text: string): (at: number) => boolean {
   return (at) => visible[Math.max(0, Math.min(at, text.length))] === 1;
 }
 
+/**
+ * Whether a `name: T` at `at` of `text` is, when it is a parameter, still in scope at the end:
+ * its list still open, or its function's block body still open, or its arrow function's
+ * expression body still going on (no statement starts at a line's beginning, no `;`, after it).
+ * Not a parameter (no parenthesis open around it): true.
+ */
+export function parameterInScope(text: string, at: number): boolean {
+  let depth = 0;
+  let open = -1;
+  for (let i = at - 1; i >= 0 && at - i < 2000; i--) {
+    const c = text[i];
+    if (c === ')' || c === ']' || c === '}') depth++;
+    else if (c === '(' || c === '[' || c === '{') {
+      if (depth === 0) {
+        if (c === '(') open = i;
+        break;
+      }
+      depth--;
+    }
+  }
+  if (open < 0) return true;
+  const close = closingParen(text, open);
+  if (close < 0) return true;
+  const after = text.slice(close + 1);
+  const block = /^\s*(?::[^={;]*?)?(?:=>\s*)?\{/.exec(after);
+  if (block) return closingBrace(text, close + block[0].length) < 0;
+  const arrow = /^\s*(?::[^=;{]*?)?=>/.exec(after);
+  if (!arrow) return false;
+  let level = 0;
+  for (let i = arrow[0].length; i < after.length; i++) {
+    const c = after[i];
+    if (c === '(' || c === '[' || c === '{') level++;
+    else if (c === ')' || c === ']' || c === '}') {
+      if (--level < 0) return false;
+    } else if (level === 0 && (c === ';' || (c === '\n' && /\S/.test(after[i + 1] ?? '')))) return false;
+  }
+  return true;
+}
+
+/** Where the brace at `open` closes (strings not told apart); -1 when it does not within the text. */
+function closingBrace(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 123) depth++;
+    else if (c === 125 && --depth === 0) return i;
+  }
+  return -1;
+}
+
 /** Where the parenthesis at `open` closes (strings not told apart); -1 when not within 2,000 characters. */
 function closingParen(text: string, open: number): number {
   let depth = 0;
@@ -508,8 +601,9 @@ function containerType(index: ProjectIndex, doc: LiveDocument, fn: Declaration |
     if (written) return written;
     const member = index.membersOf(doc.uri, cls.name).find((m) => m.symbol.name === attr[1]);
     if (member) return /^[^:=(]*?\??\s*:\s*([^=;]+)/.exec(member.symbol.signature ?? '')?.[1]?.trim();
-    // A field the index does not list (`#observers: Array<QueryObserver>`, an ES private name): its line as written.
-    return new RegExp(`\\n[ \\t]*(?:(?:private|protected|public|readonly|static|declare)\\s+)*${escapeRegex(attr[1]!)}\\s*[?!]?\\s*:\\s*([^=;\\n]+)`).exec(doc.text)?.[1]?.trim();
+    // A field the index does not list (`#observers: Array<QueryObserver>`, an ES private name): its type as written, maybe over lines.
+    const field = new RegExp(`\\n[ \\t]*(?:(?:private|protected|public|readonly|static|declare)\\s+)*${escapeRegex(attr[1]!)}\\s*[?!]?\\s*:\\s*`).exec(doc.text);
+    return field ? writtenType(doc.text, field.index + field[0].length) : undefined;
   }
   const p = fn?.signature?.parameters.find((x) => x.name === container);
   if (p?.type) return p.type;
@@ -517,13 +611,27 @@ function containerType(index: ProjectIndex, doc: LiveDocument, fn: Declaration |
   return declared?.[1]?.trim();
 }
 
+/** The type written from `start` of `text`: up to `=`, `;` or a line's end outside brackets (`Array<\n  Observer<T>\n>` whole), on one line. */
+function writtenType(text: string, start: number): string | undefined {
+  let depth = 0;
+  let i = start;
+  for (; i < text.length && i - start < 1000; i++) {
+    const c = text[i];
+    if (c === '<' || c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}' || (c === '>' && text[i - 1] !== '=')) depth--;
+    else if (depth <= 0 && ((c === '=' && text[i + 1] !== '>') || c === ';' || c === '\n')) break;
+  }
+  return text.slice(start, i).replace(/\s+/g, ' ').replace(/<\s/g, '<').replace(/,?\s>/g, '>').trim() || undefined;
+}
+
 /** The element type of a written container type: `List[Foo]`, `Sequence[Foo]`, `Foo[]`, `Array<Foo>`, `Iterable<Foo>`. */
 export function elementType(type: string | undefined): string | undefined {
   if (!type) return undefined;
   const t = type.trim().replace(/^['"]|['"]$/g, '');
-  const array = /^([A-Za-z_$][\w$.]*)\s*\[\s*\]$/.exec(t);
+  // The element may have type arguments of its own (`Array<QueryObserver<any, any>>`, `Observer<T>[]`).
+  const array = /^([A-Za-z_$][\w$.]*)\s*(?:<.*>)?\s*\[\s*\]$/.exec(t);
   if (array) return array[1];
-  const generic = /^(?:typing\.)?(?:List|list|Sequence|Iterable|Iterator|Set|set|FrozenSet|frozenset|Collection|Tuple|tuple|Array|ReadonlyArray|AsyncIterable|Generator)\s*[[<]\s*([A-Za-z_$][\w$.]*)\s*(?:,\s*\.\.\.\s*)?[\]>,]/.exec(t);
+  const generic = /^(?:typing\.)?(?:List|list|Sequence|Iterable|Iterator|Set|set|FrozenSet|frozenset|Collection|Tuple|tuple|Array|ReadonlyArray|AsyncIterable|Generator)\s*[[<]\s*([A-Za-z_$][\w$.]*)\s*(?:[[<][^\]]*?[\]>])?\s*(?:,\s*\.\.\.\s*)?[\]>,]/.exec(t);
   return generic?.[1];
 }
 

@@ -138,9 +138,10 @@ test('TypeScript: bases read past nested generics (`interface S<T extends I<u> =
   const s = await membersAt(index, app, "import { str } from './str';\nconst s = str();\ns.");
   assert.deepEqual(labels(s).sort(), ['describe', 'optional', 'trim'], 'own and inherited through the generic header');
   assert.deepEqual(index.file(join(root, 'src/str.ts'))?.bases, { Str: ['Base'], Box: ['Base'] });
-  const paren = await membersAt(index, app, "import { str } from './str';\nconst x = (str() || str()).");
+  // Arithmetic on an object says nothing of a class (`(a || b).` is a's: resolve.test.ts).
+  const paren = await membersAt(index, app, "import { str } from './str';\nconst x = (str() + 1).");
   assert.equal(paren?.resolvedBy, 'none');
-  assert.equal(paren?.receiver, '(str()||str())');
+  assert.equal(paren?.receiver, '(str()+1)');
 });
 
 test('import cycles: each module\'s exports are worked out once per lookup, not once per import path', async (t) => {

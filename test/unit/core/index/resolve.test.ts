@@ -450,3 +450,77 @@ test('receivers (Python): a parenthesized right-hand side over lines (`x = (\\n 
   const fn = await membersAt(index, common, 'def make():\n    pass\n\nmake().');
   assert.equal(fn?.target.kind, 'unknown');
 });
+
+test('receivers: an interface\'s generic method (`refine<Ch extends (arg: T) => unknown>(check: Ch): …`) is a member; a conditional return type gives its last branch, an intersection its first type, an object type inside a return type does not cut it', async (t) => {
+  const root = fixtureWorkspace(t, {
+    'schemas.ts': [
+      'export interface ZodType {',
+      '  refine<Ch extends (arg: unknown) => unknown | Promise<unknown>>(',
+      '    check: Ch,',
+      '    params?: string',
+      '  ): Ch extends (arg: any) => arg is infer R ? this & Narrowed<R> : this;',
+      '  pick<M extends Mask<keyof Shape>>(mask: M): ZodObject<Flatten<Pick<Shape, keyof M>>, Config>;',
+      '  partial(): ZodObject<',
+      '    {',
+      '      -readonly [k in keyof Shape]: ZodOptional<Shape[k]>;',
+      '    },',
+      '    Config',
+      '  >;',
+      '  parse(data: unknown): unknown;',
+      '}',
+      'export interface ZodObject extends ZodType {',
+      '  strict(): this;',
+      '}',
+      'export declare function string(): ZodType;',
+      '',
+    ].join('\n'),
+  });
+  const index = await indexOf(root);
+  const uri = join(root, 'schemas.ts');
+  const members = index.membersOf(uri, 'ZodType').map((m) => m.symbol.name).sort();
+  assert.deepEqual(members, ['parse', 'partial', 'pick', 'refine']);
+  const refine = index.membersOf(uri, 'ZodType').find((m) => m.symbol.name === 'refine')!.symbol;
+  assert.deepEqual(refine.params, ['check: Ch', 'params?: string']);
+  const app = join(root, 'app.ts');
+  const refined = await membersAt(index, app, "import { string } from './schemas';\nstring().refine((v) => !!v).");
+  assert.deepEqual(refined?.target, { kind: 'class', uri, name: 'ZodType', instance: true });
+  const picked = await membersAt(index, app, "import { string } from './schemas';\nstring().pick({ a: true }).");
+  assert.deepEqual(picked?.target, { kind: 'class', uri, name: 'ZodObject', instance: true });
+  const partial = await membersAt(index, app, "import { string } from './schemas';\nstring().partial().");
+  assert.deepEqual(partial?.target, { kind: 'class', uri, name: 'ZodObject', instance: true });
+});
+
+test('receivers: outside any function, an imported namespace is not shadowed by a parameter of an arrow function that has ended (`(channel: Channel) => …` above `channel.`)', async (t) => {
+  const root = fixtureWorkspace(t, {
+    'channel.ts': 'export interface Channel {\n  pipe(): Channel;\n}\nexport function catchAll(f: unknown): unknown {\n  return f\n}\n',
+  });
+  const index = await indexOf(root);
+  const app = join(root, 'sink.ts');
+  const text = "import * as channel from './channel';\nimport type { Channel } from './channel';\nexport const fromChannel = (\n  channel: Channel\n): unknown => channel.pipe()\nexport const catching = dual(3, (self: unknown) => pipe(self, channel.";
+  const found = await membersAt(index, app, text);
+  assert.deepEqual(found?.target, { kind: 'module', uri: join(root, 'channel.ts') });
+  assert.equal(found?.resolvedBy, 'import');
+  // Inside the function that declares it, the parameter is the name.
+  const inside = await membersAt(index, app, "import * as channel from './channel';\nimport type { Channel } from './channel';\nexport function fromChannel(channel: Channel) {\n  return channel.");
+  assert.deepEqual(inside?.target, { kind: 'class', uri: join(root, 'channel.ts'), name: 'Channel', instance: true });
+});
+
+test('receivers: a callback parameter over a container of generic elements (`#observers: Array<Observer<T, E>>`), also after calls that keep the elements (`this.observers.slice().forEach((o) => o.`)', async (t) => {
+  const root = fixtureWorkspace(t, {
+    'observer.ts': 'export class Observer<T, E> {\n  onUpdate(): void {}\n}\n',
+  });
+  const index = await indexOf(root);
+  const observer = { kind: 'class', uri: join(root, 'observer.ts'), name: 'Observer', instance: true };
+  const app = join(root, 'query.ts');
+  const head = "import { Observer } from './observer';\nexport class Query {\n  #observers: Array<Observer<any, any>> = []\n  observers: Observer<any, any>[] = []\n  addObserver(observer: Observer<string, Error>): void {\n    this.observers.push(observer)\n  }\n  dispatch() {\n";
+  const privateField = await membersAt(index, app, `${head}    this.#observers.forEach((observer) => {\n      observer.`);
+  assert.deepEqual(privateField?.target, observer);
+  assert.equal(privateField?.resolvedBy, 'loop');
+  const sliced = await membersAt(index, app, `${head}    this.observers.slice().forEach((observer) => {\n      observer.`);
+  assert.deepEqual(sliced?.target, observer);
+  assert.equal(sliced?.resolvedBy, 'loop');
+  // A field type written over lines.
+  const overLines = await membersAt(index, app, "import { Observer } from './observer';\nexport class Mutation {\n  #observers: Array<\n    Observer<any, any>\n  >\n  constructor() {\n    this.#observers = []\n  }\n  dispatch() {\n    this.#observers.forEach((observer) => {\n      observer.");
+  assert.deepEqual(overLines?.target, observer);
+  assert.equal(overLines?.resolvedBy, 'loop');
+});

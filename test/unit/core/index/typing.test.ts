@@ -25,6 +25,10 @@ test('elementType: lists, arrays, iterables', () => {
   assert.equal(elementType('Cart[]'), 'Cart');
   assert.equal(elementType('ReadonlyArray<Cart>'), 'Cart');
   assert.equal(elementType('Dict[str, Cart]'), undefined);
+  // An element with type arguments of its own.
+  assert.equal(elementType('Array<QueryObserver<any, any, any>>'), 'QueryObserver');
+  assert.equal(elementType('Observer<T>[]'), 'Observer');
+  assert.equal(elementType('List[Requirement[str]]'), 'Requirement');
 });
 
 test('Python: unannotated returns, self.x = typed parameter / default, isinstance, for over List[T], usage co-occurrence', async () => {
