@@ -267,7 +267,20 @@ function resolveHead(index: ProjectIndex, doc: LiveDocument, head: ReceiverChain
   if (!name) return head.inner !== undefined ? resolveExpression(index, doc, head.inner, offset, depth) : { target: { kind: 'unknown' }, by: 'none' };
   if (name === 'this' || name === 'self' || name === 'cls' || name === 'super') {
     const cls = innermost(doc.declarations, offset, classKind) ?? enclosingClassByText(doc.text, offset);
+    if (name === 'this') {
+      const typed = thisParameter(doc.text, offset, cls ? doc.text.lastIndexOf(`class ${cls.name}`, offset) : 0);
+      if (typed) {
+        const t = index.resolveType(doc.uri, typed);
+        if (t.kind !== 'unknown') return { target: t, by: 'annotation' };
+      }
+    }
     if (!cls) return { target: { kind: 'unknown' }, by: 'none' };
+    // An anonymous class expression (`return class extends ModuleRef {`): its members beyond the base's are not indexed; the base's are.
+    if (cls.name === 'extends') {
+      const base = [...doc.text.slice(0, offset).matchAll(/\bclass\s+extends\s+([A-Za-z_$][\w$.]*)/g)].pop();
+      const t = base && name !== 'cls' ? index.resolveType(doc.uri, base[1]) : { kind: 'unknown' as const };
+      return { target: t, by: t.kind === 'unknown' ? 'none' : 'self' };
+    }
     if (name === 'super') {
       const base = index.file(doc.uri)?.bases?.[cls.name]?.[0];
       return { target: index.resolveType(doc.uri, base), by: 'self' };
@@ -556,6 +569,17 @@ export function parameterInScope(text: string, at: number): boolean {
     } else if (level === 0 && (c === ';' || (c === '\n' && /\S/.test(after[i + 1] ?? '')))) return false;
   }
   return true;
+}
+
+/**
+ * The type a function expression declares for `this` (`function (this: Reaction) { this.`), when
+ * the cursor is in its body and it starts after `from` (inside the enclosing class, if any).
+ */
+function thisParameter(text: string, offset: number, from: number): string | undefined {
+  const before = text.slice(Math.max(0, from, offset - 4000), offset);
+  for (const m of [...before.matchAll(/\bfunction\b[\s\w$*]*\(\s*this\s*:\s*([A-Za-z_$][\w$.]*)[^{]*?\{/g)].reverse())
+    if (closingBrace(before, m.index! + m[0].length - 1) < 0) return m[1];
+  return undefined;
 }
 
 /** Where the brace at `open` closes (strings not told apart); -1 when it does not within the text. */

@@ -524,3 +524,21 @@ test('receivers: a callback parameter over a container of generic elements (`#ob
   assert.deepEqual(overLines?.target, observer);
   assert.equal(overLines?.resolvedBy, 'loop');
 });
+
+test('receivers: `this` in a function expression that types it (`function (this: Reaction) { this.`), and in an anonymous class expression (`return class extends ModuleRef {`) is its base', async (t) => {
+  const root = fixtureWorkspace(t, {
+    'reaction.ts': 'export class Reaction {\n  track(fn: () => void): void {}\n  dispose(): void {}\n}\n',
+    'module-ref.js': 'export class ModuleRef {\n  resolvePerContext(token) {\n    return token\n  }\n}\n',
+  });
+  const index = await indexOf(root);
+  const reaction = { kind: 'class', uri: join(root, 'reaction.ts'), name: 'Reaction', instance: true };
+  const typed = await membersAt(index, join(root, 'autorun.ts'), "import { Reaction } from './reaction';\nexport function autorun(view: () => void) {\n  const reaction = new Reaction(\n    'name',\n    function (this: Reaction) {\n      this.");
+  assert.deepEqual(typed?.target, reaction);
+  assert.equal(typed?.resolvedBy, 'annotation');
+  // Once that function has ended, `this` is the class's again.
+  const after = await membersAt(index, join(root, 'view.ts'), "import { Reaction } from './reaction';\nexport class View {\n  render(): void {}\n  mount() {\n    const r = new Reaction(function (this: Reaction) { this.track(() => {}) })\n    this.");
+  assert.equal(after?.target.kind === 'class' && after.target.name, 'View');
+  const anonymous = await membersAt(index, join(root, 'module.js'), "import { ModuleRef } from './module-ref';\nexport class Module {\n  createModuleRef() {\n    const self = this;\n    return class extends ModuleRef {\n      resolve(token) {\n        return this.");
+  assert.deepEqual(anonymous?.target, { kind: 'class', uri: join(root, 'module-ref.js'), name: 'ModuleRef', instance: true });
+  assert.ok(labels(anonymous).includes('resolvePerContext'), labels(anonymous).join());
+});
