@@ -364,6 +364,8 @@ function resolveHead(index: ProjectIndex, doc: LiveDocument, head: ReceiverChain
     const rhsStart = hit.index + hit[0].lastIndexOf(hit[3]);
     // Lines that go on with a dot continue it: `const q = client\n  .getQueryCache()\n  .find(…)`.
     const rhs = /^[^\n;]*(?:\n[ \t]*[?!]?\.[^\n;]*)*/.exec(text.slice(rhsStart))![0].trimEnd().replace(/(?<=[\w$)\]])[?!]\.(?=[A-Za-z_$#])/g, '.');
+    // `dist = installed[name]` is an element of `installed`, not `installed`.
+    if (!hit[4] && /^\s*\[/.test(text.slice(rhsStart + hit[3].length))) return undefined;
     const parsed = rhs.length < 300 && /[)\w$]$/.test(rhs) ? parseReceiver(`${rhs}.`, rhs.length + 1) : undefined;
     if (parsed && parsed.chain.length > chain.length && parsed.text === rhs.replace(/\s+/g, '')) {
       chain = parsed.chain;

@@ -542,3 +542,17 @@ test('receivers: `this` in a function expression that types it (`function (this:
   assert.deepEqual(anonymous?.target, { kind: 'class', uri: join(root, 'module-ref.js'), name: 'ModuleRef', instance: true });
   assert.ok(labels(anonymous).includes('resolvePerContext'), labels(anonymous).join());
 });
+
+test('receivers: a name assigned a subscript (`dist = installed[name]`, `const part = parts[i]`) is not the container', async (t) => {
+  const root = fixtureWorkspace(t, {
+    'options.py': 'class OptionParser:\n    def parse_args(self, args):\n        pass\n\n\ndef make_parser() -> OptionParser:\n    pass\n',
+    'parts.ts': 'export class Parts {\n  first(): void {}\n}\n',
+  });
+  const index = await indexOf(root);
+  const py = await membersAt(index, join(root, 'show.py'), 'from options import make_parser\n\n\ndef show(name):\n    installed = make_parser()\n    dist = installed[name]\n    dist.');
+  assert.ok(!(py?.target.kind === 'class' && py.target.name === 'OptionParser' && py.resolvedBy === 'assignment'), `${py?.resolvedBy} ${JSON.stringify(py?.target)}`);
+  const whole = await membersAt(index, join(root, 'show.py'), 'from options import make_parser\n\n\ndef show(name):\n    installed = make_parser()\n    dist = installed\n    dist.');
+  assert.equal(whole?.resolvedBy, 'assignment');
+  const ts = await membersAt(index, join(root, 'app.ts'), "import { Parts } from './parts';\nexport function f(i: number) {\n  const parts = new Parts();\n  const part = parts[i];\n  part.");
+  assert.ok(ts?.resolvedBy !== 'constructor' && ts?.resolvedBy !== 'assignment', ts?.resolvedBy);
+});
