@@ -9,7 +9,12 @@ candidates, maximising the target's log-likelihood; each repository weighs at mo
 one large repository does not decide. The weights are printed divided by the weight of
 `relative` (the BM25 score over the top candidate's), which the product holds at 1.
 
-    python3 models/search-ranking/fit_search_weights.py <dump-dir> [--loro] [--drop=f1,f2] [--l2=x]
+    python3 models/search-ranking/fit_search_weights.py <dump-dir> [--loro] [--drop=f1,f2] [--l2=x] [--per-language [--same=f1,f2]]
+
+--per-language measures a weight set per language family (`ecma`: TypeScript/JavaScript,
+`python`), fitted together: python's weights are ecma's plus a difference per feature, the L2
+penalty keeping the differences to what the data shows; `--same=` names features both sets
+share. Measured in round 5 and not used (README).
 
 With --loro: each repository's accuracy@1/@5 with the weights fitted on all the other
 repositories (leave-one-repository-out), next to BM25's order, and the macro means per language.
@@ -22,10 +27,17 @@ PYTHON = set('pipint pyparsing yaml jwt httplib2 requests packaging distlib cach
 SCALE = 'relative'
 
 
-def load(directory):
+def load(directory, width, differences):
+    """Per repository its cases (features, target); a Python repository's features also in the difference columns."""
     repos = {}
     for path in sorted(glob.glob(os.path.join(directory, '*.jsonl'))):
-        repos[os.path.basename(path)[:-6]] = [(np.array(c['features']) if c['features'] else None, c['target']) for c in map(json.loads, open(path))]
+        name = os.path.basename(path)[:-6]
+        python = 1.0 if name in PYTHON else 0.0
+        cases = []
+        for c in map(json.loads, open(path)):
+            X = np.array(c['features']).reshape(-1, width)
+            cases.append((np.hstack([X, python * X[:, differences]]), c['target']))
+        repos[name] = cases
     return repos
 
 
@@ -72,7 +84,7 @@ def fit(case_lists, columns, scale, iterations=300, l2=0.003, lr=0.05):
         m = 0.9 * m + 0.1 * g
         v = 0.999 * v + 0.001 * g * g
         w += lr * (m / (1 - 0.9 ** t)) / (np.sqrt(v / (1 - 0.999 ** t)) + 1e-8)
-    full = np.zeros(max(columns) + 1)
+    full = np.zeros(case_lists[0][0][0].shape[1])
     full[columns] = w
     return full
 
@@ -84,9 +96,12 @@ def main():
     names = json.load(open(os.path.join(directory, 'features.json')))
     drop = {n for a in sys.argv if a.startswith('--drop=') for n in a[len('--drop='):].split(',')}
     l2 = next((float(a[len('--l2='):]) for a in sys.argv if a.startswith('--l2=')), 0.003)
-    columns = [i for i, n in enumerate(names) if n not in drop]
+    kept = [i for i, n in enumerate(names) if n not in drop]
+    same = {n for a in sys.argv if a.startswith('--same=') for n in a[len('--same='):].split(',')} | {SCALE}
+    differences = [i for i in kept if names[i] not in same] if '--per-language' in sys.argv else []
+    columns = kept + [len(names) + k for k in range(len(differences))]
     scale = names.index(SCALE)
-    repos = load(directory)
+    repos = load(directory, len(names), differences)
     if '--loro' in sys.argv:
         rows = []
         for held in repos:
@@ -99,7 +114,11 @@ def main():
                 label, len(rs), *(100 * np.mean([r[k] for r in rs]) for k in (2, 3, 4, 5)),
                 sum(1 for r in rs if r[5] > r[3] + 1e-9), sum(1 for r in rs if r[5] < r[3] - 1e-9)))
     w = fit(list(repos.values()), columns, scale, l2=l2)
-    print(json.dumps({n: round(float(x / w[scale]), 3) for n, x in zip(names, w)}))
+    ecma = w[:len(names)].copy()
+    python = ecma.copy()
+    python[differences] += w[len(names):]
+    as_weights = lambda ws: {n: round(float(x / w[scale]), 3) for n, x in zip(names, ws)}
+    print(json.dumps({'ecma': as_weights(ecma), 'python': as_weights(python)} if differences else as_weights(ecma)))
 
 
 if __name__ == '__main__':
