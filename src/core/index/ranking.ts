@@ -7,10 +7,11 @@ import type { ProjectIndex } from './projectIndex';
 import type { ApiSymbol, SymbolRef } from './types';
 import { dice, escapeRegex, nthLineBefore, splitIdentifier, wordsOf } from './words';
 import type { MemberCandidate, ParsedReceiver, ReceiverResolution } from './receivers';
+import rankingTrees from './rankingTrees.json';
 export interface RankedMember extends MemberCandidate {
   score: number;
-  /** The weighted parts of the score (kind, resolved, usage, model, prefix); `features` are the raw values behind `usage`, for inspection and tuning. */
-  parts: { kind: number; resolved: number; usage: number; model: number; prefix: number };
+  /** The weighted parts of the score (kind, resolved, usage, trees, model, prefix); `features` are the raw values behind `usage` and `trees`, for inspection and tuning. */
+  parts: { kind: number; resolved: number; usage: number; trees: number; model: number; prefix: number };
   features: RankFeatures;
 }
 
@@ -93,21 +94,21 @@ export interface RankFeatures {
  * candidates, the kind score's weight held at 1) on the case dumps of the 26 dev repositories
  * with cases (`eval api --cases f --case-candidates 60`; script and figures: models/member-ranking/).
  * Leave-one-repository-out on dev (each repository ranked with weights fitted on the others),
- * accuracy@1 / @5 over all 4,125 cases: 43.0 / 75.1 % (TypeScript/JavaScript 41.1 / 71.6,
- * Python 44.5 / 78.0); without the call bigram (`transition`, `transitionAny`) and the
- * run-together assigned name, 41.4 / 74.3 %. No test repository was used to fit them.
+ * accuracy@1 / @5 over all 4,254 cases: 43.7 / 75.8 % (TypeScript/JavaScript 41.5 / 72.4,
+ * Python 45.4 / 78.4); the boosted trees (`memberTrees`) re-order the first five on top of them:
+ * 47.1 / 75.8 %. No test repository was used to fit them.
  */
 export const rankWeights = {
-  similarBest: 2.16, similarMean: 1.23, fileSimilar: 1.43, popularity: 0.08, receiverUsage: 0.57, echo: 0.63, context: 0.81, sameReceiver: 1.05,
-  fileUse: -0.17, fileReceiver: 0.46, fileRecent: -0.16, fileReceiverCalls: 0.81, enclosing: 0.9, predicate: 0.86, boolReturn: 0.39,
-  inherited: 0.93, private: -0.28, data: -0.5, assigned: 1.61, awaited: 0.38, unawaitedAsync: -0.22, nearShape: 0.64,
-  paramEcho: 0.75, docEcho: 0.63, defNear: 1.0,
-  transition: 1.08, transitionAny: 0.77,
+  similarBest: 2.21, similarMean: 1.23, fileSimilar: 1.29, popularity: 0.08, receiverUsage: 0.5, echo: 0.62, context: 0.81, sameReceiver: 1.08,
+  fileUse: -0.16, fileReceiver: 0.47, fileRecent: -0.25, fileReceiverCalls: 0.8, enclosing: 0.89, predicate: 0.84, boolReturn: 0.36,
+  inherited: 0.87, private: -0.26, data: -0.49, assigned: 1.58, awaited: 0.36, unawaitedAsync: -0.23, nearShape: 0.58,
+  paramEcho: 0.8, docEcho: 0.65, defNear: 0.96,
+  transition: 1.17, transitionAny: 0.72,
   model: 0.6,
   // A typed prefix the name starts with (as typed, or in another case; a later word starting with it scores 0): fitted apart with `eval api --typed 1` dumps, the other weights held (dev acc@1 pooled 69.4 → 72.5 % from the earlier 0.3 / 0.2).
   prefixExact: 3, prefixCaseless: 2.4,
   // A member of the receiver's class when the project-wide fallback is mixed in, by how the class was found (`resolved`, not fitted: no case mixes the fallback into a sure resolution).
-  resolved: 1.64, resolvedByUsage: 1.64, resolvedBySimilarity: 0.39,
+  resolved: 1.53, resolvedByUsage: 1.53, resolvedBySimilarity: 0.81,
 };
 
 
@@ -331,10 +332,75 @@ export function rankMembers(index: ProjectIndex, candidates: readonly MemberCand
     const by = ctx.resolution.by;
     const resolved = c.resolved ? (by === 'similarity' ? rankWeights.resolvedBySimilarity : by === 'usage' ? rankWeights.resolvedByUsage : rankWeights.resolved) : 0;
     const kind = kindScore(c.ref.symbol, ctx.resolution, c.inherited, c.label);
-    out.push({ ...c, score: prefix + kind + resolved + usage, parts: { kind, resolved, usage, model: 0, prefix }, features: f });
+    out.push({ ...c, score: prefix + kind + resolved + usage, parts: { kind, resolved, usage, trees: 0, model: 0, prefix }, features: f });
   }
   out.sort((a, b) => b.score - a.score || (a.label < b.label ? -1 : 1));
+  // The trees re-order the linear model's head (what they were fitted on); the rest keeps its order.
+  const python = /\.pyi?$/.test(ctx.uri);
+  const head = out.slice(0, memberTrees.top);
+  for (const r of head) {
+    r.parts.trees = treeScore(r, ctx.resolution.by, python);
+    r.score += r.parts.trees;
+  }
+  head.sort((a, b) => b.score - a.score || (a.label < b.label ? -1 : 1));
+  out.splice(0, head.length, ...head);
   return out;
+}
+
+/** One regression tree as parallel arrays (scikit-learn's layout): node i splits on `feature[i]` (`x <= threshold[i]` goes left) or, where `feature[i]` is -1, is a leaf worth `value[i]`. */
+export interface RegressionTree {
+  feature: number[];
+  threshold: number[];
+  left: number[];
+  right: number[];
+  value: number[];
+}
+
+/** The fitted ensemble as stored: its input columns by name, how many head candidates it re-scores, sample rows with the fit's own sums (`checks`, for the test), the trees. */
+export interface TreeEnsemble {
+  columns: string[];
+  top: number;
+  checks: Array<{ x: number[]; sum: number }>;
+  trees: RegressionTree[];
+}
+
+/**
+ * Boosted trees over the linear model's inputs (models/member-ranking/fit_rank_trees.py): they
+ * add the interactions a sum of weights cannot express (a feature that counts only when another
+ * is absent, or by language). Columns are read by name, so a renamed feature fails at load.
+ */
+export const memberTrees: TreeEnsemble = (() => {
+  const t = rankingTrees as TreeEnsemble;
+  const known = new Set<string>(['base', 'resolved', 'resolvedByUsage', 'resolvedBySimilarity', 'python', ...featureNames]);
+  for (const c of t.columns) if (!known.has(c)) throw new Error(`rankingTrees.json: unknown column '${c}'`);
+  return t;
+})();
+
+/** The sum of the trees' leaves that `x` falls into. */
+export function sumTrees(trees: readonly RegressionTree[], x: readonly number[]): number {
+  let sum = 0;
+  for (const t of trees) {
+    let n = 0;
+    while (t.feature[n]! >= 0) n = x[t.feature[n]!]! <= t.threshold[n]! ? t.left[n]! : t.right[n]!;
+    sum += t.value[n]!;
+  }
+  return sum;
+}
+
+/** The trees' score of one ranked candidate, its columns as the fit's dumps record them (`base` is the kind score). */
+function treeScore(r: RankedMember, by: ReceiverResolution['by'], python: boolean): number {
+  const weak = by === 'usage' || by === 'similarity';
+  const column = (name: string): number => {
+    switch (name) {
+      case 'base': return r.parts.kind;
+      case 'resolved': return r.resolved && !weak ? 1 : 0;
+      case 'resolvedByUsage': return r.resolved && by === 'usage' ? 1 : 0;
+      case 'resolvedBySimilarity': return r.resolved && by === 'similarity' ? 1 : 0;
+      case 'python': return python ? 1 : 0;
+      default: return r.features[name as keyof RankFeatures];
+    }
+  };
+  return sumTrees(memberTrees.trees, memberTrees.columns.map(column));
 }
 
 /**
