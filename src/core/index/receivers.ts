@@ -371,9 +371,13 @@ function resolveHead(index: ProjectIndex, doc: LiveDocument, head: ReceiverChain
       chain = parsed.chain;
       if (hit[2]) chain[0] = { ...chain[0]!, construct: true };
     }
-    let r = resolveHead(index, doc, chain[0]!, base + hit.index, depth + 1);
+    const head = resolveHead(index, doc, chain[0]!, base + hit.index, depth + 1);
+    let r = head;
     for (const part of chain.slice(1)) r = r.target.kind === 'unknown' ? r : { target: memberOf(index, r.target, part.name, part.call), by: 'assignment' };
-    return r.target.kind !== 'unknown' ? { target: r.target, by: chain.length === 1 && chain[0]!.call ? 'constructor' : 'assignment' } : undefined;
+    if (r.target.kind === 'unknown') return undefined;
+    // What is assigned from a guess (`x = guessed.load()`) is still a guess.
+    if (head.by === 'usage' || head.by === 'similarity') return { target: r.target, by: head.by };
+    return { target: r.target, by: chain.length === 1 && chain[0]!.call ? 'constructor' : 'assignment' };
   }
   // A declaration with a type: `name: T` (TypeScript `let x: T;`, Python `x: T`).
   const declared = new RegExp(`(?:^|[^\\w$.])(?:let|const|var)?\\s*${escapeRegex(name)}\\s*:\\s*([A-Za-z_$][\\w$.]*(?:\\[[^\\]]*\\]|<[^>]*>)?)`, 'g');

@@ -556,3 +556,17 @@ test('receivers: a name assigned a subscript (`dist = installed[name]`, `const p
   const ts = await membersAt(index, join(root, 'app.ts'), "import { Parts } from './parts';\nexport function f(i: number) {\n  const parts = new Parts();\n  const part = parts[i];\n  part.");
   assert.ok(ts?.resolvedBy !== 'constructor' && ts?.resolvedBy !== 'assignment', ts?.resolvedBy);
 });
+
+test('receivers: what is assigned from a guessed receiver (`result = guessed.run()`) is labelled a guess, so the rest of the project stays among the candidates', async (t) => {
+  const root = fixtureWorkspace(t, {
+    'engine.py': 'class ParseResults:\n    def dump(self):\n        pass\n\n\nclass ParseException:\n    def explain(self):\n        pass\n\n\nclass ParserElement:\n    def run(self) -> ParseException:\n        pass\n',
+  });
+  const index = await indexOf(root);
+  const text = 'from engine import ParserElement\n\n\ndef check(parser_element):\n    result = parser_element.run()\n    result.';
+  const guessed = await membersAt(index, join(root, 'tests.py'), text);
+  assert.deepEqual(guessed?.target, { kind: 'class', uri: join(root, 'engine.py'), name: 'ParseException', instance: true });
+  assert.ok(guessed?.resolvedBy === 'similarity' || guessed?.resolvedBy === 'usage', guessed?.resolvedBy);
+  // Known receivers keep their label.
+  const known = await membersAt(index, join(root, 'tests.py'), 'from engine import ParserElement\n\n\ndef check():\n    result = ParserElement().run()\n    result.');
+  assert.equal(known?.resolvedBy, 'assignment');
+});
