@@ -165,8 +165,7 @@ function interfaceMembers(d: Declaration, text: string, open = text.slice(d.rang
         const prev = /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*$/.exec(body.slice(Math.max(open, lineStart - 400), lineStart + (body.slice(lineStart, i).length - body.slice(lineStart, i).trimStart().length)));
         if (prev) sym.doc = prev[1]!.split('\n').map((l) => l.replace(/^\s*\* ?/, '').trim()).join('\n').trim().slice(0, extractLimits.docChars);
         if (method) {
-          const params = /\(([^)]*)\)/.exec(member.slice(paramsOpen))?.[1] ?? '';
-          sym.params = params.split(',').map((p) => p.trim()).filter(Boolean);
+          sym.params = topLevelParameters(member, paramsOpen);
           const returned = interfaceMethodReturn(member, paramsOpen);
           if (returned) sym.returnType = returned;
         }
@@ -188,6 +187,24 @@ function interfaceMethodReturn(member: string, open: number): string | undefined
     else if (member[i] === ')' && --depth === 0) return /^\s*:\s*([\s\S]+?)\s*;?$/.exec(member.slice(i + 1))?.[1];
   }
   return undefined;
+}
+
+/** The parameters of the list that opens at `open`, split at its own commas only (`mask: M & Record<keyof M, never>` is one). */
+function topLevelParameters(member: string, open: number): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = open + 1;
+  for (let i = open; i < member.length; i++) {
+    const c = member[i];
+    if (c === '<' || c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}' || (c === '>' && member[i - 1] !== '=')) depth--;
+    if ((c === ',' && depth === 1) || depth === 0) {
+      out.push(member.slice(start, i).trim());
+      start = i + 1;
+    }
+    if (depth === 0) break;
+  }
+  return out.filter(Boolean);
 }
 
 /** Where a type parameter list that opens at `open` (`<T extends (x: A) => B>`) ends: the index after its `>`. */

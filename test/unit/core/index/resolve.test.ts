@@ -474,6 +474,7 @@ test('receivers: an interface\'s generic method (`refine<Ch extends (arg: T) => 
       'export declare function string(): ZodType;',
       '',
     ].join('\n'),
+    'refine.ts': 'export interface Refinable<T> {\n  superRefine(refinement: (arg: T, ctx: Ctx<T>) => void, params?: Record<string, unknown>): this;\n}\n',
   });
   const index = await indexOf(root);
   const uri = join(root, 'schemas.ts');
@@ -481,6 +482,11 @@ test('receivers: an interface\'s generic method (`refine<Ch extends (arg: T) => 
   assert.deepEqual(members, ['parse', 'partial', 'pick', 'refine']);
   const refine = index.membersOf(uri, 'ZodType').find((m) => m.symbol.name === 'refine')!.symbol;
   assert.deepEqual(refine.params, ['check: Ch', 'params?: string']);
+  // Commas inside a parameter's type do not split it.
+  const pick = index.membersOf(uri, 'ZodType').find((m) => m.symbol.name === 'pick')!.symbol;
+  assert.deepEqual(pick.params, ['mask: M']);
+  const superRefine = index.membersOf(join(root, 'refine.ts'), 'Refinable').find((m) => m.symbol.name === 'superRefine')!.symbol;
+  assert.deepEqual(superRefine.params, ['refinement: (arg: T, ctx: Ctx<T>) => void', 'params?: Record<string, unknown>']);
   const app = join(root, 'app.ts');
   const refined = await membersAt(index, app, "import { string } from './schemas';\nstring().refine((v) => !!v).");
   assert.deepEqual(refined?.target, { kind: 'class', uri, name: 'ZodType', instance: true });
