@@ -27,16 +27,28 @@ from sklearn.tree import DecisionTreeRegressor
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fit_rank_weights as linear  # noqa: E402
 
-# The trees see the linear model's columns plus the language (1 for Python).
-TREE_COLUMNS = linear.COLUMNS + ['python']
+# The trees see the linear model's columns, the language (1 for Python) and the candidate's shape
+# (features the dumps record without a linear weight).
+SHAPE = ['paramCount', 'nameWords', 'callable', 'documented', 'isStatic', 'sameFile', 'crowd']
+if '--no-shape' in sys.argv:
+    SHAPE = []
+TREE_COLUMNS = linear.COLUMNS + ['python'] + SHAPE
 TOP = 60
 
 
-def with_language(repos, languages):
+def with_language_and_shape(directory, repos, languages):
     out = {}
     for repo, cases in repos.items():
         flag = 1.0 if languages[repo] == 'python' else 0.0
-        out[repo] = [(None, -1) if X is None else (np.hstack([X, np.full((len(X), 1), flag)]), y) for X, y in cases]
+        lines = [json.loads(line) for line in open(os.path.join(directory, repo + '.jsonl'))]
+        assert len(lines) == len(cases), repo
+        out[repo] = []
+        for (X, y), c in zip(cases, lines):
+            if X is None:
+                out[repo].append((None, -1))
+                continue
+            shape = np.array([[x['features'].get(f, 0.0) for f in SHAPE] for x in c['candidates']])
+            out[repo].append((np.hstack([X, np.full((len(X), 1), flag), shape]), y))
     return out
 
 
@@ -161,7 +173,7 @@ def main():
     arg = lambda name, default: type(default)(sys.argv[sys.argv.index(name) + 1]) if name in sys.argv else default
     options = (arg('--rounds', 100), arg('--depth', 3), arg('--rate', 0.1), arg('--min-leaf', 50), arg('--top', TOP))
     repos, languages = linear.load(sys.argv[1])
-    repos = with_language(repos, languages)
+    repos = with_language_and_shape(sys.argv[1], repos, languages)
     if '--loro' in sys.argv:
         held_out(repos, languages, [[r] for r in repos], options)
     elif '--folds' in sys.argv:

@@ -87,6 +87,21 @@ export interface RankFeatures {
   transition: number;
   /** The same, best over every member called on this receiver in the last lines (not only the last one). */
   transitionAny: number;
+  // The candidate's shape, read by the trees only (no linear weight): what a feature above means can depend on it.
+  /** log(1 + parameters, `self`/`this` left out). */
+  paramCount: number;
+  /** Words in the name. */
+  nameWords: number;
+  /** A function or method: 1. */
+  callable: number;
+  /** Documented: 1. */
+  documented: number;
+  /** Declared static / a class method: 1. */
+  isStatic: number;
+  /** Declared in the file being edited: 1. */
+  sameFile: number;
+  /** log(1 + candidates of this completion): how crowded the choice is. */
+  crowd: number;
 }
 
 /**
@@ -113,6 +128,8 @@ export const rankWeights = {
 
 
 const featureNames = ['similarBest', 'similarMean', 'fileSimilar', 'popularity', 'receiverUsage', 'echo', 'context', 'sameReceiver', 'fileUse', 'fileReceiver', 'fileRecent', 'fileReceiverCalls', 'enclosing', 'predicate', 'boolReturn', 'inherited', 'private', 'data', 'assigned', 'awaited', 'unawaitedAsync', 'nearShape', 'paramEcho', 'docEcho', 'defNear', 'transition', 'transitionAny'] as const satisfies ReadonlyArray<keyof RankFeatures>;
+
+const shapeNames = ['paramCount', 'nameWords', 'callable', 'documented', 'isStatic', 'sameFile', 'crowd'] as const satisfies ReadonlyArray<keyof RankFeatures>;
 
 /** Plural and verb endings off (`errors` ~ `error`, `parsed` ~ `parse`). */
 function stemWord(w: string): string {
@@ -264,6 +281,7 @@ export function rankMembers(index: ProjectIndex, candidates: readonly MemberCand
   const nearDefinitions: SymbolRef[] = [];
   if (nearMembers.size) for (const c of candidates) if (nearMembers.has(c.label)) nearDefinitions.push(c.ref);
   const out: RankedMember[] = [];
+  const crowd = Math.log1p(candidates.length);
   for (const c of candidates) {
     const lower = c.label.toLowerCase();
     let prefix = 0;
@@ -273,9 +291,17 @@ export function rankMembers(index: ProjectIndex, candidates: readonly MemberCand
       else if (splitIdentifier(c.label).some((w) => w.startsWith(p))) prefix = 0;
       else continue;
     }
-    const f: RankFeatures = { similarBest: 0, similarMean: 0, fileSimilar: 0, popularity: 0, receiverUsage: 0, echo: 0, context: 0, sameReceiver: 0, fileUse: 0, fileReceiver: 0, fileRecent: 0, fileReceiverCalls: 0, enclosing: 0, predicate: 0, boolReturn: 0, assigned: 0, awaited: 0, unawaitedAsync: 0, nearShape: 0, paramEcho: 0, docEcho: 0, defNear: 0, transition: 0, transitionAny: 0, inherited: c.inherited && ctx.resolution.target.kind === 'class' ? 1 : 0, private: 0, data: 0 };
+    const f: RankFeatures = { similarBest: 0, similarMean: 0, fileSimilar: 0, popularity: 0, receiverUsage: 0, echo: 0, context: 0, sameReceiver: 0, fileUse: 0, fileReceiver: 0, fileRecent: 0, fileReceiverCalls: 0, enclosing: 0, predicate: 0, boolReturn: 0, assigned: 0, awaited: 0, unawaitedAsync: 0, nearShape: 0, paramEcho: 0, docEcho: 0, defNear: 0, transition: 0, transitionAny: 0, paramCount: 0, nameWords: 0, callable: 0, documented: 0, isStatic: 0, sameFile: 0, crowd: 0, inherited: c.inherited && ctx.resolution.target.kind === 'class' ? 1 : 0, private: 0, data: 0 };
     if ((/^_[^_]/.test(c.label) || c.label.startsWith('#')) && ctx.resolution.by !== 'self') f.private = 1;
     if (dataKinds.has(c.ref.symbol.kind)) f.data = 1;
+    const params = (c.ref.symbol.params ?? []).map(parameterName).filter((n): n is string => !!n && !/^(?:self|cls|this)$/.test(n));
+    f.paramCount = Math.log1p(params.length);
+    f.nameWords = splitIdentifier(c.label).length;
+    f.callable = c.ref.symbol.kind === 'function' || c.ref.symbol.kind === 'method' ? 1 : 0;
+    f.documented = c.ref.symbol.doc ? 1 : 0;
+    f.isStatic = c.ref.symbol.static ? 1 : 0;
+    f.sameFile = c.ref.uri === ctx.uri ? 1 : 0;
+    f.crowd = crowd;
     const usages = index.usagesOf(c.label, ctx.uri);
     if (usages.length) {
       let sum = 0;
@@ -310,7 +336,6 @@ export function rankMembers(index: ProjectIndex, candidates: readonly MemberCand
       const own = new Set(namedWords(c.label));
       for (const m of nearMembers) if (m !== c.label) f.nearShape = Math.max(f.nearShape, dice(own, new Set(namedWords(m))));
     }
-    const params = (c.ref.symbol.params ?? []).map(parameterName).filter((n): n is string => !!n && !/^(?:self|cls|this)$/.test(n));
     if (params.length) f.paramEcho = params.filter((n) => recentIdentifiers.has(n)).length / params.length;
     if (c.ref.symbol.doc && contextWords.size) f.docEcho = dice(contextWords, docWordsOf(c.ref.symbol));
     for (const d of nearDefinitions)
@@ -371,7 +396,7 @@ export interface TreeEnsemble {
  */
 export const memberTrees: TreeEnsemble = (() => {
   const t = rankingTrees as TreeEnsemble;
-  const known = new Set<string>(['base', 'resolved', 'resolvedByUsage', 'resolvedBySimilarity', 'python', ...featureNames]);
+  const known = new Set<string>(['base', 'resolved', 'resolvedByUsage', 'resolvedBySimilarity', 'python', ...featureNames, ...shapeNames]);
   for (const c of t.columns) if (!known.has(c)) throw new Error(`rankingTrees.json: unknown column '${c}'`);
   return t;
 })();

@@ -50,6 +50,12 @@ test('completion adds the trees to the linear score of its first candidates and 
   const items = done!.items;
   assert.ok(items.length >= 5);
   assert.ok(items.some((i) => i.parts.trees !== 0), 'the trees score the head');
+  // The candidate's shape, for the trees.
+  const find = items.find((i) => i.label === 'find_all')!.features;
+  const size = items.find((i) => i.label === 'size')!.features;
+  assert.deepEqual([find.callable, find.documented, find.isStatic, find.sameFile, find.nameWords, find.paramCount], [1, 0, 0, 0, 2, Math.log1p(1)]);
+  assert.deepEqual([size.callable, size.nameWords, size.paramCount], [0, 1, 0]);
+  assert.equal(find.crowd, Math.log1p(items.length));
   for (const i of items) {
     const { kind, resolved, usage, trees, model, prefix } = i.parts;
     assert.ok(Math.abs(i.score - (kind + resolved + usage + trees + model + prefix)) < 1e-9, `${i.label}: the score is the sum of its parts`);
