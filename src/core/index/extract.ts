@@ -247,7 +247,8 @@ function exportNames(text: string, language: SyntaxLanguage): Array<[string, str
   const out: Array<[string, string]> = [];
   for (const m of text.matchAll(/^\s*export\s*(?:type\s*)?\{([^}]*)\}\s*(?!\s*from)\s*;?/gm)) {
     if (/^\s*from\b/.test(text.slice(m.index! + m[0].length))) continue;
-    for (const spec of m[1]!.split(',')) {
+    // A documented export list (`export {\n  /** … */\n  _await as await\n}`): the comments are no names.
+    for (const spec of m[1]!.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, '').split(',')) {
       const parts = spec.trim().replace(/^type\s+/, '').split(/\s+as\s+/);
       if (parts[0]) out.push([(parts[1] ?? parts[0]).trim(), parts[0].trim()]);
     }
@@ -407,7 +408,7 @@ function parameterType(decls: readonly Declaration[], offset: number, name: stri
   return def && /^[A-Z]/.test(def[1]!.split('.').pop()!) ? def[1] : undefined;
 }
 
-function attrTypesOf(decls: readonly Declaration[], text: string): Record<string, string> | undefined {
+function attrTypesOf(decls: readonly Declaration[], text: string, language: SyntaxLanguage): Record<string, string> | undefined {
   const out: Record<string, string> = {};
   const byText = classesByText(text);
   // The whole annotation (`self.cache: Optional[JWKSetCache] = None`): resolveType unwraps Optional[…].
@@ -423,6 +424,16 @@ function attrTypesOf(decls: readonly Declaration[], text: string): Record<string
   for (const m of text.matchAll(/^\s*(?:(?:private|public|protected|readonly|static)\s+)*#?([A-Za-z_$][\w$]*)\s*=\s*new\s+([A-Za-z_$][\w$.]*)/gm)) {
     const cls = classAt(decls, m.index!, byText);
     if (cls) out[`${cls}.${m[1]}`] ??= m[2]!;
+  }
+  // Python class attributes assigned in the class body (`fnumber = (\n Regex(…)\n .copy()\n)`, `integer = Word(nums).set_name(…)`):
+  // what the initialiser constructs, so `pyparsing_common.fnumber.` resolves; not a method's locals.
+  if (language === 'python') {
+    for (const m of text.matchAll(/^[ \t]+([A-Za-z_]\w*)[ \t]*=(?!=)\s*(?:\(\s*)?([A-Za-z_][\w.]*)[ \t]*\(/gm)) {
+      if (!/^[A-Z]/.test(m[2]!.split('.').pop()!)) continue;
+      const cls = classAt(decls, m.index!, byText);
+      if (!cls || decls.some((d) => (d.kind === 'function' || d.kind === 'method') && d.range.start <= m.index! && m.index! < d.range.end)) continue;
+      out[`${cls}.${m[1]}`] ??= m[2]!;
+    }
   }
   // TypeScript constructor parameter properties and typed fields: `private readonly repo: Repo`.
   for (const m of text.matchAll(/(?:private|public|protected|readonly)\s+(?:readonly\s+)?([A-Za-z_$][\w$]*)\??\s*:\s*([A-Za-z_$][\w$.]*)/g)) {
@@ -624,7 +635,7 @@ export function recordOf(file: { uri: string; text: string; size?: number; mtime
   if (exports.length) record.exportNames = exports;
   const bases = basesOf(decls, text, language);
   if (bases) record.bases = bases;
-  const attrTypes = attrTypesOf(decls, text);
+  const attrTypes = attrTypesOf(decls, text, language);
   if (attrTypes) record.attrTypes = attrTypes;
   const usages = memberUsages(text);
   if (usages.length) record.usages = usages;

@@ -333,6 +333,23 @@ function resolveHead(index: ProjectIndex, doc: LiveDocument, head: ReceiverChain
     const t = element ? index.resolveType(doc.uri, element) : { kind: 'unknown' as const };
     if (t.kind !== 'unknown') return { target: t, by: 'loop' };
   }
+  // `with ZipFile(path) as zf:` (Python): what the manager's `__enter__` returns, else the manager (most return self).
+  // `with open(…) as f` names no project class: left to the rest.
+  const managed = /\.py[iw]?$/.test(doc.uri) && depth < 3
+    ? [...before.matchAll(new RegExp(`\\b(?:with|,)\\s+((?:[A-Za-z_]\\w*\\.)*[A-Za-z_]\\w*)\\s*\\((?:(?!\\bas\\b)[^\\n])*\\)\\s+as\\s+${escapeRegex(name)}\\s*[:,)]`, 'g'))].pop()
+    : undefined;
+  if (managed && (!last || managed.index! > last.index)) {
+    const parts = managed[1]!.split('.');
+    let manager = resolveHead(index, doc, { name: parts[0]!, call: parts.length === 1 }, from + managed.index!, depth + 1);
+    for (const [i, part] of parts.slice(1).entries()) if (manager.target.kind !== 'unknown') manager = { target: memberOf(index, manager.target, part, i === parts.length - 2), by: 'assignment' };
+    if (manager.target.kind === 'class' && manager.target.instance && manager.by !== 'usage' && manager.by !== 'similarity') {
+      const enter = index.membersOf(manager.target.uri, manager.target.name).find((m) => m.symbol.name === '__enter__');
+      const entered = memberOf(index, manager.target, '__enter__', true);
+      // A base's `__enter__` that returns self (read as its own class) gives the manager: `CSVWriter` by way of `CSVBase`.
+      const own = entered.kind === 'unknown' || (entered.kind === 'class' && entered.name === enter?.symbol.container);
+      return { target: own ? manager.target : entered, by: 'assignment' };
+    }
+  }
   if (last) {
     const r = assigned(last, before, from);
     if (r) return r;

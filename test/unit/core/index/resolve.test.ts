@@ -576,3 +576,38 @@ test('receivers: what is assigned from a guessed receiver (`result = guessed.run
   const known = await membersAt(index, join(root, 'tests.py'), 'from engine import ParserElement\n\n\ndef check():\n    result = ParserElement().run()\n    result.');
   assert.equal(known?.resolvedBy, 'assignment');
 });
+
+test('receivers: `with Manager(…) as name:` is what the manager\'s `__enter__` returns, else the manager (also when a base\'s returns self); `with open(…) as f` stays unresolved', async (t) => {
+  const root = fixtureWorkspace(t, {
+    'archive.py': 'class Closing:\n    def __enter__(self):\n        return self\n\n\nclass Archive(Closing):\n    def open(self, name):\n        pass\n\n\nclass Entry:\n    def read(self):\n        pass\n\n\nclass Session:\n    def __enter__(self) -> Entry:\n        pass\n',
+  });
+  const index = await indexOf(root);
+  const archive = await membersAt(index, join(root, 'use.py'), 'from archive import Archive\n\n\ndef unpack(path):\n    with Archive(path) as zf:\n        zf.');
+  assert.deepEqual(archive?.target, { kind: 'class', uri: join(root, 'archive.py'), name: 'Archive', instance: true });
+  assert.equal(archive?.resolvedBy, 'assignment');
+  const entered = await membersAt(index, join(root, 'use.py'), 'import archive\n\n\ndef unpack(path):\n    with open(path) as f, archive.Session() as entry:\n        entry.');
+  assert.deepEqual(entered?.target, { kind: 'class', uri: join(root, 'archive.py'), name: 'Entry', instance: true });
+  const builtin = await membersAt(index, join(root, 'use.py'), 'from archive import Archive\n\n\ndef unpack(path):\n    with open(path) as f:\n        f.');
+  assert.ok(builtin?.resolvedBy !== 'assignment', builtin?.resolvedBy);
+});
+
+test('receivers: a Python class attribute assigned in the class body (`fnumber = (\\n Regex(…)\\n)`) is what its initialiser constructs, also from another file; a method\'s local is no attribute', async (t) => {
+  const root = fixtureWorkspace(t, {
+    'grammar.py': 'class Regex:\n    def run_tests(self, text):\n        pass\n\n\nclass Word:\n    def set_name(self, name):\n        pass\n\n\nclass common:\n    fnumber = (\n        Regex(r"[+-]?\\d+")\n        .set_name("fnumber")\n    )\n    integer = Word("0123456789")\n\n    def build(self):\n        local = Word("a")\n        return local\n',
+  });
+  const index = await indexOf(root);
+  const regex = { kind: 'class', uri: join(root, 'grammar.py'), name: 'Regex', instance: true };
+  assert.deepEqual((await membersAt(index, join(root, 'use.py'), 'from grammar import common\n\ncommon.fnumber.'))?.target, regex);
+  assert.deepEqual((await membersAt(index, join(root, 'use.py'), 'import grammar\n\n\ndef f():\n    grammar.common.integer.'))?.target, { ...regex, name: 'Word' });
+  assert.notEqual((await membersAt(index, join(root, 'use.py'), 'from grammar import common\n\ncommon.local.'))?.target.kind, 'class');
+});
+
+test('receivers: a documented export list (`export {\\n  /** … */\\n  _await as await\\n}`) exports its names, the comments are none', async (t) => {
+  const root = fixtureWorkspace(t, {
+    'Deferred.ts': 'export const make = (): number => 1\n\nconst _await = (n: number): number => n\n\nexport {\n  /**\n   * Waits, a, b.\n   */\n  _await as await,\n  // the line comment, too\n  make as create\n}\n',
+  });
+  const index = await indexOf(root);
+  const names = labels(await membersAt(index, join(root, 'app.ts'), "import * as Deferred from './Deferred';\nDeferred."));
+  assert.ok(names.includes('await') && names.includes('create'), names.join(' '));
+  assert.ok(!names.some((n) => n.includes('*')), names.join(' '));
+});
