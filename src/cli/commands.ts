@@ -6,6 +6,7 @@ import { completeCommand } from './commands/complete';
 import { evalCommand } from './commands/eval';
 import { syntaxCommand } from './commands/syntax';
 import { apiSearchCommand } from './commands/apiSearch';
+import { apiMembersCommand } from './commands/apiMembers';
 import { metricsCommand } from './commands/metrics';
 import { serveCommand } from './commands/serve';
 
@@ -21,6 +22,7 @@ export const cliCommands: CliCommand[] = [
   benchCommand,
   syntaxCommand,
   apiSearchCommand,
+  apiMembersCommand,
   serveCommand,
   metricsCommand,
 ];

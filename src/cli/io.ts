@@ -1,5 +1,6 @@
 import { readRegularFile } from '../core/base/files';
 import { decodeText } from '../core/base/document';
+import { TokenwiseError } from '../core/base/errors';
 
 /** Largest input file the CLI reads (bytes). */
 export const maxInputFileBytes = 256 * 1024 * 1024;
@@ -15,4 +16,21 @@ export function readTextFile(path: string, maxBytes = maxInputFileBytes, limitHi
 
 export function printJson(io: { stdout(text: string): void }, value: unknown): void {
   io.stdout(JSON.stringify(value) + '\n');
+}
+
+/** The 1-based `--line` / `--col` of `text` as a UTF-16 offset (the line's end without `--col`). */
+export function offsetAtLine(text: string, line: number | undefined, col: number | undefined, file: string): number {
+  if (line === undefined) {
+    if (col !== undefined) throw new TokenwiseError('usage', '--col needs --line.');
+    return text.length;
+  }
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  if (line > starts.length) throw new TokenwiseError('usage', `--line ${line} is past the end of ${file} (${starts.length} lines).`);
+  const start = starts[line - 1]!;
+  const end = line < starts.length ? starts[line]! - 1 : text.length;
+  const lineEnd = text[end - 1] === '\r' ? end - 1 : end;
+  if (col === undefined) return lineEnd;
+  if (col - 1 > lineEnd - start) throw new TokenwiseError('usage', `--col ${col} is past the end of line ${line} (${lineEnd - start + 1} columns).`);
+  return start + col - 1;
 }

@@ -5,7 +5,7 @@
  */
 import { extname, join, resolve } from 'node:path';
 import type { CliCommand } from '../dispatcher';
-import { printJson, readTextFile } from '../io';
+import { offsetAtLine, printJson, readTextFile } from '../io';
 import { modelOptions, backendSettingsFrom } from '../backend';
 import { TokenwiseError } from '../../core/base/errors';
 import { SyntaxService } from '../../core/syntax';
@@ -21,23 +21,6 @@ import { nodeWorkspaceFs } from '../workspaceFs';
 
 /** APIs the model may use: the search's best (as the editor does). */
 const answerTopK = 8;
-
-/** The 1-based `--line` / `--col` of `text` as a UTF-16 offset (the line's end without `--col`). */
-function offsetAt(text: string, line: number | undefined, col: number | undefined, file: string): number {
-  if (line === undefined) {
-    if (col !== undefined) throw new TokenwiseError('usage', '--col needs --line.');
-    return text.length;
-  }
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  if (line > starts.length) throw new TokenwiseError('usage', `--line ${line} is past the end of ${file} (${starts.length} lines).`);
-  const start = starts[line - 1]!;
-  const end = line < starts.length ? starts[line]! - 1 : text.length;
-  const lineEnd = text[end - 1] === '\r' ? end - 1 : end;
-  if (col === undefined) return lineEnd;
-  if (col - 1 > lineEnd - start) throw new TokenwiseError('usage', `--col ${col} is past the end of line ${line} (${lineEnd - start + 1} columns).`);
-  return start + col - 1;
-}
 
 export const apiSearchCommand: CliCommand = {
   name: 'api-search',
@@ -72,7 +55,7 @@ export const apiSearchCommand: CliCommand = {
     const root = resolve((o.repo as string | undefined) ?? '.');
     const file = o.file !== undefined ? resolve(o.file as string) : undefined;
     const fileText = file ? readTextFile(file) : undefined;
-    const offset = file ? offsetAt(fileText!, o.line as number | undefined, o.col as number | undefined, file) : undefined;
+    const offset = file ? offsetAtLine(fileText!, o.line as number | undefined, o.col as number | undefined, file) : undefined;
     if (!file && (o.line !== undefined || o.col !== undefined)) throw new TokenwiseError('usage', '--line and --col need --file.');
     const lang = o.lang as string | undefined;
     const family = lang !== undefined ? apiFamilyOfText(lang) : apiFamilyOfText(file);
