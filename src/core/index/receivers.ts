@@ -23,6 +23,8 @@ export interface ReceiverChainPart {
   construct?: boolean;
   /** A parenthesized expression (`(a | b).`, `(x as Foo).`): its text between the parentheses (the part's name is empty). */
   inner?: string;
+  /** Subscripted (`items[0].`, `expr[1, ...].`): an element of what the name holds. */
+  subscript?: boolean;
 }
 
 export interface ParsedReceiver {
@@ -56,7 +58,15 @@ export function parseReceiver(text: string, offset: number): ParsedReceiver | un
     while (j > 0 && /\s/.test(text[j - 1]!) && j > spaceFrom) j--;
     let call = false;
     let close = -1;
-    if (text[j - 1] === ')') {
+    // A subscript right after a name (`self.items[0].`); one, on the chain's last part only.
+    let subscript = false;
+    if (text[j - 1] === ']' && !chain.length) {
+      const open = openingBracket(text, j - 1);
+      if (open < 0 || !/[\w$]/.test(text[open - 1] ?? '')) return undefined;
+      j = open;
+      subscript = true;
+    }
+    if (text[j - 1] === ')' && !subscript) {
       close = j - 1;
       // A call: skip the balanced argument list.
       let depth = 0;
@@ -82,7 +92,7 @@ export function parseReceiver(text: string, offset: number): ParsedReceiver | un
       chain.unshift({ name: '', call: true, inner: text.slice(j + 1, close) });
       return finish();
     }
-    const part: ReceiverChainPart = { name, call };
+    const part: ReceiverChainPart = subscript ? { name, call, subscript } : { name, call };
     const before = text.slice(Math.max(0, s - 8), s);
     if (call && /\bnew\s+$/.test(before)) part.construct = true;
     chain.unshift(part);
@@ -98,6 +108,16 @@ export function parseReceiver(text: string, offset: number): ParsedReceiver | un
   function finish(): ParsedReceiver {
     return { text: text.slice(j, end).replace(/\s+/g, '').replace(/[?!](?=\.)/g, ''), chain, prefix, prefixStart };
   }
+}
+
+/** The `[` that opens the `]` at `close` (nothing but brackets counted, 2000 characters at most); -1 if none. */
+function openingBracket(text: string, close: number): number {
+  let depth = 0;
+  for (let k = close; k >= 0 && close - k <= 2000; k--) {
+    if (text[k] === ']') depth++;
+    else if (text[k] === '[' && --depth === 0) return k;
+  }
+  return -1;
 }
 
 export type ResolvedBy = 'self' | 'constructor' | 'assignment' | 'annotation' | 'parameter' | 'isinstance' | 'loop' | 'import' | 'local' | 'chain' | 'expression' | 'usage' | 'similarity' | 'none';
@@ -222,6 +242,7 @@ function memberOf(index: ProjectIndex, target: ApiTarget, name: string, call: bo
 export function resolveReceiver(index: ProjectIndex, doc: LiveDocument, receiver: ParsedReceiver): ReceiverResolution {
   const [head, ...rest] = receiver.chain;
   if (!head) return { target: { kind: 'unknown' }, by: 'none' };
+  if (receiver.chain[receiver.chain.length - 1]!.subscript) return resolveSubscript(index, doc, receiver);
   let resolved = resolveHead(index, doc, head, receiver.chain.length === 1 ? receiver.prefixStart : doc.offset, 0);
   for (const [i, part] of rest.entries()) {
     if (resolved.target.kind === 'unknown') break;
@@ -237,6 +258,29 @@ export function resolveReceiver(index: ProjectIndex, doc: LiveDocument, receiver
   }
   if (rest.length && !last.call) return byUsage(index, doc.uri, last.name) ?? { target: { kind: 'unknown' }, by: 'none' };
   return resolved.by === 'similarity' || rest.length ? { target: resolved.target, by: rest.length ? 'none' : resolved.by } : resolved;
+}
+
+/**
+ * An element of a container (`items[0].`, `self.items[i].`): the element type of the container's written type
+ * (`items: List[Token]`), else what a Python class's `__getitem__` returns (`expr[1, ...].`).
+ */
+function resolveSubscript(index: ProjectIndex, doc: LiveDocument, receiver: ParsedReceiver): ReceiverResolution {
+  const chain = receiver.chain;
+  const last = chain[chain.length - 1]!;
+  if (chain.length <= 2 && (chain.length === 1 || /^(?:self|this)$/.test(chain[0]!.name))) {
+    const fn = innermost(doc.declarations, receiver.prefixStart, functionKinds);
+    const before = doc.text.slice(fn ? fn.range.start : 0, receiver.prefixStart);
+    const element = elementType(containerType(index, doc, fn, before, chain.map((p) => p.name).join('.')));
+    const t = element ? index.resolveType(doc.uri, element) : { kind: 'unknown' as const };
+    if (t.kind !== 'unknown') return { target: t, by: 'annotation' };
+  }
+  const container = resolveReceiver(index, doc, { ...receiver, chain: [...chain.slice(0, -1), { name: last.name, call: false }] });
+  const guessed = container.by === 'usage' || container.by === 'similarity' || container.by === 'none';
+  if (!guessed && container.target.kind === 'class' && container.target.instance && index.file(container.target.uri)?.language === 'python') {
+    const item = memberOf(index, container.target, '__getitem__', true);
+    if (item.kind !== 'unknown') return { target: item, by: 'chain' };
+  }
+  return { target: { kind: 'unknown' }, by: 'none' };
 }
 
 /**

@@ -611,3 +611,21 @@ test('receivers: a documented export list (`export {\\n  /** … */\\n  _await a
   assert.ok(names.includes('await') && names.includes('create'), names.join(' '));
   assert.ok(!names.some((n) => n.includes('*')), names.join(' '));
 });
+
+test('receivers: a subscript receiver is an element of its container (`self.items[0].` with `items: List[Token]`, `parts[i].` with `parts: Part[]`), a Python class\'s `__getitem__` result (`expr[1, ...].`)', async (t) => {
+  const root = fixtureWorkspace(t, {
+    'tokens.py': 'from typing import List\n\n\nclass Token:\n    def text(self):\n        pass\n\n\nclass Repeat:\n    def times(self):\n        pass\n\n\nclass Element:\n    def __getitem__(self, key) -> Repeat:\n        pass\n\n\nclass Stream:\n    def __init__(self):\n        self.items: List[Token] = []\n',
+    'parts.ts': 'export class Part {\n  first(): void {}\n}\n',
+  });
+  const index = await indexOf(root);
+  const token = { kind: 'class', uri: join(root, 'tokens.py'), name: 'Token', instance: true };
+  const own = await membersAt(index, join(root, 'tokens.py'), readFileSync(join(root, 'tokens.py'), 'utf8') + '\n    def first(self):\n        return self.items[0].');
+  assert.deepEqual(own?.target, token);
+  const repeat = await membersAt(index, join(root, 'use.py'), 'from tokens import Element\n\n\ndef f():\n    expr = Element()\n    expr[1, ...].');
+  assert.deepEqual(repeat?.target, { ...token, name: 'Repeat' });
+  const ts = await membersAt(index, join(root, 'app.ts'), "import { Part } from './parts';\nexport function f(parts: Part[], i: number) {\n  parts[i].");
+  assert.deepEqual(ts?.target, { kind: 'class', uri: join(root, 'parts.ts'), name: 'Part', instance: true });
+  // The container itself is no element.
+  const whole = await membersAt(index, join(root, 'app.ts'), "import { Part } from './parts';\nexport function f() {\n  const parts = new Part();\n  parts[0].");
+  assert.notEqual(whole?.target.kind, 'class');
+});
