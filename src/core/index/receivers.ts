@@ -377,6 +377,15 @@ function resolveHead(index: ProjectIndex, doc: LiveDocument, head: ReceiverChain
     const t = element ? index.resolveType(doc.uri, element) : { kind: 'unknown' as const };
     if (t.kind !== 'unknown') return { target: t, by: 'loop' };
   }
+  // `loc, tokens = e._parse(…)` / `const [a, b] = f()`: the element at the name's place in a written tuple return type.
+  const unpacking = new RegExp(`(?:^|\\n)[ \\t]*(?:(?:const|let|var)\\s*\\[|\\()?((?:[ \\t]*(?:[A-Za-z_$][\\w$]*)?[ \\t]*,)*)[ \\t]*${escapeRegex(name)}[ \\t]*(,[^=\\n]*)?[\\])]?[ \\t]*=(?![=>])[ \\t]*(?:await\\s+)?([^\\n;]+)`, 'g');
+  const unpacked = [...before.matchAll(unpacking)].filter((m) => m[1]!.includes(',') || m[2]).pop();
+  if (unpacked && (!last || last.index < unpacked.index! + unpacked[0].length) && depth < 3) {
+    const element = unpackedElement(index, doc, unpacked[3]!.trim(), (unpacked[1]!.match(/,/g) ?? []).length, from + unpacked.index!, depth);
+    if (element) return { target: element, by: 'assignment' };
+    // The whole right-hand side is no value of one of the names.
+    if (last && last.index >= unpacked.index!) last = undefined;
+  }
   // `with ZipFile(path) as zf:` (Python): what the manager's `__enter__` returns, else the manager (most return self).
   // `with open(…) as f` names no project class: left to the rest.
   const managed = /\.py[iw]?$/.test(doc.uri) && depth < 3
@@ -490,6 +499,49 @@ function resolveHead(index: ProjectIndex, doc: LiveDocument, head: ReceiverChain
     if (t.kind !== 'unknown') return { target: t, by: 'similarity' };
   }
   return byUsage(index, doc.uri, name) ?? { target: similarClass(index, name, doc.uri), by: 'similarity' };
+}
+
+/** The element `at` of the tuple a call returns (`-> Tuple[int, ParseResults]`, `(): [A, B]`), from its written return type. */
+function unpackedElement(index: ProjectIndex, doc: LiveDocument, rhs: string, at: number, offset: number, depth: number): ApiTarget | undefined {
+  if (!rhs.endsWith(')')) return undefined;
+  const parsed = parseReceiver(`${rhs}.`, rhs.length + 1);
+  if (!parsed || parsed.text !== rhs.replace(/\s+/g, '') || parsed.chain.some((p) => p.inner !== undefined || p.subscript)) return undefined;
+  const call = parsed.chain[parsed.chain.length - 1]!;
+  let symbol: { uri: string; type?: string } | undefined;
+  if (parsed.chain.length === 1) {
+    const b = index.bindingIn(doc.uri, call.name);
+    if (b?.kind === 'symbol') symbol = { uri: b.ref.uri, type: b.ref.symbol.returnType ?? b.ref.symbol.returns };
+  } else {
+    let r = resolveHead(index, doc, parsed.chain[0]!, offset, depth + 1);
+    for (const part of parsed.chain.slice(1, -1)) r = r.target.kind === 'unknown' ? r : { target: memberOf(index, r.target, part.name, part.call), by: 'chain' };
+    if (r.by === 'usage' || r.by === 'similarity') return undefined;
+    if (r.target.kind === 'class') {
+      const m = index.membersOf(r.target.uri, r.target.name).find((x) => x.symbol.name === call.name);
+      if (m) symbol = { uri: m.uri, type: m.symbol.returnType ?? m.symbol.returns };
+    } else if (r.target.kind === 'module') {
+      const b = index.moduleMember(r.target.uri, call.name);
+      if (b?.kind === 'symbol') symbol = { uri: b.ref.uri, type: b.ref.symbol.returnType ?? b.ref.symbol.returns };
+    }
+  }
+  const element = symbol?.type && tupleElement(symbol.type, at);
+  const t = element ? index.resolveType(symbol!.uri, element) : undefined;
+  return t && t.kind !== 'unknown' ? t : undefined;
+}
+
+/** The written type at place `at` of a tuple type (`Tuple[A, B]`, `tuple[A, ...]`, `[a: A, B]`); undefined for any other type. */
+export function tupleElement(type: string, at: number): string | undefined {
+  const m = /^(?:typing\.)?(?:Tuple|tuple)\s*\[([\s\S]*)\]$/.exec(type.trim()) ?? /^(?:readonly\s+)?\[([\s\S]*)\]$/.exec(type.trim());
+  if (!m) return undefined;
+  const parts: string[] = [];
+  let rest = m[1]!;
+  for (let comma = topLevel(rest, ','); comma >= 0; comma = topLevel(rest, ',')) {
+    parts.push(rest.slice(0, comma).trim());
+    rest = rest.slice(comma + 1);
+  }
+  if (rest.trim()) parts.push(rest.trim());
+  const written = parts[1] === '...' ? parts[0] : parts[at];
+  if (!written || written.startsWith('...')) return undefined;
+  return written.replace(/^[A-Za-z_$][\w$]*\??\s*:\s*/, '').replace(/^['"]|['"]$/g, '');
 }
 
 /** Python's method for a binary operator (`a | b` is `a.__or__(b)`). */

@@ -629,3 +629,18 @@ test('receivers: a subscript receiver is an element of its container (`self.item
   const whole = await membersAt(index, join(root, 'app.ts'), "import { Part } from './parts';\nexport function f() {\n  const parts = new Part();\n  parts[0].");
   assert.notEqual(whole?.target.kind, 'class');
 });
+
+test('receivers: a name unpacked from a call that returns a written tuple (`loc, tokens = e.parse(…)` with `-> Tuple[int, Results]`, `const [a, b] = pair()` with `(): [A, B]`) is the element at its place', async (t) => {
+  const root = fixtureWorkspace(t, {
+    'engine.py': 'from typing import Tuple\n\n\nclass Results:\n    def as_list(self):\n        pass\n\n\nclass Element:\n    def parse(self, text) -> Tuple[int, "Results"]:\n        pass\n',
+    'pair.ts': 'export class Left {\n  left(): void {}\n}\nexport class Right {\n  right(): void {}\n}\nexport function pair(): [first: Left, second: Right] {\n  return [new Left(), new Right()];\n}\n',
+  });
+  const index = await indexOf(root);
+  const results = await membersAt(index, join(root, 'use.py'), 'from engine import Element\n\n\ndef f(text):\n    e = Element()\n    loc, tokens = e.parse(text)\n    tokens.');
+  assert.deepEqual(results?.target, { kind: 'class', uri: join(root, 'engine.py'), name: 'Results', instance: true });
+  // The first place is `int`: no class of the project.
+  const loc = await membersAt(index, join(root, 'use.py'), 'from engine import Element\n\n\ndef f(text):\n    e = Element()\n    loc, tokens = e.parse(text)\n    loc.');
+  assert.notEqual(loc?.resolvedBy, 'assignment');
+  const right = await membersAt(index, join(root, 'app.ts'), "import { pair } from './pair';\nexport function f() {\n  const [, b] = pair();\n  b.");
+  assert.deepEqual(right?.target, { kind: 'class', uri: join(root, 'pair.ts'), name: 'Right', instance: true });
+});
