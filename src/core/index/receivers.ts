@@ -417,7 +417,7 @@ function resolveHead(index: ProjectIndex, doc: LiveDocument, head: ReceiverChain
     // A parenthesized right-hand side, maybe over lines, maybe a chain after it: `number = (a | b).set_name("n")`, `x = (\n  Regex(…)\n  .copy()\n)`.
     if (!hit[3] && hit[4] === '(') {
       const open = hit.index + hit[0].length - 1;
-      const close = closingParen(text, open);
+      const close = closingBracket(text, open, '()', 2000);
       if (close < 0) return undefined;
       const rhs = text.slice(open, close + 1) + /^[^\n;]*(?:\n[ \t]*[?!]?\.[^\n;]*)*/.exec(text.slice(close + 1))![0].trimEnd();
       const parsed = /[)\w$]$/.test(rhs) ? parseReceiver(`${rhs}.`, rhs.length + 1) : undefined;
@@ -672,11 +672,11 @@ export function parameterInScope(text: string, at: number): boolean {
     }
   }
   if (open < 0) return true;
-  const close = closingParen(text, open);
+  const close = closingBracket(text, open, '()', 2000);
   if (close < 0) return true;
   const after = text.slice(close + 1);
   const block = /^\s*(?::[^={;]*?)?(?:=>\s*)?\{/.exec(after);
-  if (block) return closingBrace(text, close + block[0].length) < 0;
+  if (block) return closingBracket(text, close + block[0].length, '{}') < 0;
   const arrow = /^\s*(?::[^=;{]*?)?=>/.exec(after);
   if (!arrow) return false;
   let level = 0;
@@ -697,28 +697,18 @@ export function parameterInScope(text: string, at: number): boolean {
 function thisParameter(text: string, offset: number, from: number): string | undefined {
   const before = text.slice(Math.max(0, from, offset - 4000), offset);
   for (const m of [...before.matchAll(/\bfunction\b[\s\w$*]*\(\s*this\s*:\s*([A-Za-z_$][\w$.]*)[^{]*?\{/g)].reverse())
-    if (closingBrace(before, m.index! + m[0].length - 1) < 0) return m[1];
+    if (closingBracket(before, m.index! + m[0].length - 1, '{}') < 0) return m[1];
   return undefined;
 }
 
-/** Where the brace at `open` closes (strings not told apart); -1 when it does not within the text. */
-function closingBrace(text: string, open: number): number {
+/** Where the bracket `pair[0]` at `open` closes with `pair[1]` (strings not told apart); -1 when it does not within `limit` characters. */
+function closingBracket(text: string, open: number, pair: '()' | '{}', limit = Infinity): number {
+  const [o, c] = [pair.charCodeAt(0), pair.charCodeAt(1)];
   let depth = 0;
-  for (let i = open; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 123) depth++;
-    else if (c === 125 && --depth === 0) return i;
-  }
-  return -1;
-}
-
-/** Where the parenthesis at `open` closes (strings not told apart); -1 when not within 2,000 characters. */
-function closingParen(text: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < text.length && i - open < 2000; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 40) depth++;
-    else if (c === 41 && --depth === 0) return i;
+  for (let i = open; i < text.length && i - open < limit; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === o) depth++;
+    else if (ch === c && --depth === 0) return i;
   }
   return -1;
 }
