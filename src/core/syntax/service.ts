@@ -8,6 +8,7 @@ import { LineIndex, SyntaxContext, pointAt } from './context';
 import { readCallExpression } from './calls';
 import { collectDeclarations } from './declarations';
 import { collectImports, importBindings } from './imports';
+import { recoverDeclarations } from './recovery';
 import { resolveLanguage, type SyntaxLanguage } from './languages';
 import { loadLanguage, wasmHeapBytes, type LoadedLanguage, type TsEdit, type TsTree } from './runtime';
 import { errorsIn, positionInfo, statementAt, treeString } from './structure';
@@ -101,7 +102,11 @@ export class SyntaxService implements SyntaxQueries {
 
   async declarations(doc: SyntaxDocument): Promise<Declaration[]> {
     const { entry } = await this.entry(doc);
-    return (entry.declarations ??= collectDeclarations(this.context(entry)));
+    if (!entry.declarations) {
+      const ctx = this.context(entry);
+      entry.declarations = recoverDeclarations(ctx, collectDeclarations(ctx), (text) => this.runParse(entry.loaded, text, null, doc.uri));
+    }
+    return entry.declarations;
   }
 
   async imports(doc: SyntaxDocument): Promise<ImportInfo[]> {
