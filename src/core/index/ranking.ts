@@ -7,6 +7,7 @@ import type { ProjectIndex } from './projectIndex';
 import type { ApiSymbol, SymbolRef } from './types';
 import { dice, escapeRegex, nthLineBefore, splitIdentifier, wordsOf } from './words';
 import type { MemberCandidate, ParsedReceiver, ReceiverResolution } from './receivers';
+import { indexLanguageOf } from './extract';
 import rankingTrees from './rankingTrees.json';
 export interface RankedMember extends MemberCandidate {
   score: number;
@@ -242,6 +243,11 @@ function recentCalls(text: string, receiver: string | undefined, lines: number):
   return [...tail.matchAll(new RegExp(`(?<![\\w$])${escapeRegex(receiver)}\\s*\\.\\s*([A-Za-z_$][\\w$]*)\\s*\\(`, 'g'))].map((m) => m[1]!);
 }
 
+/** Higher score first, then by label (a stable order for ties). */
+function byScore(a: RankedMember, b: RankedMember): number {
+  return b.score - a.score || (a.label < b.label ? -1 : 1);
+}
+
 /** Ranks candidates by prefix, kind and usage similarity (the model's likelihood is added by `addModelScores`). */
 export function rankMembers(index: ProjectIndex, candidates: readonly MemberCandidate[], ctx: RankContext): RankedMember[] {
   const p = ctx.prefix.toLowerCase();
@@ -359,15 +365,15 @@ export function rankMembers(index: ProjectIndex, candidates: readonly MemberCand
     const kind = kindScore(c.ref.symbol, ctx.resolution, c.inherited, c.label);
     out.push({ ...c, score: prefix + kind + resolved + usage, parts: { kind, resolved, usage, trees: 0, model: 0, prefix }, features: f });
   }
-  out.sort((a, b) => b.score - a.score || (a.label < b.label ? -1 : 1));
+  out.sort(byScore);
   // The trees re-order the linear model's head (what they were fitted on); the rest keeps its order.
-  const python = /\.pyi?$/.test(ctx.uri);
+  const python = indexLanguageOf(ctx.uri) === 'python';
   const head = out.slice(0, memberTrees.top);
   for (const r of head) {
     r.parts.trees = treeScore(r, ctx.resolution.by, python);
     r.score += r.parts.trees;
   }
-  head.sort((a, b) => b.score - a.score || (a.label < b.label ? -1 : 1));
+  head.sort(byScore);
   out.splice(0, head.length, ...head);
   return out;
 }
@@ -446,5 +452,5 @@ export async function addModelScores(ranked: RankedMember[], contextText: string
     r.parts.model = rankWeights.model * (exps[i]! / total);
     r.score += r.parts.model;
   });
-  return [...head.sort((a, b) => b.score - a.score || (a.label < b.label ? -1 : 1)), ...ranked.slice(topN)];
+  return [...head.sort(byScore), ...ranked.slice(topN)];
 }

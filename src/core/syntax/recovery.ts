@@ -13,9 +13,10 @@ import type { TsNode, TsTree } from './runtime';
 import type { Declaration } from './types';
 
 /** Lines that start a top-level declaration (column 0): where a piece of a broken file is cut. */
+const typescriptTopLevel = /^(?:export|function|class|interface|type|const|let|var|declare|abstract|async|namespace|enum)\b/gm;
 const topLevelStart: Partial<Record<SyntaxLanguage, RegExp>> = {
-  typescript: /^(?:export|function|class|interface|type|const|let|var|declare|abstract|async|namespace|enum)\b/gm,
-  tsx: /^(?:export|function|class|interface|type|const|let|var|declare|abstract|async|namespace|enum)\b/gm,
+  typescript: typescriptTopLevel,
+  tsx: typescriptTopLevel,
   javascript: /^(?:export|function|class|const|let|var|async)\b/gm,
 };
 
@@ -67,8 +68,23 @@ export function recoverDeclarations(ctx: SyntaxContext, declarations: Declaratio
     }
   }
   if (!replaced.length) return declarations;
-  const kept = declarations.filter((d) => !replaced.some((r) => r.start <= d.start && d.start < r.end));
+  // `replaced` is in text order and its spans do not overlap: a binary search per declaration.
+  const kept = declarations.filter((d) => !withinAny(replaced, d.start));
   return [...kept, ...recovered].sort((a, b) => a.start - b.start);
+}
+
+/** Whether `at` is inside one of `spans` (sorted by start, not overlapping). */
+function withinAny(spans: readonly { start: number; end: number }[], at: number): boolean {
+  let lo = 0;
+  let hi = spans.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = spans[mid]!;
+    if (at < s.start) hi = mid - 1;
+    else if (at >= s.end) lo = mid + 1;
+    else return true;
+  }
+  return false;
 }
 
 /** The start of the comment block (`/* … *\/` or `//` lines) right above the line at `offset`, else `offset`. */
