@@ -89,6 +89,7 @@ function symbolOf(d: Declaration, text: string): ApiSymbol | undefined {
       const delegate = returnedMemberCall(text.slice(d.range.start, Math.min(d.range.end, d.range.start + 20000)), d.name);
       if (delegate) symbol.returnsMember = delegate;
     }
+    if (!symbol.returns && !symbol.returnsMember && d.range.end - d.range.start <= 20000 && returnsNothing(text.slice(d.range.start, d.range.end))) symbol.returnsNothing = true;
   }
   const doc = docText(d.doc);
   if (doc) symbol.doc = doc.length > extractLimits.docChars ? doc.slice(0, extractLimits.docChars) : doc;
@@ -118,6 +119,19 @@ export function returnedClass(body: string, container: string): string | undefin
     found = cls;
   }
   return found;
+}
+
+/**
+ * An unannotated function whose body gives no value back: no `return <value>`, no `yield`, no
+ * concise arrow body, and not a stub that subclasses fill in (`raise NotImplementedError`, only
+ * `pass` / `...`, no braces at all).
+ */
+export function returnsNothing(body: string): boolean {
+  if (/\breturn[^\S\n]*[^\s;}]|\byield\b|=>\s*[^\s{]|NotImplemented|not implemented|abstract/i.test(body)) return false;
+  const python = /^\s*(?:@[^\n]*\n\s*)*(?:async\s+)?def\b/.test(body);
+  if (!python) return body.includes('{');
+  const statements = body.replace(/^[^]*?\)\s*(?:->[^:]*)?:/, '').replace(/(['"]{3})[^]*?\1/g, '').replace(/#.*$/gm, '').trim();
+  return statements !== '' && !/^(?:pass|\.\.\.)$/.test(statements);
 }
 
 /** The method of the same class every `return this.m(…)` / `return self.m(…)` of a body calls (one name, not the method itself). */

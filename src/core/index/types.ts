@@ -19,6 +19,8 @@ export interface ApiSymbol {
   returnType?: string;
   /** Return type read from an unannotated body: the class of a returned `Foo(…)` / `new Foo()` (`return self` → the class). */
   returns?: string;
+  /** An unannotated function or method whose body gives no value back (no `return <value>`, no `yield`; not an abstract stub). */
+  returnsNothing?: boolean;
   /** A method whose unannotated body returns another method's result (`return this._addCheck(…)` → `_addCheck`): it returns what that returns. */
   returnsMember?: string;
   /** A module-level constant bound to another name as written (`const stringType = ZodString.create` → `ZodString.create`): calling it calls that; a type alias naming one type (`type AnyRouter = RouterCore<any>` → `RouterCore`): it is that type. */
