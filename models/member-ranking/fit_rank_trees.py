@@ -29,11 +29,18 @@ import fit_rank_weights as linear  # noqa: E402
 
 # The trees see the linear model's columns, the language (1 for Python) and the candidate's shape
 # (features the dumps record without a linear weight).
-SHAPE = ['paramCount', 'nameWords', 'callable', 'documented', 'isStatic', 'sameFile', 'crowd']
+SHAPE = ['paramCount', 'nameWords', 'callable', 'documented', 'isStatic', 'sameFile', 'crowd', 'statement']
 if '--no-shape' in sys.argv:
     SHAPE = []
+# --without a,b: features (linear or shape) left out entirely, to measure them.
+WITHOUT = sys.argv[sys.argv.index('--without') + 1].split(',') if '--without' in sys.argv else []
+linear.FEATURES[:] = [f for f in linear.FEATURES if f not in WITHOUT]
+linear.COLUMNS[:] = [f for f in linear.COLUMNS if f not in WITHOUT]
+SHAPE = [f for f in SHAPE if f not in WITHOUT]
 TREE_COLUMNS = linear.COLUMNS + ['python'] + SHAPE
 TOP = 60
+# --per-language: one set of trees per language, each fitted on that language's repositories only.
+PER_LANGUAGE = '--per-language' in sys.argv
 
 
 def with_language_and_shape(directory, repos, languages):
@@ -139,8 +146,14 @@ def held_out(repos, languages, groups, options):
     for held in groups:
         train = [c for r, c in repos.items() if r not in held]
         w = linear.fit(linear_part(train))
-        trees = fit_trees(train, w, *options)
+        if PER_LANGUAGE:
+            by_language = {lang: fit_trees([c for r, c in repos.items() if r not in held and languages[r] == lang], w, *options)
+                           for lang in {languages[r] for r in held}}
+        else:
+            trees = fit_trees(train, w, *options)
         for r in held:
+            if PER_LANGUAGE:
+                trees = by_language[languages[r]]
             rows.append((r, len(repos[r])) + accuracy(repos[r], w, [], options[2], options[4]) + accuracy(repos[r], w, trees, options[2], options[4]))
             if len(held) == 1:
                 print('%-14s %4d cases  linear acc@1 %5.1f  acc@5 %5.1f   + trees acc@1 %5.1f  acc@5 %5.1f' % (r, rows[-1][1], *(100 * x for x in rows[-1][2:])), flush=True)
@@ -177,7 +190,9 @@ def main():
     if '--loro' in sys.argv:
         held_out(repos, languages, [[r] for r in repos], options)
     elif '--folds' in sys.argv:
-        names = sorted(repos)
+        # --train-only a,b: repositories always in the training folds, never held out (more data, the same held-out set).
+        train_only = set(arg('--train-only', '').split(','))
+        names = sorted(r for r in repos if r not in train_only)
         k = arg('--folds', 4)
         held_out(repos, languages, [names[i::k] for i in range(k)], options)
     w = linear.fit(linear_part(repos.values()))

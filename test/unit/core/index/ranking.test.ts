@@ -243,3 +243,40 @@ test('the assigned name also ends a run-together name: `group = parser.` → get
   assert.equal(r!.items.find((i) => i.label === 'getgroup')!.features.assigned, 1);
   assert.equal(labels(r)[0], 'getgroup');
 });
+
+const resultFiles = {
+  'store/__init__.py': '',
+  'store/table.py': 'class Table:\n    def insert(self, row):\n        """Adds a row."""\n        self.rows.append(row)\n\n    def count(self):\n        return len(self.rows)\n\n    def drop(self):\n        raise NotImplementedError\n',
+  'store/use.py': 'from .table import Table\n\n\ndef g(t: Table):\n    t.insert(1)\n',
+  'web/server.ts': 'export class Server {\n  listen(port: number): void {}\n  address(): string { return ""; }\n  close() {\n    this.closed = true;\n  }\n}\n',
+};
+
+test('where the call opens a statement, a member that returns nothing fits and one that returns a value does not; where the result is used, the other way round', async (t) => {
+  const root = fixtureWorkspace(t, resultFiles);
+  const index = await indexOf(root);
+  const use = join(root, 'store/use.py');
+  const head = 'from .table import Table\n\n\ndef f(t: Table):\n    ';
+  const feature = (r: Awaited<ReturnType<typeof membersAt>>, label: string) => r!.items.find((i) => i.label === label)!.features;
+  const dropped = await membersAt(index, use, `${head}t.`);
+  assert.equal(feature(dropped, 'insert').statement, 1);
+  assert.equal(feature(dropped, 'insert').voidDropped, 1, 'insert returns nothing (read from its body)');
+  assert.equal(feature(dropped, 'count').voidDropped, 0);
+  assert.equal(feature(dropped, 'drop').voidDropped, 0, 'an abstract stub is not known to return nothing');
+  const used = await membersAt(index, use, `${head}n = t.`);
+  assert.equal(feature(used, 'insert').statement, 0);
+  assert.equal(feature(used, 'insert').voidUsed, 1);
+  assert.equal(feature(used, 'count').voidUsed, 0);
+  const continued = await membersAt(index, use, `${head}total = (1 +\n        t.`);
+  assert.equal(feature(continued, 'insert').statement, 0, 'a line carrying an expression on');
+  const afterBlock = await membersAt(index, use, `${head}if True:\n        t.`);
+  assert.equal(feature(afterBlock, 'insert').statement, 1, 'the first line of a block');
+  const app = join(root, 'web/app.ts');
+  const tsHead = 'import { Server } from "./server";\n\nexport function f(s: Server) {\n  ';
+  const ts = await membersAt(index, app, `${tsHead}s.`);
+  assert.equal(feature(ts, 'listen').voidDropped, 1, 'declared void');
+  assert.equal(feature(ts, 'close').voidDropped, 1, 'a body without a value');
+  assert.equal(feature(ts, 'address').valueDropped, 1, 'declared string');
+  const tsUsed = await membersAt(index, app, `${tsHead}const a = s.`);
+  assert.equal(feature(tsUsed, 'listen').voidUsed, 1);
+  assert.equal(feature(tsUsed, 'address').valueDropped, 0);
+});
