@@ -4,7 +4,8 @@
  * literal, `X\n  <B>(b: B): X`, is taken as type arguments of `X`), so every later top-level
  * declaration is lost. Where the file's tree is broken, the text is cut at lines that start a
  * top-level declaration at column 0, each piece is parsed on its own, and declarations are taken
- * only from the pieces' statements that parse cleanly: nothing is read from broken text.
+ * only from the pieces' statements that parse cleanly: nothing is read from broken text. A piece's
+ * call signatures on lines of their own are separated first (`separateCallSignatures`).
  */
 import { SyntaxContext } from './context';
 import { collectDeclarations } from './declarations';
@@ -52,10 +53,12 @@ export function recoverDeclarations(ctx: SyntaxContext, declarations: Declaratio
     const [from, to] = [bounds[i]!, bounds[i + 1]!];
     // Only pieces that a broken top-level node runs out of (it may have swallowed what follows)
     // or that hold a fragment: a statement whose error stays inside it re-parses the same.
-    if (!broken.some((b) => b.start < to && from < b.end && (b.start < from || b.end > to || b.fragment))) continue;
-    const tree = parse(ctx.text.slice(from, to));
+    const overlapping = broken.filter((b) => b.start < to && from < b.end);
+    const text = ctx.language === 'typescript' ? separateCallSignatures(ctx.text.slice(from, to)) : ctx.text.slice(from, to);
+    if (!overlapping.some((b) => b.start < from || b.end > to || b.fragment) && !(overlapping.length && text !== ctx.text.slice(from, to))) continue;
+    const tree = parse(text);
     try {
-      const piece = new SyntaxContext(ctx.language, ctx.loaded, tree, ctx.text.slice(from, to), () => []);
+      const piece = new SyntaxContext(ctx.language, ctx.loaded, tree, text, () => []);
       const clean = tree.rootNode.children.filter((c): c is TsNode => !!c && !c.hasError && c.type !== 'ERROR' && !/comment/.test(c.type));
       if (!clean.length) continue;
       for (const c of clean) replaced.push({ start: from + c.startIndex, end: from + c.endIndex });
@@ -71,6 +74,51 @@ export function recoverDeclarations(ctx: SyntaxContext, declarations: Declaratio
   // `replaced` is in text order and its spans do not overlap: a binary search per declaration.
   const kept = declarations.filter((d) => !withinAny(replaced, d.start));
   return [...kept, ...recovered].sort((a, b) => a.start - b.start);
+}
+
+/** A line that opens a call signature's type parameters (`  <A, B>(`, `  <T extends X>(`, a lone `  <`). */
+const callSignatureLine = /^([ \t]+)<(?=[ \t]*$|[ \t]*(?:const\s+)?[A-Za-z_$][\w$]*[ \t]*(?:extends\b|=|,|>))/gm;
+/** How a line ends when the next one goes on with it (an operator, an opening bracket, a separator already written). */
+const continuedLine = /(?:[=(\[{,;:?|&<+\-*%!~^]|=>)[ \t]*$/;
+
+/**
+ * TypeScript text with a `;` before each call signature written on a line of its own after another
+ * member (`): Tx<A>\n  <B>(b: B): Tx<B>`): tree-sitter reads its type parameters as type arguments
+ * of the type before the line break, where the TypeScript compiler ends the member at the line break.
+ * The `;` takes the place of the line's last indentation character, so offsets and lines stay the same.
+ */
+export function separateCallSignatures(text: string): string {
+  if (!text.includes('<')) return text;
+  let out: string | undefined;
+  for (const m of text.matchAll(callSignatureLine)) {
+    const at = m.index! + m[1]!.length - 1;
+    if (continuedLine.test(previousCodeLine(text, m.index!))) continue;
+    out ??= text;
+    out = `${out.slice(0, at)};${out.slice(at + 1)}`;
+  }
+  return out ?? text;
+}
+
+/** The last line before the line starting at `lineStart` that is neither blank nor a comment ('' at the text's start). */
+function previousCodeLine(text: string, lineStart: number): string {
+  let end = lineStart - 1;
+  let inComment = false;
+  while (end > 0) {
+    const start = text.lastIndexOf('\n', end - 1) + 1;
+    const line = text.slice(start, end).trim();
+    end = start - 1;
+    if (inComment) {
+      if (line.startsWith('/*')) inComment = false;
+      continue;
+    }
+    if (!line || line.startsWith('//')) continue;
+    if (line.endsWith('*/')) {
+      if (!line.startsWith('/*')) inComment = true;
+      continue;
+    }
+    return line;
+  }
+  return '';
 }
 
 /** Whether `at` is inside one of `spans` (sorted by start, not overlapping). */
