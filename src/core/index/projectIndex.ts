@@ -10,7 +10,7 @@ import type { ApiSymbol, ApiTarget, FileRecord, PackageRecord, SymbolRef, TsConf
 
 export const indexFormat = 'tokenwise-api-index';
 /** Bump when FileRecord, TsConfigRecord or what extraction writes into them changes: older files are rebuilt. */
-export const indexVersion = 18;
+export const indexVersion = 19;
 
 /** What a name exported by a module, or bound by an import, stands for. */
 export type Binding = { kind: 'symbol'; ref: SymbolRef } | { kind: 'module'; uri: string };
@@ -62,6 +62,11 @@ function isClassLike(record: FileRecord, symbol: ApiSymbol): boolean {
   if (classKinds.has(symbol.kind)) return true;
   // A type alias of an object type, a TypeScript namespace (`util.arrayToEnum`): their members are listed like a class's.
   return (symbol.kind === 'type' || symbol.kind === 'module') && record.symbols.some((m) => m.container === symbol.name);
+}
+
+/** A module-level constant bound to an object literal with methods (`const api = { get() {} }`): `api.` lists them. */
+function isObjectWithMethods(record: FileRecord, symbol: ApiSymbol): boolean {
+  return !symbol.container && (symbol.kind === 'constant' || symbol.kind === 'variable') && record.symbols.some((m) => m.container === symbol.name);
 }
 
 export class ProjectIndex implements ResolverView {
@@ -377,7 +382,7 @@ export class ProjectIndex implements ResolverView {
     if (binding.kind === 'module') return { kind: 'module', uri: binding.uri };
     const s = binding.ref.symbol;
     const record = this.file(binding.ref.uri);
-    if (classKinds.has(s.kind) || (record && isClassLike(record, s))) return { kind: 'class', uri: binding.ref.uri, name: s.name, instance };
+    if (classKinds.has(s.kind) || (record && (isClassLike(record, s) || isObjectWithMethods(record, s)))) return { kind: 'class', uri: binding.ref.uri, name: s.name, instance };
     return { kind: 'unknown' };
   }
 

@@ -33,6 +33,15 @@ export function collectDeclarations(ctx: SyntaxContext): Declaration[] {
       }
       scope = 'class';
     } else if (kind === 'function' && scope === 'class') kind = 'method';
+    else if (kind === 'function' && scope === 'file' && node.type === 'method_definition') {
+      // A method of an object literal (`const api = { get() {} }`) is a member of the constant bound to it, not a function of the file.
+      const owner = objectLiteralOwner(node);
+      if (owner) {
+        container = [...container, owner];
+        scope = 'class';
+        kind = 'method';
+      }
+    }
     else if (kind === 'variable' && scope === 'class') kind = 'attribute';
     const declaration: Declaration = {
       kind,
@@ -54,6 +63,17 @@ export function collectDeclarations(ctx: SyntaxContext): Declaration[] {
     if (!old || (kindRank[kind] ?? 2) > (kindRank[old.kind] ?? 2)) byName.set(declaration.start, declaration);
   }
   return [...byName.values()].sort((a, b) => a.start - b.start);
+}
+
+/** The name a method's object literal is bound to (`const api = { … }`, also through `as` / `satisfies` / parentheses); undefined for a method of a class or of an object passed or nested. */
+function objectLiteralOwner(method: TsNode): string | undefined {
+  if (method.parent?.type !== 'object') return undefined;
+  let value = method.parent;
+  while (value.parent && /^(as_expression|satisfies_expression|parenthesized_expression|non_null_expression)$/.test(value.parent.type)) value = value.parent;
+  const declarator = value.parent;
+  if (declarator?.type !== 'variable_declarator' || declarator.childForFieldName('value')?.id !== value.id) return undefined;
+  const name = declarator.childForFieldName('name');
+  return name?.type === 'identifier' ? name.text : undefined;
 }
 
 /** The function-like node of a declaration (an arrow function or function expression bound by a declarator). */

@@ -644,3 +644,18 @@ test('receivers: a name unpacked from a call that returns a written tuple (`loc,
   const right = await membersAt(index, join(root, 'app.ts'), "import { pair } from './pair';\nexport function f() {\n  const [, b] = pair();\n  b.");
   assert.deepEqual(right?.target, { kind: 'class', uri: join(root, 'pair.ts'), name: 'Right', instance: true });
 });
+
+test('receivers: a constant bound to an object literal lists its methods (`factories.`, also imported); they are not functions of the module', async (t) => {
+  const root = fixtureWorkspace(t, {
+    'factories.ts': 'export class Box<T> {\n  get(): T {\n    return this.value\n  }\n}\n\nexport const factories = {\n  box<T>(value: T): Box<T> {\n    return new Box(value)\n  },\n  array<T>(items: T[]): T[] {\n    return items\n  },\n}\n\nexport function create() {}\n',
+  });
+  const index = await indexOf(root);
+  const use = join(root, 'use.ts');
+  const members = await membersAt(index, use, "import { factories } from './factories'\nfactories.");
+  assert.equal(members?.resolvedBy, 'import');
+  assert.deepEqual(labels(members).sort(), ['array', 'box']);
+  const chained = await membersAt(index, use, "import { factories } from './factories'\nfactories.box(1).");
+  assert.deepEqual(labels(chained), ['get'], 'a method\'s written return type');
+  const module = await membersAt(index, use, "import * as f from './factories'\nf.");
+  assert.deepEqual(labels(module).sort(), ['Box', 'create', 'factories']);
+});

@@ -114,3 +114,19 @@ test('TypeScript: a class\'s method signatures (a declaration file\'s `declare c
   assert.equal(load.signature?.returnType, 'Module');
   assert.deepEqual(load.signature?.parameters.map((p) => p.type), ['string']);
 });
+
+test('TypeScript: a method of an object literal is a member of the constant bound to it (also through `as const`), not a function of the file', async () => {
+  const text = [
+    'export const factories: Factory = {',
+    '  box<T>(value: T): Box<T> {',
+    '    return new Box(value)',
+    '  },',
+    '}',
+    'const handlers = ({ onOpen() {} }) as const',
+    'export function top() {}',
+    '',
+  ].join('\n');
+  const decls = await service.declarations(doc(text, 'typescript'));
+  assert.deepEqual(decls.map(brief), ['constant factories @file', 'method factories.box @class', 'constant handlers @file', 'method handlers.onOpen @class', 'function top @file']);
+  assert.equal(decls.find((x) => x.name === 'box')!.signature?.returnType, 'Box<T>');
+});
