@@ -4,7 +4,7 @@
  */
 import type { ProjectIndex } from './projectIndex';
 import type { ApiTarget } from './types';
-import { allMemberCandidates, candidatesOf, dunder, functionKinds, innermost, parseReceiver, resolveReceiver, type LiveDocument, type ResolvedBy } from './receivers';
+import { allMemberCandidates, answersUndeclared, candidatesOf, dunder, functionKinds, innermost, parseReceiver, resolveReceiver, type LiveDocument, type ResolvedBy } from './receivers';
 import { rankMembers, type RankedMember } from './ranking';
 import { nthLineBefore } from './words';
 export interface MemberCompletion {
@@ -27,8 +27,9 @@ export function completeMembers(index: ProjectIndex, doc: LiveDocument, options:
       if (!dunder.test(ref.symbol.name) && ref.symbol.name !== 'constructor') candidates.push({ label: ref.symbol.name, ref, inherited: true });
   let resolvedBy = resolution.by;
   const weak = resolvedBy === 'similarity' || resolvedBy === 'usage';
-  if (options.fallbackToAll && (weak || !candidates.length)) {
-    // A guessed class: its members first, then every member of the project.
+  // A class whose instances answer names it does not declare (`__getattr__`) has members no index lists: the project's go with its own, in the editor too.
+  if ((options.fallbackToAll && (weak || !candidates.length)) || (!weak && answersUndeclared(index, resolution.target))) {
+    // A guessed class (or one with undeclared members): its members first, then every member of the project.
     const own = new Set(candidates.map((c) => c.label));
     candidates = [...candidates.map((c) => ({ ...c, resolved: true })), ...allMemberCandidates(index).filter((c) => !own.has(c.label))];
     if (!own.size) resolvedBy = 'none';

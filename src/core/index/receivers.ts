@@ -826,6 +826,16 @@ export function candidatesOf(index: ProjectIndex, target: ApiTarget): MemberCand
   return [];
 }
 
+/**
+ * Whether instances of a class answer attribute names it does not declare: a Python class that
+ * defines or inherits `__getattr__` / `__getattribute__` (a hook relay, a proxy); the index cannot
+ * list what those return.
+ */
+export function answersUndeclared(index: ProjectIndex, target: ApiTarget): boolean {
+  if (target.kind !== 'class' || !target.instance || index.file(target.uri)?.language !== 'python') return false;
+  return index.membersOf(target.uri, target.name).some((m) => m.symbol.name === '__getattr__' || m.symbol.name === '__getattribute__');
+}
+
 /** Every member-like symbol of the project (the fallback when the receiver is unknown). */
 export function allMemberCandidates(index: ProjectIndex): MemberCandidate[] {
   const out: MemberCandidate[] = [];

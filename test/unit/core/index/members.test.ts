@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { indexOf, labels, membersAt, pyRoot, tsRoot } from './helpers';
+import { fixtureWorkspace, indexOf, labels, membersAt, pyRoot, tsRoot } from './helpers';
 import { parseReceiver } from '../../../../src/core/index/receivers';
 
 test('parseReceiver: chains, calls, typed prefix', () => {
@@ -74,4 +74,22 @@ test('ranking: usage similarity and the name echoed by the line decide between m
   const app = join(pyRoot, 'app.py');
   const used = await membersAt(index, app, 'from pkg.core import Engine\nengine = Engine(1)\nengine.');
   assert.equal(labels(used)[0], 'start', `the member used elsewhere with this receiver ranks first: ${labels(used)}`);
+});
+
+test('a Python class that answers undeclared names (`__getattr__`, also inherited) offers its own members and then the project\'s, as the editor lists them; a plain class only its own', async (t) => {
+  const root = fixtureWorkspace(t, {
+    'hooks.py': 'class HookRelay:\n    def __init__(self, caller):\n        self._caller = caller\n\n    def __getattr__(self, name):\n        return getattr(self._caller, name)\n\n    def close(self):\n        pass\n\n\nclass PathAwareRelay(HookRelay):\n    pass\n\n\nclass Plain:\n    def run(self):\n        pass\n\n\nclass Config:\n    def __init__(self):\n        self.hook = PathAwareRelay(None)\n        self.plain = Plain()\n',
+    'hookspec.py': 'def pytest_sessionstart(session):\n    """Called after the Session object has been created."""\n',
+    'main.py': 'def wrap_session(config):\n    config.hook.pytest_sessionstart(session=None)\n',
+  });
+  const index = await indexOf(root);
+  const head = 'from hooks import Config\n\n\ndef main(config: Config):\n    ';
+  const relay = await membersAt(index, join(root, 'run.py'), `${head}config.hook.`);
+  assert.equal(relay?.resolvedBy, 'chain');
+  assert.deepEqual(relay?.target, { kind: 'class', uri: join(root, 'hooks.py'), name: 'PathAwareRelay', instance: true });
+  assert.ok(labels(relay).includes('close') && labels(relay).includes('pytest_sessionstart'), labels(relay).join(' '));
+  const resolved = (label: string) => relay?.items.find((i) => i.label === label)?.resolved;
+  assert.deepEqual([resolved('close'), resolved('pytest_sessionstart')], [true, undefined], 'the class\'s own members are marked as the receiver\'s');
+  const plain = await membersAt(index, join(root, 'run.py'), `${head}config.plain.`);
+  assert.deepEqual(labels(plain), ['run']);
 });
