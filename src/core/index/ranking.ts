@@ -194,7 +194,7 @@ function declaredResult(s: ApiSymbol): 'void' | 'value' | undefined {
 /**
  * Whether the code before a receiver (up to it, the file's text) makes the call open a statement,
  * its result dropped: nothing but indentation or `await` on the line, after a line that ends a
- * statement (not `(`, `,`, `=`, an operator or `\\`, which carry an expression on).
+ * statement (not `(`, `,`, `=`, an operator or a backslash, which carry an expression on).
  */
 function opensStatement(textBefore: string): boolean {
   const lineStart = textBefore.lastIndexOf('\n') + 1;
