@@ -203,6 +203,9 @@ async function callCases(index: ProjectIndex, fs: WorkspaceFs, oracle?: TsOracle
       const member = m[3]!;
       if (own.has(member) || member === 'constructor' || /^__\w+__$/.test(member)) continue;
       const dot = m.index! + m[1]!.length + m[2]!.length;
+      // The dot itself, not the member after it: a comment's sentence ending in a period above a
+      // bare call (`// … the dispose call.` then `clearObserving(this)`) is no `recv.member(`.
+      if (inCommentOrString(text, m.index! + m[1]!.length + m[2]!.indexOf('.'), record.language === 'python')) continue;
       if (inCommentOrString(text, dot, record.language === 'python')) continue;
       // A chain starting at an outside name (`z.string().`, `os.path.`) is no local receiver either.
       const head = parseReceiver(text, dot)?.chain[0]?.name;
