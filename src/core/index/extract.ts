@@ -44,7 +44,7 @@ function positionAt(text: string, offset: number): { line: number; character: nu
 
 const apiKinds = new Set(['function', 'method', 'class', 'interface', 'type', 'enum', 'variable', 'constant', 'attribute']);
 
-function symbolOf(d: Declaration, text: string): ApiSymbol | undefined {
+function symbolOf(d: Declaration, text: string, language: SyntaxLanguage): ApiSymbol | undefined {
   if (!apiKinds.has(d.kind)) return undefined;
   // Module level, or a member of a class directly.
   if (d.scope === 'function') return undefined;
@@ -89,7 +89,7 @@ function symbolOf(d: Declaration, text: string): ApiSymbol | undefined {
       const delegate = returnedMemberCall(text.slice(d.range.start, Math.min(d.range.end, d.range.start + 20000)), d.name);
       if (delegate) symbol.returnsMember = delegate;
     }
-    if (!symbol.returns && !symbol.returnsMember && d.range.end - d.range.start <= 20000 && returnsNothing(text.slice(d.range.start, d.range.end))) symbol.returnsNothing = true;
+    if (!symbol.returns && !symbol.returnsMember && d.range.end - d.range.start <= 20000 && returnsNothing(text.slice(d.range.start, d.range.end), language)) symbol.returnsNothing = true;
   }
   const doc = docText(d.doc);
   if (doc) symbol.doc = doc.length > extractLimits.docChars ? doc.slice(0, extractLimits.docChars) : doc;
@@ -122,14 +122,13 @@ export function returnedClass(body: string, container: string): string | undefin
 }
 
 /**
- * An unannotated function whose body gives no value back: no `return <value>`, no `yield`, no
- * concise arrow body, and not a stub that subclasses fill in (`raise NotImplementedError`, only
- * `pass` / `...`, no braces at all).
+ * An unannotated function whose body (its declaration's text, in the file's `language`) gives no
+ * value back: no `return <value>`, no `yield`, no concise arrow body, and not a stub that
+ * subclasses fill in (`raise NotImplementedError`, only `pass` / `...`, no braces at all).
  */
-export function returnsNothing(body: string): boolean {
+export function returnsNothing(body: string, language: SyntaxLanguage): boolean {
   if (/\breturn[^\S\n]*[^\s;}]|\byield\b|=>\s*[^\s{]|NotImplemented|not implemented|abstract/i.test(body)) return false;
-  const python = /^\s*(?:@[^\n]*\n\s*)*(?:async\s+)?def\b/.test(body);
-  if (!python) return body.includes('{');
+  if (language !== 'python') return body.includes('{');
   const statements = body.replace(/^[^]*?\)\s*(?:->[^:]*)?:/, '').replace(/(['"]{3})[^]*?\1/g, '').replace(/#.*$/gm, '').trim();
   return statements !== '' && !/^(?:pass|\.\.\.)$/.test(statements);
 }
@@ -614,7 +613,7 @@ export function recordOf(file: { uri: string; text: string; size?: number; mtime
   const namespaces = language === 'python' ? [] : namespaceBlocks(text).filter((n) => !decls.some((d) => d.scope === 'file' && d.name === n.name));
   const namespaced = new Set<string>();
   for (const d of decls) {
-    const s = symbolOf(d, text);
+    const s = symbolOf(d, text, language);
     if (s && namespaces.length && !s.container && namespaceMemberKinds.has(s.kind)) {
       const ns = namespaces.find((n) => n.open < d.range.start && d.range.end <= n.close);
       if (ns) {

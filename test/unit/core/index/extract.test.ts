@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ProjectIndex, recordOf } from '../../../../src/core/index';
-import { classesByText, docText, enclosingClassByText } from '../../../../src/core/index/extract';
+import { classesByText, docText, enclosingClassByText, returnsNothing } from '../../../../src/core/index/extract';
 import { syntax } from './helpers';
 
 async function symbolsOf(uri: string, text: string, languageId: string) {
@@ -113,4 +113,13 @@ test('classesByText gives enclosingClassByText\'s answer at every offset (one sc
     }
   }
   assert.ok(named > 100, `only ${named} offsets inside a class`);
+});
+
+test('returnsNothing reads the body by the language the extractor gives it: Python stubs and bodies, TypeScript braces', () => {
+  assert.equal(returnsNothing('def save(self):\n    self.saved = True\n', 'python'), true);
+  assert.equal(returnsNothing('@property\ndef save(self):\n    """Saves."""\n    ...\n', 'python'), false);
+  assert.equal(returnsNothing('async def close(self):\n    pass\n', 'python'), false);
+  assert.equal(returnsNothing('def(x) {\n  this.x = x;\n}', 'typescript'), true);
+  assert.equal(returnsNothing('save = (x) => store(x)', 'typescript'), false);
+  assert.equal(returnsNothing('def load(self):\n    return self.data\n', 'python'), false);
 });
