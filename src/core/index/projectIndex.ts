@@ -10,7 +10,7 @@ import type { ApiSymbol, ApiTarget, FileRecord, PackageRecord, SymbolRef, TsConf
 
 export const indexFormat = 'tokenwise-api-index';
 /** Bump when FileRecord, TsConfigRecord or what extraction writes into them changes: older files are rebuilt. */
-export const indexVersion = 19;
+export const indexVersion = 20;
 
 /** What a name exported by a module, or bound by an import, stands for. */
 export type Binding = { kind: 'symbol'; ref: SymbolRef } | { kind: 'module'; uri: string };
@@ -554,6 +554,9 @@ export class ProjectIndex implements ResolverView {
     if (!record || depth > 5) return { kind: 'unknown' };
     const written = this.file(uri)?.attrTypes?.[`${className}.${attr}`] ?? record.attrTypes?.[`${className}.${attr}`];
     if (written) return this.resolveType(uri, written);
+    // An object literal with methods bound to the attribute (`handlers = { onX() {} }`, `users: { list() {} }` in `const api = {…}`): its methods are members of `Class.attr`.
+    const nested = `${className}.${attr}`;
+    if (record.symbols.some((s) => s.container === nested)) return { kind: 'class', uri, name: nested, instance: true };
     const member = record.symbols.find((s) => s.container === className && s.name === attr);
     const returned = member?.returnType ?? member?.returns;
     if (returned) return this.resolveType(uri, returned);

@@ -32,16 +32,28 @@ export function collectDeclarations(ctx: SyntaxContext): Declaration[] {
         container = [...container, owner.childForFieldName('name')!.text];
       }
       scope = 'class';
-    } else if (kind === 'function' && scope === 'class') kind = 'method';
-    else if (kind === 'function' && scope === 'file' && node.type === 'method_definition') {
-      // A method of an object literal (`const api = { get() {} }`) is a member of the constant bound to it, not a function of the file.
+    } else if (kind === 'function' && (scope === 'file' || scope === 'class') && node.type === 'method_definition' && node.parent?.type === 'object') {
+      // A method of an object literal is a member of what the literal is bound to, not a function of
+      // the file nor a method of the class around it: `const api = { get() {} }` → `api`, nested
+      // `const api = { users: { list() {} } }` → `api.users` (and `users` an attribute of `api`),
+      // a class field `handlers = { onX() {} }` → `A.handlers`.
       const owner = objectLiteralOwner(node);
       if (owner) {
-        container = [...container, owner];
-        scope = 'class';
-        kind = 'method';
-      }
-    }
+        const cls = scope === 'class' ? container.pop()! : undefined;
+        const path = cls === undefined ? owner.path : [cls, ...owner.path];
+        if (cls === undefined || owner.field) {
+          for (let i = 1; i < path.length; i++) {
+            if (cls !== undefined && i === 1) continue; // the field itself is declared by the class body
+            const key = owner.keys[i - (cls === undefined ? 1 : 2)]!;
+            const attribute: Declaration = { kind: 'attribute', name: path[i]!, scope: 'class', container: [...container, path.slice(0, i).join('.')], start: key.startIndex, end: key.endIndex, position: ctx.position(key.startIndex), range: { start: key.parent!.startIndex, end: key.parent!.endIndex }, exported: true };
+            if (!byName.has(attribute.start)) byName.set(attribute.start, attribute);
+          }
+          container = [...container, path.join('.')];
+          scope = 'class';
+          kind = 'method';
+        } else scope = 'function';
+      } else if (scope === 'class') scope = 'function'; // an object passed in a class body (`x = make({ a() {} })`): no member of the class
+    } else if (kind === 'function' && scope === 'class') kind = 'method';
     else if (kind === 'variable' && scope === 'class') kind = 'attribute';
     const declaration: Declaration = {
       kind,
@@ -65,15 +77,35 @@ export function collectDeclarations(ctx: SyntaxContext): Declaration[] {
   return [...byName.values()].sort((a, b) => a.start - b.start);
 }
 
-/** The name a method's object literal is bound to (`const api = { … }`, also through `as` / `satisfies` / parentheses); undefined for a method of a class or of an object passed or nested. */
-function objectLiteralOwner(method: TsNode): string | undefined {
-  if (method.parent?.type !== 'object') return undefined;
-  let value = method.parent;
-  while (value.parent && /^(as_expression|satisfies_expression|parenthesized_expression|non_null_expression)$/.test(value.parent.type)) value = value.parent;
-  const declarator = value.parent;
-  if (declarator?.type !== 'variable_declarator' || declarator.childForFieldName('value')?.id !== value.id) return undefined;
-  const name = declarator.childForFieldName('name');
-  return name?.type === 'identifier' ? name.text : undefined;
+/**
+ * What a method's object literal is bound to: the constant or class field (`field`) and the keys
+ * of the objects it is nested in (`const api = { users: { list() {} } }` → path `api`, `users`;
+ * keys: the `users` key node), also through `as` / `satisfies` / parentheses; undefined for an
+ * object passed, returned or under a computed or quoted key.
+ */
+function objectLiteralOwner(method: TsNode): { path: string[]; keys: TsNode[]; field: boolean } | undefined {
+  const path: string[] = [];
+  const keys: TsNode[] = [];
+  let value = method.parent!;
+  for (let depth = 0; depth < 6; depth++) {
+    while (value.parent && /^(as_expression|satisfies_expression|parenthesized_expression|non_null_expression)$/.test(value.parent.type)) value = value.parent;
+    const holder = value.parent;
+    if (!holder || holder.childForFieldName('value')?.id !== value.id) return undefined;
+    if (holder.type === 'pair') {
+      const key = holder.childForFieldName('key');
+      if (key?.type !== 'property_identifier' || holder.parent?.type !== 'object') return undefined;
+      path.unshift(key.text);
+      keys.unshift(key);
+      value = holder.parent;
+      continue;
+    }
+    const field = holder.type === 'public_field_definition' || holder.type === 'field_definition';
+    if (holder.type !== 'variable_declarator' && !field) return undefined;
+    const name = holder.childForFieldName(field ? (holder.type === 'field_definition' ? 'property' : 'name') : 'name');
+    if (name?.type !== (field ? 'property_identifier' : 'identifier')) return undefined;
+    return { path: [name.text, ...path], keys, field };
+  }
+  return undefined;
 }
 
 /** The function-like node of a declaration (an arrow function or function expression bound by a declarator). */

@@ -659,3 +659,20 @@ test('receivers: a constant bound to an object literal lists its methods (`facto
   const module = await membersAt(index, use, "import * as f from './factories'\nf.");
   assert.deepEqual(labels(module).sort(), ['Box', 'create', 'factories']);
 });
+
+test('receivers: the methods of an object literal in a class field are the field\'s (`this.handlers.`), not the class\'s; a nested object\'s are its key\'s (`api.users.`)', async (t) => {
+  const root = fixtureWorkspace(t, {
+    'a.ts': 'export class A {\n  handlers = {\n    onOpen() {},\n    onClose() {},\n  }\n  run() {}\n}\n',
+    'api.ts': 'export const api = {\n  users: {\n    list() {},\n    remove(id: string) {},\n  },\n  ping() {},\n}\n',
+  });
+  const index = await indexOf(root);
+  const own = await membersAt(index, join(root, 'a.ts'), 'export class A {\n  handlers = {\n    onOpen() {},\n    onClose() {},\n  }\n  run() {\n    this.');
+  assert.deepEqual(labels(own).sort(), ['handlers', 'run']);
+  const field = await membersAt(index, join(root, 'a.ts'), 'export class A {\n  handlers = {\n    onOpen() {},\n    onClose() {},\n  }\n  run() {\n    this.handlers.');
+  assert.deepEqual(field?.target, { kind: 'class', uri: join(root, 'a.ts'), name: 'A.handlers', instance: true });
+  assert.deepEqual(labels(field).sort(), ['onClose', 'onOpen']);
+  const use = join(root, 'use.ts');
+  assert.deepEqual(labels(await membersAt(index, use, "import { api } from './api'\napi.")).sort(), ['ping', 'users']);
+  assert.deepEqual(labels(await membersAt(index, use, "import { api } from './api'\napi.users.")).sort(), ['list', 'remove']);
+  assert.deepEqual(labels(await membersAt(index, use, "import { A } from './a'\nnew A().handlers.")).sort(), ['onClose', 'onOpen']);
+});

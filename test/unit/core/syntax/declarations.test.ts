@@ -130,3 +130,40 @@ test('TypeScript: a method of an object literal is a member of the constant boun
   assert.deepEqual(decls.map(brief), ['constant factories @file', 'method factories.box @class', 'constant handlers @file', 'method handlers.onOpen @class', 'function top @file']);
   assert.equal(decls.find((x) => x.name === 'box')!.signature?.returnType, 'Box<T>');
 });
+
+test('TypeScript/JavaScript: a method of an object literal in a class field is the field\'s (`A.handlers`), of a nested object the nested key\'s (`api.users`, `users` an attribute of `api`); an object passed in a class body gives the class nothing', async () => {
+  const text = [
+    'export class A {',
+    '  handlers = {',
+    '    onX() {},',
+    '  }',
+    '  static table: T = { rows: { count() {} } } as T',
+    '  made = make({ hidden() {} })',
+    '  run() {}',
+    '}',
+    'export const api = {',
+    '  users: {',
+    '    list() {},',
+    '  },',
+    '  ping() {},',
+    '}',
+    '',
+  ].join('\n');
+  const decls = await service.declarations(doc(text, 'typescript'));
+  assert.deepEqual(decls.filter((x) => x.scope !== 'function').map(brief), [
+    'class A @file',
+    'attribute A.handlers @class',
+    'method A.handlers.onX @class',
+    'attribute A.table @class',
+    'attribute A.table.rows @class',
+    'method A.table.rows.count @class',
+    'attribute A.made @class',
+    'method A.run @class',
+    'constant api @file',
+    'attribute api.users @class',
+    'method api.users.list @class',
+    'method api.ping @class',
+  ]);
+  const js = await service.declarations(doc('class B {\n  handlers = { onY() {} }\n}\n', 'javascript'));
+  assert.deepEqual(js.map(brief), ['class B @file', 'attribute B.handlers @class', 'method B.handlers.onY @class']);
+});
