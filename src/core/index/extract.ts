@@ -69,13 +69,19 @@ function symbolOf(d: Declaration, text: string, language: SyntaxLanguage): ApiSy
   if (/^\s*(?:(?:public|private|protected|readonly|async|export)\s+)*static\b/.test(header) || /@(staticmethod|classmethod)\b/.test(text.slice(Math.max(0, d.range.start - 60), d.range.start))) symbol.static = true;
   if (d.kind === 'attribute' && !symbol.signature) {
     const written = header.split('\n')[0]!.trim();
-    if (written.length < 160) symbol.signature = written.replace(/[;,]$/, '');
+    // A type written over several lines (`form: FieldApiOptions<\n  TParentData,\n  …\n>['form']`): the whole annotation, collapsed.
+    const open = language !== 'python' && (written.match(/</g)?.length ?? 0) > (written.match(/[^=]>/g)?.length ?? 0) ? wholeAnnotation(text.slice(d.range.start, Math.min(d.range.end, d.range.start + 2000))) : undefined;
+    if (open) symbol.signature = open;
+    else if (written.length < 160) symbol.signature = written.replace(/[;,]$/, '');
   }
   if ((d.kind === 'constant' || d.kind === 'variable') && d.scope === 'file') {
     const bound = /^(?:export\s+)?(?:const|let|var)\s+[\w$]+\s*=\s*([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\s*;?\s*$/.exec(header);
     if (bound && d.range.end - d.range.start < 200) symbol.alias = bound[1]!;
     const typed = /^(?:export\s+)?(?:declare\s+)?(?:const|let|var)\s+[\w$]+\s*:\s*([A-Za-z_$][\w$.]*(?:<[^=;\n]*>)?)\s*(?:=|;|$)/.exec(header);
     if (typed) symbol.valueType = typed[1]!;
+    // `export const focusManager = new FocusManager()`: an instance of the class it constructs (imported, `focusManager.` lists its members).
+    const made = !typed && /^(?:export\s+)?(?:const|let|var)\s+[\w$]+\s*=\s*new\s+([A-Za-z_$][\w$.]*)\s*(?:<[^;\n]*?>)?\s*\(/.exec(header);
+    if (made) symbol.valueType = made[1]!;
   }
   // `type AnyRouter = RouterCore<any, any>`: the alias names one type (a receiver typed so is an instance of it).
   if (d.kind === 'type' && d.scope === 'file') {
@@ -99,6 +105,23 @@ function symbolOf(d: Declaration, text: string, language: SyntaxLanguage): ApiSy
   }
   if (d.scope === 'class') symbol.exported = !d.name.startsWith('#') && !/^\s*(?:private|protected)\b/.test(header) && !(/^_[^_]/.test(d.name));
   return symbol;
+}
+
+/** A field's declaration up to the end of its type annotation (a top-level `=`, `;` or the end), whitespace collapsed; undefined when the brackets do not close or it runs long. */
+export function wholeAnnotation(declaration: string): string | undefined {
+  let depth = 0;
+  let end = declaration.length;
+  for (let i = 0; i < declaration.length; i++) {
+    const c = declaration[i];
+    if (c === '<' || c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}' || (c === '>' && declaration[i - 1] !== '=')) depth--;
+    else if (depth === 0 && (c === ';' || (c === '=' && declaration[i + 1] !== '>'))) {
+      end = i;
+      break;
+    }
+  }
+  const out = declaration.slice(0, end).replace(/\s+/g, ' ').trim().replace(/,$/, '');
+  return depth === 0 && out.length <= 600 ? out : undefined;
 }
 
 /**
@@ -233,8 +256,8 @@ function afterTypeParameters(member: string, open: number): number {
   return -1;
 }
 
-/** The body brace of a type alias of an object type (`type Api<T = {}> = {`), if it is one: its members are an interface's. */
-function objectTypeBrace(d: Declaration, text: string): number | undefined {
+/** Where the value of a type alias starts in its declaration's text (after `type Api<T = {}> =`), if it is one. */
+function typeAliasValue(d: Declaration, text: string): number | undefined {
   const decl = text.slice(d.range.start, d.range.end);
   const head = new RegExp(`\\btype\\s+${d.name.replace(/\$/g, '\\$')}(?![\\w$])`).exec(decl);
   if (!head) return undefined;
@@ -248,8 +271,61 @@ function objectTypeBrace(d: Declaration, text: string): number | undefined {
     }
     i++;
   }
-  const m = /^\s*=\s*\{/.exec(decl.slice(i));
-  return m ? i + m[0].length - 1 : undefined;
+  const m = /^\s*=\s*/.exec(decl.slice(i));
+  return m ? i + m[0].length : undefined;
+}
+
+/** The body brace of a type alias of an object type (`type Api<T = {}> = {`), if it is one: its members are an interface's. */
+function objectTypeBrace(d: Declaration, text: string): number | undefined {
+  const i = typeAliasValue(d, text);
+  return i !== undefined && text[d.range.start + i] === '{' ? i : undefined;
+}
+
+/**
+ * A type alias of an intersection of named types and an object type (`type CoordinatorRouter =
+ * AnyRouter & { _preloads?: … }`): the named types as bases (`Omit<X, K>` / `Partial<X>` … as X)
+ * and the object type's brace (its members are the alias's own), else undefined. Each part a name
+ * with type arguments or `{ … }`; a union or conditional type is none.
+ */
+export function intersectionParts(d: Declaration, text: string): { bases: string[]; brace?: number } | undefined {
+  const start = typeAliasValue(d, text);
+  if (start === undefined) return undefined;
+  const decl = text.slice(d.range.start, Math.min(d.range.end, d.range.start + 20000));
+  const parts: Array<[from: number, to: number]> = [];
+  let depth = 0;
+  let from = start;
+  for (let i = start; i <= decl.length; i++) {
+    const c = decl[i];
+    if (i === decl.length || (depth === 0 && (c === '&' || c === ';'))) {
+      parts.push([from, i]);
+      if (c !== '&') break;
+      from = i + 1;
+    } else if (c === '<' || c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}' || (c === '>' && decl[i - 1] !== '=')) depth--;
+    else if (depth === 0 && (c === '|' || c === '?' || c === '\n' && /^\s*(?:export|type|interface|const|function|class|declare)\b/.test(decl.slice(i + 1)))) {
+      if (c === '\n') {
+        parts.push([from, i]);
+        break;
+      }
+      return undefined;
+    }
+  }
+  if (parts.length < 2) return undefined;
+  const bases: string[] = [];
+  let brace: number | undefined;
+  for (const [a, b] of parts) {
+    const part = decl.slice(a, b).trim();
+    if (part.startsWith('{') && part.endsWith('}')) brace ??= a + decl.slice(a, b).indexOf('{');
+    else {
+      const named = /^([A-Za-z_$][\w$.]*)\s*(?:<([^]*)>)?$/.exec(part);
+      if (!named) return undefined;
+      // `Omit<RouterOptions, 'x'>`, `Partial<Options>`: the type they are made from.
+      const made = /^(?:Omit|Pick|Partial|Required|Readonly)$/.test(named[1]!) ? /^\s*([A-Za-z_$][\w$.]*)\s*(?:,|$)/.exec(named[2] ?? '')?.[1] : named[1];
+      if (made) bases.push(made);
+    }
+  }
+  // Only with an object type of its own: its members make the alias a class-like type (its bases add theirs).
+  return bases.length && brace !== undefined ? { bases, brace } : undefined;
 }
 
 const ecma = (l: SyntaxLanguage) => l !== 'python';
@@ -309,8 +385,15 @@ export function withoutTypeArguments(header: string): string {
 function basesOf(decls: readonly Declaration[], text: string, language: SyntaxLanguage): Record<string, string[]> | undefined {
   const out: Record<string, string[]> = {};
   for (const d of decls) {
+    if (d.kind === 'type' && d.scope === 'file' && language !== 'python') {
+      // `type CoordinatorRouter = AnyRouter & { … }`: an instance of AnyRouter, with members of its own.
+      const bases = intersectionParts(d, text)?.bases;
+      if (bases) out[d.name] = bases;
+      continue;
+    }
     if ((d.kind !== 'class' && d.kind !== 'interface') || d.scope !== 'file') continue;
-    const header = text.slice(d.end, Math.min(d.range.end, d.end + (language === 'python' ? 300 : 1500)));
+    // Long type parameter lists (tanstack form's FieldApiOptions: 50 lines of them) come before a TypeScript `extends`.
+    const header = text.slice(d.end, Math.min(d.range.end, d.end + (language === 'python' ? 300 : 6000)));
     let bases: string[] = [];
     if (language === 'python') {
       const m = /^\s*(?:\[[^\]]*\])?\s*\(([^)]*)\)\s*:/.exec(header);
@@ -624,7 +707,7 @@ export function recordOf(file: { uri: string; text: string; size?: number; mtime
     if (s) symbols.push(s);
     if (d.kind === 'interface' && d.scope === 'file') symbols.push(...interfaceMembers(d, text));
     // `type Api = { get(): T }` declares members as an interface does (callers get such objects from factories).
-    const brace = d.kind === 'type' && d.scope === 'file' && s ? objectTypeBrace(d, text) : undefined;
+    const brace = d.kind === 'type' && d.scope === 'file' && s ? objectTypeBrace(d, text) ?? intersectionParts(d, text)?.brace : undefined;
     if (brace !== undefined) symbols.push(...interfaceMembers(d, text, brace));
     // TypeScript parameter properties: `constructor(public x: number, private readonly repo: Repo)`.
     if (s?.name === 'constructor' && s.container && d.signature)

@@ -676,3 +676,44 @@ test('receivers: the methods of an object literal in a class field are the field
   assert.deepEqual(labels(await membersAt(index, use, "import { api } from './api'\napi.users.")).sort(), ['list', 'remove']);
   assert.deepEqual(labels(await membersAt(index, use, "import { A } from './a'\nnew A().handlers.")).sort(), ['onClose', 'onOpen']);
 });
+
+test('receivers: a parameter typed by an intersection alias (`type CoordinatorRouter = AnyRouter & { _tx?: T }`) is an instance of its named part, with the object part\'s members its own', async (t) => {
+  const root = fixtureWorkspace(t, {
+    'router.ts': 'export class RouterCore<A, B> {\n  navigate(to: string) {}\n  emit(event: string) {}\n}\nexport type AnyRouter = RouterCore<any, any>\n',
+    'load.ts': "import { AnyRouter } from './router'\ntype CoordinatorRouter = AnyRouter & {\n  /** Active lanes. */\n  _preloads?: Map<string, number>\n  _refresh?: boolean\n}\ntype Both = AnyRouter & Other<string>\ntype Loose = Omit<AnyRouter, 'emit'> & { extra: number }\nexport function offer(router: CoordinatorRouter) {\n  router.\n}\n",
+  });
+  const index = await indexOf(root);
+  const load = join(root, 'load.ts');
+  const members = await membersAt(index, load, "import { AnyRouter } from './router'\ntype CoordinatorRouter = AnyRouter & {\n  /** Active lanes. */\n  _preloads?: Map<string, number>\n  _refresh?: boolean\n}\nexport function offer(router: CoordinatorRouter) {\n  router.");
+  assert.equal(members?.resolvedBy, 'annotation');
+  assert.deepEqual(members?.target, { kind: 'class', uri: load, name: 'CoordinatorRouter', instance: true });
+  assert.deepEqual(labels(members).sort(), ['_preloads', '_refresh', 'emit', 'navigate']);
+  // Without an object type of its own an intersection is left as it was; `Omit<X, K>` is made from X.
+  assert.deepEqual(index.file(load)!.bases, { CoordinatorRouter: ['AnyRouter'], Loose: ['AnyRouter'] });
+});
+
+test('receivers: a class field typed over several lines by an indexed access (`form: FieldApiOptions<\\n  T,\\n>[\'form\']`) resolves through the interface\'s bases, written after 50 lines of type parameters', async (t) => {
+  const params = Array.from({ length: 50 }, (_, i) => `  in out T${i} extends undefined | Validate<T${i}>,`).join('\n');
+  const root = fixtureWorkspace(t, {
+    'form.ts': 'export class FormApi<T> {\n  getFieldValue(name: string) {}\n  setFieldValue(name: string, value: unknown) {}\n}\n',
+    'field.ts': `import { FormApi } from './form'\ninterface FieldExtraOptions<T> {\n  form: FormApi<\n    T\n  >\n}\nexport interface FieldApiOptions<\n${params}\n> extends FieldExtraOptions<T0> {}\nexport class FieldApi<T> {\n  form: FieldApiOptions<\n    T,\n    T\n  >['form']\n  run() {}\n}\n`,
+  });
+  const index = await indexOf(root);
+  const field = join(root, 'field.ts');
+  const text = `${readFileSync(field, 'utf8').replace(/  run\(\) \{\}\n\}\n$/, '')}  run() {\n    this.form.`;
+  const members = await membersAt(index, field, text);
+  assert.deepEqual(members?.target, { kind: 'class', uri: join(root, 'form.ts'), name: 'FormApi', instance: true });
+  assert.deepEqual(labels(members).sort(), ['getFieldValue', 'setFieldValue']);
+  assert.equal(index.file(field)!.symbols.find((s) => s.name === 'form' && s.container === 'FieldApi')?.signature, "form: FieldApiOptions< T, T >['form']");
+});
+
+test('receivers: an imported module constant bound to `new Foo()` (`export const focusManager = new FocusManager()`) is an instance of Foo', async (t) => {
+  const root = fixtureWorkspace(t, {
+    'focus.ts': 'export class FocusManager {\n  isFocused(): boolean {\n    return true\n  }\n  setFocused(focused: boolean) {}\n}\nexport const focusManager = new FocusManager()\nexport const typed: FocusManager = make()\n',
+  });
+  const index = await indexOf(root);
+  const members = await membersAt(index, join(root, 'client.ts'), "import { focusManager } from './focus'\nfocusManager.");
+  assert.equal(members?.resolvedBy, 'import');
+  assert.deepEqual(members?.target, { kind: 'class', uri: join(root, 'focus.ts'), name: 'FocusManager', instance: true });
+  assert.deepEqual(labels(members).sort(), ['isFocused', 'setFocused']);
+});
