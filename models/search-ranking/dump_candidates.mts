@@ -3,11 +3,13 @@
 // its doc, as `eval api`), BM25's top candidates in BM25's order, their re-ranking features and
 // the target's place among them (BM25's order: what the re-ranker is given).
 //     node --import tsx models/search-ranking/dump_candidates.mts <out-dir> [name…]
+// SEARCH_TUNING='{"thesaurus":0.3}' overrides searchTuning (bm25.ts) for the dump, to measure a
+// retrieval change without editing its defaults (each setting needs its own dump).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { nodeWorkspaceFs } from '../../src/cli/workspaceFs';
 import { buildIndex } from '../../src/core/index';
-import { ApiSearch } from '../../src/core/search/bm25';
+import { ApiSearch, searchTuning } from '../../src/core/search/bm25';
 import { searchFeatures, searchRanking } from '../../src/core/search/ranking';
 import { SyntaxService } from '../../src/core/syntax';
 import { conversationalCases, nonQueryRule } from '../../src/tools/eval/apiEval';
@@ -15,6 +17,12 @@ import { conversationalCases, nonQueryRule } from '../../src/tools/eval/apiEval'
 const [out, ...only] = process.argv.slice(2);
 if (!out) throw new Error('usage: dump_candidates.mts <out-dir> [name…]');
 mkdirSync(out, { recursive: true });
+if (process.env.SEARCH_TUNING) {
+  const override = JSON.parse(process.env.SEARCH_TUNING) as Record<string, unknown>;
+  for (const key of Object.keys(override)) if (!(key in searchTuning)) throw new Error(`SEARCH_TUNING: no searchTuning.${key}`);
+  Object.assign(searchTuning, override);
+  writeFileSync(join(out, 'tuning.json'), JSON.stringify(override));
+}
 writeFileSync(join(out, 'features.json'), JSON.stringify(searchFeatures));
 const repositories = readFileSync(new URL('../member-ranking/dev_repositories.txt', import.meta.url), 'utf8')
   .split('\n')

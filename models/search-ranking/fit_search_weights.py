@@ -23,7 +23,7 @@ Needs numpy. Fit on development repositories only, never on the test ones.
 import glob, json, os, sys
 import numpy as np
 
-PYTHON = set('pipint pyparsing yaml jwt httplib2 requests packaging distlib cachecontrol resolvelib chardet wadllib argcomplete softprop pytest attr docutils pluggy'.split())
+PYTHON = set('pipint pyparsing yaml jwt httplib2 requests packaging distlib cachecontrol resolvelib chardet wadllib argcomplete softprop pytest attr docutils pluggy pil fonttools matplotlib'.split())
 SCALE = 'relative'
 
 
