@@ -413,6 +413,13 @@ function basesOf(decls: readonly Declaration[], text: string, language: SyntaxLa
 }
 
 /**
+ * A class header in TypeScript / JavaScript text: `class` opening a line (after `export`,
+ * `default`, `declare`, `abstract`) or a class expression (after `=`, `(`, `,`, `return`, `new`);
+ * not the word in a comment or a string (`/** A class representing the Field API … {`).
+ */
+const classHeader = /(?:^[ \t]*(?:export[ \t]+)?(?:default[ \t]+)?(?:declare[ \t]+)?(?:abstract[ \t]+)?|(?:[=(,]|\breturn|\bnew)[ \t]*)class\s+([A-Za-z_$][\w$]*)[^{;]*\{/gm;
+
+/**
  * The class around an offset read from the text, for text the parser could not close (the cursor
  * in an unfinished method): the last `class X … {` whose brace is still open, or in Python the last
  * `class X:` whose indented body the offset is in.
@@ -428,7 +435,7 @@ export function enclosingClassByText(text: string, offset: number): { name: stri
     }
     return found ? { name: found } : undefined;
   }
-  for (const m of before.matchAll(/\bclass\s+([A-Za-z_$][\w$]*)[^{;]*\{/g)) {
+  for (const m of before.matchAll(classHeader)) {
     let depth = 0;
     for (let i = m.index! + m[0].length - 1; i < before.length; i++) {
       const c = before[i];
@@ -475,7 +482,7 @@ export function classesByText(text: string): (offset: number) => string | undefi
       const from = pythonClass && pythonClass.index + pythonClass[0].length <= offset ? pythonClass.index : offset - 1;
       if (opens![offset]! - opens![Math.max(0, from)]! === 0) return enclosingClassByText(text, offset)?.name;
     }
-    headers ??= [...text.matchAll(/\bclass\s+([A-Za-z_$][\w$]*)[^{;]*\{/g)].map((m) => ({ end: m.index! + m[0].length, name: m[1]! }));
+    headers ??= [...text.matchAll(classHeader)].map((m) => ({ end: m.index! + m[0].length, name: m[1]! }));
     let found: string | undefined;
     for (const h of headers) {
       if (h.end > offset) break;

@@ -123,3 +123,23 @@ test('returnsNothing reads the body by the language the extractor gives it: Pyth
   assert.equal(returnsNothing('save = (x) => store(x)', 'typescript'), false);
   assert.equal(returnsNothing('def load(self):\n    return self.data\n', 'python'), false);
 });
+
+test('the class around an unfinished text is a class header, not the word in a doc comment (`/** A class representing the Field API … {`)', () => {
+  const text = [
+    '/**',
+    ' * A class representing the Field API.',
+    ' */',
+    'export class FieldApi<',
+    '  T extends { a: string },',
+    '> {',
+    '  form: Form',
+    '  run() {',
+    '    const Made = class Inner {',
+    '    }',
+    '    this.',
+  ].join('\n');
+  assert.equal(enclosingClassByText(text, text.length)?.name, 'FieldApi');
+  assert.equal(classesByText(text)(text.length), 'FieldApi');
+  const open = `${text.slice(0, text.lastIndexOf('    }'))}`;
+  assert.equal(enclosingClassByText(open, open.length)?.name, 'Inner');
+});
