@@ -20,7 +20,7 @@ import numpy as np
 FEATURES = ['similarBest', 'similarMean', 'fileSimilar', 'popularity', 'receiverUsage', 'echo', 'context', 'sameReceiver',
             'fileUse', 'fileReceiver', 'fileRecent', 'fileReceiverCalls', 'enclosing', 'predicate', 'boolReturn',
             'inherited', 'private', 'data', 'assigned', 'awaited', 'unawaitedAsync', 'nearShape', 'paramEcho', 'docEcho', 'defNear',
-            'transition', 'transitionAny', 'voidUsed', 'valueDropped', 'voidDropped']
+            'transition', 'transitionAny', 'voidUsed', 'valueDropped', 'voidDropped', 'coUsage', 'coUsageMean']
 # The resolved-class bonus by how the class was found (only guessed classes mix in the fallback list).
 COLUMNS = ['base', 'resolved', 'resolvedByUsage', 'resolvedBySimilarity'] + FEATURES
 WEAK = ('usage', 'similarity')

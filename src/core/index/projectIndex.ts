@@ -88,6 +88,8 @@ export class ProjectIndex implements ResolverView {
   private subclassesByBase: Map<string, Array<{ uri: string; name: string; bases: string[] }>> | undefined;
   /** Folders above top-level Python packages (derived from the files, computed on use). */
   private pyRoots: string[] | undefined;
+  /** Per file, the member names it calls (co-usage, `coUsage`), computed on use. */
+  private calledByFile: { files: Map<string, ReadonlySet<string>>; callers: Map<string, number> } | undefined;
   private symbolCount = 0;
   private totalUsages = 0;
   private exportCache = new Map<string, Map<string, Binding>>();
@@ -111,6 +113,7 @@ export class ProjectIndex implements ResolverView {
     for (const [earlier, next] of callTransitions(record.usages)) push(this.successors, earlier, [record.uri, next] as [string, string]);
     this.symbolCount += record.symbols.length;
     this.totalUsages += record.usages?.length ?? 0;
+    if (record.usages?.length) this.calledByFile = undefined;
     if (record.language === 'python') this.pyRoots = undefined;
     if (record.bases) this.subclassesByBase = undefined;
     this.exportCache.clear();
@@ -131,6 +134,7 @@ export class ProjectIndex implements ResolverView {
     for (const [earlier] of callTransitions(old.usages)) pull(this.successors, earlier, (u) => u[0] === uri);
     this.symbolCount -= old.symbols.length;
     this.totalUsages -= old.usages?.length ?? 0;
+    if (old.usages?.length) this.calledByFile = undefined;
     if (old.language === 'python') this.pyRoots = undefined;
     if (old.bases) this.subclassesByBase = undefined;
     this.files.delete(uri);
@@ -662,6 +666,56 @@ export class ProjectIndex implements ResolverView {
     }
     if (!best || !best.score) return undefined;
     return { target: { kind: 'class', uri: best.uri, name: best.name, instance: true }, coverage: best.score / total, distinct: best.distinct };
+  }
+
+  /**
+   * How much the other files that call `member` call what this file calls (`calledHere`, the
+   * live text's calls before the cursor): the best, over those files, of the share of
+   * `calledHere` (without `member`) they call too, each member weighted by its rarity
+   * (log(files / files calling it)), and the mean share. APIs used together are used in the same files.
+   */
+  coUsage(member: string, calledHere: ReadonlySet<string>, exceptUri?: string): { best: number; mean: number } {
+    const none = { best: 0, mean: 0 };
+    const list = this.usages.get(member);
+    if (!list || !calledHere.size) return none;
+    if (!this.calledByFile) {
+      const files = new Map<string, ReadonlySet<string>>();
+      const callers = new Map<string, number>();
+      for (const [uri, record] of this.files) {
+        if (!record.usages?.length) continue;
+        const called = new Set(record.usages.map((u) => u[0]));
+        files.set(uri, called);
+        for (const m of called) callers.set(m, (callers.get(m) ?? 0) + 1);
+      }
+      this.calledByFile = { files, callers };
+    }
+    const { files, callers } = this.calledByFile;
+    const weight = (m: string) => Math.log(Math.max(2, files.size) / Math.max(1, callers.get(m) ?? 0));
+    let total = 0;
+    const weights: Array<[string, number]> = [];
+    for (const m of calledHere) {
+      if (m === member) continue;
+      const w = weight(m);
+      if (w <= 0) continue;
+      weights.push([m, w]);
+      total += w;
+    }
+    if (!total) return none;
+    let best = 0;
+    let sum = 0;
+    const seen = new Set<string>();
+    for (const [uri] of list) {
+      if (uri === exceptUri || seen.has(uri)) continue;
+      seen.add(uri);
+      if (seen.size > 64) break;
+      const called = files.get(uri);
+      if (!called) continue;
+      let shared = 0;
+      for (const [m, w] of weights) if (called.has(m)) shared += w;
+      best = Math.max(best, shared / total);
+      sum += shared / total;
+    }
+    return { best, mean: seen.size ? sum / seen.size : 0 };
   }
 
   /** How many calls of a member name the project has (other files only when `exceptUri`). */

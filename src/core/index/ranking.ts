@@ -88,6 +88,10 @@ export interface RankFeatures {
   transition: number;
   /** The same, best over every member called on this receiver in the last lines (not only the last one). */
   transitionAny: number;
+  /** How much the other files calling the member call what this file calls before the cursor (`ProjectIndex.coUsage`). */
+  coUsage: number;
+  /** The mean of that share over those files. */
+  coUsageMean: number;
   /** A member declared to return nothing (`-> None`, `: void`) whose result the code uses (`x = recv.`, an argument): 1. */
   voidUsed: number;
   /** A member declared to return something, called where its result is dropped (the call opens a statement): 1. */
@@ -115,27 +119,28 @@ export interface RankFeatures {
 
 /**
  * The ranking's weights, fitted as one conditional-logit model (a softmax over each case's
- * candidates, the kind score's weight held at 1) on the case dumps of the 33 dev repositories
+ * candidates, the kind score's weight held at 1) on the case dumps of the 41 dev repositories
  * with cases (`eval api --cases f --case-candidates 60`; script and figures: models/member-ranking/).
- * Held out in 4 groups of the 26 earlier dev repositories (the 7 added this round always in
- * training), accuracy@1 / @5 over their 4,257 cases, linear + the boosted trees (`memberTrees`,
- * which re-order the first five): 49.3 / 77.4 % (TypeScript/JavaScript 46.2, Python 51.8 at @1),
- * against 46.9 / 76.6 with the previous features and repositories. No test repository was used to fit them.
+ * Held out in 4 groups of the 26 earlier dev repositories (the 15 added in the last two rounds
+ * always in training), accuracy@1 / @5 over their 4,248 cases, linear + the boosted trees
+ * (`memberTrees`, which re-order the first five): 51.6 / 77.7 % (TypeScript/JavaScript 49.8,
+ * Python 53.1 at @1), against 50.1 / 77.4 without co-usage (`coUsage`, `coUsageMean`) and the 8
+ * repositories added this round. No test repository was used to fit them.
  */
 export const rankWeights = {
-  similarBest: 2.1, similarMean: 1.04, fileSimilar: 1.21, popularity: 0.08, receiverUsage: 0.55, echo: 0.61, context: 0.85, sameReceiver: 1,
-  fileUse: 0, fileReceiver: 0.29, fileRecent: -0.25, fileReceiverCalls: 0.7, enclosing: 0.96, predicate: 0.77, boolReturn: 0.16, inherited: 0.68,
-  private: -0.08, data: -0.42, assigned: 1.51, awaited: 0.28, unawaitedAsync: -0.2, nearShape: 0.55, paramEcho: 0.71, docEcho: 0.5, defNear: 1.01,
-  transition: 1.55, transitionAny: 0.76, voidUsed: -1.17, valueDropped: -0.18, voidDropped: 1.08,
+  similarBest: 2.07, similarMean: 1.02, fileSimilar: 1.5, popularity: 0.07, receiverUsage: 0.51, echo: 0.71, context: 0.84, sameReceiver: 1.07,
+  fileUse: -0.06, fileReceiver: 0.36, fileRecent: -0.08, fileReceiverCalls: 0.59, enclosing: 0.98, predicate: 0.73, boolReturn: 0.26, inherited: 0.64,
+  private: -0.12, data: -0.32, assigned: 1.54, awaited: 0.36, unawaitedAsync: -0.15, nearShape: 0.48, paramEcho: 0.62, docEcho: 0.5, defNear: 0.92,
+  transition: 1.52, transitionAny: 0.75, voidUsed: -0.97, valueDropped: -0.09, voidDropped: 0.87, coUsage: 0.77, coUsageMean: 0.4,
   model: 0.6,
   // A typed prefix the name starts with (as typed, or in another case; a later word starting with it scores 0): fitted apart with `eval api --typed 1` dumps, the other weights held (dev acc@1 pooled 69.4 → 72.5 % from the earlier 0.3 / 0.2).
   prefixExact: 3, prefixCaseless: 2.4,
   // A member of the receiver's class when the project-wide fallback is mixed in, by how the class was found (`resolved`, not fitted: no case mixes the fallback into a sure resolution).
-  resolved: 1.65, resolvedByUsage: 1.65, resolvedBySimilarity: 0.8,
+  resolved: 1.65, resolvedByUsage: 1.65, resolvedBySimilarity: 0.61,
 };
 
 
-const featureNames = ['similarBest', 'similarMean', 'fileSimilar', 'popularity', 'receiverUsage', 'echo', 'context', 'sameReceiver', 'fileUse', 'fileReceiver', 'fileRecent', 'fileReceiverCalls', 'enclosing', 'predicate', 'boolReturn', 'inherited', 'private', 'data', 'assigned', 'awaited', 'unawaitedAsync', 'nearShape', 'paramEcho', 'docEcho', 'defNear', 'transition', 'transitionAny', 'voidUsed', 'valueDropped', 'voidDropped'] as const satisfies ReadonlyArray<keyof RankFeatures>;
+const featureNames = ['similarBest', 'similarMean', 'fileSimilar', 'popularity', 'receiverUsage', 'echo', 'context', 'sameReceiver', 'fileUse', 'fileReceiver', 'fileRecent', 'fileReceiverCalls', 'enclosing', 'predicate', 'boolReturn', 'inherited', 'private', 'data', 'assigned', 'awaited', 'unawaitedAsync', 'nearShape', 'paramEcho', 'docEcho', 'defNear', 'transition', 'transitionAny', 'voidUsed', 'valueDropped', 'voidDropped', 'coUsage', 'coUsageMean'] as const satisfies ReadonlyArray<keyof RankFeatures>;
 
 const shapeNames = ['paramCount', 'nameWords', 'callable', 'documented', 'isStatic', 'sameFile', 'crowd', 'statement'] as const satisfies ReadonlyArray<keyof RankFeatures>;
 
@@ -312,6 +317,7 @@ export function rankMembers(index: ProjectIndex, candidates: readonly MemberCand
     const next = index.callsAfter(m, ctx.uri);
     return { next, total: [...next.values()].reduce((a, b) => a + b, 0) };
   });
+  const calledInFile = new Set((index.file(ctx.uri)?.usages ?? []).map((u) => u[0]));
   const recentIdentifiers = new Set(fileText.slice(nthLineBefore(fileText, fileText.length, 8)).match(/[A-Za-z_$][\w$]*/g) ?? []);
   // Where the members just used on the receiver are defined (the candidates' own records).
   const nearDefinitions: SymbolRef[] = [];
@@ -327,7 +333,7 @@ export function rankMembers(index: ProjectIndex, candidates: readonly MemberCand
       else if (splitIdentifier(c.label).some((w) => w.startsWith(p))) prefix = 0;
       else continue;
     }
-    const f: RankFeatures = { similarBest: 0, similarMean: 0, fileSimilar: 0, popularity: 0, receiverUsage: 0, echo: 0, context: 0, sameReceiver: 0, fileUse: 0, fileReceiver: 0, fileRecent: 0, fileReceiverCalls: 0, enclosing: 0, predicate: 0, boolReturn: 0, assigned: 0, awaited: 0, unawaitedAsync: 0, nearShape: 0, paramEcho: 0, docEcho: 0, defNear: 0, transition: 0, transitionAny: 0, paramCount: 0, nameWords: 0, callable: 0, documented: 0, isStatic: 0, sameFile: 0, crowd: 0, statement: statement ? 1 : 0, voidUsed: 0, valueDropped: 0, voidDropped: 0, inherited: c.inherited && ctx.resolution.target.kind === 'class' ? 1 : 0, private: 0, data: 0 };
+    const f: RankFeatures = { similarBest: 0, similarMean: 0, fileSimilar: 0, popularity: 0, receiverUsage: 0, echo: 0, context: 0, sameReceiver: 0, fileUse: 0, fileReceiver: 0, fileRecent: 0, fileReceiverCalls: 0, enclosing: 0, predicate: 0, boolReturn: 0, assigned: 0, awaited: 0, unawaitedAsync: 0, nearShape: 0, paramEcho: 0, docEcho: 0, defNear: 0, transition: 0, transitionAny: 0, coUsage: 0, coUsageMean: 0, paramCount: 0, nameWords: 0, callable: 0, documented: 0, isStatic: 0, sameFile: 0, crowd: 0, statement: statement ? 1 : 0, voidUsed: 0, valueDropped: 0, voidDropped: 0, inherited: c.inherited && ctx.resolution.target.kind === 'class' ? 1 : 0, private: 0, data: 0 };
     if ((/^_[^_]/.test(c.label) || c.label.startsWith('#')) && ctx.resolution.by !== 'self') f.private = 1;
     if (dataKinds.has(c.ref.symbol.kind)) f.data = 1;
     const params = (c.ref.symbol.params ?? []).map(parameterName).filter((n): n is string => !!n && !/^(?:self|cls|this)$/.test(n));
@@ -382,6 +388,7 @@ export function rankMembers(index: ProjectIndex, candidates: readonly MemberCand
     for (const d of nearDefinitions)
       if (d.uri === c.ref.uri && d.symbol !== c.ref.symbol) f.defNear = Math.max(f.defNear, 1 / (1 + Math.abs(d.symbol.line - c.ref.symbol.line) / 20));
     if (following) f.transition = (following.get(c.label) ?? 0) / (followingTotal + 1);
+    if (calledInFile.size) ({ best: f.coUsage, mean: f.coUsageMean } = index.coUsage(c.label, calledInFile, ctx.uri));
     for (const { next, total } of followingAny) f.transitionAny = Math.max(f.transitionAny, (next.get(c.label) ?? 0) / (total + 1));
     const calls = onReceiver.get(c.label);
     if (calls) f.sameReceiver = Math.log1p(calls) / Math.log1p(maxOnReceiver);

@@ -280,3 +280,32 @@ test('where the call opens a statement, a member that returns nothing fits and o
   assert.equal(feature(tsUsed, 'listen').voidUsed, 1);
   assert.equal(feature(tsUsed, 'address').valueDropped, 0);
 });
+
+const coUsageFiles = {
+  'kit/__init__.py': '',
+  // Defined next to the calls they do not go with (definitions near the members just used count too).
+  'kit/api.py': 'def close():\n    pass\n\n\ndef parse(text):\n    return text\n\n\ndef render(tree):\n    return tree\n\n\ndef connect(url):\n    return url\n\n\ndef flush():\n    pass\n',
+  // A file that parses and renders also flushes; one that connects also closes.
+  // (Flushed and closed first: no call bigram leads from what app.py calls to them.)
+  'kit/page.py': 'from kit import api\n\n\ndef show(text):\n    api.flush()\n    api.render(api.parse(text))\n',
+  'kit/net.py': 'from kit import api\n\n\ndef talk(url):\n    api.close()\n    api.connect(url)\n',
+};
+
+test('co-usage: the member called by the other files that call what this file calls (parse, render → flush; connect → close), the rarer shared calls weighing more', async (t) => {
+  const root = fixtureWorkspace(t, coUsageFiles);
+  const index = await indexOf(root);
+  const app = join(root, 'kit/app.py');
+  const feature = (r: Awaited<ReturnType<typeof membersAt>>, label: string) => r!.items.find((i) => i.label === label)!.features;
+  const parsed = await membersAt(index, app, 'from kit import api\n\n\ndef main(text):\n    tree = api.parse(text)\n    api.render(tree)\n    api.');
+  assert.ok(feature(parsed, 'flush').coUsage > 0.9 && feature(parsed, 'close').coUsage === 0, JSON.stringify([feature(parsed, 'flush'), feature(parsed, 'close')]));
+  assert.ok(labels(parsed).indexOf('flush') < labels(parsed).indexOf('close'), labels(parsed).join(' '));
+  const connected = await membersAt(index, app, 'from kit import api\n\n\ndef main(url):\n    api.connect(url)\n    api.');
+  assert.ok(feature(connected, 'close').coUsage > 0.9 && feature(connected, 'flush').coUsage === 0, JSON.stringify(feature(connected, 'close')));
+  assert.ok(labels(connected).indexOf('close') < labels(connected).indexOf('flush'), labels(connected).join(' '));
+  // Nothing called in this file yet: no co-usage.
+  const fresh = await membersAt(index, app, 'from kit import api\n\n\ndef main(url):\n    api.');
+  assert.equal(feature(fresh, 'flush').coUsage, 0);
+  // The file being edited does not count its own indexed calls: page.py itself sees no other file that parses and flushes.
+  const own = await membersAt(index, join(root, 'kit/page.py'), 'from kit import api\n\n\ndef show(text):\n    api.flush()\n    api.render(api.parse(text))\n    api.');
+  assert.equal(feature(own, 'flush').coUsage, 0, JSON.stringify(feature(own, 'flush')));
+});
