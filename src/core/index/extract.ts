@@ -80,8 +80,13 @@ function symbolOf(d: Declaration, text: string, language: SyntaxLanguage): ApiSy
     const typed = /^(?:export\s+)?(?:declare\s+)?(?:const|let|var)\s+[\w$]+\s*:\s*([A-Za-z_$][\w$.]*(?:<[^=;\n]*>)?)\s*(?:=|;|$)/.exec(header);
     if (typed) symbol.valueType = typed[1]!;
     // `export const focusManager = new FocusManager()`: an instance of the class it constructs (imported, `focusManager.` lists its members).
-    const made = !typed && /^(?:export\s+)?(?:const|let|var)\s+[\w$]+\s*=\s*new\s+([A-Za-z_$][\w$.]*)\s*(?:<[^;\n]*?>)?\s*\(/.exec(header);
-    if (made) symbol.valueType = made[1]!;
+    // Only when the construction is the whole value: `new Builder().newGrammar(…).build()` is what the chain gives (ohm's IndentationSensitive), not a Builder.
+    const decl = text.slice(d.range.start, Math.min(d.range.end, d.range.start + 4000));
+    const made = !typed && language !== 'python' && wholeCall(decl, /^(?:export\s+)?(?:const|let|var)\s+[\w$]+\s*=\s*new\s+([A-Za-z_$][\w$.]*)\s*(?:<[^;\n]*?>)?\s*\(/);
+    if (made) symbol.valueType = made;
+    // Python `settings = Settings()`: an instance of the (capitalized, class-like) callee; kept only for a name assigned once at module level (recordOf).
+    const called = language === 'python' && wholeCall(decl, /^[A-Za-z_]\w*\s*=\s*((?:[A-Za-z_]\w*\.)*[A-Z]\w*)\s*\(/);
+    if (called) symbol.valueType = called;
   }
   // `type AnyRouter = RouterCore<any, any>`: the alias names one type (a receiver typed so is an instance of it).
   if (d.kind === 'type' && d.scope === 'file') {
@@ -105,6 +110,29 @@ function symbolOf(d: Declaration, text: string, language: SyntaxLanguage): ApiSy
   }
   if (d.scope === 'class') symbol.exported = !d.name.startsWith('#') && !/^\s*(?:private|protected)\b/.test(header) && !(/^_[^_]/.test(d.name));
   return symbol;
+}
+
+/**
+ * The callee `head` captures when the call it opens (`head` ends at its `(`) is the declaration's
+ * whole value — nothing but `;` after the closing parenthesis — else undefined.
+ */
+export function wholeCall(decl: string, head: RegExp): string | undefined {
+  const m = head.exec(decl);
+  if (!m) return undefined;
+  let depth = 0;
+  let quote = '';
+  for (let i = m[0].length - 1; i < decl.length; i++) {
+    const c = decl[i]!;
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'" || c === '`') quote = c;
+    else if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') {
+      if (--depth === 0) return /^\s*;?\s*$/.test(decl.slice(i + 1)) ? m[1] : undefined;
+    }
+  }
+  return undefined;
 }
 
 /** A field's declaration up to the end of its type annotation (a top-level `=`, `;` or the end), whitespace collapsed; undefined when the brackets do not close or it runs long. */
@@ -725,6 +753,12 @@ export function recordOf(file: { uri: string; text: string; size?: number; mtime
   }
   for (const n of namespaces) if (namespaced.has(n.name)) symbols.push({ name: n.name, kind: 'module', container: '', exported: n.exported, line: n.line, character: n.character });
   symbols.push(...commonJsFunctions(text, language, new Set(symbols.map((s) => s.name))));
+  if (language === 'python') {
+    // `settings = Settings()` types `settings` only when it is the name's one module-level declaration.
+    const count = new Map<string, number>();
+    for (const d of decls) if (d.scope === 'file') count.set(d.name, (count.get(d.name) ?? 0) + 1);
+    for (const s of symbols) if (s.valueType && !s.container && (count.get(s.name) ?? 0) > 1) delete s.valueType;
+  }
   mergeOverloads(symbols);
   const record: FileRecord = {
     uri: file.uri,

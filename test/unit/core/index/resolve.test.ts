@@ -717,3 +717,28 @@ test('receivers: an imported module constant bound to `new Foo()` (`export const
   assert.deepEqual(members?.target, { kind: 'class', uri: join(root, 'focus.ts'), name: 'FocusManager', instance: true });
   assert.deepEqual(labels(members).sort(), ['isFocused', 'setFocused']);
 });
+
+test('receivers: a constant bound to `new Foo().chain()` is not a Foo (ohm: `export const IndentationSensitive = new Builder().newGrammar(…).build()`)', async (t) => {
+  const root = fixtureWorkspace(t, {
+    'b.ts': 'export class Builder {\n  newGrammar(name: string) {\n    return this\n  }\n  build() {}\n}\nexport const made = new Builder()\nexport const built = new Builder()\n  .newGrammar("x")\n  .build()\n',
+  });
+  const index = await indexOf(root);
+  const symbols = index.file(join(root, 'b.ts'))!.symbols;
+  assert.equal(symbols.find((s) => s.name === 'made')?.valueType, 'Builder');
+  assert.equal(symbols.find((s) => s.name === 'built')?.valueType, undefined);
+});
+
+test('receivers: a Python module-level instance imported elsewhere (`settings = Settings()`, `from .config import settings`) is an instance of the class; not when assigned twice or through a chain', async (t) => {
+  const root = fixtureWorkspace(t, {
+    'pkg/__init__.py': '',
+    'pkg/config.py': 'class Settings:\n    def reload(self):\n        pass\n\n    def value(self, key):\n        return key\n\n\nsettings = Settings(debug=True)\ntwice = Settings()\ntwice = Settings()\nchained = Settings().value("k")\n',
+  });
+  const index = await indexOf(root);
+  const members = await membersAt(index, join(root, 'pkg', 'app.py'), 'from .config import settings\n\nsettings.');
+  assert.equal(members?.resolvedBy, 'import');
+  assert.deepEqual(members?.target, { kind: 'class', uri: join(root, 'pkg', 'config.py'), name: 'Settings', instance: true });
+  assert.deepEqual(labels(members).sort(), ['reload', 'value']);
+  const symbols = index.file(join(root, 'pkg', 'config.py'))!.symbols;
+  assert.equal(symbols.find((s) => s.name === 'twice')?.valueType, undefined);
+  assert.equal(symbols.find((s) => s.name === 'chained')?.valueType, undefined);
+});
