@@ -395,6 +395,32 @@ function commonJsFunctions(text: string, language: SyntaxLanguage, known: Set<st
   return out;
 }
 
+/**
+ * Members assigned to the prototype of a class of the file at the top level (`TableCompiler.prototype.pushQuery = pushQuery;`,
+ * knex's helpers mixed into its compilers): members of that class, a method when the value is a
+ * function or names one, else an attribute. A member the class declares itself is left as declared.
+ */
+function prototypeMembers(text: string, language: SyntaxLanguage, symbols: readonly ApiSymbol[]): ApiSymbol[] {
+  if (!ecma(language) || !text.includes('.prototype.')) return [];
+  const classes = new Set(symbols.filter((s) => !s.container && s.kind === 'class').map((s) => s.name));
+  if (!classes.size) return [];
+  const known = new Set(symbols.filter((s) => s.container).map((s) => `${s.container}.${s.name}`));
+  const out: ApiSymbol[] = [];
+  for (const m of text.matchAll(/^([A-Za-z_$][\w$]*)\.prototype\.([A-Za-z_$][\w$]*)[^\S\n]*=(?!=)[^\S\n]*([^\n]*)/gm)) {
+    const [, container, name, value] = m as unknown as [string, string, string, string];
+    if (!classes.has(container) || known.has(`${container}.${name}`)) continue;
+    known.add(`${container}.${name}`);
+    const fn = /^(?:async\s+)?function\b/.exec(value);
+    const arrow = /^(?:async\s*)?(?:\(([^)]*)\)|[A-Za-z_$][\w$]*)\s*=>/.exec(value);
+    const callable = fn || arrow || (/^[A-Za-z_$][\w$.]*\s*;?\s*$/.test(value) && !/^(?:true|false|null|undefined|this|NaN|Infinity)\b/.test(value));
+    const params = fn ? (/\(([^)]*)\)/.exec(value)?.[1] ?? '') : arrow ? (arrow[1] ?? '') : undefined;
+    const { line, character } = positionAt(text, m.index! + container.length + '.prototype.'.length);
+    const list = params?.split(',').map((x) => x.trim()).filter(Boolean);
+    out.push({ name, kind: callable ? 'method' : 'attribute', container, ...(list ? { params: list, signature: `${name}(${list.join(', ')})` } : {}), exported: true, line, character });
+  }
+  return out;
+}
+
 /** A TypeScript header with every balanced `<…>` removed (`=>` inside them is no closing bracket); cut where the brackets never close. */
 export function withoutTypeArguments(header: string): string {
   let out = '';
@@ -446,6 +472,20 @@ function basesOf(decls: readonly Declaration[], text: string, language: SyntaxLa
  * not the word in a comment or a string (`/** A class representing the Field API … {`).
  */
 const classHeader = /(?:^[ \t]*(?:export[ \t]+)?(?:default[ \t]+)?(?:declare[ \t]+)?(?:abstract[ \t]+)?|(?:[=(,]|\breturn|\bnew)[ \t]*)class\s+([A-Za-z_$][\w$]*)[^{;]*\{/gm;
+
+/**
+ * The base of each class whose header the text has but the parser gave no declaration (a class
+ * still open at the end of the text: the cursor in an unfinished method, `this.` lists what the
+ * base declares): `class X extends Y {` at the start of a line.
+ */
+function unparsedBases(text: string, decls: readonly Declaration[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  if (!text.includes('extends')) return out;
+  const declared = new Set(decls.filter((d) => d.kind === 'class').map((d) => d.name));
+  for (const m of text.matchAll(/^[ \t]*(?:export[ \t]+)?(?:default[ \t]+)?(?:declare[ \t]+)?(?:abstract[ \t]+)?class\s+([A-Za-z_$][\w$]*)\s*(?:<[^{\n]*?>)?\s+extends\s+([A-Za-z_$][\w$.]*)[^{;\n]*\{/gm))
+    if (!declared.has(m[1]!) && !Object.hasOwn(out, m[1]!)) out[m[1]!] = [m[2]!];
+  return out;
+}
 
 /**
  * The class around an offset read from the text, for text the parser could not close (the cursor
@@ -753,6 +793,7 @@ export function recordOf(file: { uri: string; text: string; size?: number; mtime
   }
   for (const n of namespaces) if (namespaced.has(n.name)) symbols.push({ name: n.name, kind: 'module', container: '', exported: n.exported, line: n.line, character: n.character });
   symbols.push(...commonJsFunctions(text, language, new Set(symbols.map((s) => s.name))));
+  symbols.push(...prototypeMembers(text, language, symbols));
   if (language === 'python') {
     // `settings = Settings()` types `settings` only when it is the name's one module-level declaration.
     const count = new Map<string, number>();
@@ -770,8 +811,8 @@ export function recordOf(file: { uri: string; text: string; size?: number; mtime
   };
   const exports = exportNames(text, language);
   if (exports.length) record.exportNames = exports;
-  const bases = basesOf(decls, text, language);
-  if (bases) record.bases = bases;
+  const bases = { ...basesOf(decls, text, language), ...(ecma(language) ? unparsedBases(text, decls) : {}) };
+  if (Object.keys(bases).length) record.bases = bases;
   const attrTypes = attrTypesOf(decls, text, language);
   if (attrTypes) record.attrTypes = attrTypes;
   const usages = memberUsages(text);

@@ -742,3 +742,21 @@ test('receivers: a Python module-level instance imported elsewhere (`settings = 
   assert.equal(symbols.find((s) => s.name === 'twice')?.valueType, undefined);
   assert.equal(symbols.find((s) => s.name === 'chained')?.valueType, undefined);
 });
+
+test('receivers: members assigned to a class\'s prototype at the top level (knex: `TableCompiler.prototype.pushQuery = pushQuery;`) are the class\'s, and a subclass reaches them through this.', async (t) => {
+  const root = fixtureWorkspace(t, {
+    'helpers.js': 'function pushQuery(query) {\n  this.sequence.push(query)\n}\nmodule.exports = { pushQuery }\n',
+    'tablecompiler.js':
+      "const { pushQuery } = require('./helpers')\nclass TableCompiler {\n  create() {\n    this.pushQuery('create')\n  }\n}\nTableCompiler.prototype.pushQuery = pushQuery;\nTableCompiler.prototype.unshiftQuery = function (query, extra) {\n  this.sequence.unshift(query)\n};\nTableCompiler.prototype.lowerCase = true;\nTableCompiler.prototype.create = function () {};\nOther.prototype.ignored = function () {};\nif (TableCompiler.prototype.lowerCase === true) {}\nmodule.exports = TableCompiler\n",
+  });
+  const index = await indexOf(root);
+  const symbols = index.file(join(root, 'tablecompiler.js'))!.symbols.filter((s) => s.container === 'TableCompiler');
+  assert.deepEqual(symbols.map((s) => `${s.name}:${s.kind}`).sort(), ['create:method', 'lowerCase:attribute', 'pushQuery:method', 'unshiftQuery:method']);
+  assert.deepEqual(symbols.find((s) => s.name === 'unshiftQuery')?.params, ['query', 'extra']);
+  const members = await membersAt(index, join(root, 'mssql.js'), "const TableCompiler = require('./tablecompiler')\nclass TableCompiler_MSSQL extends TableCompiler {\n  drop() {\n    this.");
+  assert.equal(members?.resolvedBy, 'self');
+  assert.ok(['pushQuery', 'unshiftQuery', 'create'].every((m) => labels(members).includes(m)), labels(members).join(' '));
+  // The class still open at the cursor (the parser gives no declaration of it) keeps its base, in TypeScript too.
+  const open = await membersAt(index, join(root, 'local.ts'), 'class Local {\n  create(): void {}\n}\nexport class Sub extends Local {\n  drop(): void {\n    this.');
+  assert.ok(labels(open).includes('create'), labels(open).join(' '));
+});
