@@ -669,15 +669,52 @@ export class ProjectIndex implements ResolverView {
   }
 
   /**
-   * How much the other files that call `member` call what this file calls (`calledHere`, the
-   * live text's calls before the cursor): the best, over those files, of the share of
-   * `calledHere` (without `member`) they call too, each member weighted by its rarity
-   * (log(files / files calling it)), and the mean share. APIs used together are used in the same files.
+   * The members this file calls (`calledHere`, the live text's calls before the cursor) with their
+   * rarity, log(files / files calling it), for `coUsage`; members every file calls weigh nothing
+   * and are left out. Once per completion, not per candidate.
    */
-  coUsage(member: string, calledHere: ReadonlySet<string>, exceptUri?: string): { best: number; mean: number } {
+  callWeights(calledHere: ReadonlySet<string>): Array<[member: string, weight: number]> {
+    const { files, callers } = this.callsByFile();
+    const out: Array<[string, number]> = [];
+    for (const m of calledHere) {
+      const w = Math.log(Math.max(2, files.size) / Math.max(1, callers.get(m) ?? 0));
+      if (w > 0) out.push([m, w]);
+    }
+    return out;
+  }
+
+  /**
+   * How much the other files that call `member` call what this file calls (`callWeights`): the
+   * best, over those files, of the weighted share of this file's calls (without `member`) they
+   * call too, and the mean share. APIs used together are used in the same files.
+   */
+  coUsage(member: string, weights: ReadonlyArray<readonly [member: string, weight: number]>, exceptUri?: string): { best: number; mean: number } {
     const none = { best: 0, mean: 0 };
     const list = this.usages.get(member);
-    if (!list || !calledHere.size) return none;
+    if (!list || !weights.length) return none;
+    let total = 0;
+    for (const [m, w] of weights) if (m !== member) total += w;
+    if (!total) return none;
+    const { files } = this.callsByFile();
+    let best = 0;
+    let sum = 0;
+    const seen = new Set<string>();
+    for (const [uri] of list) {
+      if (uri === exceptUri || seen.has(uri)) continue;
+      seen.add(uri);
+      if (seen.size > 64) break;
+      const called = files.get(uri);
+      if (!called) continue;
+      let shared = 0;
+      for (const [m, w] of weights) if (m !== member && called.has(m)) shared += w;
+      best = Math.max(best, shared / total);
+      sum += shared / total;
+    }
+    return { best, mean: seen.size ? sum / seen.size : 0 };
+  }
+
+  /** Per file, the member names it calls, and per member the number of files calling it (computed on use). */
+  private callsByFile(): { files: Map<string, ReadonlySet<string>>; callers: Map<string, number> } {
     if (!this.calledByFile) {
       const files = new Map<string, ReadonlySet<string>>();
       const callers = new Map<string, number>();
@@ -689,33 +726,7 @@ export class ProjectIndex implements ResolverView {
       }
       this.calledByFile = { files, callers };
     }
-    const { files, callers } = this.calledByFile;
-    const weight = (m: string) => Math.log(Math.max(2, files.size) / Math.max(1, callers.get(m) ?? 0));
-    let total = 0;
-    const weights: Array<[string, number]> = [];
-    for (const m of calledHere) {
-      if (m === member) continue;
-      const w = weight(m);
-      if (w <= 0) continue;
-      weights.push([m, w]);
-      total += w;
-    }
-    if (!total) return none;
-    let best = 0;
-    let sum = 0;
-    const seen = new Set<string>();
-    for (const [uri] of list) {
-      if (uri === exceptUri || seen.has(uri)) continue;
-      seen.add(uri);
-      if (seen.size > 64) break;
-      const called = files.get(uri);
-      if (!called) continue;
-      let shared = 0;
-      for (const [m, w] of weights) if (called.has(m)) shared += w;
-      best = Math.max(best, shared / total);
-      sum += shared / total;
-    }
-    return { best, mean: seen.size ? sum / seen.size : 0 };
+    return this.calledByFile;
   }
 
   /** How many calls of a member name the project has (other files only when `exceptUri`). */

@@ -317,7 +317,8 @@ export function rankMembers(index: ProjectIndex, candidates: readonly MemberCand
     const next = index.callsAfter(m, ctx.uri);
     return { next, total: [...next.values()].reduce((a, b) => a + b, 0) };
   });
-  const calledInFile = new Set((index.file(ctx.uri)?.usages ?? []).map((u) => u[0]));
+  // Co-usage: the rarity of each member this file calls, worked out once for all candidates.
+  const calledInFile = index.callWeights(new Set((index.file(ctx.uri)?.usages ?? []).map((u) => u[0])));
   const recentIdentifiers = new Set(fileText.slice(nthLineBefore(fileText, fileText.length, 8)).match(/[A-Za-z_$][\w$]*/g) ?? []);
   // Where the members just used on the receiver are defined (the candidates' own records).
   const nearDefinitions: SymbolRef[] = [];
@@ -388,7 +389,7 @@ export function rankMembers(index: ProjectIndex, candidates: readonly MemberCand
     for (const d of nearDefinitions)
       if (d.uri === c.ref.uri && d.symbol !== c.ref.symbol) f.defNear = Math.max(f.defNear, 1 / (1 + Math.abs(d.symbol.line - c.ref.symbol.line) / 20));
     if (following) f.transition = (following.get(c.label) ?? 0) / (followingTotal + 1);
-    if (calledInFile.size) ({ best: f.coUsage, mean: f.coUsageMean } = index.coUsage(c.label, calledInFile, ctx.uri));
+    if (calledInFile.length) ({ best: f.coUsage, mean: f.coUsageMean } = index.coUsage(c.label, calledInFile, ctx.uri));
     for (const { next, total } of followingAny) f.transitionAny = Math.max(f.transitionAny, (next.get(c.label) ?? 0) / (total + 1));
     const calls = onReceiver.get(c.label);
     if (calls) f.sameReceiver = Math.log1p(calls) / Math.log1p(maxOnReceiver);
