@@ -373,12 +373,65 @@ function exportNames(text: string, language: SyntaxLanguage): Array<[string, str
   for (const m of text.matchAll(/^\s*export\s+default\s+([A-Za-z_$][\w$]*)\s*;?\s*$/gm)) out.push(['default', m[1]!]);
   for (const m of text.matchAll(/^\s*export\s+default\s+(?:async\s+)?(?:function\s*\*?|(?:abstract\s+)?class)\s+([A-Za-z_$][\w$]*)/gm)) out.push(['default', m[1]!]);
   for (const m of text.matchAll(/^\s*module\.exports\s*=\s*([A-Za-z_$][\w$]*)\s*;?\s*$/gm)) out.push(['default', m[1]!]);
-  for (const m of text.matchAll(/^\s*module\.exports\s*=\s*\{([^}]*)\}/gm))
-    for (const spec of m[1]!.split(',')) {
-      const parts = spec.split(':').map((s) => s.trim());
-      if (/^[A-Za-z_$][\w$]*$/.test(parts[0] ?? '')) out.push([parts[0]!, /^[A-Za-z_$][\w$]*$/.test(parts[1] ?? '') ? parts[1]! : parts[0]!]);
-    }
+  for (const m of text.matchAll(/^\s*module\.exports\s*=\s*\{/gm)) out.push(...objectLiteralKeys(text, m.index! + m[0].length - 1));
   for (const m of text.matchAll(/^\s*(?:module\.)?exports\.([A-Za-z_$][\w$]*)\s*=\s*(?:function\s*\*?\s*)?([A-Za-z_$][\w$]*)?/gm)) out.push([m[1]!, m[2] && m[2] !== 'function' ? m[2] : m[1]!]);
+  return out;
+}
+
+/**
+ * The keys of the object literal opening at `open` (`module.exports = { a, b: c, d(x) { … } }`),
+ * each with the local name it exports: a shorthand or `key: name` its name, a method or any other
+ * value the key itself (the syntax service declares such a method under its key). Comments,
+ * strings and nested brackets are skipped; spreads give no key.
+ */
+export function objectLiteralKeys(text: string, open: number): Array<[key: string, local: string]> {
+  const out: Array<[string, string]> = [];
+  let depth = 0;
+  let entry = '';
+  const flush = () => {
+    const e = entry.trim();
+    entry = '';
+    if (!e || e.startsWith('...')) return;
+    const m = /^(?:(?:async|get|set|static)\s+)*\*?\s*(?:([A-Za-z_$][\w$]*)|'([^']*)'|"([^"]*)")\s*(?::\s*([A-Za-z_$][\w$]*)\s*$)?/.exec(e);
+    const key = m?.[1] ?? m?.[2] ?? m?.[3];
+    if (key !== undefined && /^[A-Za-z_$][\w$]*$/.test(key)) out.push([key, m![4] ?? key]);
+  };
+  for (let i = open; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '/' && text[i + 1] === '/') {
+      i = text.indexOf('\n', i);
+      if (i < 0) break;
+      continue;
+    }
+    if (c === '/' && text[i + 1] === '*') {
+      i = text.indexOf('*/', i + 2) + 1;
+      if (i <= 0) break;
+      continue;
+    }
+    if (c === '"' || c === "'" || c === '`') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== c && !(c !== '`' && text[j] === '\n')) j += text[j] === '\\' ? 2 : 1;
+      if (depth === 1) entry += text.slice(i, j + 1);
+      i = j;
+      continue;
+    }
+    if (c === '{' || c === '(' || c === '[') {
+      depth++;
+      if (depth === 2) entry += c;
+      continue;
+    }
+    if (c === '}' || c === ')' || c === ']') {
+      depth--;
+      if (depth === 0) {
+        flush();
+        break;
+      }
+      continue;
+    }
+    if (depth !== 1) continue;
+    if (c === ',') flush();
+    else entry += c;
+  }
   return out;
 }
 

@@ -760,3 +760,19 @@ test('receivers: members assigned to a class\'s prototype at the top level (knex
   const open = await membersAt(index, join(root, 'local.ts'), 'class Local {\n  create(): void {}\n}\nexport class Sub extends Local {\n  drop(): void {\n    this.');
   assert.ok(labels(open).includes('create'), labels(open).join(' '));
 });
+
+test('CommonJS: every key of `module.exports = { … }` is exported — past a documented method\'s body, comments and strings (eslint\'s ast-utils), `key: local` renamed, spreads and values with no declaration give none', async (t) => {
+  const root = fixtureWorkspace(t, {
+    'ast-utils.js':
+      "const LINEBREAKS = new Set(['\\r\\n', '\\n']);\nfunction isCommentToken(token) {\n  return token.type === 'Line';\n}\nfunction negate(f) { return (t) => !f(t); }\nconst lineBreakPattern = /\\r\\n|\\n/u;\nmodule.exports = {\n  LINEBREAKS,\n  LINEBREAK_MATCHER: lineBreakPattern,\n\n  /**\n   * Determines whether two adjacent tokens are on the same line. {curly}\n   */\n  isTokenOnSameLine(left, right) {\n    return left.loc.end.line === right.loc.start.line;\n  },\n  // a comment, with a comma, and a } brace\n  isCommentToken,\n  isNotCommentToken: negate(isCommentToken),\n  'quoted-key': 1,\n  \"label\": '}, notAKey',\n  ...require('./more'),\n  getFunctionNameWithKind(node) {\n    const parts = [];\n    if (node.async) { parts.push('async'); }\n    return parts.join(' ');\n  },\n};\n",
+    'rule.js': "const astUtils = require('./ast-utils');\nfunction check(token) {\n  return astUtils.",
+  });
+  const index = await indexOf(root);
+  const exported = index.exportsOf(join(root, 'ast-utils.js'));
+  assert.deepEqual([...exported.keys()].sort(), ['LINEBREAKS', 'LINEBREAK_MATCHER', 'getFunctionNameWithKind', 'isCommentToken', 'isTokenOnSameLine'].sort());
+  const renamed = exported.get('LINEBREAK_MATCHER');
+  assert.equal(renamed?.kind === 'symbol' && renamed.ref.symbol.name, 'lineBreakPattern');
+  const members = await membersAt(index, join(root, 'rule.js'), "const astUtils = require('./ast-utils');\nfunction check(token) {\n  return astUtils.");
+  assert.equal(members?.resolvedBy, 'import');
+  assert.ok(['isTokenOnSameLine', 'getFunctionNameWithKind', 'isCommentToken'].every((m) => labels(members).includes(m)), labels(members).join(' '));
+});
