@@ -359,7 +359,7 @@ export function intersectionParts(d: Declaration, text: string): { bases: string
 const ecma = (l: SyntaxLanguage) => l !== 'python';
 
 /** Local export lists and CommonJS exports. */
-function exportNames(text: string, language: SyntaxLanguage): Array<[string, string]> {
+function exportNames(text: string, language: SyntaxLanguage, classes: ReadonlySet<string>): Array<[string, string]> {
   if (!ecma(language)) return [];
   const out: Array<[string, string]> = [];
   for (const m of text.matchAll(/^\s*export\s*(?:type\s*)?\{([^}]*)\}\s*(?!\s*from)\s*;?/gm)) {
@@ -374,7 +374,10 @@ function exportNames(text: string, language: SyntaxLanguage): Array<[string, str
   for (const m of text.matchAll(/^\s*export\s+default\s+(?:async\s+)?(?:function\s*\*?|(?:abstract\s+)?class)\s+([A-Za-z_$][\w$]*)/gm)) out.push(['default', m[1]!]);
   for (const m of text.matchAll(/^\s*module\.exports\s*=\s*([A-Za-z_$][\w$]*)\s*;?\s*$/gm)) out.push(['default', m[1]!]);
   for (const m of text.matchAll(/^\s*module\.exports\s*=\s*\{/gm)) out.push(...objectLiteralKeys(text, m.index! + m[0].length - 1));
-  for (const m of text.matchAll(/^\s*(?:module\.)?exports\.([A-Za-z_$][\w$]*)\s*=\s*(?:function\s*\*?\s*)?([A-Za-z_$][\w$]*)?/gm)) out.push([m[1]!, m[2] && m[2] !== 'function' ? m[2] : m[1]!]);
+  // Once `module.exports = X` replaced the exports with a class, `module.exports.y = …` is a static member of X (`assignedMembers`).
+  const whole = wholeExport(text);
+  if (!whole || !classes.has(whole))
+    for (const m of text.matchAll(/^\s*(?:module\.)?exports\.([A-Za-z_$][\w$]*)\s*=\s*(?:function\s*\*?\s*)?([A-Za-z_$][\w$]*)?/gm)) out.push([m[1]!, m[2] && m[2] !== 'function' ? m[2] : m[1]!]);
   return out;
 }
 
@@ -448,28 +451,40 @@ function commonJsFunctions(text: string, language: SyntaxLanguage, known: Set<st
   return out;
 }
 
+/** The name a CommonJS module replaces its exports with (`module.exports = Template;`), if it does. */
+function wholeExport(text: string): string | undefined {
+  return /^\s*module\.exports\s*=\s*([A-Za-z_$][\w$]*)\s*;?\s*$/m.exec(text)?.[1];
+}
+
 /**
- * Members assigned to the prototype of a class of the file at the top level (`TableCompiler.prototype.pushQuery = pushQuery;`,
- * knex's helpers mixed into its compilers): members of that class, a method when the value is a
- * function or names one, else an attribute. A member the class declares itself is left as declared.
+ * Members assigned to a class of the file at the top level: to its prototype
+ * (`TableCompiler.prototype.pushQuery = pushQuery;`, knex's helpers mixed into its compilers), an
+ * instance member; to the class itself (`ConstDependency.Template = class … {`), or to the exports
+ * that the class replaced (`module.exports = Template; module.exports.NUMBER_OF_… = …`), a static
+ * one. A method when the value is a function or names one, a class when it is a class, else an
+ * attribute. A member the class declares itself is left as declared.
  */
-function prototypeMembers(text: string, language: SyntaxLanguage, symbols: readonly ApiSymbol[]): ApiSymbol[] {
-  if (!ecma(language) || !text.includes('.prototype.')) return [];
+function assignedMembers(text: string, language: SyntaxLanguage, symbols: readonly ApiSymbol[]): ApiSymbol[] {
+  if (!ecma(language)) return [];
   const classes = new Set(symbols.filter((s) => !s.container && s.kind === 'class').map((s) => s.name));
   if (!classes.size) return [];
+  const whole = wholeExport(text);
   const known = new Set(symbols.filter((s) => s.container).map((s) => `${s.container}.${s.name}`));
   const out: ApiSymbol[] = [];
-  for (const m of text.matchAll(/^([A-Za-z_$][\w$]*)\.prototype\.([A-Za-z_$][\w$]*)[^\S\n]*=(?!=)[^\S\n]*([^\n]*)/gm)) {
-    const [, container, name, value] = m as unknown as [string, string, string, string];
-    if (!classes.has(container) || known.has(`${container}.${name}`)) continue;
+  for (const m of text.matchAll(/^(module\.exports|[A-Za-z_$][\w$]*)\.(prototype\.)?([A-Za-z_$][\w$]*)[^\S\n]*=(?!=)[^\S\n]*([^\n]*)/gm)) {
+    const [, holder, prototype, name, value] = m as unknown as [string, string, string | undefined, string, string];
+    const container = holder === 'module.exports' ? (prototype ? undefined : whole) : holder;
+    if (!container || !classes.has(container) || known.has(`${container}.${name}`)) continue;
     known.add(`${container}.${name}`);
     const fn = /^(?:async\s+)?function\b/.exec(value);
     const arrow = /^(?:async\s*)?(?:\(([^)]*)\)|[A-Za-z_$][\w$]*)\s*=>/.exec(value);
-    const callable = fn || arrow || (/^[A-Za-z_$][\w$.]*\s*;?\s*$/.test(value) && !/^(?:true|false|null|undefined|this|NaN|Infinity)\b/.test(value));
+    const isClass = /^class\b/.test(value);
+    const callable = fn || arrow || (/^[A-Za-z_$][\w$.]*\s*;?\s*$/.test(value) && !/^(?:true|false|null|undefined|this|NaN|Infinity)\b/.test(value) && !/^[A-Z][A-Z0-9_]*\s*;?\s*$/.test(value));
     const params = fn ? (/\(([^)]*)\)/.exec(value)?.[1] ?? '') : arrow ? (arrow[1] ?? '') : undefined;
-    const { line, character } = positionAt(text, m.index! + container.length + '.prototype.'.length);
+    const { line, character } = positionAt(text, m.index! + m[0].indexOf(name, holder.length + 1));
     const list = params?.split(',').map((x) => x.trim()).filter(Boolean);
-    out.push({ name, kind: callable ? 'method' : 'attribute', container, ...(list ? { params: list, signature: `${name}(${list.join(', ')})` } : {}), exported: true, line, character });
+    const kind = isClass ? 'class' : callable ? 'method' : 'attribute';
+    out.push({ name, kind, container, ...(prototype ? {} : { static: true }), ...(list ? { params: list, signature: `${name}(${list.join(', ')})` } : {}), exported: true, line, character });
   }
   return out;
 }
@@ -846,7 +861,7 @@ export function recordOf(file: { uri: string; text: string; size?: number; mtime
   }
   for (const n of namespaces) if (namespaced.has(n.name)) symbols.push({ name: n.name, kind: 'module', container: '', exported: n.exported, line: n.line, character: n.character });
   symbols.push(...commonJsFunctions(text, language, new Set(symbols.map((s) => s.name))));
-  symbols.push(...prototypeMembers(text, language, symbols));
+  symbols.push(...assignedMembers(text, language, symbols));
   if (language === 'python') {
     // `settings = Settings()` types `settings` only when it is the name's one module-level declaration.
     const count = new Map<string, number>();
@@ -862,7 +877,7 @@ export function recordOf(file: { uri: string; text: string; size?: number; mtime
     symbols,
     imports: imports.map(importRecord).filter((i): i is ImportRecord => !!i),
   };
-  const exports = exportNames(text, language);
+  const exports = exportNames(text, language, new Set(symbols.filter((s) => !s.container && s.kind === 'class').map((s) => s.name)));
   if (exports.length) record.exportNames = exports;
   const bases = { ...basesOf(decls, text, language), ...(ecma(language) ? unparsedBases(text, decls) : {}) };
   if (Object.keys(bases).length) record.bases = bases;

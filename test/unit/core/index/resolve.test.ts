@@ -776,3 +776,20 @@ test('CommonJS: every key of `module.exports = { … }` is exported — past a d
   assert.equal(members?.resolvedBy, 'import');
   assert.ok(['isTokenOnSameLine', 'getFunctionNameWithKind', 'isCommentToken'].every((m) => labels(members).includes(m)), labels(members).join(' '));
 });
+
+test('CommonJS: a class that replaces the exports (`module.exports = Template; module.exports.N = 1`) is what require gives, with the added names as static members; `X.Y = class …` beside a class is a static member; a function that replaces them keeps its added names as the module\'s', async (t) => {
+  const root = fixtureWorkspace(t, {
+    'Template.js': 'class Template {\n  static indent(s) {\n    return s;\n  }\n  static asString(s) {\n    return String(s);\n  }\n}\nmodule.exports = Template;\nmodule.exports.NUMBER_OF_CHARS = 54;\nmodule.exports.toIdentifier = function (name) {\n  return name;\n};\n',
+    'ConstDependency.js': "class ConstDependency {\n  constructor(expression) {\n    this.expression = expression;\n  }\n}\nConstDependency.Template = class ConstDependencyTemplate {\n  apply(dep) {}\n};\nConstDependency.create = (expression) => new ConstDependency(expression);\nmodule.exports = ConstDependency;\n",
+    'debug.js': 'function debug(name) {\n  return name;\n}\nfunction enable(names) {}\nmodule.exports = debug;\nmodule.exports.enable = enable;\n',
+  });
+  const index = await indexOf(root);
+  const template = await membersAt(index, join(root, 'plugin.js'), "const Template = require('./Template');\nconst ConstDependency = require('./ConstDependency');\nfunction render(s) {\n  return Template.");
+  assert.deepEqual(labels(template).sort(), ['NUMBER_OF_CHARS', 'asString', 'indent', 'toIdentifier']);
+  const statics = index.file(join(root, 'Template.js'))!.symbols.filter((s) => s.container === 'Template' && s.static);
+  assert.deepEqual(statics.map((s) => `${s.name}:${s.kind}`).sort(), ['NUMBER_OF_CHARS:attribute', 'asString:method', 'indent:method', 'toIdentifier:method']);
+  const dependency = await membersAt(index, join(root, 'plugin.js'), "const ConstDependency = require('./ConstDependency');\nfunction render(s) {\n  return new ConstDependency.");
+  assert.ok(['Template', 'create'].every((m) => labels(dependency).includes(m)), labels(dependency).join(' '));
+  const debug = await membersAt(index, join(root, 'app.js'), "const debug = require('./debug');\ndebug.");
+  assert.ok(labels(debug).includes('enable'), labels(debug).join(' '));
+});
