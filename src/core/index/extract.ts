@@ -373,6 +373,7 @@ function exportNames(text: string, language: SyntaxLanguage, classes: ReadonlySe
   for (const m of text.matchAll(/^\s*export\s+default\s+([A-Za-z_$][\w$]*)\s*;?\s*$/gm)) out.push(['default', m[1]!]);
   for (const m of text.matchAll(/^\s*export\s+default\s+(?:async\s+)?(?:function\s*\*?|(?:abstract\s+)?class)\s+([A-Za-z_$][\w$]*)/gm)) out.push(['default', m[1]!]);
   for (const m of text.matchAll(/^\s*module\.exports\s*=\s*([A-Za-z_$][\w$]*)\s*;?\s*$/gm)) out.push(['default', m[1]!]);
+  for (const m of text.matchAll(/^\s*module\.exports\s*=\s*class\s+([A-Za-z_$][\w$]*)/gm)) out.push(['default', m[1]!]);
   for (const m of text.matchAll(/^\s*module\.exports\s*=\s*\{/gm)) out.push(...objectLiteralKeys(text, m.index! + m[0].length - 1));
   // Once `module.exports = X` replaced the exports with a class, `module.exports.y = …` is a static member of X (`assignedMembers`).
   const whole = wholeExport(text);
@@ -438,6 +439,22 @@ export function objectLiteralKeys(text: string, open: number): Array<[key: strin
   return out;
 }
 
+/**
+ * A named class expression that replaces a CommonJS module's exports (`module.exports = class
+ * NoModeWarning extends WebpackError {`, 40 of webpack's files): the parser declares its methods
+ * but not the class, which requirers and subclasses need.
+ */
+function exportedClassExpressions(text: string, language: SyntaxLanguage, known: Set<string>): ApiSymbol[] {
+  if (!ecma(language) || !text.includes('module.exports')) return [];
+  const out: ApiSymbol[] = [];
+  for (const m of text.matchAll(/^[ \t]*module\.exports[ \t]*=[ \t]*class\s+([A-Za-z_$][\w$]*)/gm)) {
+    if (known.has(m[1]!)) continue;
+    known.add(m[1]!);
+    out.push({ name: m[1]!, kind: 'class', container: '', exported: true, ...positionAt(text, m.index! + m[0].length - m[1]!.length) });
+  }
+  return out;
+}
+
 /** `exports.name = function (a, b)` declares a function the syntax service sees as an assignment. */
 function commonJsFunctions(text: string, language: SyntaxLanguage, known: Set<string>): ApiSymbol[] {
   if (!ecma(language)) return [];
@@ -451,9 +468,9 @@ function commonJsFunctions(text: string, language: SyntaxLanguage, known: Set<st
   return out;
 }
 
-/** The name a CommonJS module replaces its exports with (`module.exports = Template;`), if it does. */
+/** The name a CommonJS module replaces its exports with (`module.exports = Template;`, `module.exports = class Template {`), if it does. */
 function wholeExport(text: string): string | undefined {
-  return /^\s*module\.exports\s*=\s*([A-Za-z_$][\w$]*)\s*;?\s*$/m.exec(text)?.[1];
+  return (/^\s*module\.exports\s*=\s*([A-Za-z_$][\w$]*)\s*;?\s*$/m.exec(text) ?? /^\s*module\.exports\s*=\s*class\s+([A-Za-z_$][\w$]*)/m.exec(text))?.[1];
 }
 
 /**
@@ -544,13 +561,15 @@ const classHeader = /(?:^[ \t]*(?:export[ \t]+)?(?:default[ \t]+)?(?:declare[ \t
 /**
  * The base of each class whose header the text has but the parser gave no declaration (a class
  * still open at the end of the text: the cursor in an unfinished method, `this.` lists what the
- * base declares): `class X extends Y {` at the start of a line.
+ * base declares), or a named class expression that replaces a CommonJS module's exports
+ * (`module.exports = class QueryBuilder_PostgreSQL extends QueryBuilder {`): `class X extends Y {`
+ * at the start of a line.
  */
 function unparsedBases(text: string, decls: readonly Declaration[]): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   if (!text.includes('extends')) return out;
   const declared = new Set(decls.filter((d) => d.kind === 'class').map((d) => d.name));
-  for (const m of text.matchAll(/^[ \t]*(?:export[ \t]+)?(?:default[ \t]+)?(?:declare[ \t]+)?(?:abstract[ \t]+)?class\s+([A-Za-z_$][\w$]*)\s*(?:<[^{\n]*?>)?\s+extends\s+([A-Za-z_$][\w$.]*)[^{;\n]*\{/gm))
+  for (const m of text.matchAll(/^[ \t]*(?:module\.exports[ \t]*=[ \t]*)?(?:export[ \t]+)?(?:default[ \t]+)?(?:declare[ \t]+)?(?:abstract[ \t]+)?class\s+([A-Za-z_$][\w$]*)\s*(?:<[^{\n]*?>)?\s+extends\s+([A-Za-z_$][\w$.]*)[^{;\n]*\{/gm))
     if (!declared.has(m[1]!) && !Object.hasOwn(out, m[1]!)) out[m[1]!] = [m[2]!];
   return out;
 }
@@ -861,6 +880,7 @@ export function recordOf(file: { uri: string; text: string; size?: number; mtime
   }
   for (const n of namespaces) if (namespaced.has(n.name)) symbols.push({ name: n.name, kind: 'module', container: '', exported: n.exported, line: n.line, character: n.character });
   symbols.push(...commonJsFunctions(text, language, new Set(symbols.map((s) => s.name))));
+  symbols.push(...exportedClassExpressions(text, language, new Set(symbols.filter((s) => !s.container).map((s) => s.name))));
   symbols.push(...assignedMembers(text, language, symbols));
   if (language === 'python') {
     // `settings = Settings()` types `settings` only when it is the name's one module-level declaration.

@@ -793,3 +793,20 @@ test('CommonJS: a class that replaces the exports (`module.exports = Template; m
   const debug = await membersAt(index, join(root, 'app.js'), "const debug = require('./debug');\ndebug.");
   assert.ok(labels(debug).includes('enable'), labels(debug).join(' '));
 });
+
+test('CommonJS: a named class expression that replaces the exports (`module.exports = class QueryBuilder_PostgreSQL extends QueryBuilder {`) is a class of its file with its base, what require gives, and takes the names added to the exports as statics', async (t) => {
+  const root = fixtureWorkspace(t, {
+    'query/querybuilder.js': 'class Builder {\n  withWrapped(alias) {\n    return this;\n  }\n  _validateWithArgs(alias) {}\n}\nmodule.exports = Builder;\n',
+    'dialects/pg-querybuilder.js': "const QueryBuilder = require('../query/querybuilder.js');\n\nmodule.exports = class QueryBuilder_PostgreSQL extends QueryBuilder {\n  updateFrom(name) {\n    return this;\n  }\n};\nmodule.exports.dialect = 'pg';\n",
+  });
+  const index = await indexOf(root);
+  const record = index.file(join(root, 'dialects/pg-querybuilder.js'))!;
+  assert.deepEqual(record.bases, { QueryBuilder_PostgreSQL: ['QueryBuilder'] });
+  assert.ok(record.symbols.some((s) => s.name === 'QueryBuilder_PostgreSQL' && s.kind === 'class' && !s.container));
+  assert.ok(record.symbols.some((s) => s.name === 'dialect' && s.container === 'QueryBuilder_PostgreSQL' && s.static));
+  const inherited = await membersAt(index, join(root, 'dialects/pg-querybuilder.js'), "const QueryBuilder = require('../query/querybuilder.js');\n\nmodule.exports = class QueryBuilder_PostgreSQL extends QueryBuilder {\n  using(tables) {\n    this.");
+  assert.equal(inherited?.resolvedBy, 'self');
+  assert.ok(['_validateWithArgs', 'withWrapped'].every((m) => labels(inherited).includes(m)), labels(inherited).join(' '));
+  const required = await membersAt(index, join(root, 'client.js'), "const QB = require('./dialects/pg-querybuilder');\nconst qb = new QB();\nqb.");
+  assert.ok(['updateFrom', 'withWrapped'].every((m) => labels(required).includes(m)), labels(required).join(' '));
+});
