@@ -523,14 +523,17 @@ export function withoutTypeArguments(header: string): string {
 
 function basesOf(decls: readonly Declaration[], text: string, language: SyntaxLanguage): Record<string, string[]> | undefined {
   const out: Record<string, string[]> = {};
-  for (const d of decls) {
+  // Classes declared inside a function or class too (a test's `class ProcessHandler(RequestHandler):` in a method), after the top-level ones: a top-level class keeps its name.
+  const topLevel = new Set(decls.filter((d) => d.scope === 'file').map((d) => d.name));
+  const ordered = [...decls.filter((d) => d.scope === 'file'), ...decls.filter((d) => d.scope !== 'file' && d.kind === 'class' && !topLevel.has(d.name))];
+  for (const d of ordered) {
     if (d.kind === 'type' && d.scope === 'file' && language !== 'python') {
       // `type CoordinatorRouter = AnyRouter & { … }`: an instance of AnyRouter, with members of its own.
       const bases = intersectionParts(d, text)?.bases;
       if (bases) out[d.name] = bases;
       continue;
     }
-    if ((d.kind !== 'class' && d.kind !== 'interface') || d.scope !== 'file') continue;
+    if ((d.kind !== 'class' && d.kind !== 'interface') || (d.scope !== 'file' && Object.hasOwn(out, d.name))) continue;
     // Long type parameter lists (tanstack form's FieldApiOptions: 50 lines of them) come before a TypeScript `extends`.
     const header = text.slice(d.end, Math.min(d.range.end, d.end + (language === 'python' ? 300 : 6000)));
     let bases: string[] = [];

@@ -810,3 +810,15 @@ test('CommonJS: a named class expression that replaces the exports (`module.expo
   const required = await membersAt(index, join(root, 'client.js'), "const QB = require('./dialects/pg-querybuilder');\nconst qb = new QB();\nqb.");
   assert.ok(['updateFrom', 'withWrapped'].every((m) => labels(required).includes(m)), labels(required).join(' '));
 });
+
+test('receivers: a class declared inside a function (a test\'s `class ProcessHandler(RequestHandler):` in a method) keeps its bases, so self. lists what they declare; a top-level class of the same name keeps its own', async (t) => {
+  const root = fixtureWorkspace(t, {
+    'web.py': 'class RequestHandler:\n    def get_argument(self, name, default=None):\n        return default\n\n    def write(self, chunk):\n        pass\n',
+    'test_process.py': 'from web import RequestHandler\n\n\nclass Base:\n    def base_only(self):\n        pass\n\n\nclass Handler(Base):\n    pass\n\n\nclass ProcessTest:\n    def get_app(self):\n        class ProcessHandler(RequestHandler):\n            def get(self):\n                pass\n\n        class Handler(RequestHandler):\n            pass\n\n        return ProcessHandler\n',
+  });
+  const index = await indexOf(root);
+  assert.deepEqual(index.file(join(root, 'test_process.py'))!.bases, { Handler: ['Base'], ProcessHandler: ['RequestHandler'] });
+  const members = await membersAt(index, join(root, 'test_process.py'), 'from web import RequestHandler\n\n\nclass ProcessTest:\n    def get_app(self):\n        class ProcessHandler(RequestHandler):\n            def get(self):\n                if self.');
+  assert.equal(members?.resolvedBy, 'self');
+  assert.ok(['get_argument', 'write'].every((m) => labels(members).includes(m)), labels(members).join(' '));
+});
