@@ -8,6 +8,7 @@ import { resolveLanguage, type SyntaxLanguage } from '../syntax/languages';
 import type { Declaration, ImportInfo } from '../syntax/types';
 import type { ApiSymbol, FileRecord, ImportRecord } from './types';
 import { wordsOf } from './words';
+import { jsDocTypeTag } from '../syntax/jsdoc';
 
 export const extractLimits = { symbols: 4000, docChars: 600, usages: 600, usageWords: 12, bodyChars: 4000, bodyWords: 48 };
 
@@ -669,6 +670,14 @@ function parameterType(decls: readonly Declaration[], offset: number, name: stri
   return def && /^[A-Z]/.test(def[1]!.split('.').pop()!) ? def[1] : undefined;
 }
 
+/** The type of a `/** @type {T} *\/` comment ending right before the line of `offset` (or before it on that line). */
+function jsDocTypeAbove(text: string, offset: number): string | undefined {
+  const before = text.slice(Math.max(0, offset - 400), offset).replace(/\s+$/, '');
+  if (!before.endsWith('*/')) return undefined;
+  const open = before.lastIndexOf('/**');
+  return open >= 0 && before.indexOf('*/', open) === before.length - 2 ? jsDocTypeTag(before.slice(open)) : undefined;
+}
+
 function attrTypesOf(decls: readonly Declaration[], text: string, language: SyntaxLanguage): Record<string, string> | undefined {
   const out: Record<string, string> = {};
   const byText = classesByText(text);
@@ -679,6 +688,8 @@ function attrTypesOf(decls: readonly Declaration[], text: string, language: Synt
     let type: string | undefined = m[2]?.trim() || (m[4] && m[3] && /^[A-Z]/.test(m[3].split('.').pop()!) ? m[3] : undefined);
     // `self.repo = repo` with `repo: Repo` or `repo=Repo()` a parameter of the enclosing function.
     if (!type && !m[4] && m[3] && !m[3].includes('.')) type = parameterType(decls, m.index!, m[3]);
+    // JavaScript's `/** @type {ChunkGraph} */` right above `this.chunkGraph = undefined;`.
+    if (language === 'javascript') type = jsDocTypeAbove(text, m.index!) ?? type;
     if (type) out[`${cls}.${m[1]}`] ??= type;
   }
   // Field initializers: `private readonly cache = new Lru()`, `cache = new Lru()` in a class body.

@@ -14,6 +14,7 @@ import type { Binding, ProjectIndex } from './projectIndex';
 import type { ApiTarget, SymbolRef } from './types';
 import { escapeRegex, splitIdentifier, wordsOf } from './words';
 import { enclosingClassByText } from './extract';
+import { jsDocType } from '../syntax/jsdoc';
 
 export interface ReceiverChainPart {
   name: string;
@@ -476,6 +477,11 @@ function resolveHead(index: ProjectIndex, doc: LiveDocument, head: ReceiverChain
     const t = index.resolveType(doc.uri, typed[1]);
     if (t.kind !== 'unknown') return { target: t, by: 'annotation' };
   }
+  const documented = /\.[cm]?js$/.test(doc.uri) ? jsDocParameter(before, name) : undefined;
+  if (documented) {
+    const t = index.resolveType(doc.uri, documented);
+    if (t.kind !== 'unknown') return { target: t, by: 'parameter' };
+  }
   // A module-level assignment above the enclosing function (`logger = getLogger(__name__)`, `const cache = new Lru()`), at a line's start.
   if (!last && fn && depth < 3) {
     const top = doc.text.slice(0, from);
@@ -688,6 +694,29 @@ export function parameterInScope(text: string, at: number): boolean {
     } else if (level === 0 && (c === ';' || (c === '\n' && /\S/.test(after[i + 1] ?? '')))) return false;
   }
   return true;
+}
+
+/**
+ * The JSDoc type of a parameter of a function still open at the end of `text` (the cursor in its
+ * body, so the parser gave no declaration): `@param {ModuleGraph} moduleGraph` in the doc right
+ * above a header whose parameter list names it.
+ */
+function jsDocParameter(text: string, name: string): string | undefined {
+  const tag = new RegExp(`@(?:param|arg|argument)\\s*\\{([^\\n]*)\\}\\s*\\[?\\s*${escapeRegex(name)}(?![\\w$])`, 'g');
+  for (const m of [...text.slice(-20000).matchAll(tag)].reverse()) {
+    const from = text.length - Math.min(text.length, 20000) + m.index!;
+    const end = text.indexOf('*/', from);
+    if (end < 0) continue;
+    const header = /^\s*(?:(?:export|default|async|static|function|get|set)\s+|\*\s*)*(?:[A-Za-z_$][\w$]*\s*)?(?:[:=]\s*(?:async\s+)?(?:function\b\s*\*?\s*[A-Za-z_$]?[\w$]*\s*)?)?\(/.exec(text.slice(end + 2, end + 2 + 300));
+    if (!header) continue;
+    const open = end + 2 + header[0].length - 1;
+    const close = closingBracket(text, open, '()', 2000);
+    const list = text.slice(open + 1, close < 0 ? undefined : close);
+    const at = new RegExp(`(?<![\\w$.])${escapeRegex(name)}(?![\\w$])`).exec(list);
+    if (!at || !parameterInScope(text, open + 1 + at.index)) continue;
+    return jsDocType(m[1]!);
+  }
+  return undefined;
 }
 
 /**

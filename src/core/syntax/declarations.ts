@@ -5,6 +5,7 @@
 import type { SyntaxContext } from './context';
 import type { TsNode } from './runtime';
 import type { Declaration, DeclarationKind, Parameter, Signature } from './types';
+import { applyJsDocTypes } from './jsdoc';
 
 const kindRank: Partial<Record<DeclarationKind, number>> = { variable: 0, constant: 1, attribute: 1 };
 
@@ -69,6 +70,7 @@ export function collectDeclarations(ctx: SyntaxContext): Declaration[] {
     if (signature) declaration.signature = signature;
     const doc = readDoc(ctx, node);
     if (doc) declaration.doc = doc;
+    if (ctx.language === 'javascript') applyJsDocTypes(declaration);
     const exported = isExported(ctx, node, nameNode.text);
     if (exported !== undefined) declaration.exported = exported;
     const old = byName.get(declaration.start);
