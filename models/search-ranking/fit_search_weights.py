@@ -10,6 +10,13 @@ one large repository does not decide. The weights are printed divided by the wei
 `relative` (the BM25 score over the top candidate's), which the product holds at 1.
 
     python3 models/search-ranking/fit_search_weights.py <dump-dir> [--loro] [--drop=f1,f2] [--l2=x] [--per-language [--same=f1,f2]]
+        [--folds=K] [--hidden=N [--iterations=K] [--blind=f1,f2]]
+
+--folds=K (with --loro) holds the repositories out in K groups instead of one by one (K fits).
+--hidden=N measures N tanh units beside the linear score (`Model`, features standardized by the
+training rows' mean and spread), fitted with it; --blind= names features the units do not see.
+ranking.ts has no such layer: measured in round 8 and not kept (README), so the last line is then
+only the fit's linear part.
 
 --per-language measures a weight set per language family (`ecma`: TypeScript/JavaScript,
 `python`), fitted together: python's weights are ecma's plus a difference per feature, the L2
@@ -23,7 +30,7 @@ Needs numpy. Fit on development repositories only, never on the test ones.
 import glob, json, os, sys
 import numpy as np
 
-PYTHON = set('pipint pyparsing yaml jwt httplib2 requests packaging distlib cachecontrol resolvelib chardet wadllib argcomplete softprop pytest attr docutils pluggy pil fonttools matplotlib'.split())
+PYTHON = set('pipint pyparsing yaml jwt httplib2 requests packaging distlib cachecontrol resolvelib chardet wadllib argcomplete softprop pytest attr docutils pluggy pil fonttools matplotlib sqlalchemy tornado networkx sphinx'.split())
 SCALE = 'relative'
 
 
@@ -41,6 +48,11 @@ def load(directory, width, differences):
     return repos
 
 
+def score(X, w):
+    """The re-ranked score of a case's candidates: linear weights, or a Model (linear plus a tanh layer)."""
+    return w.score(X) if isinstance(w, Model) else X @ w
+
+
 def ranks(cases, w):
     """1-based rank of each target (0: not among the candidates); ties keep BM25's order. w None: BM25's order."""
     out = []
@@ -48,7 +60,7 @@ def ranks(cases, w):
         if y < 0 or w is None:
             out.append(y + 1)
             continue
-        s = X @ w
+        s = score(X, w)
         out.append(1 + int(np.sum(s[:y] >= s[y])) + int(np.sum(s[y + 1:] > s[y])))
     return out
 
@@ -89,6 +101,68 @@ def fit(case_lists, columns, scale, iterations=300, l2=0.003, lr=0.05):
     return full
 
 
+class Model:
+    """score = X·w + Σ_j out_j · tanh(bias_j + Σ_f U_jf · (X_f − mean_f) / spread_f): the linear score plus a small tanh layer."""
+
+    def __init__(self, w, mean, spread, U, b, out):
+        self.w, self.mean, self.spread, self.U, self.b, self.out = w, mean, spread, U, b, out
+
+    def score(self, X):
+        return X @ self.w + np.tanh(((X - self.mean) / self.spread) @ self.U.T + self.b) @ self.out
+
+
+def fit_hidden(case_lists, columns, scale, units, iterations=600, l2=0.003, lr=0.02, seed=0, blind=()):
+    """The conditional logit of `fit` with `units` tanh units beside the linear score (Adam, full batch); the units do not see the `blind` columns."""
+    data = []
+    for cases in case_lists:
+        weight = min(1.0, 150.0 / len(cases))
+        data += [(X[:, columns], y, weight) for X, y in cases if y >= 0]
+    depth = max(X.shape[0] for X, _, _ in data)
+    F = len(columns)
+    X = np.zeros((len(data), depth, F))
+    valid = np.zeros((len(data), depth), dtype=bool)
+    for k, (x, _, _) in enumerate(data):
+        X[k, :x.shape[0]] = x
+        valid[k, :x.shape[0]] = True
+    rows = X[valid]
+    mean = rows.mean(axis=0)
+    spread = rows.std(axis=0) + 1e-6
+    Xn = (X - mean) / spread
+    mask = np.where(valid, 0.0, -np.inf)
+    ys = np.array([y for _, y, _ in data])
+    weight = np.array([d[2] for d in data]) / sum(d[2] for d in data)
+    rng = np.random.default_rng(seed)
+    sees = np.array([0.0 if c in blind else 1.0 for c in columns])
+    params = {'w': np.zeros(F), 'U': rng.normal(0, 0.1, (units, F)) * sees, 'b': np.zeros(units), 'out': rng.normal(0, 0.1, units)}
+    params['w'][columns.index(scale)] = 1.0
+    m = {k: np.zeros_like(v) for k, v in params.items()}
+    v2 = {k: np.zeros_like(v) for k, v in params.items()}
+    idx = np.arange(len(data))
+    for t in range(1, iterations + 1):
+        w, U, b, out = params['w'], params['U'], params['b'], params['out']
+        H = np.tanh(Xn @ U.T + b)
+        s = X @ w + H @ out + mask
+        p = np.exp(s - s.max(axis=1, keepdims=True))
+        p /= p.sum(axis=1, keepdims=True)
+        d = -p
+        d[idx, ys] += 1.0
+        d *= weight[:, None]
+        d[~valid] = 0.0
+        dZ = (d[:, :, None] * out[None, None, :]) * (1 - H * H)
+        grads = {'w': np.einsum('cd,cdf->f', d, X) - l2 * w, 'out': np.einsum('cd,cdj->j', d, H) - l2 * out,
+                 'U': (np.einsum('cdj,cdf->jf', dZ, Xn) - l2 * U) * sees, 'b': dZ.sum(axis=(0, 1))}
+        for k in params:
+            m[k] = 0.9 * m[k] + 0.1 * grads[k]
+            v2[k] = 0.999 * v2[k] + 0.001 * grads[k] ** 2
+            params[k] = params[k] + lr * (m[k] / (1 - 0.9 ** t)) / (np.sqrt(v2[k] / (1 - 0.999 ** t)) + 1e-8)
+    full_w = np.zeros(case_lists[0][0][0].shape[1])
+    full_w[columns] = params['w']
+    n = full_w.shape[0]
+    full_mean, full_spread, full_U = np.zeros(n), np.ones(n), np.zeros((units, n))
+    full_mean[columns], full_spread[columns], full_U[:, columns] = mean, spread, params['U']
+    return Model(full_w, full_mean, full_spread, full_U, params['b'], params['out'])
+
+
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
@@ -102,10 +176,22 @@ def main():
     columns = kept + [len(names) + k for k in range(len(differences))]
     scale = names.index(SCALE)
     repos = load(directory, len(names), differences)
+    units = next((int(a[len('--hidden='):]) for a in sys.argv if a.startswith('--hidden=')), 0)
+    iterations = next((int(a[len('--iterations='):]) for a in sys.argv if a.startswith('--iterations=')), 600)
+    # --blind=f1,f2: features the tanh units do not see (BM25's scores, which weigh the docs the evaluation hides from its targets).
+    blind = {names.index(n) for a in sys.argv if a.startswith('--blind=') for n in a[len('--blind='):].split(',')}
+    learn = (lambda lists: fit_hidden(lists, columns, scale, units, iterations=iterations, l2=l2, blind=blind)) if units else (lambda lists: fit(lists, columns, scale, l2=l2))
+    folds = next((int(a[len('--folds='):]) for a in sys.argv if a.startswith('--folds=')), 0)
     if '--loro' in sys.argv:
         rows = []
+        # --folds=K: the repositories in K groups (every K-th in sorted order), each group ranked by weights fitted on the others — K fits instead of one per repository.
+        group = {r: (k % folds if folds else k) for k, r in enumerate(sorted(repos))}
+        fitted = {}
         for held in repos:
-            w = fit([c for r, c in repos.items() if r != held], columns, scale, l2=l2)
+            g = group[held]
+            if g not in fitted:
+                fitted[g] = learn([c for r, c in repos.items() if group[r] != g])
+            w = fitted[g]
             rows.append((held, len(repos[held])) + accuracy(repos[held], None) + accuracy(repos[held], w))
             print('%-13s %4d cases  BM25 @1 %5.1f @5 %5.1f  re-ranked @1 %5.1f @5 %5.1f' % (rows[-1][0], rows[-1][1], *(100 * x for x in rows[-1][2:])), flush=True)
         for label, sel in (('all', lambda n: True), ('ts/js', lambda n: n not in PYTHON), ('python', lambda n: n in PYTHON)):
@@ -113,6 +199,11 @@ def main():
             print('%-7s macro of %2d: BM25 @1 %.1f @5 %.1f -> re-ranked @1 %.1f @5 %.1f; @5 up on %d, down on %d' % (
                 label, len(rs), *(100 * np.mean([r[k] for r in rs]) for k in (2, 3, 4, 5)),
                 sum(1 for r in rs if r[5] > r[3] + 1e-9), sum(1 for r in rs if r[5] < r[3] - 1e-9)))
+    if units:
+        model = learn(list(repos.values()))
+        k = model.w[scale]
+        print(json.dumps({n: round(float(x / k), 3) for n, x in zip(names, model.w)}))
+        return
     w = fit(list(repos.values()), columns, scale, l2=l2)
     ecma = w[:len(names)].copy()
     python = ecma.copy()
