@@ -678,7 +678,7 @@ function jsDocTypeAbove(text: string, offset: number): string | undefined {
   return open >= 0 && before.indexOf('*/', open) === before.length - 2 ? jsDocTypeTag(before.slice(open)) : undefined;
 }
 
-function attrTypesOf(decls: readonly Declaration[], text: string, language: SyntaxLanguage): Record<string, string> | undefined {
+function attrTypesOf(decls: readonly Declaration[], text: string, language: SyntaxLanguage, imports: readonly ImportInfo[] = []): Record<string, string> | undefined {
   const out: Record<string, string> = {};
   const byText = classesByText(text);
   // The whole annotation (`self.cache: Optional[JWKSetCache] = None`): resolveType unwraps Optional[…].
@@ -706,6 +706,16 @@ function attrTypesOf(decls: readonly Declaration[], text: string, language: Synt
       if (!cls || decls.some((d) => (d.kind === 'function' || d.kind === 'method') && d.range.start <= m.index! && m.index! < d.range.end)) continue;
       out[`${cls}.${m[1]}`] ??= m[2]!;
     }
+    // A class attribute holding an imported module (fontTools' `class Parser:` / `ast = ast`, so `self.ast.Comment(`):
+    // a module's local name (`import a.b as ast`, or lower-case from `from a import ast`), not a class.
+    const modules = new Set(imports.flatMap((i) => i.names.filter((n) => n.local && (n.kind === 'module' || n.kind === 'namespace' || (n.kind === 'named' && /^[a-z_]/.test(n.local)))).map((n) => n.local!)));
+    if (modules.size)
+      for (const m of text.matchAll(/^[ \t]+([A-Za-z_]\w*)[ \t]*=[ \t]*([A-Za-z_]\w*)[ \t]*(?:#.*)?$/gm)) {
+        if (!modules.has(m[2]!)) continue;
+        const cls = classAt(decls, m.index!, byText);
+        if (!cls || decls.some((d) => (d.kind === 'function' || d.kind === 'method') && d.range.start <= m.index! && m.index! < d.range.end)) continue;
+        out[`${cls}.${m[1]}`] ??= m[2]!;
+      }
   }
   // TypeScript constructor parameter properties and typed fields: `private readonly repo: Repo`.
   for (const m of text.matchAll(/(?:private|public|protected|readonly)\s+(?:readonly\s+)?([A-Za-z_$][\w$]*)\??\s*:\s*([A-Za-z_$][\w$.]*)/g)) {
@@ -915,7 +925,7 @@ export function recordOf(file: { uri: string; text: string; size?: number; mtime
   if (exports.length) record.exportNames = exports;
   const bases = { ...basesOf(decls, text, language), ...(ecma(language) ? unparsedBases(text, decls) : {}) };
   if (Object.keys(bases).length) record.bases = bases;
-  const attrTypes = attrTypesOf(decls, text, language);
+  const attrTypes = attrTypesOf(decls, text, language, imports);
   if (attrTypes) record.attrTypes = attrTypes;
   const usages = memberUsages(text);
   if (usages.length) record.usages = usages;

@@ -822,3 +822,15 @@ test('receivers: a class declared inside a function (a test\'s `class ProcessHan
   assert.equal(members?.resolvedBy, 'self');
   assert.ok(['get_argument', 'write'].every((m) => labels(members).includes(m)), labels(members).join(' '));
 });
+
+test('receivers (Python): a class attribute holding an imported module (`class Parser:` / `ast = ast`) makes `self.ast.` that module; one holding a class or a literal does not', async (t) => {
+  const root = fixtureWorkspace(t, {
+    'fea/__init__.py': '',
+    'fea/ast.py': 'class Comment:\n    pass\n\n\nclass GlyphName:\n    pass\n\n\ndef asFea(x):\n    return x\n',
+    'fea/parser.py': 'import fea.ast as ast\nfrom fea.ast import Comment\n\n\nclass Parser:\n    ast = ast\n    Kind = Comment\n    name = "x"\n\n    def parse(self):\n        return self.ast.Comment()\n',
+  });
+  const index = await indexOf(root);
+  assert.deepEqual(index.file(join(root, 'fea/parser.py'))!.attrTypes, { 'Parser.ast': 'ast' });
+  const members = await membersAt(index, join(root, 'fea/parser.py'), 'import fea.ast as ast\n\n\nclass Parser:\n    ast = ast\n\n    def parse(self):\n        return self.ast.');
+  assert.ok(['Comment', 'GlyphName', 'asFea'].every((m) => labels(members).includes(m)), `${members?.resolvedBy}: ${labels(members).join(' ')}`);
+});
