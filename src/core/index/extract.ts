@@ -482,10 +482,8 @@ function wholeExport(text: string): string | undefined {
  * one. A method when the value is a function or names one, a class when it is a class, else an
  * attribute. A member the class declares itself is left as declared.
  */
-function assignedMembers(text: string, language: SyntaxLanguage, symbols: readonly ApiSymbol[]): ApiSymbol[] {
-  if (!ecma(language)) return [];
-  const classes = new Set(symbols.filter((s) => !s.container && s.kind === 'class').map((s) => s.name));
-  if (!classes.size) return [];
+function assignedMembers(text: string, language: SyntaxLanguage, symbols: readonly ApiSymbol[], classes: ReadonlySet<string>): ApiSymbol[] {
+  if (!ecma(language) || !classes.size) return [];
   const whole = wholeExport(text);
   const known = new Set(symbols.filter((s) => s.container).map((s) => `${s.container}.${s.name}`));
   const out: ApiSymbol[] = [];
@@ -905,7 +903,9 @@ export function recordOf(file: { uri: string; text: string; size?: number; mtime
   for (const n of namespaces) if (namespaced.has(n.name)) symbols.push({ name: n.name, kind: 'module', container: '', exported: n.exported, line: n.line, character: n.character });
   symbols.push(...commonJsFunctions(text, language, new Set(symbols.map((s) => s.name))));
   symbols.push(...exportedClassExpressions(text, language, new Set(symbols.filter((s) => !s.container).map((s) => s.name))));
-  symbols.push(...assignedMembers(text, language, symbols));
+  // The file's top-level classes (assigned members only add members to them).
+  const classes = new Set(symbols.filter((s) => !s.container && s.kind === 'class').map((s) => s.name));
+  symbols.push(...assignedMembers(text, language, symbols, classes));
   if (language === 'python') {
     // `settings = Settings()` types `settings` only when it is the name's one module-level declaration.
     const count = new Map<string, number>();
@@ -921,7 +921,7 @@ export function recordOf(file: { uri: string; text: string; size?: number; mtime
     symbols,
     imports: imports.map(importRecord).filter((i): i is ImportRecord => !!i),
   };
-  const exports = exportNames(text, language, new Set(symbols.filter((s) => !s.container && s.kind === 'class').map((s) => s.name)));
+  const exports = exportNames(text, language, classes);
   if (exports.length) record.exportNames = exports;
   const bases = { ...basesOf(decls, text, language), ...(ecma(language) ? unparsedBases(text, decls) : {}) };
   if (Object.keys(bases).length) record.bases = bases;

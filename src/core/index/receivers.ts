@@ -14,7 +14,7 @@ import type { Binding, ProjectIndex } from './projectIndex';
 import type { ApiTarget, SymbolRef } from './types';
 import { escapeRegex, splitIdentifier, wordsOf } from './words';
 import { enclosingClassByText } from './extract';
-import { jsDocType } from '../syntax/jsdoc';
+import { jsDocParameterType } from '../syntax/jsdoc';
 
 export interface ReceiverChainPart {
   name: string;
@@ -702,19 +702,21 @@ export function parameterInScope(text: string, at: number): boolean {
  * above a header whose parameter list names it.
  */
 function jsDocParameter(text: string, name: string): string | undefined {
-  const tag = new RegExp(`@(?:param|arg|argument)\\s*\\{([^\\n]*)\\}\\s*\\[?\\s*${escapeRegex(name)}(?![\\w$])`, 'g');
-  for (const m of [...text.slice(-20000).matchAll(tag)].reverse()) {
-    const from = text.length - Math.min(text.length, 20000) + m.index!;
-    const end = text.indexOf('*/', from);
-    if (end < 0) continue;
+  const from = Math.max(0, text.length - 20000);
+  const tag = new RegExp(`@(?:param|arg|argument)\\s*\\{[^\\n]*\\}\\s*\\[?\\s*${escapeRegex(name)}(?![\\w$])`, 'g');
+  for (const m of [...text.slice(from).matchAll(tag)].reverse()) {
+    const at = from + m.index!;
+    const end = text.indexOf('*/', at);
+    const start = text.lastIndexOf('/**', at);
+    if (end < 0 || start < 0) continue;
     const header = /^\s*(?:(?:export|default|async|static|function|get|set)\s+|\*\s*)*(?:[A-Za-z_$][\w$]*\s*)?(?:[:=]\s*(?:async\s+)?(?:function\b\s*\*?\s*[A-Za-z_$]?[\w$]*\s*)?)?\(/.exec(text.slice(end + 2, end + 2 + 300));
     if (!header) continue;
     const open = end + 2 + header[0].length - 1;
     const close = closingBracket(text, open, '()', 2000);
     const list = text.slice(open + 1, close < 0 ? undefined : close);
-    const at = new RegExp(`(?<![\\w$.])${escapeRegex(name)}(?![\\w$])`).exec(list);
-    if (!at || !parameterInScope(text, open + 1 + at.index)) continue;
-    return jsDocType(m[1]!);
+    const param = new RegExp(`(?<![\\w$.])${escapeRegex(name)}(?![\\w$])`).exec(list);
+    if (!param || !parameterInScope(text, open + 1 + param.index)) continue;
+    return jsDocParameterType(text.slice(start, end), name);
   }
   return undefined;
 }

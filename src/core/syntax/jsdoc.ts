@@ -55,26 +55,39 @@ export function jsDocTypeTag(doc: string): string | undefined {
   return b ? jsDocType(b.type) : undefined;
 }
 
+/** A doc's typed tags (`@param {T} name`, `@returns {T}`), each type reduced by `jsDocType` (tags whose type names none are left out). */
+function typedTags(doc: string): Array<{ returns: boolean; type: string; name?: string }> {
+  const out: Array<{ returns: boolean; type: string; name?: string }> = [];
+  for (const m of doc.matchAll(/@(param|arg|argument|returns?)\s*\{/g)) {
+    const b = braced(doc, m.index! + m[0].length - 1);
+    const type = b && jsDocType(b.type);
+    if (!b || !type) continue;
+    const returns = m[1]!.startsWith('return');
+    const name = returns ? undefined : /^\s*\[?\s*([A-Za-z_$][\w$]*)/.exec(doc.slice(b.end))?.[1];
+    out.push({ returns, type, ...(name ? { name } : {}) });
+  }
+  return out;
+}
+
+/** The type a doc's `@param {T} name` (also `[name]`, `[name=default]`) gives a parameter, if any. */
+export function jsDocParameterType(doc: string, name: string): string | undefined {
+  return typedTags(doc).find((t) => t.name === name)?.type;
+}
+
 /**
  * A JavaScript declaration's signature typed from its doc: each parameter without a type takes
- * its `@param {T} name` (also `[name]`, `[name=default]`), the return its `@returns {T}` /
- * `@return {T}`. Types already written stay.
+ * its `@param {T} name`, the return its `@returns {T}` / `@return {T}`. Types already written stay.
  */
 export function applyJsDocTypes(declaration: Declaration): void {
   const doc = declaration.doc;
   const signature = declaration.signature;
   if (!doc || !signature || !doc.includes('@')) return;
-  for (const m of doc.matchAll(/@(param|arg|argument|returns?)\s*\{/g)) {
-    const b = braced(doc, m.index! + m[0].length - 1);
-    if (!b) continue;
-    const type = jsDocType(b.type);
-    if (!type) continue;
-    if (m[1]!.startsWith('return')) {
-      signature.returnType ??= type;
+  for (const tag of typedTags(doc)) {
+    if (tag.returns) {
+      signature.returnType ??= tag.type;
       continue;
     }
-    const name = /^\s*\[?\s*([A-Za-z_$][\w$]*)/.exec(doc.slice(b.end))?.[1];
-    const p = name ? signature.parameters.find((x) => x.name === name) : undefined;
-    if (p && !p.type) p.type = type;
+    const p = tag.name ? signature.parameters.find((x) => x.name === tag.name) : undefined;
+    if (p && !p.type) p.type = tag.type;
   }
 }
