@@ -2,7 +2,9 @@
 // for fit_search_weights.py: per case (query = a doc's first sentence, the target scored without
 // its doc, as `eval api`), BM25's top candidates in BM25's order, their re-ranking features and
 // the target's place among them (BM25's order: what the re-ranker is given).
-//     node --import tsx models/search-ranking/dump_candidates.mts <out-dir> [name…]
+//     node --import tsx models/search-ranking/dump_candidates.mts <out-dir> [--list <file>] [name…]
+// --list reads the repositories from another `name path` file (../member-ranking/corpus_repositories.txt:
+// training-only ones, fitted on with fit_search_weights.py --train-only=, never held out).
 // SEARCH_TUNING='{"thesaurus":0.3}' overrides searchTuning (bm25.ts) for the dump, to measure a
 // retrieval change without editing its defaults (each setting needs its own dump).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,8 +16,11 @@ import { searchFeatures, searchRanking } from '../../src/core/search/ranking';
 import { SyntaxService } from '../../src/core/syntax';
 import { conversationalCases, nonQueryRule } from '../../src/tools/eval/apiEval';
 
-const [out, ...only] = process.argv.slice(2);
-if (!out) throw new Error('usage: dump_candidates.mts <out-dir> [name…]');
+const args = process.argv.slice(2);
+const listAt = args.indexOf('--list');
+const listFile = listAt >= 0 ? resolve(args.splice(listAt, 2)[1] ?? '') : undefined;
+const [out, ...only] = args;
+if (!out || listAt >= 0 && !listFile) throw new Error('usage: dump_candidates.mts <out-dir> [--list <file>] [name…]');
 mkdirSync(out, { recursive: true });
 if (process.env.SEARCH_TUNING) {
   const override = JSON.parse(process.env.SEARCH_TUNING) as Record<string, unknown>;
@@ -24,7 +29,7 @@ if (process.env.SEARCH_TUNING) {
   writeFileSync(join(out, 'tuning.json'), JSON.stringify(override));
 }
 writeFileSync(join(out, 'features.json'), JSON.stringify(searchFeatures));
-const repositories = readFileSync(new URL('../member-ranking/dev_repositories.txt', import.meta.url), 'utf8')
+const repositories = readFileSync(listFile ?? new URL('../member-ranking/dev_repositories.txt', import.meta.url), 'utf8')
   .split('\n')
   .filter((line) => line.trim() && !line.startsWith('#'))
   .map((line) => line.split(/\s+/) as [string, string]);

@@ -10,9 +10,10 @@ one large repository does not decide. The weights are printed divided by the wei
 `relative` (the BM25 score over the top candidate's), which the product holds at 1.
 
     python3 models/search-ranking/fit_search_weights.py <dump-dir> [--loro] [--drop=f1,f2] [--l2=x] [--per-language [--same=f1,f2]]
-        [--folds=K] [--hidden=N [--iterations=K] [--blind=f1,f2]]
+        [--folds=K] [--train-only=r1,r2] [--hidden=N [--iterations=K] [--blind=f1,f2]]
 
 --folds=K (with --loro) holds the repositories out in K groups instead of one by one (K fits).
+--train-only=a,b keeps those repositories in every training group and never holds them out.
 --hidden=N measures N tanh units beside the linear score (`Model`, features standardized by the
 training rows' mean and spread), fitted with it; --blind= names features the units do not see.
 ranking.ts has no such layer: measured in round 8 and not kept (README), so the last line is then
@@ -185,9 +186,12 @@ def main():
     if '--loro' in sys.argv:
         rows = []
         # --folds=K: the repositories in K groups (every K-th in sorted order), each group ranked by weights fitted on the others — K fits instead of one per repository.
-        group = {r: (k % folds if folds else k) for k, r in enumerate(sorted(repos))}
+        # --train-only=a,b: repositories always in the training groups, never held out (more data, the same held-out cases).
+        train_only = {n for a in sys.argv if a.startswith('--train-only=') for n in a[len('--train-only='):].split(',')}
+        group = {r: (k % folds if folds else k) for k, r in enumerate(sorted(r for r in repos if r not in train_only))}
+        group.update({r: -1 for r in repos if r in train_only})
         fitted = {}
-        for held in repos:
+        for held in (r for r in repos if r not in train_only):
             g = group[held]
             if g not in fitted:
                 fitted[g] = learn([c for r, c in repos.items() if group[r] != g])
