@@ -701,8 +701,9 @@ export class ProjectIndex implements ResolverView {
     const seen = new Set<string>();
     for (const [uri] of list) {
       if (uri === exceptUri || seen.has(uri)) continue;
+      // At most 64 files, each counted in the mean exactly once.
+      if (seen.size === 64) break;
       seen.add(uri);
-      if (seen.size > 64) break;
       const called = files.get(uri);
       if (!called) continue;
       let shared = 0;

@@ -309,3 +309,16 @@ test('co-usage: the member called by the other files that call what this file ca
   const own = await membersAt(index, join(root, 'kit/page.py'), 'from kit import api\n\n\ndef show(text):\n    api.flush()\n    api.render(api.parse(text))\n    api.');
   assert.equal(feature(own, 'flush').coUsage, 0, JSON.stringify(feature(own, 'flush')));
 });
+
+test('co-usage mean: over the first 64 other files calling the member, not divided by one file more', async (t) => {
+  // 70 files call flush and render; two more call only connect, so render is rare enough to weigh.
+  const files: Record<string, string> = { 'kit/__init__.py': '', 'kit/api.py': 'def flush():\n    pass\n\n\ndef render(tree):\n    return tree\n\n\ndef connect(url):\n    return url\n' };
+  for (let i = 0; i < 70; i++) files[`kit/page${i}.py`] = `from kit import api\n\n\ndef show${i}(tree):\n    api.render(tree)\n    api.flush()\n`;
+  for (let i = 0; i < 2; i++) files[`kit/net${i}.py`] = `from kit import api\n\n\ndef talk${i}(url):\n    api.connect(url)\n`;
+  const root = fixtureWorkspace(t, files);
+  const index = await indexOf(root);
+  const result = await membersAt(index, join(root, 'kit/app.py'), 'from kit import api\n\n\ndef main(tree):\n    api.render(tree)\n    api.');
+  const flush = result!.items.find((i) => i.label === 'flush')!.features;
+  assert.equal(flush.coUsage, 1);
+  assert.ok(Math.abs(flush.coUsageMean - 1) < 1e-9, `every one of those files calls render too: ${flush.coUsageMean}`);
+});
