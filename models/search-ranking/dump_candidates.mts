@@ -18,9 +18,10 @@ import { conversationalCases, nonQueryRule } from '../../src/tools/eval/apiEval'
 
 const args = process.argv.slice(2);
 const listAt = args.indexOf('--list');
-const listFile = listAt >= 0 ? resolve(args.splice(listAt, 2)[1] ?? '') : undefined;
+const listValue = listAt >= 0 ? args.splice(listAt, 2)[1] : undefined;
 const [out, ...only] = args;
-if (!out || listAt >= 0 && !listFile) throw new Error('usage: dump_candidates.mts <out-dir> [--list <file>] [name…]');
+if (!out || (listAt >= 0 && !listValue)) throw new Error('usage: dump_candidates.mts <out-dir> [--list <file>] [name…]');
+const listFile = listValue ? resolve(listValue) : undefined;
 mkdirSync(out, { recursive: true });
 if (process.env.SEARCH_TUNING) {
   const override = JSON.parse(process.env.SEARCH_TUNING) as Record<string, unknown>;
