@@ -13,6 +13,7 @@
  */
 import type { ProjectIndex } from '../index/projectIndex';
 import type { ApiSymbol, SymbolRef } from '../index/types';
+import { isTestFile } from '../index/testFiles';
 import { porterStem } from './stem';
 import { codeTerms, describesThing, isPredicateName, leadVerbTerms, predicateTerm, queryTerms, rawWords, segmentWord, stopWords, terms } from './terms';
 import { Thesaurus, type ThesaurusExclusion } from './thesaurus';
@@ -71,6 +72,8 @@ export const searchTuning = {
   segmentNames: true,
   /** Call sites read per symbol. */
   usagesPerSymbol: 32,
+  /** Leave test files' symbols out of the results (their call sites still count as usages). */
+  skipTests: true,
 };
 
 interface Entry {
@@ -159,14 +162,16 @@ export class ApiSearch {
   private bodyLength = 0;
   private readonly thesaurus = new Thesaurus();
 
-  constructor(index: ProjectIndex, options: { kinds?: ReadonlySet<string> } = {}) {
+  /** `tests`: also return the symbols of test files (`isTestFile`), left out by default: no one calls a test. */
+  constructor(index: ProjectIndex, options: { kinds?: ReadonlySet<string>; tests?: boolean } = {}) {
     const kinds = options.kinds ?? searchedKinds;
+    const tests = options.tests ?? !searchTuning.skipTests;
     const usages = this.usagesByName(index);
     const nameTerms = this.nameTermsOf(index);
     const classes = new Map<string, number>();
     for (const ref of index.allSymbols()) {
       const s = ref.symbol;
-      if (!kinds.has(s.kind) || s.name === 'constructor' || /^__\w+__$/.test(s.name)) continue;
+      if (!kinds.has(s.kind) || s.name === 'constructor' || /^__\w+__$/.test(s.name) || (!tests && isTestFile(ref.uri, index.root))) continue;
       const tf = new Map<string, number[]>();
       const length = new Array<number>(fieldNames.length).fill(0);
       const add = (f: Field, text: string | undefined) => {

@@ -35,10 +35,15 @@ export function terms(text: string): string[] {
   return out;
 }
 
-/** Search terms of a query: as `terms`, without doc boilerplate (unless nothing else is left). */
+/**
+ * Search terms of a query: as `terms`, without doc boilerplate (unless nothing else is left). A
+ * boilerplate word written in capitals or quoted as code names something ("Sends a GET request",
+ * "Calls `get`"): kept.
+ */
 export function queryTerms(query: string): string[] {
   const words = rawWords(query).filter((w) => !stopWords.has(w));
-  const meaningful = words.filter((w) => !queryBoilerplate.has(w));
+  const named = new Set([...(query.match(/\b[A-Z]{2,}\b/g) ?? []).map((w) => w.toLowerCase()), ...[...query.matchAll(/`+([^`]+)`+/g)].flatMap((m) => rawWords(m[1]!))]);
+  const meaningful = words.filter((w) => !queryBoilerplate.has(w) || named.has(w));
   return (meaningful.length ? meaningful : words).map(porterStem);
 }
 

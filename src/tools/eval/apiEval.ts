@@ -20,7 +20,7 @@ import { throwIfAborted } from '../../core/base/errors';
 import { looksBinary } from '../../core/base/document';
 import type { SyntaxService } from '../../core/syntax';
 import type { WorkspaceFs } from '../../core/workspace/fs';
-import { buildIndex, indexLanguageOf, recordOf, type ApiTarget, type ProjectIndex } from '../../core/index';
+import { buildIndex, indexLanguageOf, isTestFile, recordOf, type ApiTarget, type ProjectIndex } from '../../core/index';
 import { completeMembers } from '../../core/index/members';
 import { parseReceiver, type ResolvedBy } from '../../core/index/receivers';
 import { addModelScores, type NameScorer, type RankFeatures, type RankedMember } from '../../core/index/ranking';
@@ -448,8 +448,8 @@ export function conversationalCases(index: ProjectIndex, search: ApiSearch, limi
   const documented: ConversationalCase[] = [];
   const apis = new Set<string>();
   for (const r of index.allSymbols()) {
-    // Only symbols the search can return (not constructors: their doc speaks for the class).
-    if (!((r.symbol.kind === 'function' || r.symbol.kind === 'method' || r.symbol.kind === 'class') && r.symbol.doc && search.has(r))) continue;
+    // Only symbols the search can return (not constructors: their doc speaks for the class), and never a test (an API no one calls).
+    if (!((r.symbol.kind === 'function' || r.symbol.kind === 'method' || r.symbol.kind === 'class') && r.symbol.doc && search.has(r)) || isTestFile(r.uri, index.root)) continue;
     const query = firstSentence(r.symbol.doc);
     if (query.split(/\s+/).length < 3 || apis.has(search.apiOf(r))) continue;
     apis.add(search.apiOf(r));

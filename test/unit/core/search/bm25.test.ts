@@ -17,6 +17,9 @@ test('terms: identifiers split, stemmed, stop words dropped; queries lose doc bo
   assert.deepEqual(queryTerms('Returns all the values of a given key'), ['all', 'kei']);
   // A query of boilerplate only keeps it.
   assert.deepEqual(queryTerms('Get the value'), ['get', 'valu']);
+  // Unless written in capitals or quoted as code: then it names something.
+  assert.deepEqual(queryTerms('Sends a GET request'), ['send', 'get', 'request']);
+  assert.deepEqual(queryTerms('Calls `get` with a default'), ['get', 'default']);
   assert.equal(firstSentence('Parse the file. Then more.\n\nDetails'), 'Parse the file.');
   assert.equal(firstSentence('@deprecated use x'), '');
 });
@@ -278,4 +281,17 @@ test('"Checks whether …" and "Returns true if …" ask for a predicate: is_exp
   } finally {
     searchTuning.predicates = saved;
   }
+});
+
+test('test files\' symbols are left out of the results, their calls still count as usages; `tests: true` keeps them', async () => {
+  const index = await indexOfFiles({
+    'net/connection.py': 'class Connection:\n    def close(self):\n        self.sock.shutdown()\n\n    def open(self, address):\n        self.sock = socket.create_connection(address)\n',
+    'net/tests/test_connection.py':
+      'class ConnectionCloseTest:\n    def test_connection_close(self):\n        """Closing the connection twice is harmless."""\n        conn.close()\n        conn.close()\n\n    def on_connection_close(self):\n        pass\n',
+  });
+  const names = (s: ApiSearch) => s.search('close the connection').map((h) => `${h.ref.symbol.container}.${h.ref.symbol.name}`);
+  const api = new ApiSearch(index);
+  assert.equal(names(api)[0], 'Connection.close');
+  assert.ok(!names(api).some((n) => n.startsWith('ConnectionCloseTest')), names(api).join());
+  assert.ok(names(new ApiSearch(index, { tests: true })).includes('ConnectionCloseTest.test_connection_close'));
 });
