@@ -32,6 +32,11 @@ export const fileUriFs: WorkspaceFs = {
     (await readdir(fileURLToPath(uri), { withFileTypes: true })).map((d) => [d.name, (d.isFile() ? 'file' : d.isDirectory() ? 'directory' : 'other') as EntryType] as [string, EntryType]),
 };
 
+/** How a folded API is named to the user: its class and name, or its file's name. */
+function alikeLabel(ref: SymbolRef): string {
+  return ref.symbol.container ? `${ref.symbol.container}.${ref.symbol.name}` : `${ref.uri.slice(ref.uri.lastIndexOf('/') + 1)}: ${ref.symbol.name}`;
+}
+
 function toMember(ref: SymbolRef, label = ref.symbol.name): ApiMember {
   const s = ref.symbol;
   const m: ApiMember = { label, name: s.name, kind: s.kind, container: s.container, uri: ref.uri, line: s.line, character: s.character, params: s.params ?? [] };
@@ -180,7 +185,7 @@ export class ApiService {
     if (!index) return [];
     this.search ??= new ApiSearch(index);
     const family = apiFamilyOfText(languageId);
-    return this.search.search(query, { limit, ...(family ? { family } : {}) }).map((h) => ({ ...toMember(h.ref), score: h.score }));
+    return this.search.search(query, { limit, ...(family ? { family } : {}) }).map((h) => ({ ...toMember(h.ref), score: h.score, ...(h.alike ? { alike: h.alike.map(alikeLabel) } : {}) }));
   }
 
   /** A call for the cursor from the chat model, grounded in the top `topK` search results (`chat` absent: why not). */

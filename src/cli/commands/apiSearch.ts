@@ -41,7 +41,7 @@ export const apiSearchCommand: CliCommand = {
     'remote-model': modelOptions['remote-model'],
   },
   details: [
-    'JSON: {"repo", "files", "symbols", "indexMs", "results": [{"name", "kind", "container", "signature", "doc", "file", "line", "score"}]} (line 1-based);',
+    'JSON: {"repo", "files", "symbols", "indexMs", "results": [{"name", "kind", "container", "signature", "doc", "file", "line", "score", "alike"?: [{"container", "file", "line"}]}]} (line 1-based; alike: the APIs of the same name whose doc opens with the same sentence, folded into this result);',
     'with --answer also "answer": {"status": accepted | rejected | unavailable | failed, "call"?, "insert"?, "api"?: {"name", "container", "signature", "file", "line"}, "by"?, "reason"?, "raw"?, "chatMs"?}.',
     'A rejected or failed answer still prints the search results (exit code 0).',
   ].join('\n'),
@@ -75,6 +75,7 @@ export const apiSearchCommand: CliCommand = {
         file: relative(h.ref.uri),
         line: h.ref.symbol.line + 1,
         score: Math.round(h.score * 1000) / 1000,
+        ...(h.alike ? { alike: h.alike.map((a) => ({ container: a.symbol.container, file: relative(a.uri), line: a.symbol.line + 1 })) } : {}),
       }));
       let answer: ApiAnswer | undefined;
       if (settings && isRemoteSettings(settings)) {
@@ -109,7 +110,10 @@ export const apiSearchCommand: CliCommand = {
       const lines = [`${built.files} files, ${built.index.stats().symbols} symbols indexed in ${Math.round(built.ms)} ms`];
       if (answer?.status === 'accepted') lines.push(`call: ${answer.call}  (${answer.api.symbol.container ? `${answer.api.symbol.container}.` : ''}${answer.api.symbol.name}, grounded by ${answer.by}; ${Math.round(answer.chatMs)} ms)`);
       else if (answer) lines.push(`no call: ${answer.status === 'rejected' ? `the model's answer was rejected: ${answer.reason}` : answer.reason}`);
-      for (const r of results) lines.push(`${r.score.toFixed(2).padStart(6)}  ${r.file}:${r.line}  ${r.container ? `${r.container}.` : ''}${r.signature}${r.doc ? `  — ${r.doc.slice(0, 80)}` : ''}`);
+      for (const r of results) {
+        lines.push(`${r.score.toFixed(2).padStart(6)}  ${r.file}:${r.line}  ${r.container ? `${r.container}.` : ''}${r.signature}${r.doc ? `  — ${r.doc.slice(0, 80)}` : ''}`);
+        if (r.alike) lines.push(`        also: ${r.alike.map((a) => `${a.container ? `${a.container}.` : ''}${r.name} (${a.file}:${a.line})`).join(', ')}`);
+      }
       ctx.io.stdout(lines.join('\n') + '\n');
     } finally {
       syntax.dispose();

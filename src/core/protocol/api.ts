@@ -74,7 +74,8 @@ export interface ApiMembersResult {
   items: Array<ApiMember & { score: number; inherited: boolean }>;
 }
 
-export type ApiSearchItem = ApiMember & { score: number };
+/** `alike`: the APIs of the same name and first doc sentence folded into this one (`Transaction.destroy`, or the file of one without a class). */
+export type ApiSearchItem = ApiMember & { score: number; alike?: string[] };
 
 /** "Answer with a call": the request in words and the cursor's document (the worker retrieves, asks the chat model, grounds). */
 export interface ApiAnswerParams {

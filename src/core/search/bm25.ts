@@ -72,6 +72,8 @@ export const searchTuning = {
   segmentNames: true,
   /** Call sites read per symbol. */
   usagesPerSymbol: 32,
+  /** Fold the results of one name whose docs open with the same sentence into the best scored (`SearchHit.alike`). */
+  foldAlike: true,
   /** Leave test files' symbols out of the results (their call sites still count as usages). */
   skipTests: true,
 };
@@ -99,6 +101,12 @@ export interface SearchHit {
   /** With `explain`: the BM25 score and the re-ranker's features (`searchFeatures`). */
   bm25?: number;
   features?: number[];
+  /**
+   * Other APIs of the same name whose doc opens with the same sentence (an interface's method and
+   * its implementations, one helper in several builders): folded into this, the best scored, so
+   * they do not fill the list with one answer.
+   */
+  alike?: SymbolRef[];
 }
 
 export interface SearchOptions {
@@ -432,7 +440,24 @@ export class ApiSearch {
     const features = options.explain || rerank ? top.map((h, k) => this.featuresOf(h, k, context)) : [];
     const scored = top.map((h, k) => ({ i: h.i, bm25: h.score, score: rerank ? rerankScore(features[k]!) : h.score, features: features[k] }));
     if (rerank) scored.sort(byScore);
-    return scored.slice(0, limit).map((h) => ({ ref: this.entries[h.i]!.ref, score: h.score, ...(options.explain ? { bm25: h.bm25, features: h.features! } : {}) }));
+    // An excluded doc is never written: its symbol folds with nothing.
+    const out: SearchHit[] = [];
+    const byAlike = new Map<string, SearchHit>();
+    for (const h of scored) {
+      const ref = this.entries[h.i]!.ref;
+      const doc = excluded.has(h.i) ? undefined : ref.symbol.doc;
+      const key = searchTuning.foldAlike && doc ? `${ref.symbol.name}\0${firstSentence(doc)}` : undefined;
+      const first = key === undefined ? undefined : byAlike.get(key);
+      if (first) {
+        (first.alike ??= []).push(ref);
+        continue;
+      }
+      if (out.length >= limit) continue;
+      const hit: SearchHit = { ref, score: h.score, ...(options.explain ? { bm25: h.bm25, features: h.features! } : {}) };
+      if (key !== undefined) byAlike.set(key, hit);
+      out.push(hit);
+    }
+    return out;
   }
 
   /** The re-ranker's features of one BM25 candidate (`searchFeatures`), from what the query and the index say — the excluded doc left out. */

@@ -313,7 +313,7 @@ export function registerApiCompletion(context: vscode.ExtensionContext, services
             hits = found.map((m) => ({
               label: `${m.container ? `${m.container}.` : ''}${m.label}`,
               description: m.signature ?? '',
-              detail: `${m.doc ? `${m.doc.split('\n')[0]} — ` : ''}${where(m)}`,
+              detail: `${m.doc ? `${m.doc.split('\n')[0]} — ` : ''}${where(m)}${m.alike?.length ? ` · also ${m.alike.slice(0, 3).join(', ')}${m.alike.length > 3 ? ` and ${m.alike.length - 3} more` : ''}` : ''}`,
               alwaysShow: true,
               buttons: [goto],
               member: m,

@@ -171,13 +171,16 @@ test('a symbol declared in a module and its twin (`.js` and `.d.ts`, `.py` and `
     'py/codec.py': 'def parse_frame(data):\n    """Parse a frame header."""\n    return data[:4]\n',
     'py/codec.pyi': 'def parse_frame(data: bytes) -> bytes: ...\n',
     'other/codec.js': '/** Parse a frame header. */\nexport function parseFrame(bytes) {\n  return bytes;\n}\n',
+    'another/codec.js': '/** Parse the header of a frame, lazily. */\nexport function parseFrame(bytes) {\n  return bytes;\n}\n',
   });
   const hits = new ApiSearch(index).search('parse a frame header');
   const where = hits.map((h) => `${h.ref.uri.split('/').slice(-2).join('/')}:${h.ref.symbol.name}`);
   assert.equal(where.filter((w) => w.startsWith('lib/')).length, 1, where.join(' '));
   assert.equal(where.filter((w) => w.startsWith('py/')).length, 1, where.join(' '));
-  // Another module's function of the same name is another result.
-  assert.equal(where.filter((w) => w.startsWith('other/')).length, 1, where.join(' '));
+  // Another module's function of the same name and doc folds into it (alike); documented otherwise, it is another result.
+  assert.equal(where.filter((w) => w.startsWith('other/')).length, 0, where.join(' '));
+  assert.ok(hits.some((h) => h.alike?.some((r) => r.uri.endsWith('other/codec.js'))));
+  assert.equal(where.filter((w) => w.startsWith('another/')).length, 1, where.join(' '));
 });
 
 test('a symbol in builds of one module (src/ and its compiled dist/, development/ copies) is one API: one result, and excluding its doc excludes every copy\'s', async () => {
@@ -294,4 +297,24 @@ test('test files\' symbols are left out of the results, their calls still count 
   assert.equal(names(api)[0], 'Connection.close');
   assert.ok(!names(api).some((n) => n.startsWith('ConnectionCloseTest')), names(api).join());
   assert.ok(names(new ApiSearch(index, { tests: true })).includes('ConnectionCloseTest.test_connection_close'));
+});
+
+test('APIs of one name whose docs open alike fold into the best scored (alike), so one answer does not fill the list', async () => {
+  const builders = ['Select', 'Insert', 'Update', 'Delete'].map((k) => `export class ${k}Builder {\n  /** Calls the given function passing this builder as the only argument. */\n  call(fn: (b: this) => void): this {\n    return this;\n  }\n}\n`);
+  const index = await indexOfFiles({
+    'builders.ts': builders.join('\n'),
+    'hooks.ts': 'export class Hook {\n  /** Runs the hook with a builder as its argument. */\n  call(builder: unknown): void {}\n}\n',
+  });
+  const calls = (s: ApiSearch) => s.search('pass the builder as the argument').filter((h) => h.ref.symbol.name === 'call');
+  const folded = calls(new ApiSearch(index));
+  // The four builders' `call` are one result; Hook's, documented otherwise, is another.
+  assert.equal(folded.length, 2, folded.map((h) => h.ref.symbol.container).join());
+  assert.deepEqual(folded.map((h) => h.alike?.length ?? 0).sort(), [0, 3]);
+  const saved = searchTuning.foldAlike;
+  try {
+    searchTuning.foldAlike = false;
+    assert.equal(calls(new ApiSearch(index)).length, 5);
+  } finally {
+    searchTuning.foldAlike = saved;
+  }
 });
