@@ -36,7 +36,7 @@ export const apiEvalDetails = [
   'ranks the candidates. Conversational: query = first sentence of a documented function / method / class, its own doc',
   'left out of its score. Cases are spread evenly over the repository (default N = 500 each).',
   'JSON: {"repo", "heldOut", "files", "symbols", "indexMs", "indexBytes", "cases", "accuracyAt1", "accuracyAt5", "mrr",',
-  '"byResolution", "convCases", "convAccuracyAt1", "convAccuracyAt5", "convAll", "convDropped", "convSharedQueries", "model", "caseMs"}.',
+  '"byResolution", "convCases", "convAccuracyAt1", "convAccuracyAt5", "convAll", "convDropped", "convSharedQueries", "convNameAt5", "model", "caseMs"} (convNameAt5: the share of conversational cases whose top 5 holds the target or another API of its name — an override, an implementation, a twin module — reported only).',
   'Conversational cases are one per API (copies of a module in src/, dist/, .d.ts… are one); a first sentence that points',
   'elsewhere ("Alias of …", "See …", "Use … instead") or is not prose is dropped from convCases (convAll keeps it).',
   '--checker: TypeScript/JavaScript token cases only where the TypeScript checker finds the member declared in the',
@@ -106,7 +106,7 @@ export async function runApiEval(ctx: CliContext): Promise<void> {
               `  checker (TypeScript, program of ${report.checker.programFiles} files built in ${(report.checker.buildMs / 1000).toFixed(2)} s): ${report.checker.verified} verified local calls kept, ${report.checker.rejected} declared outside the repository and ${report.checker.unresolved} unresolved and ${report.checker.sameFile} declared in the call-site file dropped, ${report.checker.unchecked} Python cases unchecked; true local calls the name filters leave out: ${Object.entries(report.checker.missedByName).map(([k, v]) => `${k} ${v}`).join(', ')}; resolver agrees with the checker on ${pct(report.resolverAgreement ?? 0)} of ${report.checker.scoredVerified} scored verified cases`,
             ]
           : []),
-        `conversational: ${report.convCases} cases, accuracy@1 ${pct(report.convAccuracyAt1)}, accuracy@5 ${pct(report.convAccuracyAt5)}${report.model.conversational ? ' (re-ranked by the model)' : ''}; all ${report.convAll.cases} cases (${report.convDropped.reference} references, ${report.convDropped.nonProse} not prose): accuracy@5 ${pct(report.convAll.accuracyAt5)}; ${report.convSharedQueries} queries also another API's first sentence`,
+        `conversational: ${report.convCases} cases, accuracy@1 ${pct(report.convAccuracyAt1)}, accuracy@5 ${pct(report.convAccuracyAt5)}${report.model.conversational ? ' (re-ranked by the model)' : ''}; all ${report.convAll.cases} cases (${report.convDropped.reference} references, ${report.convDropped.nonProse} not prose): accuracy@5 ${pct(report.convAll.accuracyAt5)}; ${report.convSharedQueries} queries also another API's first sentence; the target's name in the top 5 (the target or another API of that name) ${pct(report.convNameAt5)}`,
       ].join('\n') + '\n',
     );
   } finally {

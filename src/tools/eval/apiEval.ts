@@ -411,6 +411,12 @@ export interface ConversationalReport {
   convDropped: Record<keyof typeof nonQueryRules, number>;
   /** Kept cases whose query is also verbatim the first sentence of another API's doc (kept: reported only). */
   convSharedQueries: number;
+  /**
+   * Kept cases whose top 5 holds the target or another API of its name (the base method it
+   * overrides, an interface's, a twin in another dialect's module): reported only, never counted
+   * in `convAccuracyAt5`.
+   */
+  convNameAt5: number;
 }
 
 /**
@@ -483,6 +489,7 @@ export async function evaluateConversational(index: ProjectIndex, options: Pick<
   const kept = { cases: 0, at1: 0, at5: 0 };
   const dropped: Record<keyof typeof nonQueryRules, number> = { reference: 0, nonProse: 0 };
   let shared = 0;
+  let nameAt5 = 0;
   for (const [n, c] of conv.entries()) {
     throwIfAborted(options.signal);
     let hits = search.search(c.query, { limit: 20, excludeDocOf: c.ref, ...(options.searchRerank === false ? { rerank: false } : {}) });
@@ -495,7 +502,10 @@ export async function evaluateConversational(index: ProjectIndex, options: Pick<
       if (rank >= 1 && rank <= 5) tally.at5++;
     }
     if (rule) dropped[rule]++;
-    else if ((apisBySentence.get(c.query)?.size ?? 0) > 1) shared++;
+    else {
+      if ((apisBySentence.get(c.query)?.size ?? 0) > 1) shared++;
+      if ((rank >= 1 && rank <= 5) || hits.slice(0, 5).some((h) => h.ref.symbol.name === c.ref.symbol.name)) nameAt5++;
+    }
     options.onConvCase?.({ name: `${c.ref.symbol.container ? c.ref.symbol.container + '.' : ''}${c.ref.symbol.name}`, query: c.query, rank, top: hits.slice(0, 5).map((h) => h.ref.symbol.name) });
     options.onProgress?.('conversational', n + 1, conv.length);
   }
@@ -507,5 +517,6 @@ export async function evaluateConversational(index: ProjectIndex, options: Pick<
     convAll: { cases: all.cases, accuracyAt1: ratio(all.at1, all.cases), accuracyAt5: ratio(all.at5, all.cases) },
     convDropped: dropped,
     convSharedQueries: shared,
+    convNameAt5: ratio(nameAt5, kept.cases),
   };
 }
