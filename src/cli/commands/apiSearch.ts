@@ -111,7 +111,9 @@ export const apiSearchCommand: CliCommand = {
       if (answer?.status === 'accepted') lines.push(`call: ${answer.call}  (${answer.api.symbol.container ? `${answer.api.symbol.container}.` : ''}${answer.api.symbol.name}, grounded by ${answer.by}; ${Math.round(answer.chatMs)} ms)`);
       else if (answer) lines.push(`no call: ${answer.status === 'rejected' ? `the model's answer was rejected: ${answer.reason}` : answer.reason}`);
       for (const r of results) {
-        lines.push(`${r.score.toFixed(2).padStart(6)}  ${r.file}:${r.line}  ${r.container ? `${r.container}.` : ''}${r.signature}${r.doc ? `  — ${r.doc.slice(0, 80)}` : ''}`);
+        // A signature that opens with its name (`destroy(): Promise<void>`) follows the class; a Python one (`def close(self)`) follows the qualified name.
+        const label = `${r.container ? `${r.container}.` : ''}${r.signature.startsWith(r.name) ? r.signature : `${r.name}  ${r.signature}`}`;
+        lines.push(`${r.score.toFixed(2).padStart(6)}  ${r.file}:${r.line}  ${label}${r.doc ? `  — ${r.doc.slice(0, 80)}` : ''}`);
         if (r.alike) lines.push(`        also: ${r.alike.map((a) => `${a.container ? `${a.container}.` : ''}${r.name} (${a.file}:${a.line})`).join(', ')}`);
       }
       ctx.io.stdout(lines.join('\n') + '\n');

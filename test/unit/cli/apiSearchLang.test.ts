@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { runCli } from '../../../src/cli/dispatcher';
 import { cliCommands } from '../../../src/cli/commands';
 import { fixturesDir } from '../helpers/paths';
+import { fixtureWorkspace } from '../core/index/helpers';
 
 const shop = join(fixturesDir, 'apiAnswer/shop');
 
@@ -31,4 +32,22 @@ test('api-search --lang with an unknown language is a one-line usage error', asy
   const code = await runCli(['api-search', 'cart', '--repo', shop, '--lang', 'cobol'], cliCommands, { stdout: () => {}, stderr: (t) => void err.push(t) }, 'test');
   assert.equal(code, 2);
   assert.equal(err.join('').trim(), 'tokenwise: --lang cobol: expected python, typescript, tsx, javascript or ecma.');
+});
+
+test('api-search text: a Python result reads Class.name then its def, a TypeScript one Class.signature; tests only with --include-tests', async (t) => {
+  const root = fixtureWorkspace(t, {
+    'net/connection.py': 'class Connection:\n    def close(self):\n        """Close the connection."""\n',
+    'net/client.ts': 'export class Client {\n  /** Close the client connection. */\n  close(): void {}\n}\n',
+    'net/tests/test_connection.py': 'class ConnectionTest:\n    def test_close_connection(self):\n        """Closing the connection twice is harmless."""\n',
+  });
+  const text = async (...argv: string[]) => {
+    const out: string[] = [];
+    assert.equal(await runCli(['api-search', 'close the connection', '--repo', root, ...argv], cliCommands, { stdout: (s) => void out.push(s), stderr: () => {} }, 'test'), 0);
+    return out.join('');
+  };
+  const plain = await text();
+  assert.match(plain, /Connection\.close {2}def close\(self\)/);
+  assert.match(plain, /Client\.close\(\): void/);
+  assert.ok(!plain.includes('test_close_connection'), plain);
+  assert.ok((await text('--include-tests')).includes('ConnectionTest.test_close_connection'));
 });
