@@ -90,6 +90,8 @@ interface Entry {
   classEntry: number;
   /** Doc terms as the thesaurus counted them (with `name`). */
   docTerms: Set<string>;
+  /** Its name and its doc's first sentence, when it has a doc: results with the same key fold into one (`SearchHit.alike`). */
+  alikeKey: string | undefined;
   /** The symbol across its module's copies (`apiKeyOf`). */
   api: string;
   family: ApiFamily | undefined;
@@ -177,9 +179,11 @@ export class ApiSearch {
     const usages = this.usagesByName(index);
     const nameTerms = this.nameTermsOf(index);
     const classes = new Map<string, number>();
+    const testFiles = new Map<string, boolean>();
+    const inTestFile = (uri: string) => testFiles.get(uri) ?? testFiles.set(uri, isTestFile(uri, index.root)).get(uri)!;
     for (const ref of index.allSymbols()) {
       const s = ref.symbol;
-      if (!kinds.has(s.kind) || s.name === 'constructor' || /^__\w+__$/.test(s.name) || (!tests && isTestFile(ref.uri, index.root))) continue;
+      if (!kinds.has(s.kind) || s.name === 'constructor' || /^__\w+__$/.test(s.name) || (!tests && inTestFile(ref.uri))) continue;
       const tf = new Map<string, number[]>();
       const length = new Array<number>(fieldNames.length).fill(0);
       const add = (f: Field, text: string | undefined) => {
@@ -217,7 +221,8 @@ export class ApiSearch {
       this.thesaurus.add(docTerms, name);
       const i = this.entries.length;
       const api = apiKeyOf(ref);
-      this.entries.push({ ref, tf, length, size: 0, name, classEntry: -1, docTerms, api, family: apiFamilyOfText(ref.uri) });
+      const alikeKey = s.doc ? `${s.name}\0${firstSentence(s.doc)}` : undefined;
+      this.entries.push({ ref, tf, length, size: 0, name, classEntry: -1, docTerms, alikeKey, api, family: apiFamilyOfText(ref.uri) });
       this.byKey.set(keyOf(ref), i);
       const copies = this.copies.get(api);
       if (copies) copies.push(i);
@@ -444,9 +449,8 @@ export class ApiSearch {
     const out: SearchHit[] = [];
     const byAlike = new Map<string, SearchHit>();
     for (const h of scored) {
-      const ref = this.entries[h.i]!.ref;
-      const doc = excluded.has(h.i) ? undefined : ref.symbol.doc;
-      const key = searchTuning.foldAlike && doc ? `${ref.symbol.name}\0${firstSentence(doc)}` : undefined;
+      const { ref, alikeKey } = this.entries[h.i]!;
+      const key = searchTuning.foldAlike && !excluded.has(h.i) ? alikeKey : undefined;
       const first = key === undefined ? undefined : byAlike.get(key);
       if (first) {
         (first.alike ??= []).push(ref);
