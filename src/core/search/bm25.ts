@@ -76,6 +76,8 @@ export const searchTuning = {
   foldAlike: true,
   /** Leave test files' symbols out of the results (their call sites still count as usages). */
   skipTests: true,
+  /** Fold an undocumented override or implementation into the method it overrides or implements (`SearchHit.alike`): the base's doc speaks for it. */
+  foldOverrides: true,
 };
 
 interface Entry {
@@ -95,6 +97,8 @@ interface Entry {
   /** The symbol across its module's copies (`apiKeyOf`). */
   api: string;
   family: ApiFamily | undefined;
+  /** For a method that overrides or implements one of a base class or interface: the entry of the first declaration up the chain; -1 otherwise. */
+  root: number;
 }
 
 export interface SearchHit {
@@ -222,7 +226,7 @@ export class ApiSearch {
       const i = this.entries.length;
       const api = apiKeyOf(ref);
       const alikeKey = s.doc ? `${s.name}\0${firstSentence(s.doc)}` : undefined;
-      this.entries.push({ ref, tf, length, size: 0, name, classEntry: -1, docTerms, alikeKey, api, family: apiFamilyOfText(ref.uri) });
+      this.entries.push({ ref, tf, length, size: 0, name, classEntry: -1, docTerms, alikeKey, api, family: apiFamilyOfText(ref.uri), root: -1 });
       this.byKey.set(keyOf(ref), i);
       const copies = this.copies.get(api);
       if (copies) copies.push(i);
@@ -254,6 +258,7 @@ export class ApiSearch {
         e.length[field.classDoc]!++;
       }
     }
+    this.linkOverrides(index);
     for (const [i, e] of this.entries.entries()) {
       e.size = e.length.reduce((a, b) => a + b, 0) - e.length[field.body]!;
       this.totalLength += e.size;
@@ -262,6 +267,37 @@ export class ApiSearch {
         const list = this.postings.get(t);
         if (list) list.push(i);
         else this.postings.set(t, [i]);
+      }
+    }
+  }
+
+  /** Each method's `root`: the declaration it overrides or implements, followed up its bases (resolved from its file) to the first. */
+  private linkOverrides(index: ProjectIndex): void {
+    /** Per class: its bases' members by name (the nearest declaration of each). */
+    const inheritedBy = new Map<string, Map<string, SymbolRef>>();
+    const inherited = (uri: string, className: string): Map<string, SymbolRef> => {
+      const key = `${uri}#${className}`;
+      let out = inheritedBy.get(key);
+      if (out) return out;
+      inheritedBy.set(key, (out = new Map()));
+      for (const base of index.file(uri)?.bases?.[className] ?? []) {
+        const t = index.resolveType(uri, base);
+        if (t.kind !== 'class' || (t.uri === uri && t.name === className)) continue;
+        for (const m of index.membersOf(t.uri, t.name)) if (m.symbol.container && !out.has(m.symbol.name)) out.set(m.symbol.name, m);
+      }
+      return out;
+    };
+    for (const e of this.entries) {
+      if (e.ref.symbol.kind !== 'method' || !e.ref.symbol.container) continue;
+      let ref = e.ref;
+      const seen = new Set<string>([keyOf(ref)]);
+      for (let depth = 0; depth < 8; depth++) {
+        const up = inherited(ref.uri, ref.symbol.container).get(ref.symbol.name);
+        const j = up && this.byKey.get(keyOf(up));
+        if (!up || j === undefined || seen.has(keyOf(up))) break;
+        seen.add(keyOf(up));
+        e.root = j;
+        ref = up;
       }
     }
   }
@@ -445,19 +481,38 @@ export class ApiSearch {
     const features = options.explain || rerank ? top.map((h, k) => this.featuresOf(h, k, context)) : [];
     const scored = top.map((h, k) => ({ i: h.i, bm25: h.score, score: rerank ? rerankScore(features[k]!) : h.score, features: features[k] }));
     if (rerank) scored.sort(byScore);
+    // An undocumented override / implementation stands for the method it overrides (listed, or not: the
+    // implementations of an interface's method match its words where the interface does not), at the
+    // best place of the two; an excluded doc was written, so its symbol never joins.
+    const lead: Array<{ i: number; score: number; bm25: number; features: number[] | undefined; members: number[] }> = [];
+    const byApi = new Map<string, (typeof lead)[number]>();
+    for (const h of scored) {
+      const e = this.entries[h.i]!;
+      const root = tuning.foldOverrides && e.root >= 0 && !e.ref.symbol.doc && !excluded.has(h.i) ? e.root : h.i;
+      const api = this.entries[root]!.api;
+      const group = byApi.get(api);
+      if (group) {
+        if (root !== h.i) group.members.push(h.i);
+        continue;
+      }
+      const g = { ...h, i: root, members: root === h.i ? [] : [h.i] };
+      byApi.set(api, g);
+      lead.push(g);
+    }
     // An excluded doc is never written: its symbol folds with nothing.
     const out: SearchHit[] = [];
     const byAlike = new Map<string, SearchHit>();
-    for (const h of scored) {
+    for (const h of lead) {
       const { ref, alikeKey } = this.entries[h.i]!;
+      const members = h.members.map((m) => this.entries[m]!.ref);
       const key = searchTuning.foldAlike && !excluded.has(h.i) ? alikeKey : undefined;
       const first = key === undefined ? undefined : byAlike.get(key);
       if (first) {
-        (first.alike ??= []).push(ref);
+        (first.alike ??= []).push(ref, ...members);
         continue;
       }
       if (out.length >= limit) continue;
-      const hit: SearchHit = { ref, score: h.score, ...(options.explain ? { bm25: h.bm25, features: h.features! } : {}) };
+      const hit: SearchHit = { ref, score: h.score, ...(members.length ? { alike: members } : {}), ...(options.explain ? { bm25: h.bm25, features: h.features! } : {}) };
       if (key !== undefined) byAlike.set(key, hit);
       out.push(hit);
     }

@@ -318,3 +318,34 @@ test('APIs of one name whose docs open alike fold into the best scored (alike), 
     searchTuning.foldAlike = saved;
   }
 });
+
+test('an undocumented override or implementation folds into the method it overrides, which takes its place', async () => {
+  const impls = ['Bounded', 'Sliding', 'Dropping'].map((k) => `export class ${k}Queue implements Dequeue {\n  takeUpTo(max: number): number[] {\n    const values = this.values.splice(0, max);\n    return values;\n  }\n}\n`);
+  const index = await indexOfFiles({
+    'queue.ts': 'export interface Dequeue {\n  /** Takes up to max number of values from the queue. */\n  takeUpTo(max: number): number[];\n}\n',
+    'impl.ts': `import { Dequeue } from './queue';\n${impls.join('\n')}`,
+    'stack.ts': 'export class Stack {\n  /** Takes up to max values off the top of the stack. */\n  takeUpTo(max: number): number[] {\n    return [];\n  }\n}\n',
+    'base.py': 'class Reader:\n    def read_chunk(self, size):\n        """Read one chunk of at most size bytes from the stream."""\n        raise NotImplementedError\n',
+    'file_reader.py': 'from base import Reader\n\nclass FileReader(Reader):\n    def read_chunk(self, size):\n        return self.stream.read(size)\n\nclass SocketReader(Reader):\n    def read_chunk(self, size):\n        """Read from the socket, waiting for data."""\n        return self.sock.recv(size)\n',
+  });
+  const search = new ApiSearch(index);
+  const where = (h: ReturnType<ApiSearch['search']>[number]) => `${h.ref.symbol.container}.${h.ref.symbol.name}`;
+  const takes = search.search('take up to max values from the queue').filter((h) => h.ref.symbol.name === 'takeUpTo');
+  // The interface's method stands for its three implementations; Stack's, not an implementation, stays a result.
+  assert.deepEqual(takes.map(where), ['Dequeue.takeUpTo', 'Stack.takeUpTo']);
+  assert.deepEqual(takes[0]!.alike?.map((r) => r.symbol.container).sort(), ['BoundedQueue', 'DroppingQueue', 'SlidingQueue']);
+  // Its doc left out (the evaluation), the interface's method still takes the implementations' place.
+  const dequeue = index.symbolsNamed('takeUpTo').find((r) => r.symbol.container === 'Dequeue')!;
+  assert.equal(where(search.search('take up to max values from the queue', { excludeDocOf: dequeue })[0]!), 'Dequeue.takeUpTo');
+  // Python: the override without a docstring folds into the base's; one with its own docstring stays apart.
+  const reads = search.search('read a chunk of bytes').filter((h) => h.ref.symbol.name === 'read_chunk');
+  assert.deepEqual(reads.map(where).sort(), ['Reader.read_chunk', 'SocketReader.read_chunk']);
+  assert.deepEqual(reads.find((h) => h.ref.symbol.container === 'Reader')!.alike?.map((r) => r.symbol.container), ['FileReader']);
+  const saved = searchTuning.foldOverrides;
+  try {
+    searchTuning.foldOverrides = false;
+    assert.equal(new ApiSearch(index).search('take up to max values from the queue').filter((h) => h.ref.symbol.name === 'takeUpTo').length, 5);
+  } finally {
+    searchTuning.foldOverrides = saved;
+  }
+});
