@@ -32,6 +32,7 @@ export const searchFeatures = [
   'firstWord',
   'siblings',
   'containerListed',
+  'documentedShare',
 ] as const;
 export type SearchFeature = (typeof searchFeatures)[number];
 
@@ -75,6 +76,7 @@ export const searchRanking: {
     firstWord: 0.303,
     siblings: 0.129,
     containerListed: 0.116,
+    documentedShare: 0.5,
   },
 };
 

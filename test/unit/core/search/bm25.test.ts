@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiSearch, firstSentence, searchTuning, terms } from '../../../../src/core/search/bm25';
+import { searchFeatures, searchRanking } from '../../../../src/core/search/ranking';
 import { queryTerms, segmentWord } from '../../../../src/core/search/terms';
 import { ProjectIndex } from '../../../../src/core/index';
 import { indexOf, indexOfFiles, pyRoot, tsRoot } from '../index/helpers';
@@ -137,7 +138,7 @@ test('thesaurus: doc words of other symbols lead to name words ("unsubscribe" â†
   }
 });
 
-test('excluding a doc gives the ranking of an index where that doc was never written (no field, count or thesaurus pair keeps it)', async () => {
+test('excluding a doc gives the ranking of an index where that doc was never written (no field, count or thesaurus pair keeps it)', async (t) => {
   const index = await indexOfFiles({
     ...observers,
     'cache.py': [
@@ -148,6 +149,12 @@ test('excluding a doc gives the ranking of an index where that doc was never wri
   const search = new ApiSearch(index);
   const documented = [...index.allSymbols()].filter((r) => r.symbol.doc && search.has(r));
   assert.ok(documented.length >= 8);
+  // The one deliberate exception: documentedShare reads the other APIs' docs as written, the excluded one too (its test below).
+  const saved = searchRanking.weights!.documentedShare;
+  searchRanking.weights!.documentedShare = 0;
+  t.after(() => {
+    searchRanking.weights!.documentedShare = saved;
+  });
   for (const target of documented) {
     const query = firstSentence(target.symbol.doc!);
     const without = ProjectIndex.deserialize(index.serialize(), index.root) as ProjectIndex;
@@ -347,5 +354,31 @@ test('an undocumented override or implementation folds into the method it overri
     assert.equal(new ApiSearch(index).search('take up to max values from the queue').filter((h) => h.ref.symbol.name === 'takeUpTo').length, 5);
   } finally {
     searchTuning.foldOverrides = saved;
+  }
+});
+
+test('of two methods of one name, the one whose class-mates are documented (the user-facing API) ranks first', async () => {
+  const clauses = ['where', 'whereIn', 'whereNull', 'orWhere', 'having'];
+  const builder = clauses.map((c) => `  /** Adds a \`${c}\` condition to the query. */\n  ${c}(column: string, values: unknown[]): this {\n    this.statements.push({ clause: '${c}', column, values });\n    return this;\n  }\n`);
+  const compiler = clauses.map((c) => `  ${c}(statement: Statement): string {\n    return this.formatter.columnize(statement.column) + ' ${c} ' + this.client.parameter(statement.values);\n  }\n`);
+  const index = await indexOfFiles({
+    'builder.ts': `export class Builder {\n${builder.join('\n')}}\n`,
+    'compiler.ts': `export class QueryCompiler {\n${compiler.join('\n')}}\n`,
+  });
+  const search = new ApiSearch(index);
+  const target = index.symbolsNamed('whereIn').find((r) => r.symbol.container === 'Builder')!;
+  const first = () => search.search('Adds a `where in` condition to the query', { excludeDocOf: target }).filter((h) => h.ref.symbol.name === 'whereIn')[0]!.ref.symbol.container;
+  assert.equal(first(), 'Builder');
+  // The excluded doc still counts for its class-mates (else the evaluation's target would be the one undocumented API of a documented class).
+  const share = searchFeatures.indexOf('documentedShare');
+  const mate = (options: { excludeDocOf?: typeof target }) => search.search('Adds a `where null` condition', { ...options, explain: true }).find((h) => h.ref.symbol.name === 'whereNull' && h.ref.symbol.container === 'Builder')!.features![share];
+  assert.equal(mate({ excludeDocOf: target }), 1);
+  assert.equal(mate({}), 1);
+  const saved = searchRanking.weights!.documentedShare;
+  try {
+    searchRanking.weights!.documentedShare = 0;
+    assert.equal(first(), 'QueryCompiler');
+  } finally {
+    searchRanking.weights!.documentedShare = saved;
   }
 });
