@@ -5,8 +5,10 @@
  * weights are a conditional logit (softmax over each query's candidates) fitted by
  * models/search-ranking/fit_search_weights.py on development repositories.
  *
- * No feature reads a doc: the evaluation hides its target's doc while every competitor keeps
- * its own, so a doc-derived feature would learn that documented candidates are wrong answers.
+ * No feature reads a candidate's own doc: the evaluation hides its target's doc while every
+ * competitor keeps its own, so a doc-derived feature would learn that documented candidates are
+ * wrong answers. `documentedShare` reads whether its class-mates have docs, as written (an
+ * excluded doc too), so the hidden doc moves no feature.
  */
 export const searchFeatures = [
   'relative',
