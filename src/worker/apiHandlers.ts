@@ -39,7 +39,7 @@ export function createApiHandlers(syntax: () => SyntaxService, log: Log, model: 
     'api.remove': async ({ uris }) => service.remove(uris),
     'api.save': () => service.save(),
     'api.members': async (params, ctx) => service.members(params, service.options.modelRanking ? await modelNameScorer(await model()) : undefined, ctx.signal),
-    'api.search': async ({ query, limit, languageId }) => service.find(query, limit, languageId),
+    'api.search': async ({ query, limit, languageId, uri }) => service.find(query, limit, languageId, uri),
     'api.answer': async (params, ctx) => {
       const loaded = await model().catch(() => undefined);
       const info = loaded ? await loaded.backend.info() : undefined;

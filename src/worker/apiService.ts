@@ -12,7 +12,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { TokenwiseError, describeError, type Log } from '../core/base/errors';
 import type { EntryType, WorkspaceFs } from '../core/workspace/fs';
 import type { SyntaxService } from '../core/syntax';
-import { IgnoreRules, ProjectIndex, buildIndex, indexFile, forgetFile, recordOf, indexLanguageOf, completeMembers, addModelScores, type NameScorer } from '../core/index';
+import { IgnoreRules, ProjectIndex, buildIndex, indexFile, forgetFile, recordOf, indexLanguageOf, completeMembers, addModelScores, isTestFile, type NameScorer } from '../core/index';
 import { ApiSearch } from '../core/search/bm25';
 import { apiFamilyOfText } from '../core/search/family';
 import type { ApiContext } from '../core/completion/context/apiContext';
@@ -48,7 +48,8 @@ function toMember(ref: SymbolRef, label = ref.symbol.name): ApiMember {
 
 export class ApiService {
   private index: ProjectIndex | undefined;
-  private search: ApiSearch | undefined;
+  /** The search, built on first use after each index change: without test files' symbols (false), and with them for a call written in a test (true). */
+  private readonly searches = new Map<boolean, ApiSearch>();
   private storagePath: string | undefined;
   private state: ApiStatus = { state: 'closed', done: 0, total: 0, files: 0, symbols: 0 };
   private exclude: IgnoreRules | undefined;
@@ -86,7 +87,7 @@ export class ApiService {
     if (!params.root.startsWith('file:')) {
       // A virtual workspace: the host sends the files (api.update with texts).
       this.index = previous ?? new ProjectIndex(params.root);
-      this.search = undefined;
+      this.searches.clear();
       this.state = { state: 'ready', done: 0, total: 0, files: 0, symbols: 0 };
       return { ...this.index.stats(), fromStorage: !!previous, ms: performance.now() - t0, parsed: 0, ...(reason ? { rebuiltBecause: reason } : {}) };
     }
@@ -105,7 +106,7 @@ export class ApiService {
         },
       });
       this.index = report.index;
-      this.search = undefined;
+      this.searches.clear();
       this.state = { state: 'ready', done: report.parsed, total: report.parsed, files: report.files, symbols: report.index.stats().symbols };
       this.dirty = report.parsed > 0 || report.removed > 0 || !previous;
       await this.save();
@@ -130,7 +131,7 @@ export class ApiService {
       if (f.text === undefined && !f.uri.startsWith('file:')) continue;
       await indexFile(index, fileUriFs, this.syntax(), f.text === undefined ? { uri: f.uri } : { uri: f.uri, text: f.text }, { log: this.log });
     }
-    this.search = undefined;
+    this.searches.clear();
     this.dirty = true;
     return this.status();
   }
@@ -139,7 +140,7 @@ export class ApiService {
   async remove(uris: string[]): Promise<ApiStatus> {
     const index = this.need();
     for (const uri of uris) await forgetFile(index, fileUriFs, uri, this.log);
-    this.search = undefined;
+    this.searches.clear();
     this.dirty = true;
     return this.status();
   }
@@ -179,13 +180,20 @@ export class ApiService {
     };
   }
 
-  /** APIs for a description in words; with `languageId` (or a path), only those code in that language can call. */
-  find(query: string, limit = 20, languageId?: string): ApiSearchItem[] {
+  /** The search over the index; written in a test file (`uri`), test files' helpers and fixtures are APIs too. */
+  private searchFor(index: ProjectIndex, uri: string | undefined): ApiSearch {
+    const tests = typeof uri === 'string' && isTestFile(uri, index.root);
+    let search = this.searches.get(tests);
+    if (!search) this.searches.set(tests, (search = new ApiSearch(index, { tests })));
+    return search;
+  }
+
+  /** APIs for a description in words; with `languageId` (or a path), only those code in that language can call; from a test file (`uri`), tests' symbols too. */
+  find(query: string, limit = 20, languageId?: string, uri?: string): ApiSearchItem[] {
     const index = this.index;
     if (!index) return [];
-    this.search ??= new ApiSearch(index);
     const family = apiFamilyOfText(languageId);
-    return this.search.search(query, { limit, ...(family ? { family } : {}) }).map((h) => ({ ...toMember(h.ref), score: h.score, ...(h.alike ? { alike: h.alike.map(alikeLabel) } : {}) }));
+    return this.searchFor(index, uri).search(query, { limit, ...(family ? { family } : {}) }).map((h) => ({ ...toMember(h.ref), score: h.score, ...(h.alike ? { alike: h.alike.map(alikeLabel) } : {}) }));
   }
 
   /** A call for the cursor from the chat model, grounded in the top `topK` search results (`chat` absent: why not). */
@@ -194,9 +202,8 @@ export class ApiService {
     if (!index) return { status: 'unavailable', reason: 'the API index is not open' };
     if (!chat) return { status: 'unavailable', reason: whyNoChat };
     const t0 = performance.now();
-    this.search ??= new ApiSearch(index);
     const family = apiFamilyOfText(params.languageId) ?? apiFamilyOfText(params.uri);
-    const retrieved = this.search.search(params.query, { limit: params.topK ?? 8, ...(family ? { family } : {}) }).map((h) => h.ref);
+    const retrieved = this.searchFor(index, params.uri).search(params.query, { limit: params.topK ?? 8, ...(family ? { family } : {}) }).map((h) => h.ref);
     const document = { uri: params.uri, text: params.text, offset: params.offset, ...(params.languageId ? { languageId: params.languageId } : {}), ...(params.version !== undefined ? { version: params.version } : {}) };
     const r = await answerWithCall({ query: params.query, document, retrieved }, { index, syntax: this.syntax(), chat }, { stream: true, ...(contextTokens ? { contextTokens } : {}), ...(params.timeoutMs ? { timeoutMs: params.timeoutMs } : {}), ...(signal ? { signal } : {}) });
     const ms = performance.now() - t0;

@@ -108,8 +108,12 @@ export interface ApiMethods {
   'api.save': [Record<string, never>, { bytes: number }];
   /** Members at `recv.` (undefined when the cursor is not after a member access or there is no index). */
   'api.members': [ApiMembersParams, ApiMembersResult | undefined];
-  /** `languageId`: the VS Code language id (or path) of the code that will call them; only APIs of its family (Python, or TypeScript/JavaScript). */
-  'api.search': [{ query: string; limit?: number; languageId?: string }, ApiSearchItem[]];
+  /**
+   * `languageId`: the VS Code language id (or path) of the code that will call them; only APIs of its
+   * family (Python, or TypeScript/JavaScript). `uri`: the file they will be called from; from a test
+   * file, test files' symbols (fixtures, helpers) are searched too.
+   */
+  'api.search': [{ query: string; limit?: number; languageId?: string; uri?: string }, ApiSearchItem[]];
   /** A call for the cursor from an instruction-tuned model, grounded in the retrieved APIs. */
   'api.answer': [ApiAnswerParams, ApiAnswerResult];
 }

@@ -306,7 +306,7 @@ export function registerApiCompletion(context: vscode.ExtensionContext, services
             searching = true;
             if (hadAnswer) show();
             else busy();
-            const found = await engine.request('api.search', { query: value, limit: 20, ...(editor ? { languageId: editor.document.languageId } : {}) }).catch(() => []);
+            const found = await engine.request('api.search', { query: value, limit: 20, ...(editor ? { languageId: editor.document.languageId, uri: editor.document.uri.toString() } : {}) }).catch(() => []);
             if (mine !== seq) return;
             searching = false;
             // The order is the search's; VS Code must not re-filter by the label.

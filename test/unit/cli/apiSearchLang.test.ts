@@ -50,4 +50,7 @@ test('api-search text: a Python result reads Class.name then its def, a TypeScri
   assert.match(plain, /Client\.close\(\): void/);
   assert.ok(!plain.includes('test_close_connection'), plain);
   assert.ok((await text('--include-tests')).includes('ConnectionTest.test_close_connection'));
+  // Searching for a call in a test file (--file, as the editor passes it) includes tests, elsewhere not.
+  assert.ok((await text('--file', join(root, 'net/tests/test_connection.py'))).includes('ConnectionTest.test_close_connection'));
+  assert.ok(!(await text('--file', join(root, 'net/connection.py'))).includes('test_close_connection'));
 });

@@ -1,7 +1,7 @@
 /** The worker's API index service: build, persist (gzip, versioned), reopen from storage, reject a damaged store, update, answer. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -100,4 +100,29 @@ test('api.search with the active file\'s language id lists only the APIs of its 
   assert.ok(typescript.length && typescript.every((f) => f!.endsWith('.ts')), typescript.join(' '));
   assert.equal(files(4)[0], 'cart.ts');
   assert.ok(files(4).some((f) => f!.endsWith('.py')));
+});
+
+test('Find API from a test file also searches test files (fixtures, helpers); from other files they are left out', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tw-apitests-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const ws = join(dir, 'ws');
+  cpSync(join(fixturesDir, 'api/py'), ws, { recursive: true });
+  mkdirSync(join(ws, 'tests'));
+  writeFileSync(join(ws, 'tests/helpers.py'), 'def make_temporary_repository(tmp_path):\n    """Create a temporary repository with one commit."""\n    return tmp_path\n');
+  writeFileSync(join(ws, 'tests/test_app.py'), 'from tests.helpers import make_temporary_repository\n');
+  const root = pathToFileURL(ws).href;
+  const syntax = new SyntaxService();
+  t.after(() => syntax.dispose());
+  const service = new ApiService(() => syntax, () => {});
+  await service.open({ root }, new AbortController().signal);
+  const names = (uri?: string) => service.find('create a temporary repository', 5, 'python', uri).map((h) => h.name);
+  assert.ok(!names().includes('make_temporary_repository'));
+  assert.ok(!names(`${root}/app.py`).includes('make_temporary_repository'));
+  assert.equal(names(`${root}/tests/test_app.py`)[0], 'make_temporary_repository');
+  // Both searches follow edits.
+  writeFileSync(join(ws, 'tests/helpers.py'), 'def make_bare_repository(tmp_path):\n    """Create a temporary repository without commits."""\n    return tmp_path\n');
+  await service.update([{ uri: `${root}/tests/helpers.py` }]);
+  assert.equal(names(`${root}/tests/test_app.py`)[0], 'make_bare_repository');
+  // A malformed uri is no test file.
+  assert.ok(!service.find('create a temporary repository', 5, 'python', 42 as unknown as string).some((h) => h.name === 'make_bare_repository'));
 });
