@@ -9,7 +9,7 @@ test('an override whose base says the same is a miss in convAccuracyAt5 and a hi
   const writers = ['write_records', 'dump_records', 'save_records', 'flush_records', 'emit_records'].map((n) => `def ${n}(records, output_file):\n    """Write every record to the output file, one per line."""\n`);
   const files: Record<string, string> = {
     'pkg/writers.py': writers.join('\n\n'),
-    'pkg/base.py': 'class Exporter:\n    def run(self, records, output_file):\n        """Write every record to the output file, one per line, then close it."""\n',
+    'pkg/base.py': 'class Exporter:\n    def run(self, records, output_file):\n        """Write every record to the output file, one per line, then close it."""\n\n    def close(self):\n        """Release the exporter."""\n',
     'pkg/csv_export.py': 'from .base import Exporter\n\n\nclass CsvExporter(Exporter):\n    def run(self, rows, sink):\n        """Write every record to the output file, one per line, then close it."""\n        sink.close()\n',
   };
   const ranks: Record<string, { rank: number; top: string[] }> = {};
