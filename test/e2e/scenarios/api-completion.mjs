@@ -2,6 +2,7 @@
 // store.py lists the methods of Inventory (declared in inventory.py) with their signatures on top
 // of the suggestion list, and "Tokenwise: Find API…" finds reorder_threshold from a paraphrase of
 // its doc; choosing it inserts a call skeleton with the parameter names. Files are reverted after.
+// From a test file (test_inventory.py) Find API… also lists the tests' helpers; from store.py not.
 const nbsp = /\u00a0/g;
 
 export default {
@@ -62,7 +63,30 @@ export default {
       await t.screenshot('find-api-inserted');
       void line;
       await t.page.keyboard.press('Escape');
+      // From store.py the test file's helper is no API.
+      const fromStore = await findApi('an inventory that already holds units of an item');
+      if (fromStore.includes('stocked_inventory')) throw new Error(`from store.py Find API… lists the test helper: ${JSON.stringify(fromStore)}`);
+      await t.page.keyboard.press('Escape');
       await t.wb.runCommand('File: Revert File');
     });
+    await t.step('Find API… from a test file also finds the tests\' helpers', async () => {
+      await t.wb.openFile('test_inventory.py');
+      const labels = await findApi('an inventory that already holds units of an item');
+      t.log(`Find API results from test_inventory.py: ${JSON.stringify(labels)}`);
+      if (labels[0] !== 'stocked_inventory') throw new Error(`the first result from a test file is ${JSON.stringify(labels[0])}, not the helper stocked_inventory`);
+      await t.page.keyboard.press('Escape');
+    });
+
+    /** Opens Find API…, types the query and returns the result labels once there are some. */
+    async function findApi(query) {
+      await t.wb.paletteEntries('Tokenwise: Find API', ['Tokenwise: Find API…']);
+      await t.page.keyboard.press('Enter');
+      await t.waitFor(async () => /Describe what you need/.test((await t.wb.quickInput().locator('input').first().getAttribute('placeholder')) ?? ''), { timeoutMs: 10_000, message: 'the Find API… picker did not open' });
+      await t.wb.quickInput().locator('input').first().fill(query);
+      return t.waitFor(async () => {
+        const l = await t.wb.quickInputLabels();
+        return l.length && l[0] ? l : false;
+      }, { timeoutMs: 20_000, message: `Find API… shows no results for "${query}"` });
+    }
   },
 };
