@@ -99,8 +99,14 @@ interface Entry {
   family: ApiFamily | undefined;
   /** For a method that overrides or implements one of a base class or interface: the entry of the first declaration up the chain; -1 otherwise. */
   root: number;
-  /** Its class (members) or module (the rest), across the module's builds: `documentedShare` counts the APIs there. */
-  group: string;
+  /**
+   * The share of the other APIs of its class (or module, at top level) that have a doc: where the
+   * others are documented it is the user-facing API (`Builder.whereIn`), where they are not an
+   * implementation detail (`QueryCompiler.whereIn`). Its own doc never counts. An excluded doc still
+   * counts for the others: left out, the evaluation's target would be the one undocumented API of
+   * a documented class, and the feature would point at it.
+   */
+  documentedShare: number;
 }
 
 export interface SearchHit {
@@ -145,20 +151,18 @@ function moduleOf(uri: string): string {
  */
 const buildFolders = new Set(['src', 'source', 'lib', 'dist', 'build', 'out', 'esm', 'cjs', 'mjs', 'es', 'es5', 'es6', 'es2015', 'es2017', 'es2020', 'umd', 'amd', 'commonjs', 'module', 'modules', 'browser', 'node', 'deno', 'development', 'production', 'types', 'typings', 'min']);
 
-/** A symbol's identity across its module's copies: the module without build folders, its class and its name. */
-function apiKeyOf(ref: SymbolRef): string {
+/** A symbol's class (or module, at top level) across its module's copies: the module without build folders, and its class. */
+function classKeyOf(ref: SymbolRef): string {
   const module = moduleOf(ref.uri)
     .split('/')
     .filter((part) => !buildFolders.has(part))
     .join('/');
-  return `${module}#${ref.symbol.container}.${ref.symbol.name}`;
+  return `${module}#${ref.symbol.container}`;
 }
 
-/** An API's class (`module#Class`) or, at module level, its module (`module#`). */
-function groupOf(api: string): string {
-  const hash = api.indexOf('#');
-  const container = api.slice(hash + 1, api.lastIndexOf('.'));
-  return `${api.slice(0, hash)}#${container}`;
+/** A symbol's identity across its module's copies: `classKeyOf` and its name. */
+function apiKeyOf(ref: SymbolRef): string {
+  return `${classKeyOf(ref)}.${ref.symbol.name}`;
 }
 
 function pathWords(uri: string): string {
@@ -180,8 +184,6 @@ export class ApiSearch {
   private readonly byKey = new Map<string, number>();
   /** Entries by `apiKeyOf`: one symbol's declarations in its module's builds (`.ts`, `.d.ts`, `.js`, `dist/`, `development/`). */
   private readonly copies = new Map<string, number[]>();
-  /** Per class or module (`Entry.group`): its APIs, and those of them with a doc in some build. */
-  private readonly groupApis = new Map<string, { apis: Set<string>; documented: Set<string> }>();
   private readonly postings = new Map<string, number[]>();
   private totalLength = 0;
   private bodyLength = 0;
@@ -237,7 +239,7 @@ export class ApiSearch {
       const i = this.entries.length;
       const api = apiKeyOf(ref);
       const alikeKey = s.doc ? `${s.name}\0${firstSentence(s.doc)}` : undefined;
-      this.entries.push({ ref, tf, length, size: 0, name, classEntry: -1, docTerms, alikeKey, api, family: apiFamilyOfText(ref.uri), root: -1, group: groupOf(api) });
+      this.entries.push({ ref, tf, length, size: 0, name, classEntry: -1, docTerms, alikeKey, api, family: apiFamilyOfText(ref.uri), root: -1, documentedShare: 0 });
       this.byKey.set(keyOf(ref), i);
       const copies = this.copies.get(api);
       if (copies) copies.push(i);
@@ -270,12 +272,7 @@ export class ApiSearch {
       }
     }
     this.linkOverrides(index);
-    for (const e of this.entries) {
-      let g = this.groupApis.get(e.group);
-      if (!g) this.groupApis.set(e.group, (g = { apis: new Set(), documented: new Set() }));
-      g.apis.add(e.api);
-      if (e.ref.symbol.doc) g.documented.add(e.api);
-    }
+    this.shareDocumented();
     for (const [i, e] of this.entries.entries()) {
       e.size = e.length.reduce((a, b) => a + b, 0) - e.length[field.body]!;
       this.totalLength += e.size;
@@ -285,6 +282,23 @@ export class ApiSearch {
         if (list) list.push(i);
         else this.postings.set(t, [i]);
       }
+    }
+  }
+
+  /** Each entry's `documentedShare`, counting each API once across its module's builds (documented in any). */
+  private shareDocumented(): void {
+    const classes = new Map<string, { apis: Set<string>; documented: Set<string> }>();
+    for (const e of this.entries) {
+      const key = classKeyOf(e.ref);
+      let c = classes.get(key);
+      if (!c) classes.set(key, (c = { apis: new Set(), documented: new Set() }));
+      c.apis.add(e.api);
+      if (e.ref.symbol.doc) c.documented.add(e.api);
+    }
+    for (const e of this.entries) {
+      const c = classes.get(classKeyOf(e.ref))!;
+      const others = c.apis.size - 1;
+      e.documentedShare = others > 0 ? (c.documented.size - (c.documented.has(e.api) ? 1 : 0)) / others : 0;
     }
   }
 
@@ -536,19 +550,6 @@ export class ApiSearch {
     return out;
   }
 
-  /**
-   * The share of the other APIs of its class (or module) that have a doc: where the others are
-   * documented it is the user-facing API (`Builder.whereIn`), where they are not an implementation
-   * detail (`QueryCompiler.whereIn`). Its own doc never counts. An excluded doc still counts for the
-   * others: left out, the evaluation's target would be the one undocumented API of a documented
-   * class, and the feature would point at it.
-   */
-  private documentedShare(e: Entry): number {
-    const g = this.groupApis.get(e.group)!;
-    const apis = g.apis.size - 1;
-    return apis > 0 ? (g.documented.size - (g.documented.has(e.api) ? 1 : 0)) / apis : 0;
-  }
-
   /** The re-ranker's features of one BM25 candidate (`searchFeatures`), from what the query and the index say — the excluded doc left out. */
   private featuresOf(hit: { i: number; score: number }, rank: number, c: FeatureContext): number[] {
     const e = this.entries[hit.i]!;
@@ -601,7 +602,7 @@ export class ApiSearch {
       firstWord: nameWords[0] !== undefined && c.asked[0] === porterStem(nameWords[0]) ? 1 : 0,
       siblings: Math.log1p(siblings),
       containerListed,
-      documentedShare: this.documentedShare(e),
+      documentedShare: e.documentedShare,
     };
     return searchFeatures.map((k) => f[k]);
   }
