@@ -78,6 +78,8 @@ export const searchTuning = {
   skipTests: true,
   /** Fold an undocumented override or implementation into the method it overrides or implements (`SearchHit.alike`): the base's doc speaks for it. */
   foldOverrides: true,
+  /** Fold an undocumented base method into a documented override of it listed above it (`SearchHit.alike`): never lifts one. */
+  foldBases: true,
 };
 
 interface Entry {
@@ -533,11 +535,15 @@ export class ApiSearch {
     // An excluded doc is never written: its symbol folds with nothing.
     const out: SearchHit[] = [];
     const byAlike = new Map<string, SearchHit>();
+    /** Root entry → the first listed documented method overriding it (an excluded doc was written). */
+    const byRoot = new Map<number, SearchHit>();
     for (const h of lead) {
-      const { ref, alikeKey } = this.entries[h.i]!;
+      const e = this.entries[h.i]!;
+      const { ref, alikeKey } = e;
       const members = h.members.map((m) => this.entries[m]!.ref);
       const key = searchTuning.foldAlike && !excluded.has(h.i) ? alikeKey : undefined;
-      const first = key === undefined ? undefined : byAlike.get(key);
+      // An undocumented base listed below a documented override of it says nothing the override does not.
+      const first = (key === undefined ? undefined : byAlike.get(key)) ?? (tuning.foldBases && !ref.symbol.doc && !excluded.has(h.i) ? byRoot.get(h.i) : undefined);
       if (first) {
         (first.alike ??= []).push(ref, ...members);
         continue;
@@ -545,6 +551,7 @@ export class ApiSearch {
       if (out.length >= limit) continue;
       const hit: SearchHit = { ref, score: h.score, ...(members.length ? { alike: members } : {}), ...(options.explain ? { bm25: h.bm25, features: h.features! } : {}) };
       if (key !== undefined) byAlike.set(key, hit);
+      if (e.root >= 0 && (ref.symbol.doc || excluded.has(h.i)) && !byRoot.has(e.root)) byRoot.set(e.root, hit);
       out.push(hit);
     }
     return out;

@@ -357,6 +357,33 @@ test('an undocumented override or implementation folds into the method it overri
   }
 });
 
+test('an undocumented base method listed below a documented override of it folds into the override; never above it', async () => {
+  const index = await indexOfFiles({
+    'base.py': 'class SchemaBase:\n    def load(self, data, many=None):\n        # subclasses load the records from their source\n        raise NotImplementedError\n\n    def dump(self, obj):\n        raise NotImplementedError\n',
+    'schema.py': 'from base import SchemaBase\n\nclass Schema(SchemaBase):\n    def load(self, data, many=None):\n        """Deserialize a data structure to an object."""\n        return self._do_load(data)\n\n    def dump(self, obj):\n        """Serialize an object to native Python data types."""\n        return self._serialize(obj)\n',
+  });
+  const where = (h: ReturnType<ApiSearch['search']>[number]) => `${h.ref.symbol.container}.${h.ref.symbol.name}`;
+  const loads = (s: ApiSearch, options = {}) => s.search('deserialize a data structure into an object', options).filter((h) => h.ref.symbol.name === 'load');
+  const search = new ApiSearch(index);
+  assert.deepEqual(loads(search).map(where), ['Schema.load']);
+  assert.deepEqual(loads(search)[0]!.alike?.map((r) => r.symbol.container), ['SchemaBase']);
+  // The override's doc left out (the evaluation): still a written doc, so the base still folds into it, and nothing is lifted.
+  const load = index.symbolsNamed('load').find((r) => r.symbol.container === 'Schema')!;
+  const bases = new ApiSearch(index).search('deserialize a data structure into an object', { excludeDocOf: load });
+  const at = (name: string) => bases.findIndex((h) => where(h) === name);
+  assert.ok(at('Schema.load') >= 0 && at('SchemaBase.load') < 0, bases.map(where).join());
+  // A base ranked above the override is listed, and the override below it too: nothing moves up.
+  const records = search.search('load the records from the data source').filter((h) => h.ref.symbol.name === 'load');
+  assert.deepEqual(records.map(where), ['SchemaBase.load', 'Schema.load']);
+  const saved = searchTuning.foldBases;
+  try {
+    searchTuning.foldBases = false;
+    assert.deepEqual(loads(new ApiSearch(index)).map(where), ['Schema.load', 'SchemaBase.load']);
+  } finally {
+    searchTuning.foldBases = saved;
+  }
+});
+
 test('of two methods of one name, the one whose class-mates are documented (the user-facing API) ranks first', async () => {
   const clauses = ['where', 'whereIn', 'whereNull', 'orWhere', 'having'];
   const builder = clauses.map((c) => `  /** Adds a \`${c}\` condition to the query. */\n  ${c}(column: string, values: unknown[]): this {\n    this.statements.push({ clause: '${c}', column, values });\n    return this;\n  }\n`);
