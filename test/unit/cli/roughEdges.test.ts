@@ -1,7 +1,7 @@
 /** Issue 17 item 10: CLI rough edges a new user hits (each case failed before its fix). */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../../src/cli/dispatcher';
@@ -17,6 +17,7 @@ async function cli(...argv: string[]) {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'tw-cli17-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 const file = join(dir, 'q.py');
 writeFileSync(file, 'x = "a b"\n\tif x:\n        pass  \n');
 

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../../src/cli/dispatcher';
 import { cliCommands } from '../../../src/cli/commands';
 import { referenceTiktoken } from '../../../src/core/tokenize/tiktoken';
 import { repoRoot } from '../helpers/paths';
+import { tempDir } from '../helpers/tempDir';
 
 const root = repoRoot;
 const sample = join(root, 'test/fixtures/tokenize/sample.txt');
@@ -64,8 +64,8 @@ test('tokens without --json prints a readable summary', async () => {
   assert.match(r.out, /bytes\/token/);
 });
 
-test('tokens errors: missing file, bad tokenizer path, unknown tokenizer, binary file', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tokenwise-cli-'));
+test('tokens errors: missing file, bad tokenizer path, unknown tokenizer, binary file', async (t) => {
+  const dir = tempDir(t, 'tokenwise-cli-');
   const missing = await cli('tokens', join(dir, 'nope.ts'));
   assert.equal(missing.code, 1);
   assert.match(missing.err, /^tokenwise: Cannot read .*no such file\.\n$/);

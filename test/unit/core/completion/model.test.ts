@@ -4,8 +4,7 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OnnxEngine } from '../../../../src/core/inference/onnx/engine';
 import { complete, createCompletionSession } from '../../../../src/core/completion/pipeline';
@@ -14,6 +13,7 @@ import { runCli } from '../../../../src/cli/dispatcher';
 import { completeCommand } from '../../../../src/cli/commands/complete';
 import { evalCommand } from '../../../../src/cli/commands/eval';
 import { shippedModelDir } from '../../helpers/paths';
+import { tempDir } from '../../helpers/tempDir';
 
 const modelDir = shippedModelDir;
 const enginePromise = OnnxEngine.load({ modelDir, provider: 'cpu', threads: 1, kvCacheMB: 64 });
@@ -62,8 +62,8 @@ test('mid-word prompts: exact resolves the boundary with a few forwards and cont
   assert.doesNotMatch(exact.raw + heal.raw, /<\|/);
 });
 
-test('tokenwise complete --json prints mode, order, completion, latency and token count', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tw-complete-'));
+test('tokenwise complete --json prints mode, order, completion, latency and token count', async (t) => {
+  const dir = tempDir(t, 'tw-complete-');
   const file = join(dir, 'a.py');
   writeFileSync(file, 'def square(x):\n    return x * \n');
   const c = capture();
@@ -81,8 +81,8 @@ test('tokenwise complete --json prints mode, order, completion, latency and toke
   assert.match(bad.err.join(''), /--offset must be an integer between 0 and 31/);
 });
 
-test('tokenwise eval fim runs the tasks and reports the documented figures', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tw-eval-'));
+test('tokenwise eval fim runs the tasks and reports the documented figures', async (t) => {
+  const dir = tempDir(t, 'tw-eval-');
   const data = join(dir, 'tasks.jsonl');
   const task = { task_id: 'T/0', prompt: 'def inc(x):\n    return ', suffix: '\n', canonical_solution: 'x + 1', test: 'def check(f):\n    assert f(1) == 2\n', entry_point: 'inc' };
   writeFileSync(data, JSON.stringify(task) + '\n' + JSON.stringify({ ...task, task_id: 'T/1' }) + '\n');

