@@ -145,15 +145,22 @@ test('excluding a doc gives the ranking of an index where that doc was never wri
       'class MutationCache:\n    """The storage of mutations: build, find and remove them."""\n\n    def build(self, options):\n        """Create a mutation and add it to the cache."""\n\n    def remove(self, mutation):\n        """Remove a mutation from the cache."""\n\n    def find_all(self, filters):\n        """Find mutations that match the filters."""\n',
     ].join(''),
     'client.py': 'from cache import MutationCache\n\n\ndef run(cache):\n    # remove the finished mutation from the cache\n    cache.remove(m)\n    cache.find_all(f)\n',
+    // Overrides inherit the docs up their chain (baseDoc): an excluded doc is left out of every override below it.
+    'handlers.py':
+      'class Handler:\n    def emit(self, record):\n        """Write the record to the stream of the handler."""\n\n\nclass FileHandler(Handler):\n    def emit(self, record):\n        """Open the file when needed, then write the record."""\n\n\nclass RotatingFileHandler(FileHandler):\n    def emit(self, record):\n        """Roll the file over when it is full, then write the record to it."""\n',
   });
   const search = new ApiSearch(index);
   const documented = [...index.allSymbols()].filter((r) => r.symbol.doc && search.has(r));
   assert.ok(documented.length >= 8);
-  // The one deliberate exception: documentedShare reads the other APIs' docs as written, the excluded one too (its test below).
-  const saved = searchRanking.weights!.documentedShare;
+  // The deliberate exceptions: documentedShare reads the other APIs' docs as written, the excluded one too, and so do
+  // the override folds (an excluded override never folds into its base); their tests below.
+  const saved = { share: searchRanking.weights!.documentedShare, overrides: searchTuning.foldOverrides, bases: searchTuning.foldBases };
   searchRanking.weights!.documentedShare = 0;
+  searchTuning.foldOverrides = searchTuning.foldBases = false;
   t.after(() => {
-    searchRanking.weights!.documentedShare = saved;
+    searchRanking.weights!.documentedShare = saved.share;
+    searchTuning.foldOverrides = saved.overrides;
+    searchTuning.foldBases = saved.bases;
   });
   for (const target of documented) {
     const query = firstSentence(target.symbol.doc!);
@@ -354,6 +361,22 @@ test('an undocumented override or implementation folds into the method it overri
     assert.equal(new ApiSearch(index).search('take up to max values from the queue').filter((h) => h.ref.symbol.name === 'takeUpTo').length, 5);
   } finally {
     searchTuning.foldOverrides = saved;
+  }
+});
+
+test('an override is also found by the docs it inherits: "write the record to the stream" lists ColourHandler.emit beside Handler.emit', async () => {
+  const index = await indexOfFiles({
+    'handlers.py':
+      'class Handler:\n    def emit(self, record):\n        """Write the record to the stream of the handler."""\n        raise NotImplementedError\n\n    def flush(self):\n        """Flush the stream."""\n\n\nclass ColourHandler(Handler):\n    def emit(self, record):\n        """Print in colour when the terminal allows it."""\n        self.paint(record)\n\n\ndef stream_of(handler):\n    """Return the stream a handler writes to."""\n    return handler.stream\n',
+  });
+  const listed = () => new ApiSearch(index).search('write the record to the stream').map((h) => `${h.ref.symbol.container}.${h.ref.symbol.name}`);
+  assert.deepEqual(listed().slice(0, 3), ['Handler.emit', 'ColourHandler.emit', '.stream_of']);
+  const saved = searchTuning.inheritDocs;
+  try {
+    searchTuning.inheritDocs = false;
+    assert.deepEqual(listed().slice(0, 3), ['Handler.emit', '.stream_of', 'ColourHandler.emit']);
+  } finally {
+    searchTuning.inheritDocs = saved;
   }
 });
 
