@@ -145,7 +145,7 @@ test('excluding a doc gives the ranking of an index where that doc was never wri
       'class MutationCache:\n    """The storage of mutations: build, find and remove them."""\n\n    def build(self, options):\n        """Create a mutation and add it to the cache."""\n\n    def remove(self, mutation):\n        """Remove a mutation from the cache."""\n\n    def find_all(self, filters):\n        """Find mutations that match the filters."""\n',
     ].join(''),
     'client.py': 'from cache import MutationCache\n\n\ndef run(cache):\n    # remove the finished mutation from the cache\n    cache.remove(m)\n    cache.find_all(f)\n',
-    // Overrides inherit the docs up their chain (baseDoc): an excluded doc is left out of every override below it.
+    // Overrides inherit the docs up their chain (baseDoc), bases hold their overrides' (derivedDoc): an excluded doc is left out of both.
     'handlers.py':
       'class Handler:\n    def emit(self, record):\n        """Write the record to the stream of the handler."""\n\n\nclass FileHandler(Handler):\n    def emit(self, record):\n        """Open the file when needed, then write the record."""\n\n\nclass RotatingFileHandler(FileHandler):\n    def emit(self, record):\n        """Roll the file over when it is full, then write the record to it."""\n',
   });
@@ -364,19 +364,28 @@ test('an undocumented override or implementation folds into the method it overri
   }
 });
 
-test('an override is also found by the docs it inherits: "write the record to the stream" lists ColourHandler.emit beside Handler.emit', async () => {
+test('docs along an override chain: an override is found by the docs it inherits, a base by its overrides\' (each below the symbol whose doc it is)', async () => {
   const index = await indexOfFiles({
     'handlers.py':
-      'class Handler:\n    def emit(self, record):\n        """Write the record to the stream of the handler."""\n        raise NotImplementedError\n\n    def flush(self):\n        """Flush the stream."""\n\n\nclass ColourHandler(Handler):\n    def emit(self, record):\n        """Print in colour when the terminal allows it."""\n        self.paint(record)\n\n\ndef stream_of(handler):\n    """Return the stream a handler writes to."""\n    return handler.stream\n',
+      'class Handler:\n    def emit(self, record):\n        """Write the record to the stream of the handler."""\n        raise NotImplementedError\n\n    def flush(self):\n        """Flush the stream."""\n\n\nclass ColourHandler(Handler):\n    def emit(self, record):\n        """Print in colour when the terminal allows it."""\n        self.paint(record)\n\n\ndef stream_of(handler):\n    """Return the stream a handler writes to."""\n    return handler.stream\n\n\ndef supports_colour(terminal):\n    """Whether the terminal can print in colour."""\n    return terminal.colours > 1\n',
   });
-  const listed = () => new ApiSearch(index).search('write the record to the stream').map((h) => `${h.ref.symbol.container}.${h.ref.symbol.name}`);
-  assert.deepEqual(listed().slice(0, 3), ['Handler.emit', 'ColourHandler.emit', '.stream_of']);
-  const saved = searchTuning.inheritDocs;
+  const listed = (query: string) => new ApiSearch(index).search(query).map((h) => `${h.ref.symbol.container}.${h.ref.symbol.name}`);
+  assert.deepEqual(listed('write the record to the stream').slice(0, 3), ['Handler.emit', 'ColourHandler.emit', '.stream_of']);
+  assert.deepEqual(listed('print the record in colour').slice(0, 2), ['ColourHandler.emit', 'Handler.emit']);
+  // A doc's own sentence still puts its symbol above the one that inherits it or is inherited from.
+  assert.deepEqual(listed('Write the record to the stream of the handler.').slice(0, 2), ['Handler.emit', 'ColourHandler.emit']);
+  const own = listed('print in colour when the terminal allows it');
+  assert.ok(own.indexOf('ColourHandler.emit') < own.indexOf('Handler.emit'), own.join());
+  const saved = { inherit: searchTuning.inheritDocs, derived: searchTuning.derivedDocs };
   try {
     searchTuning.inheritDocs = false;
-    assert.deepEqual(listed().slice(0, 3), ['Handler.emit', '.stream_of', 'ColourHandler.emit']);
+    assert.deepEqual(listed('write the record to the stream').slice(0, 3), ['Handler.emit', '.stream_of', 'ColourHandler.emit']);
+    searchTuning.inheritDocs = saved.inherit;
+    searchTuning.derivedDocs = false;
+    assert.deepEqual(listed('print the record in colour').slice(0, 4), ['ColourHandler.emit', '.supports_colour', '.ColourHandler', 'Handler.emit']);
   } finally {
-    searchTuning.inheritDocs = saved;
+    searchTuning.inheritDocs = saved.inherit;
+    searchTuning.derivedDocs = saved.derived;
   }
 });
 
