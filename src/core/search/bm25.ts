@@ -399,6 +399,13 @@ export class ApiSearch {
     return this.byKey.has(keyOf(ref));
   }
 
+  /** The documented declarations along a method's override chain whose docs it borrows (`baseDoc`, `derivedDoc`): up, then down. */
+  chainOf(ref: SymbolRef): SymbolRef[] {
+    const i = this.byKey.get(keyOf(ref));
+    const e = i === undefined ? undefined : this.entries[i];
+    return e ? [...e.inherits, ...e.derivedFrom].map((j) => this.entries[j]!.ref) : [];
+  }
+
   /** A symbol's API: equal for the same symbol and for its declarations in builds of one module (one search result). */
   apiOf(ref: SymbolRef): string {
     return apiKeyOf(ref);

@@ -370,6 +370,10 @@ test('docs along an override chain: an override is found by the docs it inherits
       'class Handler:\n    def emit(self, record):\n        """Write the record to the stream of the handler."""\n        raise NotImplementedError\n\n    def flush(self):\n        """Flush the stream."""\n\n\nclass ColourHandler(Handler):\n    def emit(self, record):\n        """Print in colour when the terminal allows it."""\n        self.paint(record)\n\n\ndef stream_of(handler):\n    """Return the stream a handler writes to."""\n    return handler.stream\n\n\ndef supports_colour(terminal):\n    """Whether the terminal can print in colour."""\n    return terminal.colours > 1\n',
   });
   const listed = (query: string) => new ApiSearch(index).search(query).map((h) => `${h.ref.symbol.container}.${h.ref.symbol.name}`);
+  const emit = (container: string) => index.symbolsNamed('emit').find((r) => r.symbol.container === container)!;
+  const chain = new ApiSearch(index);
+  assert.deepEqual(chain.chainOf(emit('ColourHandler')).map((r) => r.symbol.container), ['Handler']);
+  assert.deepEqual(chain.chainOf(emit('Handler')).map((r) => r.symbol.container), ['ColourHandler']);
   assert.deepEqual(listed('write the record to the stream').slice(0, 3), ['Handler.emit', 'ColourHandler.emit', '.stream_of']);
   assert.deepEqual(listed('print the record in colour').slice(0, 2), ['ColourHandler.emit', 'Handler.emit']);
   // A doc's own sentence still puts its symbol above the one that inherits it or is inherited from.
