@@ -5,7 +5,7 @@
 // above it (or listed where it is not), per setting of the field weights:
 //     SETTINGS='[{"baseDoc":1.5,"derivedDoc":1.5},{"baseDoc":0,"derivedDoc":0}]' \
 //       node --import tsx models/search-ranking/own_sentence_check.mts <list> [name…]
-// <list>: `name path` lines (../member-ranking/dev_repositories.txt; never the held-out ones).
+// <list>: `name path` lines (the development list `../fetch_repositories.sh` writes; never the held-out one).
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { nodeWorkspaceFs } from '../../src/cli/workspaceFs';
