@@ -2,14 +2,14 @@
  * Conversational API search: BM25F over the project's symbols ("parse the config file" finds
  * `parseConfigFile(path)` and `def load(path): """Parse the config…"""`). Each symbol is a set
  * of weighted fields: its split name, its class, its parameters and return type, its module
- * path, its doc comment (and an override's inherited docs), its class's doc comment, the code around its call sites in other
- * modules, and its body (a function's code words, a class's member names). Queries are expanded by vocabulary prefixes and by a thesaurus learned from the
+ * path, its doc comment (and the docs along its override chain, up and down), its class's doc
+ * comment, the code around its call sites in other modules, and its body (a function's code words, a class's member names). Queries are expanded by vocabulary prefixes and by a thesaurus learned from the
  * repository; identifiers written in the query find their symbol.
  *
  * A symbol's doc can be left out of its own score (the evaluation's protocol: the query is taken
  * from that doc): then every count derived from that doc is left out too — its own doc field, its
- * class doc in its members, the docs its overrides inherit, its term frequencies, field lengths and thesaurus pairs — so the
- * ranking equals the ranking over an index where that doc was never written.
+ * class doc in its members, its copies along override chains, its term frequencies, field lengths
+ * and thesaurus pairs — so the ranking equals the ranking over an index where that doc was never written.
  */
 import type { ProjectIndex } from '../index/projectIndex';
 import type { ApiSymbol, SymbolRef } from '../index/types';
