@@ -188,12 +188,15 @@ export class ApiService {
     return search;
   }
 
-  /** APIs for a description in words; with `languageId` (or a path), only those code in that language can call; from a test file (`uri`), tests' symbols too. */
+  /**
+   * APIs for a description in words; with `languageId` (or a path), only those code in that language can call; from a
+   * file (`uri`), other modules' private names after the public APIs, and from a test file, tests' symbols too.
+   */
   find(query: string, limit = 20, languageId?: string, uri?: string): ApiSearchItem[] {
     const index = this.index;
     if (!index) return [];
     const family = apiFamilyOfText(languageId);
-    return this.searchFor(index, uri).search(query, { limit, ...(family ? { family } : {}) }).map((h) => ({ ...toMember(h.ref), score: h.score, ...(h.alike ? { alike: h.alike.map(alikeLabel) } : {}) }));
+    return this.searchFor(index, uri).search(query, { limit, ...(family ? { family } : {}), ...(typeof uri === 'string' ? { from: uri } : {}) }).map((h) => ({ ...toMember(h.ref), score: h.score, ...(h.alike ? { alike: h.alike.map(alikeLabel) } : {}) }));
   }
 
   /** A call for the cursor from the chat model, grounded in the top `topK` search results (`chat` absent: why not). */
@@ -203,7 +206,7 @@ export class ApiService {
     if (!chat) return { status: 'unavailable', reason: whyNoChat };
     const t0 = performance.now();
     const family = apiFamilyOfText(params.languageId) ?? apiFamilyOfText(params.uri);
-    const retrieved = this.searchFor(index, params.uri).search(params.query, { limit: params.topK ?? 8, ...(family ? { family } : {}) }).map((h) => h.ref);
+    const retrieved = this.searchFor(index, params.uri).search(params.query, { limit: params.topK ?? 8, from: params.uri, ...(family ? { family } : {}) }).map((h) => h.ref);
     const document = { uri: params.uri, text: params.text, offset: params.offset, ...(params.languageId ? { languageId: params.languageId } : {}), ...(params.version !== undefined ? { version: params.version } : {}) };
     const r = await answerWithCall({ query: params.query, document, retrieved }, { index, syntax: this.syntax(), chat }, { stream: true, ...(contextTokens ? { contextTokens } : {}), ...(params.timeoutMs ? { timeoutMs: params.timeoutMs } : {}), ...(signal ? { signal } : {}) });
     const ms = performance.now() - t0;

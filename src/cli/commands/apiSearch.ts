@@ -32,7 +32,7 @@ export const apiSearchCommand: CliCommand = {
     lang: { type: 'string', valueName: 'language', description: "Only APIs code in this language can call: python, or typescript / tsx / javascript / ecma (one family); default: the --file's language, else all." },
     answer: { type: 'boolean', description: `Also ask the server's instruction-tuned model (POST /v1/chat/completions) for one call for the cursor, using only the top ${answerTopK} results; it is grounded (callee retrieved, arity, keyword names) or rejected with the reason.` },
     'include-tests': { type: 'boolean', description: "Also return test files' symbols (test folders, test_*.py, *.test.ts, …), left out by default (but for a --file that is a test)." },
-    file: { type: 'string', valueName: 'path', description: "The file the cursor is in: only APIs its language can call (as the editor does), test files' symbols too when it is a test; --answer: the cursor's context (default: none)." },
+    file: { type: 'string', valueName: 'path', description: "The file the cursor is in: only APIs its language can call (as the editor does), other modules' private names (`_x`, `#x`) after the public APIs, test files' symbols too when it is a test; --answer: the cursor's context (default: none)." },
     line: { type: 'number', valueName: 'n', integer: true, min: 1, description: '--answer: the cursor line, 1-based (default: the end of the file).' },
     col: { type: 'number', valueName: 'n', integer: true, min: 1, description: "--answer: the cursor column, 1-based UTF-16 (default: the line's end)." },
     instruct: { type: 'string', choices: instructSettings, description: 'Is the served model instruction-tuned: auto (default: ask the server), on, off.' },
@@ -64,7 +64,7 @@ export const apiSearchCommand: CliCommand = {
     const syntax = new SyntaxService();
     try {
       const built = await buildIndex(nodeWorkspaceFs, root, syntax, { signal: ctx.signal });
-      const hits = new ApiSearch(built.index, { tests: o['include-tests'] === true || (file !== undefined && isTestFile(file, root)) }).search(query, { limit: Math.max((o.limit as number | undefined) ?? 10, wantAnswer ? answerTopK : 0), ...(family ? { family } : {}) });
+      const hits = new ApiSearch(built.index, { tests: o['include-tests'] === true || (file !== undefined && isTestFile(file, root)) }).search(query, { limit: Math.max((o.limit as number | undefined) ?? 10, wantAnswer ? answerTopK : 0), ...(family ? { family } : {}), ...(file ? { from: file } : {}) });
       const relative = (uri: string) => (uri.startsWith(root) ? uri.slice(root.length + 1) : uri);
       const results = hits.slice(0, (o.limit as number | undefined) ?? 10).map((h) => ({
         name: h.ref.symbol.name,

@@ -156,6 +156,12 @@ export interface SearchOptions {
   explain?: boolean;
   /** Re-rank BM25's top candidates (`searchRanking`); false: BM25's order. Default true. */
   rerank?: boolean;
+  /**
+   * The file the search is asked from (Find API…'s active editor): another module's private names
+   * (`_render`, `#cache`, or members of a `_Helper`) are listed after the public APIs, which are
+   * what code there can call.
+   */
+  from?: string;
 }
 
 const searchedKinds: ReadonlySet<string> = new Set(['function', 'method', 'class', 'interface', 'type', 'enum', 'constant', 'variable', 'attribute']);
@@ -574,6 +580,7 @@ export class ApiSearch {
     const byAlike = new Map<string, SearchHit>();
     /** Root entry → the first listed documented method overriding it (an excluded doc was written). */
     const byRoot = new Map<number, SearchHit>();
+    const from = options.from === undefined ? undefined : moduleOf(options.from);
     for (const h of lead) {
       const e = this.entries[h.i]!;
       const { ref, alikeKey } = e;
@@ -585,13 +592,15 @@ export class ApiSearch {
         (first.alike ??= []).push(ref, ...members);
         continue;
       }
-      if (out.length >= limit) continue;
+      if (!from && out.length >= limit) continue;
       const hit: SearchHit = { ref, score: h.score, ...(members.length ? { alike: members } : {}), ...(options.explain ? { bm25: h.bm25, features: h.features! } : {}) };
       if (key !== undefined) byAlike.set(key, hit);
       if (e.root >= 0 && (ref.symbol.doc || excluded.has(h.i)) && !byRoot.has(e.root)) byRoot.set(e.root, hit);
       out.push(hit);
     }
-    return out;
+    if (!from) return out;
+    const elsewhere = (h: SearchHit) => isPrivateName(h.ref.symbol) && moduleOf(h.ref.uri) !== from;
+    return [...out.filter((h) => !elsewhere(h)), ...out.filter(elsewhere)].slice(0, limit);
   }
 
   /** The re-ranker's features of one BM25 candidate (`searchFeatures`), from what the query and the index say — the excluded doc left out. */
@@ -660,6 +669,12 @@ interface FeatureContext {
   top: ReadonlyArray<{ i: number; score: number }>;
   leadVerbs: readonly string[];
   thing: boolean;
+}
+
+/** A name its module keeps to itself: `_x` (not `__x__`) or `#x`, or a member of a class so named. */
+function isPrivateName(s: ApiSymbol): boolean {
+  const hidden = (name: string) => /^#|^_(?!_\w*__$)/.test(name);
+  return hidden(s.name) || (!!s.container && hidden(s.container));
 }
 
 /** Counts a text's terms in one field of an entry. */

@@ -54,3 +54,20 @@ test('api-search text: a Python result reads Class.name then its def, a TypeScri
   assert.ok((await text('--file', join(root, 'net/tests/test_connection.py'))).includes('ConnectionTest.test_close_connection'));
   assert.ok(!(await text('--file', join(root, 'net/connection.py'))).includes('test_close_connection'));
 });
+
+test('api-search --file: another module\'s private names come after the public APIs, as in Find API…', async (t) => {
+  const root = fixtureWorkspace(t, {
+    'table.py': 'class Table:\n    """A renderable that draws a table of rows."""\n\n    def _render(self, console, widths):\n        for row in self.rows:\n            yield self._render_row(row, widths)\n\n    def add_row(self, *cells):\n        """Add a row of cells."""\n        self.rows.append(cells)\n',
+    'app.py': 'from table import Table\n\ndef show(rows):\n    return Table()\n',
+  });
+  const names = async (...argv: string[]) => {
+    const out: string[] = [];
+    assert.equal(await runCli(['api-search', 'render the table', '--repo', root, '--json', ...argv], cliCommands, { stdout: (s) => void out.push(s), stderr: () => {} }, 'test'), 0);
+    return (JSON.parse(out.join('')) as { results: Array<{ name: string }> }).results.map((r) => r.name);
+  };
+  assert.equal((await names())[0], '_render');
+  const fromApp = await names('--file', join(root, 'app.py'));
+  assert.equal(fromApp[0], 'Table');
+  assert.equal(fromApp.at(-1), '_render');
+  assert.equal((await names('--file', join(root, 'table.py')))[0], '_render');
+});

@@ -10,6 +10,7 @@ import { ApiService } from '../../../src/worker/apiService';
 import { createWorkerHandler } from '../../../src/worker/handler';
 import type { WorkerToHost } from '../../../src/core/protocol/engine';
 import { fixturesDir } from '../helpers/paths';
+import { tempDir } from '../helpers/tempDir';
 
 test('open builds and stores; a second open loads from storage; a damaged store is rebuilt; updates and queries', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'tw-apisvc-'));
@@ -100,6 +101,22 @@ test('api.search with the active file\'s language id lists only the APIs of its 
   assert.ok(typescript.length && typescript.every((f) => f!.endsWith('.ts')), typescript.join(' '));
   assert.equal(files(4)[0], 'cart.ts');
   assert.ok(files(4).some((f) => f!.endsWith('.py')));
+});
+
+test('Find API from a file lists another module\'s private names after the public APIs', async (t) => {
+  const ws = tempDir(t, 'tw-apiprivate-');
+  writeFileSync(join(ws, 'table.py'), 'class Table:\n    """A renderable that draws a table of rows."""\n\n    def _render(self, console, widths):\n        for row in self.rows:\n            yield self._render_row(row, widths)\n\n    def add_row(self, *cells):\n        """Add a row of cells."""\n        self.rows.append(cells)\n');
+  writeFileSync(join(ws, 'app.py'), 'from table import Table\n\ndef show(rows):\n    return Table()\n');
+  const root = pathToFileURL(ws).href;
+  const syntax = new SyntaxService();
+  t.after(() => syntax.dispose());
+  const service = new ApiService(() => syntax, () => {});
+  await service.open({ root }, new AbortController().signal);
+  const names = (uri?: string) => service.find('render the table', 5, 'python', uri).map((h) => h.name);
+  assert.equal(names()[0], '_render');
+  assert.equal(names(`${root}/table.py`)[0], '_render');
+  assert.deepEqual(names(`${root}/app.py`).slice(0, 2), ['Table', 'add_row']);
+  assert.equal(names(`${root}/app.py`).at(-1), '_render');
 });
 
 test('Find API from a test file also searches test files (fixtures, helpers); from other files they are left out', async (t) => {

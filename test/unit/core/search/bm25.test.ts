@@ -393,6 +393,23 @@ test('docs along an override chain: an override is found by the docs it inherits
   }
 });
 
+test('asked from a file, another module\'s private names (`_render`, members of `_Cell`) come after the public APIs; in their own module they keep their place', async () => {
+  const index = await indexOfFiles({
+    'table.py':
+      'class Table:\n    """A renderable that draws a table of rows."""\n\n    def _render(self, console, widths):\n        for row in self.rows:\n            yield self._render_row(row, widths)\n\n    def add_row(self, *cells):\n        """Add a row of cells."""\n        self.rows.append(cells)\n\n\nclass _Cell:\n    def render_table_cell(self):\n        pass\n',
+    'app.py': 'from table import Table\n\ndef show(rows):\n    t = Table()\n    return t\n',
+  });
+  const search = new ApiSearch(index);
+  const uriOf = (name: string) => [...index.allSymbols()].find((r) => r.symbol.name === name)!.uri;
+  const listed = (options = {}) => search.search('render the table', options).map((h) => `${h.ref.symbol.container}.${h.ref.symbol.name}`);
+  const anywhere = listed();
+  assert.deepEqual(anywhere.slice(0, 3), ['Table._render', '_Cell.render_table_cell', '.Table']);
+  assert.deepEqual(listed({ from: uriOf('show') }), ['.Table', 'Table.add_row', '.show', 'Table._render', '_Cell.render_table_cell', '._Cell']);
+  assert.deepEqual(listed({ from: uriOf('add_row') }), anywhere);
+  // The limit counts after the reordering: the public APIs fill it first.
+  assert.deepEqual(listed({ from: uriOf('show'), limit: 2 }), ['.Table', 'Table.add_row']);
+});
+
 test('an undocumented base method listed below a documented override of it folds into the override; never above it', async () => {
   const index = await indexOfFiles({
     'base.py': 'class SchemaBase:\n    def load(self, data, many=None):\n        # subclasses load the records from their source\n        raise NotImplementedError\n\n    def dump(self, obj):\n        raise NotImplementedError\n',
