@@ -68,6 +68,7 @@ function symbolOf(d: Declaration, text: string, language: SyntaxLanguage): ApiSy
   }
   const header = text.slice(d.range.start, Math.min(d.range.end, d.range.start + 200));
   if (/^\s*(?:(?:public|private|protected|readonly|async|export)\s+)*static\b/.test(header) || /@(staticmethod|classmethod)\b/.test(text.slice(Math.max(0, d.range.start - 60), d.range.start))) symbol.static = true;
+  if (language !== 'python' && symbol.container && /^\s*(?:(?:static|readonly|async|override|declare|abstract)\s+)*(?:private|protected)\b/.test(header)) symbol.hidden = true;
   if (d.kind === 'attribute' && !symbol.signature) {
     const written = header.split('\n')[0]!.trim();
     // A type written over several lines (`form: FieldApiOptions<\n  TParentData,\n  …\n>['form']`): the whole annotation, collapsed.

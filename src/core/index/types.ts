@@ -34,6 +34,8 @@ export interface ApiSymbol {
   exported: boolean;
   /** Static members, class methods (called on the class rather than an instance). */
   static?: boolean;
+  /** A TypeScript `private` / `protected` member: callable only inside its class (and its subclasses). */
+  hidden?: boolean;
   /** Zero-based line and UTF-16 column of the name. */
   line: number;
   character: number;

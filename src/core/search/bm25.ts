@@ -671,10 +671,10 @@ interface FeatureContext {
   thing: boolean;
 }
 
-/** A name its module keeps to itself: `_x` (not `__x__`) or `#x`, or a member of a class so named. */
+/** A name its module keeps to itself: `_x` (not `__x__`), `#x` or a TypeScript `private` / `protected` member, or a member of a class named so. */
 function isPrivateName(s: ApiSymbol): boolean {
   const hidden = (name: string) => /^#|^_(?!_\w*__$)/.test(name);
-  return hidden(s.name) || (!!s.container && hidden(s.container));
+  return !!s.hidden || hidden(s.name) || (!!s.container && hidden(s.container));
 }
 
 /** Counts a text's terms in one field of an entry. */

@@ -143,3 +143,13 @@ test('the class around an unfinished text is a class header, not the word in a d
   const open = `${text.slice(0, text.lastIndexOf('    }'))}`;
   assert.equal(enclosingClassByText(open, open.length)?.name, 'Inner');
 });
+
+test('TypeScript private / protected members are marked hidden (sources and declaration files); public, static and Python members are not', async () => {
+  const a = await symbolsOf('file:///w/a.ts', 'export class A {\n  private foo(): void {}\n  protected static bar(x: number) { return x; }\n  public baz() {}\n  private readonly cache = new Map();\n  static make() { return new A(); }\n}\n', 'typescript');
+  assert.deepEqual(['foo', 'bar', 'baz', 'cache', 'make', 'A'].map((n) => !!a[n]?.hidden), [true, true, false, true, false, false]);
+  assert.equal(a.bar?.static, true);
+  const b = await symbolsOf('file:///w/b.d.ts', 'export declare class B {\n  private foo;\n  protected bar(): void;\n  baz(): void;\n}\n', 'typescript');
+  assert.deepEqual(['foo', 'bar', 'baz'].map((n) => !!b[n]?.hidden), [true, true, false]);
+  const py = await symbolsOf('file:///w/c.py', 'class C:\n    def private(self):\n        pass\n', 'python');
+  assert.equal(py.private?.hidden, undefined);
+});

@@ -408,6 +408,16 @@ test('asked from a file, another module\'s private names (`_render`, members of 
   assert.deepEqual(listed({ from: uriOf('add_row') }), anywhere);
   // The limit counts after the reordering: the public APIs fill it first.
   assert.deepEqual(listed({ from: uriOf('show'), limit: 2 }), ['.Table', 'Table.add_row']);
+  // TypeScript's private / protected members are private names too.
+  const ts = await indexOfFiles({
+    'grid.ts': 'export class Grid {\n  private renderGrid(rows: string[]): string { return rows.join("\\n"); }\n  /** Add a row of cells to the grid. */\n  addRow(cells: string[]): void {}\n}\n',
+    'main.ts': 'import { Grid } from "./grid";\nexport function main(): Grid { return new Grid(); }\n',
+  });
+  const gridSearch = new ApiSearch(ts);
+  const mainUri = [...ts.allSymbols()].find((r) => r.symbol.name === 'main')!.uri;
+  const grid = (options = {}) => gridSearch.search('render the grid rows', options).map((h) => h.ref.symbol.name);
+  assert.equal(grid()[0], 'renderGrid');
+  assert.equal(grid({ from: mainUri }).at(-1), 'renderGrid');
 });
 
 test('an undocumented base method listed below a documented override of it folds into the override; never above it', async () => {
