@@ -1,5 +1,5 @@
 /** The worker's API index service: build, persist (gzip, versioned), reopen from storage, reject a damaged store, update, answer. */
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -103,15 +103,21 @@ test('api.search with the active file\'s language id lists only the APIs of its 
   assert.ok(files(4).some((f) => f!.endsWith('.py')));
 });
 
-test('Find API from a file lists another module\'s private names after the public APIs', async (t) => {
-  const ws = tempDir(t, 'tw-apiprivate-');
-  writeFileSync(join(ws, 'table.py'), 'class Table:\n    """A renderable that draws a table of rows."""\n\n    def _render(self, console, widths):\n        for row in self.rows:\n            yield self._render_row(row, widths)\n\n    def add_row(self, *cells):\n        """Add a row of cells."""\n        self.rows.append(cells)\n');
-  writeFileSync(join(ws, 'app.py'), 'from table import Table\n\ndef show(rows):\n    return Table()\n');
+/** An API service opened on a folder, as the worker opens the workspace. */
+async function openedOn(t: TestContext, ws: string): Promise<{ root: string; service: ApiService }> {
   const root = pathToFileURL(ws).href;
   const syntax = new SyntaxService();
   t.after(() => syntax.dispose());
   const service = new ApiService(() => syntax, () => {});
   await service.open({ root }, new AbortController().signal);
+  return { root, service };
+}
+
+test('Find API from a file lists another module\'s private names after the public APIs', async (t) => {
+  const ws = tempDir(t, 'tw-apiprivate-');
+  writeFileSync(join(ws, 'table.py'), 'class Table:\n    """A renderable that draws a table of rows."""\n\n    def _render(self, console, widths):\n        for row in self.rows:\n            yield self._render_row(row, widths)\n\n    def add_row(self, *cells):\n        """Add a row of cells."""\n        self.rows.append(cells)\n');
+  writeFileSync(join(ws, 'app.py'), 'from table import Table\n\ndef show(rows):\n    return Table()\n');
+  const { root, service } = await openedOn(t, ws);
   const names = (uri?: string) => service.find('render the table', 5, 'python', uri).map((h) => h.name);
   assert.equal(names()[0], '_render');
   assert.equal(names(`${root}/table.py`)[0], '_render');
@@ -127,11 +133,7 @@ test('Find API from a test file also searches test files (fixtures, helpers); fr
   mkdirSync(join(ws, 'tests'));
   writeFileSync(join(ws, 'tests/helpers.py'), 'def make_temporary_repository(tmp_path):\n    """Create a temporary repository with one commit."""\n    return tmp_path\n');
   writeFileSync(join(ws, 'tests/test_app.py'), 'from tests.helpers import make_temporary_repository\n');
-  const root = pathToFileURL(ws).href;
-  const syntax = new SyntaxService();
-  t.after(() => syntax.dispose());
-  const service = new ApiService(() => syntax, () => {});
-  await service.open({ root }, new AbortController().signal);
+  const { root, service } = await openedOn(t, ws);
   const names = (uri?: string) => service.find('create a temporary repository', 5, 'python', uri).map((h) => h.name);
   assert.ok(!names().includes('make_temporary_repository'));
   assert.ok(!names(`${root}/app.py`).includes('make_temporary_repository'));
