@@ -192,8 +192,10 @@ function apiKeyOf(ref: SymbolRef): string {
   return `${classKeyOf(ref)}.${ref.symbol.name}`;
 }
 
-function pathWords(uri: string): string {
-  return moduleOf(uri)
+/** A module's last two folders and name below the workspace root (never the machine's folders above it). */
+function pathWords(uri: string, root: string): string {
+  const below = root && uri.startsWith(`${root.replace(/\/$/, '')}/`) ? uri.slice(root.replace(/\/$/, '').length + 1) : uri;
+  return moduleOf(below)
     .replace(/^[a-z]+:\/\/[^/]*/, '')
     .split('/')
     .slice(-2)
@@ -250,7 +252,7 @@ export class ApiSearch {
       addTerms('name', nameTerms(s.name));
       if (s.container) addTerms('container', nameTerms(s.container));
       add('signature', [...(s.params ?? []), s.returnType ?? s.returns ?? ''].join(' '));
-      add('path', pathWords(ref.uri));
+      add('path', pathWords(ref.uri, index.root));
       add('doc', s.doc);
       add('body', s.body);
       const module = moduleOf(ref.uri);
