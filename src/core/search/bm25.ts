@@ -192,10 +192,9 @@ function apiKeyOf(ref: SymbolRef): string {
   return `${classKeyOf(ref)}.${ref.symbol.name}`;
 }
 
-/** A module's last two folders and name below the workspace root (never the machine's folders above it). */
-function pathWords(uri: string, root: string): string {
-  const below = root && uri.startsWith(`${root.replace(/\/$/, '')}/`) ? uri.slice(root.replace(/\/$/, '').length + 1) : uri;
-  return moduleOf(below)
+/** A module's last two folders and name below the workspace root (`rootPrefix`: the root and a slash; never the machine's folders above it). */
+function pathWords(uri: string, rootPrefix: string): string {
+  return moduleOf(uri.startsWith(rootPrefix) ? uri.slice(rootPrefix.length) : uri)
     .replace(/^[a-z]+:\/\/[^/]*/, '')
     .split('/')
     .slice(-2)
@@ -227,32 +226,18 @@ export class ApiSearch {
     const classes = new Map<string, number>();
     const testFiles = new Map<string, boolean>();
     const inTestFile = (uri: string) => testFiles.get(uri) ?? testFiles.set(uri, isTestFile(uri, index.root)).get(uri)!;
+    const rootPrefix = `${index.root.replace(/\/$/, '')}/`;
     for (const ref of index.allSymbols()) {
       const s = ref.symbol;
       if (!kinds.has(s.kind) || s.name === 'constructor' || /^__\w+__$/.test(s.name) || (!tests && inTestFile(ref.uri))) continue;
       const tf = new Map<string, number[]>();
       const length = new Array<number>(fieldNames.length).fill(0);
-      const add = (f: Field, text: string | undefined) => {
-        if (!text) return;
-        for (const t of terms(text)) {
-          let row = tf.get(t);
-          if (!row) tf.set(t, (row = new Array<number>(fieldNames.length).fill(0)));
-          row[field[f]]!++;
-          length[field[f]]!++;
-        }
-      };
-      const addTerms = (f: Field, list: string[]) => {
-        for (const t of list) {
-          let row = tf.get(t);
-          if (!row) tf.set(t, (row = new Array<number>(fieldNames.length).fill(0)));
-          row[field[f]]!++;
-          length[field[f]]!++;
-        }
-      };
+      const add = (f: Field, text: string | undefined) => text && countTerms({ tf, length }, field[f], terms(text));
+      const addTerms = (f: Field, list: string[]) => countTerms({ tf, length }, field[f], list);
       addTerms('name', nameTerms(s.name));
       if (s.container) addTerms('container', nameTerms(s.container));
       add('signature', [...(s.params ?? []), s.returnType ?? s.returns ?? ''].join(' '));
-      add('path', pathWords(ref.uri, index.root));
+      add('path', pathWords(ref.uri, rootPrefix));
       add('doc', s.doc);
       add('body', s.body);
       const module = moduleOf(ref.uri);
@@ -279,7 +264,7 @@ export class ApiSearch {
     for (const ref of index.allSymbols()) {
       const c = ref.symbol.container ? classes.get(`${ref.uri}#${ref.symbol.container}`) : undefined;
       if (c === undefined || ref.symbol.name === 'constructor' || /^__\w+__$/.test(ref.symbol.name)) continue;
-      countTerms(this.entries[c]!, field.body, ref.symbol.name);
+      countTerms(this.entries[c]!, field.body, terms(ref.symbol.name));
     }
     // Class docs: a member's class says what it belongs to ("The cache of mutations").
     for (const e of this.entries) {
@@ -287,14 +272,14 @@ export class ApiSearch {
       const classDoc = c === undefined ? undefined : this.entries[c]!.ref.symbol.doc;
       if (!classDoc) continue;
       e.classEntry = c!;
-      countTerms(e, field.classDoc, classDoc);
+      countTerms(e, field.classDoc, terms(classDoc));
     }
     this.linkOverrides(index);
     // Docs along an override chain: an override is also described by the docs it inherits (as Sphinx
     // and TypeDoc show them), a base method by its overrides' (what its implementations do).
     for (const e of this.entries) {
-      if (searchTuning.inheritDocs) for (const j of e.inherits) countTerms(e, field.baseDoc, this.entries[j]!.ref.symbol.doc!);
-      if (searchTuning.derivedDocs) for (const j of e.derivedFrom) countTerms(e, field.derivedDoc, this.entries[j]!.ref.symbol.doc!);
+      if (searchTuning.inheritDocs) for (const j of e.inherits) countTerms(e, field.baseDoc, terms(this.entries[j]!.ref.symbol.doc!));
+      if (searchTuning.derivedDocs) for (const j of e.derivedFrom) countTerms(e, field.derivedDoc, terms(this.entries[j]!.ref.symbol.doc!));
     }
     this.shareDocumented();
     for (const [i, e] of this.entries.entries()) {
@@ -675,13 +660,13 @@ interface FeatureContext {
 
 /** A name its module keeps to itself: `_x` (not `__x__`), `#x` or a TypeScript `private` / `protected` member, or a member of a class named so. */
 function isPrivateName(s: ApiSymbol): boolean {
-  const hidden = (name: string) => /^#|^_(?!_\w*__$)/.test(name);
-  return !!s.hidden || hidden(s.name) || (!!s.container && hidden(s.container));
+  const privateWord = (name: string) => /^#|^_(?!_\w*__$)/.test(name);
+  return !!s.hidden || privateWord(s.name) || (!!s.container && privateWord(s.container));
 }
 
-/** Counts a text's terms in one field of an entry. */
-function countTerms(e: Entry, f: number, text: string): void {
-  for (const t of terms(text)) {
+/** Counts terms in one field of an entry's frequencies and lengths. */
+function countTerms(e: Pick<Entry, 'tf' | 'length'>, f: number, list: Iterable<string>): void {
+  for (const t of list) {
     let row = e.tf.get(t);
     if (!row) e.tf.set(t, (row = new Array<number>(fieldNames.length).fill(0)));
     row[f]!++;
