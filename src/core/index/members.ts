@@ -4,8 +4,8 @@
  */
 import type { ProjectIndex } from './projectIndex';
 import type { ApiTarget } from './types';
-import { allMemberCandidates, answersUndeclared, candidatesOf, dunder, functionKinds, innermost, parseReceiver, resolveReceiver, type LiveDocument, type ResolvedBy } from './receivers';
-import { rankMembers, type RankedMember } from './ranking';
+import { allMemberCandidates, answersUndeclared, candidatesOf, dunder, enclosingClass, functionKinds, innermost, parseReceiver, resolveReceiver, type LiveDocument, type MemberCandidate, type ResolvedBy } from './receivers';
+import { rankMembers, type RankContext, type RankedMember } from './ranking';
 import { nthLineBefore } from './words';
 export interface MemberCompletion {
   receiver: string;
@@ -38,7 +38,14 @@ export function completeMembers(index: ProjectIndex, doc: LiveDocument, options:
   const contextStart = Math.max(0, nthLineBefore(doc.text, lineStart, 2));
   const contextText = doc.text.slice(contextStart, receiver.prefixStart);
   const enclosing = innermost(doc.declarations, receiver.prefixStart, functionKinds)?.name ?? enclosingFunctionByText(doc.text, receiver.prefixStart);
-  const items = rankMembers(index, candidates, { prefix: receiver.prefix, contextText, receiver, resolution, uri: doc.uri, fileText: doc.text.slice(0, receiver.prefixStart - receiver.text.length - 1), ...(enclosing ? { enclosingFunction: enclosing } : {}) });
+  const ctx: RankContext = { prefix: receiver.prefix, contextText, receiver, resolution, uri: doc.uri, fileText: doc.text.slice(0, receiver.prefixStart - receiver.text.length - 1), ...(enclosing ? { enclosingFunction: enclosing } : {}) };
+  // What TypeScript keeps from code outside the class (`private`, `protected`) is listed after everything the cursor can reach; still listed, and in
+  // its place where code reaches in on purpose (`(x as any).`) or the receiver's class is unknown.
+  const reachesIn = resolution.by === 'self' || resolvedBy === 'none' || receiver.chain.some((p) => p.inner !== undefined && /\bas\s+any\s*$|^\s*<any>/.test(p.inner));
+  const insideClass = reachesIn ? undefined : enclosingClass(doc, receiver.prefixStart);
+  const outOfReach = (c: MemberCandidate) => !reachesIn && !!c.ref.symbol.hidden && c.ref.symbol.container !== insideClass;
+  const hidden = candidates.filter(outOfReach);
+  const items = hidden.length ? [...rankMembers(index, candidates.filter((c) => !outOfReach(c)), ctx), ...rankMembers(index, hidden, ctx)] : rankMembers(index, candidates, ctx);
   return { receiver: receiver.text, prefix: receiver.prefix, prefixStart: receiver.prefixStart, resolvedBy, target: resolution.target, items: options.limit ? items.slice(0, options.limit) : items };
 }
 

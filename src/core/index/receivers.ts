@@ -146,6 +146,11 @@ export function innermost(decls: readonly Declaration[], offset: number, kinds: 
 const classKind = new Set(['class']);
 export const functionKinds = new Set(['function', 'method']);
 
+/** The class whose body holds an offset (the parse tree's, else the text's last unclosed `class X`). */
+export function enclosingClass(doc: LiveDocument, offset: number): string | undefined {
+  return (innermost(doc.declarations, offset, classKind) ?? enclosingClassByText(doc.text, offset))?.name;
+}
+
 
 /** The target of a call of a binding: a class → an instance; a function → its return type; an alias → what it names. */
 function callResult(index: ProjectIndex, binding: Binding | undefined, construct: boolean, depth = 0): ApiTarget {

@@ -93,3 +93,25 @@ test('a Python class that answers undeclared names (`__getattr__`, also inherite
   const plain = await membersAt(index, join(root, 'run.py'), `${head}config.plain.`);
   assert.deepEqual(labels(plain), ['run']);
 });
+
+test('TypeScript private / protected members come after the reachable ones outside their class; inside it and on this they keep their place', async (t) => {
+  const root = fixtureWorkspace(t, {
+    'store.ts': 'export class Store {\n  private flushPending(): void {}\n  protected flushLater(): void {}\n  flush(): void {}\n  get(key: string): string { return key; }\n}\n',
+  });
+  const index = await indexOf(root);
+  const app = join(root, 'app.ts');
+  const head = "import { Store } from './store';\n";
+  // The line says "flush pending": the private `flushPending` would echo it best, but code here cannot call it.
+  const outside = await membersAt(index, app, `${head}function save(store: Store, pending: boolean) {\n  if (pending) store.`);
+  assert.deepEqual(labels(outside).slice(0, 2).sort(), ['flush', 'get'], `reachable first: ${labels(outside)}`);
+  assert.deepEqual(labels(outside).slice(2).sort(), ['flushLater', 'flushPending'], 'the others still listed, last');
+  const cast = await membersAt(index, app, `${head}function save(store: Store, pending: boolean) {\n  if (pending) (store as any).`);
+  assert.ok(labels(cast).indexOf('flushPending') < labels(cast).indexOf('flush'), `\`as any\` reaches in on purpose: ${labels(cast)}`);
+  const sub = await membersAt(index, app, `${head}class Cached extends Store {\n  save(pending: boolean) {\n    if (pending) this.`);
+  const at = (name: string) => labels(sub).indexOf(name);
+  assert.ok(Math.min(at('flushLater'), at('flushPending')) < Math.max(at('flush'), at('get')), `on this, the ranking alone orders them: ${labels(sub)}`);
+  // The class's own file, edited: another instance's private member is reachable inside the class.
+  const same = await membersAt(index, join(root, 'store.ts'), 'export class Store {\n  private flushPending(): void {}\n  flush(): void {}\n  get(key: string): string { return key; }\n  merge(other: Store, pending: boolean) {\n    if (pending) other.');
+  assert.notEqual(same?.resolvedBy, 'self');
+  assert.ok(labels(same).indexOf('flushPending') < labels(same).indexOf('flush'), `inside the class, the ranking alone orders them: ${labels(same)}`);
+});
