@@ -7,7 +7,7 @@ import type { SyntaxQueries } from '../syntax/service';
 import { resolveLanguage, type SyntaxLanguage } from '../syntax/languages';
 import type { Declaration, ImportInfo } from '../syntax/types';
 import type { ApiSymbol, FileRecord, ImportRecord } from './types';
-import { wordsOf } from './words';
+import { isPrivateName, wordsOf } from './words';
 import { jsDocTypeTag } from '../syntax/jsdoc';
 
 export const extractLimits = { symbols: 4000, docChars: 600, usages: 600, usageWords: 12, bodyChars: 4000, bodyWords: 48 };
@@ -110,7 +110,7 @@ function symbolOf(d: Declaration, text: string, language: SyntaxLanguage): ApiSy
     const body = bodyWords(text.slice(d.range.start, Math.min(d.range.end, d.range.start + extractLimits.bodyChars)), d.name);
     if (body) symbol.body = body;
   }
-  if (d.scope === 'class') symbol.exported = !d.name.startsWith('#') && !/^\s*(?:private|protected)\b/.test(header) && !(/^_[^_]/.test(d.name));
+  if (d.scope === 'class') symbol.exported = !isPrivateName(d.name) && !/^\s*(?:private|protected)\b/.test(header);
   return symbol;
 }
 

@@ -10,7 +10,7 @@ import type { ApiSymbol, ApiTarget, FileRecord, PackageRecord, SymbolRef, TsConf
 
 export const indexFormat = 'tokenwise-api-index';
 /** Bump when FileRecord, TsConfigRecord or what extraction writes into them changes: older files are rebuilt. */
-export const indexVersion = 28;
+export const indexVersion = 29;
 
 /** What a name exported by a module, or bound by an import, stands for. */
 export type Binding = { kind: 'symbol'; ref: SymbolRef } | { kind: 'module'; uri: string };

@@ -5,7 +5,7 @@
  */
 import type { ProjectIndex } from './projectIndex';
 import type { ApiSymbol, SymbolRef } from './types';
-import { dice, escapeRegex, nthLineBefore, splitIdentifier, wordsOf } from './words';
+import { dice, escapeRegex, isPrivateName, nthLineBefore, splitIdentifier, wordsOf } from './words';
 import type { MemberCandidate, ParsedReceiver, ReceiverResolution } from './receivers';
 import { indexLanguageOf } from './extract';
 import rankingTrees from './rankingTrees.json';
@@ -155,7 +155,7 @@ function kindScore(s: ApiSymbol, resolution: ReceiverResolution, inherited: bool
   let v = s.kind === 'method' || s.kind === 'function' ? 0.3 : s.kind === 'attribute' || s.kind === 'variable' || s.kind === 'constant' ? 0.15 : onModule && s.kind === 'class' ? 0.25 : 0.1;
   if (inherited) v -= onModule ? 0.25 : 0.08;
   const selfLike = resolution.by === 'self';
-  if (/^_[^_]/.test(label) || label.startsWith('#')) v -= selfLike ? 0.05 : 0.4;
+  if (isPrivateName(label)) v -= selfLike ? 0.05 : 0.4;
   if (resolution.target.kind === 'class') {
     if (!resolution.target.instance && s.static) v += 0.2;
     if (resolution.target.instance && s.static) v -= 0.1;
@@ -336,7 +336,7 @@ export function rankMembers(index: ProjectIndex, candidates: readonly MemberCand
       else continue;
     }
     const f: RankFeatures = { similarBest: 0, similarMean: 0, fileSimilar: 0, popularity: 0, receiverUsage: 0, echo: 0, context: 0, sameReceiver: 0, fileUse: 0, fileReceiver: 0, fileRecent: 0, fileReceiverCalls: 0, enclosing: 0, predicate: 0, boolReturn: 0, assigned: 0, awaited: 0, unawaitedAsync: 0, nearShape: 0, paramEcho: 0, docEcho: 0, defNear: 0, transition: 0, transitionAny: 0, coUsage: 0, coUsageMean: 0, paramCount: 0, nameWords: 0, callable: 0, documented: 0, isStatic: 0, sameFile: 0, crowd: 0, statement: statement ? 1 : 0, voidUsed: 0, valueDropped: 0, voidDropped: 0, inherited: c.inherited && ctx.resolution.target.kind === 'class' ? 1 : 0, private: 0, data: 0 };
-    if ((/^_[^_]/.test(c.label) || c.label.startsWith('#')) && ctx.resolution.by !== 'self') f.private = 1;
+    if (isPrivateName(c.label) && ctx.resolution.by !== 'self') f.private = 1;
     if (dataKinds.has(c.ref.symbol.kind)) f.data = 1;
     const params = (c.ref.symbol.params ?? []).map(parameterName).filter((n): n is string => !!n && !/^(?:self|cls|this)$/.test(n));
     f.paramCount = Math.log1p(params.length);

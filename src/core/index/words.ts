@@ -45,6 +45,11 @@ export function dice(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
   return (2 * common) / (a.size + b.size);
 }
 
+/** A name kept to its module or class by convention: `_x`, `__x` (Python mangles it; not a dunder `__x__`), `#x`. */
+export function isPrivateName(name: string): boolean {
+  return /^#|^_(?!_\w*__$)/.test(name);
+}
+
 /** `s` as a literal inside a regular expression. */
 export function escapeRegex(s: string): string {
   return s.replace(/[$.*+?^()[\]{}|\\]/g, '\\$&');

@@ -14,6 +14,7 @@
 import type { ProjectIndex } from '../index/projectIndex';
 import type { ApiSymbol, SymbolRef } from '../index/types';
 import { isTestFile } from '../index/testFiles';
+import { isPrivateName } from '../index/words';
 import { porterStem } from './stem';
 import { codeTerms, describesThing, isPredicateName, leadVerbTerms, predicateTerm, queryTerms, rawWords, segmentWord, stopWords, terms } from './terms';
 import { Thesaurus, type ThesaurusExclusion } from './thesaurus';
@@ -586,7 +587,7 @@ export class ApiSearch {
       out.push(hit);
     }
     if (!from) return out;
-    const elsewhere = (h: SearchHit) => isPrivateName(h.ref.symbol) && moduleOf(h.ref.uri) !== from;
+    const elsewhere = (h: SearchHit) => keptPrivate(h.ref.symbol) && moduleOf(h.ref.uri) !== from;
     return [...out.filter((h) => !elsewhere(h)), ...out.filter(elsewhere)].slice(0, limit);
   }
 
@@ -659,9 +660,8 @@ interface FeatureContext {
 }
 
 /** A name its module keeps to itself: `_x` (not `__x__`), `#x` or a TypeScript `private` / `protected` member, or a member of a class named so. */
-function isPrivateName(s: ApiSymbol): boolean {
-  const privateWord = (name: string) => /^#|^_(?!_\w*__$)/.test(name);
-  return !!s.hidden || privateWord(s.name) || (!!s.container && privateWord(s.container));
+function keptPrivate(s: ApiSymbol): boolean {
+  return !!s.hidden || isPrivateName(s.name) || (!!s.container && isPrivateName(s.container));
 }
 
 /** Counts terms in one field of an entry's frequencies and lengths. */

@@ -153,3 +153,8 @@ test('TypeScript private / protected members are marked hidden (sources and decl
   const py = await symbolsOf('file:///w/c.py', 'class C:\n    def private(self):\n        pass\n', 'python');
   assert.equal(py.private?.hidden, undefined);
 });
+
+test('class members named private by convention are not exported: _x and mangled __x, not a dunder __x__ or a plain name', async () => {
+  const py = await symbolsOf('file:///w/d.py', 'class D:\n    def _a(self):\n        pass\n\n    def __b(self):\n        pass\n\n    def __eq__(self, other):\n        pass\n\n    def c(self):\n        pass\n', 'python');
+  assert.deepEqual(['_a', '__b', '__eq__', 'c'].map((n) => py[n]?.exported), [false, false, true, true]);
+});
