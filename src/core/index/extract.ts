@@ -110,7 +110,7 @@ function symbolOf(d: Declaration, text: string, language: SyntaxLanguage): ApiSy
     const body = bodyWords(text.slice(d.range.start, Math.min(d.range.end, d.range.start + extractLimits.bodyChars)), d.name);
     if (body) symbol.body = body;
   }
-  if (d.scope === 'class') symbol.exported = !isPrivateName(d.name) && !/^\s*(?:private|protected)\b/.test(header);
+  if (d.scope === 'class') symbol.exported = !isPrivateName(d.name) && !symbol.hidden;
   return symbol;
 }
 
