@@ -360,6 +360,23 @@ export function intersectionParts(d: Declaration, text: string): { bases: string
 
 const ecma = (l: SyntaxLanguage) => l !== 'python';
 
+/**
+ * A Python module's `__all__`, from its module-level assignments of literal names (`__all__ = [...]`
+ * or `(...)`, `+= [...]`, `.extend([...])`, `.append('x')`); undefined without one, or where one is
+ * computed (`__all__ = core.__all__ + [...]`), which only running the module would tell.
+ */
+function dunderAll(text: string): string[] | undefined {
+  let names: string[] | undefined;
+  for (const m of text.matchAll(/^__all__\s*(?::[^=\n]*)?(\+?=|\.extend\(|\.append\()\s*([\s\S]{0,20000}?)(?=^\S|(?![\s\S]))/gm)) {
+    const value = m[2]!.replace(/#[^\n]*/g, '');
+    const strings = /[rRuU]?(['"])([A-Za-z_]\w*)\1/g;
+    if (!/^[\s[\](),]*$/.test(value.replace(strings, ''))) return undefined;
+    const found = [...value.matchAll(strings)].map((n) => n[2]!);
+    names = m[1] === '=' ? found : [...(names ?? []), ...found];
+  }
+  return names;
+}
+
 /** Local export lists and CommonJS exports. */
 function exportNames(text: string, language: SyntaxLanguage, classes: ReadonlySet<string>): Array<[string, string]> {
   if (!ecma(language)) return [];
@@ -924,6 +941,8 @@ export function recordOf(file: { uri: string; text: string; size?: number; mtime
   };
   const exports = exportNames(text, language, classes);
   if (exports.length) record.exportNames = exports;
+  const star = language === 'python' ? dunderAll(text) : undefined;
+  if (star) record.starNames = star;
   const bases = { ...basesOf(decls, text, language), ...(ecma(language) ? unparsedBases(text, decls) : {}) };
   if (Object.keys(bases).length) record.bases = bases;
   const attrTypes = attrTypesOf(decls, text, language, imports);

@@ -10,7 +10,7 @@ import type { ApiSymbol, ApiTarget, FileRecord, PackageRecord, SymbolRef, TsConf
 
 export const indexFormat = 'tokenwise-api-index';
 /** Bump when FileRecord, TsConfigRecord or what extraction writes into them changes: older files are rebuilt. */
-export const indexVersion = 29;
+export const indexVersion = 30;
 
 /** What a name exported by a module, or bound by an import, stands for. */
 export type Binding = { kind: 'symbol'; ref: SymbolRef } | { kind: 'module'; uri: string };
@@ -287,7 +287,11 @@ export class ProjectIndex implements ResolverView {
       for (const imp of record.imports)
         if (imp.names.some((n) => n[2] === 'star')) {
           const target = this.resolveImport(uri, imp.module);
-          if (target) for (const [k, v] of this.exportsOf(target, new Set(seen))) if (!out.has(k) && !k.startsWith('_')) out.set(k, v);
+          if (!target) continue;
+          // Python takes the module's `__all__` where it has one, else every name without a leading underscore.
+          const listed = this.file(target)?.starNames;
+          const takes = listed ? new Set(listed) : undefined;
+          for (const [k, v] of this.exportsOf(target, new Set(seen))) if (!out.has(k) && (takes ? takes.has(k) : !k.startsWith('_'))) out.set(k, v);
         }
     } else {
       for (const [exported, localName] of record.exportNames ?? []) {
@@ -807,6 +811,7 @@ function validRecord(f: unknown): f is FileRecord {
     r.symbols.every(validSymbol) &&
     Array.isArray(r.imports) &&
     r.imports.every((i) => i && typeof i.module === 'string' && Array.isArray(i.names)) &&
+    (r.starNames === undefined || isStrings(r.starNames)) &&
     (r.usages === undefined || (Array.isArray(r.usages) && r.usages.every((u) => Array.isArray(u) && typeof u[0] === 'string' && typeof u[1] === 'string')))
   );
 }

@@ -58,6 +58,8 @@ export interface FileRecord {
   imports: ImportRecord[];
   /** Local exports without a source: `export { a as b }`, `export default x`, `module.exports = { … }`: [exported, local]. */
   exportNames?: Array<[exported: string, local: string]>;
+  /** Python's `__all__` as literally written (`=`, `+=`, `.extend`, `.append`): the names `from m import *` takes. */
+  starNames?: string[];
   /** Base classes as written, by class name. */
   bases?: Record<string, string[]>;
   /** Types of attributes assigned from a constructor (`self.repo = Repo(…)`, `this.repo = new Repo()`): `Class.attr` → `Repo`. */

@@ -834,3 +834,16 @@ test('receivers (Python): a class attribute holding an imported module (`class P
   const members = await membersAt(index, join(root, 'fea/parser.py'), 'import fea.ast as ast\n\n\nclass Parser:\n    ast = ast\n\n    def parse(self):\n        return self.ast.');
   assert.ok(['Comment', 'GlyphName', 'asFea'].every((m) => labels(members).includes(m)), `${members?.resolvedBy}: ${labels(members).join(' ')}`);
 });
+
+test("Python `from m import *` takes m's `__all__` where it has a literal one (underscore names too), else every name without a leading underscore", async (t) => {
+  const root = fixtureWorkspace(t, {
+    'pkg/__init__.py': 'from .core import *\nfrom .extras import *\nfrom .computed import *\n',
+    'pkg/core.py': "import os\n\n__all__ = [\n    'Engine',  # the one class\n    '_boot',\n]\n__all__ += ['start']\n\n\nclass Engine:\n    pass\n\n\ndef _boot():\n    pass\n\n\ndef start():\n    pass\n\n\ndef helper():\n    pass\n",
+    'pkg/extras.py': 'def tool():\n    pass\n\n\ndef _hidden():\n    pass\n',
+    'pkg/computed.py': "from . import extras\n\n__all__ = extras.__all__ + ['wired']\n\n\ndef wired():\n    pass\n\n\ndef loose():\n    pass\n",
+  });
+  const index = await indexOf(root);
+  const listed = labels(await membersAt(index, join(root, 'app.py'), 'import pkg\npkg.'));
+  for (const name of ['Engine', '_boot', 'start', 'tool', 'wired', 'loose']) assert.ok(listed.includes(name), `${name} in ${listed}`);
+  for (const name of ['helper', 'os', '_hidden']) assert.ok(!listed.includes(name), `${name} not in ${listed}`);
+});
