@@ -158,3 +158,17 @@ test('class members named private by convention are not exported: _x and mangled
   const py = await symbolsOf('file:///w/d.py', 'class D:\n    def _a(self):\n        pass\n\n    def __b(self):\n        pass\n\n    def __eq__(self, other):\n        pass\n\n    def c(self):\n        pass\n', 'python');
   assert.deepEqual(['_a', '__b', '__eq__', 'c'].map((n) => py[n]?.exported), [false, false, true, true]);
 });
+
+test("a Python module's __all__: literal assignments, += / .extend / .append, a later = starting over; computed or absent → none", async () => {
+  const starNames = async (text: string) => {
+    const uri = `file:///w/all${Math.random()}.py`;
+    const doc = { uri, version: 1, text, languageId: 'python' };
+    const record = recordOf({ uri, text }, 'python', await syntax.declarations(doc), await syntax.imports(doc));
+    syntax.close(uri);
+    return record.starNames;
+  };
+  assert.deepEqual(await starNames("__all__ = ('a', \"b\")\n__all__ += ['c']\n__all__.extend([\n    'd',  # 'not_a_name' in a comment\n])\n__all__.append('_e')\n"), ['a', 'b', 'c', 'd', '_e']);
+  assert.deepEqual(await starNames("__all__: list[str] = ['old']\n__all__ = ['new']\n"), ['new']);
+  assert.equal(await starNames("from . import core\n__all__ = core.__all__ + ['x']\n"), undefined);
+  assert.equal(await starNames('def f():\n    __all__ = ["inner"]\n'), undefined);
+});
