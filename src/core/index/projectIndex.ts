@@ -495,7 +495,9 @@ export class ProjectIndex implements ResolverView {
           out.push(m);
         }
     for (const base of record.bases?.[className] ?? []) {
-      const t = this.resolveType(uri, base);
+      let t = this.resolveType(uri, base);
+      // A class declared in a function beside this one (a test's handler extending another): not a module-level name, but this file's.
+      if (t.kind !== 'class' && (Object.hasOwn(record.bases ?? {}, base) || record.symbols.some((s) => s.container === base))) t = { kind: 'class', uri, name: base, instance: true };
       if (t.kind !== 'class') continue;
       for (const m of this.membersOf(t.uri, t.name, depth + 1, seen))
         if (!names.has(m.symbol.name)) {

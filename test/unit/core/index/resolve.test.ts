@@ -847,3 +847,14 @@ test("Python `from m import *` takes m's `__all__` where it has a literal one (u
   for (const name of ['Engine', '_boot', 'start', 'tool', 'wired', 'loose']) assert.ok(listed.includes(name), `${name} in ${listed}`);
   for (const name of ['helper', 'os', '_hidden']) assert.ok(!listed.includes(name), `${name} not in ${listed}`);
 });
+
+test('a class declared in a function that extends another one declared there reaches both bases (a test\'s handlers)', async (t) => {
+  const root = fixtureWorkspace(t, {
+    'web.py': 'class RequestHandler:\n    def finish(self, chunk=None):\n        pass\n',
+    'test_web.py': 'from web import RequestHandler\n\n\nclass WebTest:\n    def get_handlers(self):\n        class CurrentUserHandler(RequestHandler):\n            def prepare(self):\n                pass\n\n        class WithoutUserHandler(CurrentUserHandler):\n            def get(self):\n                pass\n\n        return [WithoutUserHandler]\n',
+  });
+  const index = await indexOf(root);
+  const text = 'from web import RequestHandler\n\n\nclass WebTest:\n    def get_handlers(self):\n        class CurrentUserHandler(RequestHandler):\n            def prepare(self):\n                pass\n\n        class WithoutUserHandler(CurrentUserHandler):\n            def get(self):\n                self.';
+  const listed = labels(await membersAt(index, join(root, 'test_web.py'), text));
+  for (const name of ['prepare', 'finish']) assert.ok(listed.includes(name), `${name} in ${listed}`);
+});
