@@ -44,8 +44,10 @@ export function completeMembers(index: ProjectIndex, doc: LiveDocument, options:
   const reachesIn = resolution.by === 'self' || resolvedBy === 'none' || receiver.chain.some((p) => p.inner !== undefined && /\bas\s+any\s*$|^\s*<any>/.test(p.inner));
   const insideClass = reachesIn ? undefined : enclosingClass(doc, receiver.prefixStart);
   const outOfReach = (c: MemberCandidate) => !reachesIn && !!c.ref.symbol.hidden && c.ref.symbol.container !== insideClass;
-  const hidden = candidates.filter(outOfReach);
-  const items = hidden.length ? [...rankMembers(index, candidates.filter((c) => !outOfReach(c)), ctx), ...rankMembers(index, hidden, ctx)] : rankMembers(index, candidates, ctx);
+  const reachable: MemberCandidate[] = [];
+  const hidden: MemberCandidate[] = [];
+  for (const c of candidates) (outOfReach(c) ? hidden : reachable).push(c);
+  const items = hidden.length ? [...rankMembers(index, reachable, ctx), ...rankMembers(index, hidden, ctx)] : rankMembers(index, candidates, ctx);
   return { receiver: receiver.text, prefix: receiver.prefix, prefixStart: receiver.prefixStart, resolvedBy, target: resolution.target, items: options.limit ? items.slice(0, options.limit) : items };
 }
 

@@ -316,9 +316,9 @@ function resolveHead(index: ProjectIndex, doc: LiveDocument, head: ReceiverChain
   const name = head.name;
   if (!name) return head.inner !== undefined ? resolveExpression(index, doc, head.inner, offset, depth) : { target: { kind: 'unknown' }, by: 'none' };
   if (name === 'this' || name === 'self' || name === 'cls' || name === 'super') {
-    const cls = innermost(doc.declarations, offset, classKind) ?? enclosingClassByText(doc.text, offset);
+    const cls = enclosingClass(doc, offset);
     if (name === 'this') {
-      const typed = thisParameter(doc.text, offset, cls ? doc.text.lastIndexOf(`class ${cls.name}`, offset) : 0);
+      const typed = thisParameter(doc.text, offset, cls ? doc.text.lastIndexOf(`class ${cls}`, offset) : 0);
       if (typed) {
         const t = index.resolveType(doc.uri, typed);
         if (t.kind !== 'unknown') return { target: t, by: 'annotation' };
@@ -326,16 +326,16 @@ function resolveHead(index: ProjectIndex, doc: LiveDocument, head: ReceiverChain
     }
     if (!cls) return { target: { kind: 'unknown' }, by: 'none' };
     // An anonymous class expression (`return class extends ModuleRef {`): its members beyond the base's are not indexed; the base's are.
-    if (cls.name === 'extends') {
+    if (cls === 'extends') {
       const base = [...doc.text.slice(0, offset).matchAll(/\bclass\s+extends\s+([A-Za-z_$][\w$.]*)/g)].pop();
       const t = base && name !== 'cls' ? index.resolveType(doc.uri, base[1]) : { kind: 'unknown' as const };
       return { target: t, by: t.kind === 'unknown' ? 'none' : 'self' };
     }
     if (name === 'super') {
-      const base = index.file(doc.uri)?.bases?.[cls.name]?.[0];
+      const base = index.file(doc.uri)?.bases?.[cls]?.[0];
       return { target: index.resolveType(doc.uri, base), by: 'self' };
     }
-    return { target: { kind: 'class', uri: doc.uri, name: cls.name, instance: name !== 'cls' }, by: 'self' };
+    return { target: { kind: 'class', uri: doc.uri, name: cls, instance: name !== 'cls' }, by: 'self' };
   }
   if (head.call) {
     const t = callResult(index, index.bindingIn(doc.uri, name), !!head.construct);
@@ -635,9 +635,9 @@ function twinParameterType(index: ProjectIndex, doc: LiveDocument, fn: Declarati
     const last = headers.pop();
     if (last && last[2]!.split(',').some((p) => p.trim().split(/\s*=/)[0] === name)) method = { name: last[1]!, start: offset - before.length + last.index! };
   }
-  const cls = method && (innermost(doc.declarations, method.start, classKind) ?? enclosingClassByText(doc.text, method.start));
+  const cls = method && enclosingClass(doc, method.start);
   if (!method || !cls) return undefined;
-  const declared = index.membersOf(twin, cls.name).find((m) => m.symbol.name === method.name)?.symbol.params?.find((p) => new RegExp(`^(?:\\.\\.\\.)?${escapeRegex(name)}\\??\\s*:`).test(p));
+  const declared = index.membersOf(twin, cls).find((m) => m.symbol.name === method.name)?.symbol.params?.find((p) => new RegExp(`^(?:\\.\\.\\.)?${escapeRegex(name)}\\??\\s*:`).test(p));
   const type = declared?.slice(declared.indexOf(':') + 1).trim();
   return type ? index.resolveType(twin, type) : undefined;
 }
@@ -764,11 +764,11 @@ function stillOpen(text: string, open: number): boolean {
 function containerType(index: ProjectIndex, doc: LiveDocument, fn: Declaration | undefined, before: string, container: string): string | undefined {
   const attr = /^(?:self|this)\.(.+)$/.exec(container);
   if (attr) {
-    const cls = innermost(doc.declarations, doc.offset, classKind) ?? enclosingClassByText(doc.text, doc.offset);
+    const cls = enclosingClass(doc, doc.offset);
     if (!cls) return undefined;
-    const written = index.file(doc.uri)?.attrTypes?.[`${cls.name}.${attr[1]}`];
+    const written = index.file(doc.uri)?.attrTypes?.[`${cls}.${attr[1]}`];
     if (written) return written;
-    const member = index.membersOf(doc.uri, cls.name).find((m) => m.symbol.name === attr[1]);
+    const member = index.membersOf(doc.uri, cls).find((m) => m.symbol.name === attr[1]);
     if (member) return /^[^:=(]*?\??\s*:\s*([^=;]+)/.exec(member.symbol.signature ?? '')?.[1]?.trim();
     // A field the index does not list (`#observers: Array<QueryObserver>`, an ES private name): its type as written, maybe over lines.
     const field = new RegExp(`\\n[ \\t]*(?:(?:private|protected|public|readonly|static|declare)\\s+)*${escapeRegex(attr[1]!)}\\s*[?!]?\\s*:\\s*`).exec(doc.text);
